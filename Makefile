@@ -1,0 +1,56 @@
+# The two commands: `make run` serves the default venue; `make test` runs every test.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+VENUE  ?= venues/mechinterp-2025.toml
+PYTEST_ARGS ?=
+
+.PHONY: run test test-pg demo setup clean-venv bench chromium
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.run-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.test-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@ $(VENV)/.run-installed
+
+setup: $(VENV)/.run-installed
+	$(BIN)/paperdesk migrate --no-input -v0
+	$(BIN)/paperdesk createcachetable
+	$(BIN)/paperdesk venue load $(VENUE)
+	$(BIN)/paperdesk venue load $(VENUE) --rehearsal
+	$(BIN)/paperdesk ensurechair
+
+run: setup
+	$(BIN)/paperdesk serve --host $(HOST) --port $(PORT)
+
+demo: setup
+	$(BIN)/paperdesk demo
+
+# Debian's Chromium drives the browser tests; nothing downloads a browser.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; }
+
+test: $(VENV)/.test-installed chromium
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The same suite against PostgreSQL (DATABASE_URL, default: the local server).
+test-pg: $(VENV)/.test-installed chromium
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/paperdesk} $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.test-installed
+	$(BIN)/python bench/checks_speed.py
+	$(BIN)/python bench/matching.py
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,1 @@
+"""Paperdesk: run a research venue's call for papers."""

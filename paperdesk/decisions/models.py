@@ -1,0 +1,1 @@
+"""Decisions, notifications and the program (issue 5)."""

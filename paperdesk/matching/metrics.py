@@ -1,0 +1,31 @@
+"""Quality figures of an assignment (the ones bench/matching/score.py reports)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+WEAK = 0.2
+
+
+def paper_sums(P, paper, score) -> np.ndarray:
+    return np.bincount(paper, weights=score, minlength=P)
+
+
+def paper_worst(P, paper, score) -> np.ndarray:
+    worst = np.full(P, np.inf)
+    np.minimum.at(worst, paper, score)
+    return worst
+
+
+def summary(P, paper, score, weak: float = WEAK) -> dict:
+    """Total, per-paper minimum / mean / 5th percentile, papers with a weak reviewer."""
+    sums = paper_sums(P, paper, score)
+    worst = paper_worst(P, paper, score)
+    return {
+        "total_affinity": round(float(score.sum()), 6),
+        "paper_score_min": round(float(sums.min()), 6) if P else None,
+        "paper_score_mean": round(float(sums.mean()), 6) if P else None,
+        "paper_score_p05": round(float(np.quantile(sums, 0.05)), 6) if P else None,
+        "papers_with_weak_reviewer": int((worst < weak).sum()),
+        "weak_threshold": weak,
+    }

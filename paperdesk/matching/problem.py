@@ -1,0 +1,356 @@
+"""An assignment problem as flat numpy arrays, and the checks that explain infeasibility.
+
+Rules (those of the OpenReview matcher, see bench/matching/README.md in shared):
+
+* papers and reviewers are the ids that appear in the scores or constraints;
+* a pair is *usable* when it has a known score > 0 and is not a conflict; a pair that is
+  not listed is unknown and never assigned;
+* a *forced* pair (constraint 1) is always assigned, whatever its score (an unknown score
+  counts as 0); a forced pair that is also a conflict is an error;
+* every paper gets exactly ``k`` distinct reviewers;
+* a reviewer's maximum load is ``max_load`` unless ``max_papers`` overrides it; the minimum
+  load ``min_load`` applies only to reviewers with at least one usable or forced pair
+  (and never exceeds their maximum).
+
+Forced pairs are taken out of the flow: they reduce their paper's demand and their
+reviewer's loads. What remains (`demand`, `lo`, `hi`, the free pairs) is what the solvers
+see.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .errors import Infeasible, InputError, name_some
+
+
+@dataclass
+class Problem:
+    paper_ids: list[str]
+    reviewer_ids: list[str]
+    k: int
+    # usable pairs, not forced (the free part of the problem)
+    pair_paper: np.ndarray  # int32
+    pair_reviewer: np.ndarray  # int32
+    pair_score: np.ndarray  # float64
+    # forced pairs
+    forced_paper: np.ndarray
+    forced_reviewer: np.ndarray
+    forced_score: np.ndarray
+    min_load: np.ndarray  # int64 per reviewer (0 for reviewers without a usable pair)
+    max_load: np.ndarray  # int64 per reviewer
+    info: dict = field(default_factory=dict)
+
+    @property
+    def P(self) -> int:
+        return len(self.paper_ids)
+
+    @property
+    def R(self) -> int:
+        return len(self.reviewer_ids)
+
+    # residual problem once forced pairs are fixed
+    def forced_counts(self):
+        fp = np.bincount(self.forced_paper, minlength=self.P)
+        fr = np.bincount(self.forced_reviewer, minlength=self.R)
+        return fp, fr
+
+    def residual(self):
+        """(demand per paper, lo per reviewer, hi per reviewer) after forced pairs."""
+        fp, fr = self.forced_counts()
+        demand = self.k - fp
+        hi = self.max_load - fr
+        lo = np.maximum(self.min_load - fr, 0)
+        return demand, lo, hi
+
+    def forced_sum(self) -> np.ndarray:
+        return np.bincount(self.forced_paper, weights=self.forced_score, minlength=self.P)
+
+
+def _as_index(a, n, what):
+    a = np.asarray(a, dtype=np.int64).ravel()
+    if len(a) and (a.min() < 0 or a.max() >= n):
+        raise InputError(f"{what} index out of range")
+    return a
+
+
+def make_problem(
+    paper_ids,
+    reviewer_ids,
+    score_paper,
+    score_reviewer,
+    score,
+    *,
+    k: int,
+    max_load: int,
+    min_load: int = 0,
+    conflicts=((), ()),
+    forced=((), ()),
+    max_override=((), ()),
+) -> Problem:
+    """Build a Problem from integer index arrays into ``paper_ids``/``reviewer_ids``.
+
+    Duplicate score pairs: the last one wins. ``max_override`` is (reviewer indices,
+    maxima). Raises Infeasible for a forced pair that is also a conflict.
+    """
+    paper_ids, reviewer_ids = list(paper_ids), list(reviewer_ids)
+    P, R = len(paper_ids), len(reviewer_ids)
+    if k < 1:
+        raise InputError(f"reviewers per paper must be at least 1, not {k}")
+    if max_load < 0 or min_load < 0:
+        raise InputError("loads must be >= 0")
+    sp = _as_index(score_paper, P, "paper")
+    sr = _as_index(score_reviewer, R, "reviewer")
+    sv = np.asarray(score, dtype=np.float64).ravel()
+    if not (len(sp) == len(sr) == len(sv)):
+        raise InputError("score arrays differ in length")
+    keys = sp * R + sr
+    # last occurrence of a pair wins
+    rk = keys[::-1]
+    uk, first = np.unique(rk, return_index=True)
+    if len(uk) != len(keys):
+        keys, sv = uk, sv[::-1][first]
+    else:
+        order = np.argsort(keys, kind="stable")
+        keys, sv = keys[order], sv[order]
+    # keys are sorted from here on
+
+    cp = _as_index(conflicts[0], P, "conflict paper")
+    cr = _as_index(conflicts[1], R, "conflict reviewer")
+    fp = _as_index(forced[0], P, "forced paper")
+    fr = _as_index(forced[1], R, "forced reviewer")
+    ckeys = np.unique(cp * R + cr)
+    fkeys = np.unique(fp * R + fr)
+    both = np.intersect1d(ckeys, fkeys, assume_unique=True)
+    if len(both):
+        pairs = [f"{paper_ids[int(x) // R]}/{reviewer_ids[int(x) % R]}" for x in both[:8]]
+        raise Infeasible(
+            [f"{len(both)} forced pair(s) are also conflicts: {name_some(pairs)}"],
+            papers=[paper_ids[int(x) // R] for x in both],
+            reviewers=[reviewer_ids[int(x) % R] for x in both],
+        )
+
+    # forced pairs take their score when it is known, else 0
+    pos = np.searchsorted(keys, fkeys)
+    pos_ok = pos < len(keys)
+    known = np.zeros(len(fkeys), dtype=bool)
+    known[pos_ok] = keys[pos[pos_ok]] == fkeys[pos_ok]
+    fscore = np.zeros(len(fkeys))
+    fscore[known] = sv[pos[known]]
+
+    usable = sv > 0
+    if len(ckeys):
+        usable &= ~np.isin(keys, ckeys, assume_unique=True)
+    n_conflict_scored = int(len(keys) - usable.sum() - (sv <= 0).sum())
+    if len(fkeys):
+        usable &= ~np.isin(keys, fkeys, assume_unique=True)
+    ukeys = keys[usable]
+    pair_paper = (ukeys // R).astype(np.int32)
+    pair_reviewer = (ukeys % R).astype(np.int32)
+    pair_score = sv[usable]
+
+    hi = np.full(R, int(max_load), dtype=np.int64)
+    orr = _as_index(max_override[0], R, "max_papers reviewer")
+    ov = np.asarray(max_override[1], dtype=np.int64).ravel()
+    if len(ov) and ov.min() < 0:
+        raise InputError("max_papers must be >= 0")
+    hi[orr] = ov
+    has_pair = np.zeros(R, dtype=bool)
+    has_pair[pair_reviewer] = True
+    has_pair[fkeys % R] = True
+    lo = np.where(has_pair, np.minimum(int(min_load), hi), 0).astype(np.int64)
+
+    return Problem(
+        paper_ids=paper_ids,
+        reviewer_ids=reviewer_ids,
+        k=int(k),
+        pair_paper=pair_paper,
+        pair_reviewer=pair_reviewer,
+        pair_score=pair_score,
+        forced_paper=(fkeys // R).astype(np.int32),
+        forced_reviewer=(fkeys % R).astype(np.int32),
+        forced_score=fscore,
+        min_load=lo,
+        max_load=hi,
+        info={
+            "score_rows": int(len(sv)),
+            "usable_pairs": int(len(pair_score)),
+            "conflicts": int(len(ckeys)),
+            "conflicts_with_score": n_conflict_scored,
+            "forced": int(len(fkeys)),
+        },
+    )
+
+
+class _Interner:
+    def __init__(self):
+        self.index: dict[str, int] = {}
+
+    def add(self, col):
+        d = self.index
+        for key in dict.fromkeys(col):
+            if key not in d:
+                d[key] = len(d)
+
+    def map(self, col) -> np.ndarray:
+        return np.fromiter(map(self.index.__getitem__, col), np.int64, len(col))
+
+    @property
+    def ids(self) -> list[str]:
+        return list(self.index)
+
+
+def problem_from_records(
+    scores,
+    *,
+    k: int,
+    max_load: int,
+    min_load: int = 0,
+    constraints=(),
+    max_papers=None,
+    papers=(),
+    reviewers=(),
+) -> Problem:
+    """Build a Problem from string ids.
+
+    scores: iterable of (paper_id, reviewer_id, score); constraints: iterable of
+    (paper_id, reviewer_id, value) with value -1 (conflict), 0 or 1 (forced);
+    max_papers: mapping reviewer_id -> maximum load. ``papers``/``reviewers`` add ids
+    that have no score row (a paper listed there still needs k reviewers).
+    """
+    scores = list(scores)
+    constraints = list(constraints)
+    sp = [s[0] for s in scores]
+    sr = [s[1] for s in scores]
+    sv = np.array([float(s[2]) for s in scores], dtype=np.float64)
+    cp = [c[0] for c in constraints]
+    cr = [c[1] for c in constraints]
+    cv = np.array([int(c[2]) for c in constraints], dtype=np.int64)
+    if len(cv) and not np.isin(cv, (-1, 0, 1)).all():
+        raise InputError("constraint values must be -1, 0 or 1")
+    return _from_columns(sp, sr, sv, cp, cr, cv, max_papers or {}, k, max_load, min_load,
+                         papers, reviewers)
+
+
+def _from_columns(sp, sr, sv, cp, cr, cv, max_papers, k, max_load, min_load,
+                  extra_papers=(), extra_reviewers=()):
+    pi, ri = _Interner(), _Interner()
+    pi.add(sp)
+    pi.add(cp)
+    pi.add(extra_papers)
+    ri.add(sr)
+    ri.add(cr)
+    ri.add(extra_reviewers)
+    spi, sri = pi.map(sp), ri.map(sr)
+    cpi, cri = pi.map(cp), ri.map(cr)
+    cv = np.asarray(cv)
+    mo_r, mo_v, unknown = [], [], []
+    for rid, m in max_papers.items():
+        j = ri.index.get(rid)
+        if j is None:
+            unknown.append(rid)
+        else:
+            mo_r.append(j)
+            mo_v.append(int(m))
+    prob = make_problem(
+        pi.ids,
+        ri.ids,
+        spi,
+        sri,
+        sv,
+        k=k,
+        max_load=max_load,
+        min_load=min_load,
+        conflicts=(cpi[cv == -1], cri[cv == -1]),
+        forced=(cpi[cv == 1], cri[cv == 1]),
+        max_override=(mo_r, mo_v),
+    )
+    prob.info["max_papers_unknown_reviewers"] = len(unknown)
+    return prob
+
+
+def load_csv(scores_path, *, k, max_load, min_load=0, constraints_path=None,
+             max_papers_path=None) -> Problem:
+    """Read the CSV files (see csvio) into a Problem."""
+    from . import csvio
+
+    sp, sr, sv, _ = csvio.read_scores(scores_path)
+    if constraints_path:
+        cp, cr, cv, _ = csvio.read_constraints(constraints_path)
+    else:
+        cp, cr, cv = [], [], np.zeros(0, dtype=np.int8)
+    max_papers = {}
+    if max_papers_path:
+        mr, mv, _ = csvio.read_max_papers(max_papers_path)
+        max_papers = dict(zip(mr, mv.tolist()))  # last occurrence wins
+    return _from_columns(sp, sr, sv, cp, cr, cv, max_papers, k, max_load, min_load)
+
+
+def check_feasible(prob: Problem) -> None:
+    """Raise Infeasible naming the papers/reviewers at fault for every simple reason.
+
+    Simple reasons: too many forced pairs on a paper or reviewer; a paper with fewer
+    than k usable reviewers who have room; a reviewer with fewer usable papers than
+    their minimum load; total demand outside [sum of minima, sum of maxima]. What this
+    misses (a group of papers competing for too few reviewers) the flow solver finds
+    and explains with a minimum cut.
+    """
+    P, R = prob.P, prob.R
+    pids, rids = prob.paper_ids, prob.reviewer_ids
+    fp, fr = prob.forced_counts()
+    problems, bad_p, bad_r = [], [], []
+
+    over = np.flatnonzero(fp > prob.k)
+    if len(over):
+        problems.append(
+            f"{len(over)} paper(s) have more than k={prob.k} forced reviewers: "
+            + name_some(f"{pids[i]} ({fp[i]})" for i in over)
+        )
+        bad_p += [pids[i] for i in over]
+    over = np.flatnonzero(fr > prob.max_load)
+    if len(over):
+        problems.append(
+            f"{len(over)} reviewer(s) have more forced papers than their maximum load: "
+            + name_some(f"{rids[j]} ({fr[j]} > {prob.max_load[j]})" for j in over)
+        )
+        bad_r += [rids[j] for j in over]
+
+    demand, lo, hi = prob.residual()
+    room = hi[prob.pair_reviewer] > 0
+    avail = fp + np.bincount(prob.pair_paper[room], minlength=P)
+    short = np.flatnonzero((avail < prob.k) & (fp <= prob.k))
+    if len(short):
+        problems.append(
+            f"{len(short)} paper(s) have fewer than k={prob.k} usable reviewers "
+            "(known score > 0, no conflict, maximum load > 0): "
+            + name_some(f"{pids[i]} ({avail[i]})" for i in short)
+        )
+        bad_p += [pids[i] for i in short]
+
+    ravail = fr + np.bincount(prob.pair_reviewer, minlength=R)
+    under = np.flatnonzero(ravail < prob.min_load)
+    if len(under):
+        problems.append(
+            f"{len(under)} reviewer(s) have fewer usable papers than their minimum load: "
+            + name_some(f"{rids[j]} ({ravail[j]} < {prob.min_load[j]})" for j in under)
+        )
+        bad_r += [rids[j] for j in under]
+
+    need = int(np.maximum(demand, 0).sum())
+    cap = int(np.maximum(hi, 0).sum())
+    if need > cap:
+        problems.append(
+            f"papers need {need} more reviews (k={prob.k} x {P} papers minus forced) but "
+            f"reviewers can take at most {cap} (sum of maximum loads); add reviewers or "
+            "raise loads"
+        )
+    floor = int(lo.sum())
+    if floor > need:
+        problems.append(
+            f"minimum loads add up to {floor} reviews but papers need only {need}; "
+            "lower the minimum load"
+        )
+    if problems:
+        raise Infeasible(problems, papers=bad_p, reviewers=bad_r)

@@ -1,0 +1,71 @@
+"""`assign(problem, objective)`: the entry point of the solvers."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import fair, flow, metrics
+from .problem import Problem, check_feasible
+
+OBJECTIVES = ("total", "fair")
+
+
+@dataclass
+class Assignment:
+    problem: Problem
+    paper: np.ndarray  # int32 indices, forced pairs included
+    reviewer: np.ndarray
+    score: np.ndarray
+    objective: str
+    info: dict = field(default_factory=dict)
+
+    def rows(self):
+        """(paper_id, reviewer_id, score) sorted by paper (input order), best first."""
+        order = np.lexsort((-self.score, self.paper))
+        pids, rids = self.problem.paper_ids, self.problem.reviewer_ids
+        p, r, s = self.paper[order].tolist(), self.reviewer[order].tolist(), self.score[order]
+        return [(pids[i], rids[j], float(v)) for i, j, v in zip(p, r, s.tolist())]
+
+    def summary(self, weak: float = metrics.WEAK) -> dict:
+        out = {"objective": self.objective, "papers": self.problem.P,
+               "reviewers": self.problem.R, "k": self.problem.k,
+               "assigned_pairs": int(len(self.paper))}
+        out.update(metrics.summary(self.problem.P, self.paper, self.score, weak))
+        out.update(self.info)
+        return out
+
+
+def _free_part(prob: Problem):
+    demand, lo, hi = prob.residual()
+    keep = (hi[prob.pair_reviewer] > 0) & (demand[prob.pair_paper] > 0)
+    return (prob.pair_paper[keep], prob.pair_reviewer[keep], prob.pair_score[keep],
+            demand, lo, hi)
+
+
+def _solve_total(prob, pp, pr, ps, demand, lo, hi):
+    mask = flow.min_cost_flow(prob.P, prob.R, pp, pr, flow.integer_costs(ps), demand, lo, hi)
+    if mask is None:
+        raise flow.explain_infeasible(prob, pp, pr, demand, lo, hi)
+    return mask
+
+
+def assign(prob: Problem, objective: str = "total") -> Assignment:
+    """Solve; raises Infeasible (naming papers/reviewers at fault) when impossible."""
+    if objective not in OBJECTIVES:
+        raise ValueError(f"objective must be one of {OBJECTIVES}")
+    t0 = time.perf_counter()
+    check_feasible(prob)
+    pp, pr, ps, demand, lo, hi = _free_part(prob)
+    info = {}
+    if objective == "total":
+        mask = _solve_total(prob, pp, pr, ps, demand, lo, hi)
+    else:
+        mask, info = fair.solve(prob, pp, pr, ps, demand, lo, hi, _solve_total)
+    info["solve_seconds"] = round(time.perf_counter() - t0, 3)
+    paper = np.concatenate([prob.forced_paper, pp[mask]]).astype(np.int32)
+    reviewer = np.concatenate([prob.forced_reviewer, pr[mask]]).astype(np.int32)
+    score = np.concatenate([prob.forced_score, ps[mask]])
+    return Assignment(prob, paper, reviewer, score, objective, info)

@@ -1,0 +1,142 @@
+"""The web side of the compliance checker: every uploaded PDF is checked in a background
+job, in a child process with CPU-time and memory limits, against the authors' identities."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db import transaction
+
+from paperdesk import clock
+from paperdesk.jobs import task
+
+from .models import CheckRun, Submission, Upload
+
+
+def schedule_check(upload: Upload) -> CheckRun:
+    mode = "camera-ready" if upload.kind == Upload.Kind.CAMERA_READY else "submission"
+    run = CheckRun.objects.create(upload=upload, mode=mode)
+    transaction.on_commit(lambda: run_check.enqueue(run.pk))
+    return run
+
+
+@contextlib.contextmanager
+def local_copy(blob_name: str):
+    """A filesystem path for a stored blob (downloaded to a temp file for remote storage)."""
+    try:
+        yield default_storage.path(blob_name)
+        return
+    except NotImplementedError:
+        pass
+    fd, path = tempfile.mkstemp(suffix=".pdf")
+    try:
+        with os.fdopen(fd, "wb") as out, default_storage.open(blob_name, "rb") as src:
+            shutil.copyfileobj(src, out)
+        yield path
+    finally:
+        os.unlink(path)
+
+
+def identities_for(submission: Submission) -> list:
+    from allauth.account.models import EmailAddress
+
+    from paperdesk.checks import Identity
+
+    identities = []
+    for author in submission.authorships.select_related("user").prefetch_related("user__affiliations"):
+        user = author.user
+        emails = {author.email}
+        affiliations = {author.affiliation} if author.affiliation else set()
+        other_names: list[str] = []
+        github = huggingface = ""
+        name = author.name
+        if user is not None:
+            emails |= set(EmailAddress.objects.filter(user=user).values_list("email", flat=True)) | {user.email}
+            affiliations |= {a.institution for a in user.affiliations.all()}
+            other_names = [n for n in (user.other_names or []) if n]
+            if user.full_name and user.full_name != name:
+                other_names.append(user.full_name)
+            github, huggingface = user.github, user.huggingface
+        identities.append(Identity(
+            name=name,
+            other_names=other_names,
+            emails=sorted(e.lower() for e in emails if e),
+            affiliations=sorted(affiliations),
+            github=github or None,
+            huggingface=huggingface or None,
+        ))
+    return identities
+
+
+def check_upload(run: CheckRun) -> dict:
+    from paperdesk.checks import rules_for
+    from paperdesk.checks.sandbox import check_in_child
+
+    upload = run.upload
+    submission = upload.submission
+    rules = rules_for(submission.venue.spec, submission.track.slug, run.mode)
+    with local_copy(upload.blob) as path:
+        return check_in_child(
+            path,
+            rules,
+            identities_for(submission),
+            cpu_seconds=settings.CHECK_CPU_SECONDS,
+            memory_mb=settings.CHECK_MEMORY_MB,
+        )
+
+
+@task()
+def run_check(check_run_id: int) -> str:
+    run = CheckRun.objects.select_related("upload__submission__venue", "upload__submission__track").filter(pk=check_run_id).first()
+    if run is None:
+        return "gone"
+    CheckRun.objects.filter(pk=run.pk).update(state=CheckRun.State.RUNNING, started_at=clock.now())
+    try:
+        report = check_upload(run)
+    except Exception as error:  # the job must always end in a state the author can see
+        CheckRun.objects.filter(pk=run.pk).update(
+            state=CheckRun.State.FAILED,
+            finished_at=clock.now(),
+            report={"status": "unreadable", "error": {"code": "internal", "message": f"The checker failed: {error.__class__.__name__}"}, "findings": []},
+        )
+        raise
+    run.report = report
+    run.blocking = bool(blocking_findings(run.upload.submission.venue, report))
+    run.state = CheckRun.State.DONE
+    run.finished_at = clock.now()
+    run.save(update_fields=["report", "blocking", "state", "finished_at"])
+    return report.get("status", "")
+
+
+def blocking_findings(venue, report: dict) -> list[str]:
+    """The report's findings that the venue says stop a submission, as sentences."""
+    blocking = set(venue.spec.submission.blocking_findings)
+    reasons = []
+    if report.get("status") == "unreadable" and "unreadable" in blocking:
+        error = report.get("error") or {}
+        reasons.append(error.get("message") or "The PDF could not be read.")
+    pages = report.get("pages") or {}
+    if pages.get("verdict") == "over_limit" and "over_limit" in blocking:
+        reasons.append(f"The main content ends on page {pages.get('main_content_end')}, over the limit of {pages.get('limit')} pages.")
+    if "format" in blocking:
+        reasons += [f"Format: {v.get('detail')}" for v in (report.get("format") or {}).get("violations", [])]
+    if "anonymity" in blocking:
+        reasons += [f"Anonymity: {leak.get('kind')} '{leak.get('value')}'" for leak in (report.get("anonymity") or {}).get("leaks", [])]
+    return reasons
+
+
+def blocking_reason(upload: Upload) -> str:
+    run = CheckRun.objects.filter(upload=upload).first()
+    if run is None or run.state in (CheckRun.State.QUEUED, CheckRun.State.RUNNING):
+        return "The PDF is still being checked; please submit again in a few seconds."
+    if run.state == CheckRun.State.FAILED:
+        return ""  # a checker fault must not stop an author; chairs see the failure
+    reasons = blocking_findings(upload.submission.venue, run.report or {})
+    if reasons:
+        return "The PDF cannot be submitted yet: " + " ".join(reasons)
+    return ""

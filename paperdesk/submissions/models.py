@@ -1,0 +1,136 @@
+"""Submissions, their authors and every uploaded file version."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from paperdesk.ids import new_public_id
+
+
+class Submission(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    class Attendance(models.TextChoices):
+        YES = "yes", "Yes, at least one author intends to attend in person"
+        NO = "no", "No, we do not plan to attend in person"
+        UNSURE = "unsure", "Not sure yet"
+
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    venue = models.ForeignKey("venues.Venue", on_delete=models.PROTECT, related_name="submissions")
+    number = models.PositiveIntegerField(help_text="Per-venue sequence, shown to chairs")
+    track = models.ForeignKey("venues.Track", on_delete=models.PROTECT, related_name="submissions")
+    title = models.CharField(max_length=300)
+    abstract = models.TextField(max_length=5000)
+    primary_topic = models.ForeignKey("venues.TopicArea", on_delete=models.PROTECT, related_name="primary_submissions")
+    secondary_topics = models.ManyToManyField("venues.TopicArea", blank=True, related_name="secondary_submissions")
+    contribution_type = models.ForeignKey("venues.ContributionType", on_delete=models.PROTECT, related_name="submissions")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    status_before_withdrawal = models.CharField(max_length=10, choices=Status.choices, blank=True)
+    attestations = models.JSONField(default=dict, blank=True)
+    under_review_at = models.CharField(max_length=300, blank=True)
+    attendance = models.CharField(max_length=10, choices=Attendance.choices, default=Attendance.UNSURE)
+    code_url = models.URLField(max_length=500, blank=True)
+    data_url = models.URLField(max_length=500, blank=True)
+    deadline_extension = models.DateTimeField(null=True, blank=True, help_text="Per-submission deadline granted by a chair")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["venue", "number"]
+        constraints = [models.UniqueConstraint(fields=["venue", "number"], name="submission_unique_number")]
+        indexes = [models.Index(fields=["venue", "status"])]
+
+    def __str__(self) -> str:
+        return f"#{self.number} {self.title}"
+
+    @property
+    def deadline(self):
+        venue_deadline = self.venue.submission_deadline
+        if self.deadline_extension and self.deadline_extension > venue_deadline:
+            return self.deadline_extension
+        return venue_deadline
+
+    def current_upload(self, kind: str = "paper"):
+        return self.uploads.filter(kind=kind).order_by("-version").first()
+
+
+class Authorship(models.Model):
+    """One author of one submission, in order. An author without an account is known by
+    e-mail and gets an invitation to claim the authorship."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="authorships")
+    position = models.PositiveIntegerField()
+    email = models.EmailField()
+    name = models.CharField(max_length=200)
+    affiliation = models.CharField(max_length=200, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="authorships")
+    is_corresponding = models.BooleanField(default=False)
+    is_co_first = models.BooleanField(default=False)
+    claim_token = models.CharField(max_length=64, blank=True)
+    invited_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["submission", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "position"], name="authorship_unique_position"),
+            models.UniqueConstraint(fields=["submission", "email"], name="authorship_unique_email"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+
+class Upload(models.Model):
+    """One immutable file version. Bytes live in content-addressed storage under `blob`."""
+
+    class Kind(models.TextChoices):
+        PAPER = "paper", "Paper PDF"
+        SUPPLEMENTARY = "supplementary", "Supplementary archive"
+        CAMERA_READY = "camera_ready", "Camera-ready PDF"
+
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="uploads")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PAPER)
+    version = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64, db_index=True)
+    size = models.BigIntegerField()
+    blob = models.CharField(max_length=200, help_text="Storage name of the content-addressed file")
+    original_name = models.CharField(max_length=255)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["submission", "kind", "-version"]
+        constraints = [models.UniqueConstraint(fields=["submission", "kind", "version"], name="upload_unique_version")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} v{self.version} of {self.submission_id}"
+
+
+class CheckRun(models.Model):
+    """The compliance checker's verdict on one uploaded PDF."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Checking"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    upload = models.OneToOneField(Upload, on_delete=models.CASCADE, related_name="check_run")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    mode = models.CharField(max_length=20, default="submission")
+    report = models.JSONField(null=True, blank=True)
+    blocking = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"check of {self.upload_id}: {self.state}"

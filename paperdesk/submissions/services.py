@@ -1,0 +1,326 @@
+"""Writes to submissions: each service is one transaction with an audit entry; e-mails
+and background jobs are sent only after the transaction commits."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from typing import IO
+
+from django.db import transaction
+from django.db.models import Max
+
+from paperdesk import clock, policy
+from paperdesk.audit.services import record
+from paperdesk.venues.models import ContributionType, TopicArea, Track, Venue
+
+from . import notifications
+from .models import Authorship, Submission, Upload
+from .storage import store_blob
+from .uploads import UploadRejected, validate_pdf, validate_zip
+
+
+class ServiceError(Exception):
+    """A request the service refuses, with the message a person is shown."""
+
+    def __init__(self, message: str, status: int = 400, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.field = field
+
+
+def _require(decision: policy.Decision, status: int = 403) -> None:
+    if not decision:
+        raise ServiceError(decision.reason, status)
+
+
+@dataclass
+class AuthorInput:
+    email: str
+    name: str
+    affiliation: str = ""
+    is_corresponding: bool = False
+    is_co_first: bool = False
+
+
+@dataclass
+class SubmissionInput:
+    title: str
+    abstract: str
+    track: str
+    primary_topic: str
+    contribution_type: str
+    authors: list[AuthorInput]
+    secondary_topics: list[str] = field(default_factory=list)
+    attestations: dict[str, bool] = field(default_factory=dict)
+    under_review_at: str = ""
+    attendance: str = Submission.Attendance.UNSURE
+    code_url: str = ""
+    data_url: str = ""
+
+
+def _resolve(venue: Venue, data: SubmissionInput) -> dict:
+    def one(model, slug, label, field_name):
+        obj = model.objects.filter(venue=venue, slug=slug).first()
+        if obj is None:
+            raise ServiceError(f"Unknown {label} '{slug}'.", 400, field_name)
+        return obj
+
+    title = (data.title or "").strip()
+    abstract = (data.abstract or "").strip()
+    if not title:
+        raise ServiceError("A title is required.", 400, "title")
+    if len(title) > 300:
+        raise ServiceError("The title is longer than 300 characters.", 400, "title")
+    if not abstract:
+        raise ServiceError("An abstract is required.", 400, "abstract")
+    if len(abstract) > 5000:
+        raise ServiceError("The abstract is longer than 5000 characters.", 400, "abstract")
+    if data.attendance not in Submission.Attendance.values:
+        raise ServiceError(f"Unknown attendance answer '{data.attendance}'.", 400, "attendance")
+    secondary = []
+    for slug in dict.fromkeys(data.secondary_topics):
+        if slug and slug != data.primary_topic:
+            secondary.append(one(TopicArea, slug, "topic area", "secondary_topics"))
+    return {
+        "title": title,
+        "abstract": abstract,
+        "track": one(Track, data.track, "track", "track"),
+        "primary_topic": one(TopicArea, data.primary_topic, "topic area", "primary_topic"),
+        "contribution_type": one(ContributionType, data.contribution_type, "contribution type", "contribution_type"),
+        "secondary": secondary,
+        "attestations": {a.key: bool(data.attestations.get(a.key)) for a in venue.spec.submission.attestations},
+        "under_review_at": (data.under_review_at or "").strip()[:300],
+        "attendance": data.attendance,
+        "code_url": (data.code_url or "").strip(),
+        "data_url": (data.data_url or "").strip(),
+    }
+
+
+def _clean_authors(actor, authors: list[AuthorInput]) -> list[AuthorInput]:
+    cleaned: list[AuthorInput] = []
+    seen: set[str] = set()
+    for author in authors:
+        email = (author.email or "").strip().lower()
+        name = (author.name or "").strip()
+        if not email and not name:
+            continue
+        if "@" not in email or "." not in email.split("@")[-1]:
+            raise ServiceError(f"'{author.email}' is not an e-mail address.", 400, "authors")
+        if not name:
+            raise ServiceError(f"The author with e-mail {email} needs a name.", 400, "authors")
+        if email in seen:
+            raise ServiceError(f"{email} is listed twice among the authors.", 400, "authors")
+        seen.add(email)
+        cleaned.append(AuthorInput(email, name[:200], (author.affiliation or "").strip()[:200], author.is_corresponding, author.is_co_first))
+    if not cleaned:
+        raise ServiceError("A submission needs at least one author.", 400, "authors")
+    actor_emails = {e.lower() for e in _verified_emails(actor)}
+    if not actor_emails & seen:
+        raise ServiceError("You must be one of the authors (list yourself with one of your verified e-mail addresses).", 400, "authors")
+    if not any(a.is_corresponding for a in cleaned):
+        cleaned[0].is_corresponding = True
+    return cleaned
+
+
+def _verified_emails(user) -> set[str]:
+    from allauth.account.models import EmailAddress
+
+    emails = set(EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True))
+    return {e.lower() for e in emails} | ({user.email.lower()} if not emails else set())
+
+
+def _write_authors(submission: Submission, authors: list[AuthorInput], actor) -> list[Authorship]:
+    """Replace the author list, keeping claims of authors who stay; returns new invitees."""
+    from allauth.account.models import EmailAddress
+
+    existing = {a.email: a for a in submission.authorships.all()}
+    emails = [a.email for a in authors]
+    accounts = {
+        row.email.lower(): row.user
+        for row in EmailAddress.objects.filter(email__in=emails, verified=True).select_related("user")
+    }
+    submission.authorships.exclude(email__in=emails).delete()
+    # Positions are unique: move survivors out of the way before renumbering.
+    submission.authorships.update(position=models_offset())
+    invitees = []
+    for position, author in enumerate(authors, start=1):
+        row = existing.get(author.email) or Authorship(submission=submission, email=author.email)
+        row.position = position
+        row.name = author.name
+        row.affiliation = author.affiliation
+        row.is_corresponding = author.is_corresponding
+        row.is_co_first = author.is_co_first
+        row.user = row.user or accounts.get(author.email) or (actor if author.email in _verified_emails(actor) else None)
+        if row.user is None and not row.claim_token:
+            row.claim_token = secrets.token_urlsafe(24)
+            invitees.append(row)
+        row.save()
+    return invitees
+
+
+def models_offset():
+    from django.db.models import F
+
+    return F("position") + 10000
+
+
+@transaction.atomic
+def submission_create(*, venue: Venue, actor, data: SubmissionInput, now=None) -> Submission:
+    _require(policy.can_create_submission(actor, venue, now))
+    fields = _resolve(venue, data)
+    authors = _clean_authors(actor, data.authors)
+    Venue.objects.select_for_update().filter(pk=venue.pk).first()  # serialises numbering
+    number = (Submission.objects.filter(venue=venue).aggregate(n=Max("number"))["n"] or 0) + 1
+    secondary = fields.pop("secondary")
+    submission = Submission.objects.create(venue=venue, number=number, created_by=actor, **fields)
+    submission.secondary_topics.set(secondary)
+    invitees = _write_authors(submission, authors, actor)
+    record("submission.create", submission, actor=actor, venue=venue, title=submission.title)
+    _after_commit_invitations(submission, invitees)
+    return submission
+
+
+@transaction.atomic
+def submission_update(*, submission: Submission, actor, data: SubmissionInput, now=None) -> Submission:
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    _require(policy.can_edit_submission(actor, submission, now))
+    fields = _resolve(submission.venue, data)
+    authors = _clean_authors(actor, data.authors)
+    secondary = fields.pop("secondary")
+    changed = [name for name, value in fields.items() if getattr(submission, name) != value]
+    for name, value in fields.items():
+        setattr(submission, name, value)
+    submission.save()
+    submission.secondary_topics.set(secondary)
+    invitees = _write_authors(submission, authors, actor)
+    record("submission.update", submission, actor=actor, venue=submission.venue, fields=changed)
+    _after_commit_invitations(submission, invitees)
+    return submission
+
+
+def _after_commit_invitations(submission: Submission, invitees: list[Authorship]) -> None:
+    ids = [a.pk for a in invitees]
+    if ids:
+        transaction.on_commit(lambda: notifications.send_author_invitations(submission.pk, ids))
+
+
+def upload_add(*, submission: Submission, actor, stream: IO[bytes], original_name: str, kind: str = Upload.Kind.PAPER, now=None) -> Upload:
+    """Validate, store durably, then record the version. Acknowledged only once on disk."""
+    venue = submission.venue
+    _require(policy.can_edit_submission(actor, submission, now))
+    rules = venue.spec.submission
+    try:
+        if kind == Upload.Kind.SUPPLEMENTARY:
+            if not rules.supplementary:
+                raise ServiceError("This venue does not accept supplementary material.", 400, "supplementary")
+            validate_zip(stream, rules.max_supplementary_mb * 1_000_000)
+        else:
+            validate_pdf(stream, rules.max_pdf_mb * 1_000_000)
+    except UploadRejected as rejected:
+        raise ServiceError(rejected.message, 413 if rejected.code == "too_large" else 400, "pdf") from None
+    blob = store_blob(stream)  # durable before any database row points at it
+    with transaction.atomic():
+        locked = Submission.objects.select_for_update().get(pk=submission.pk)
+        _require(policy.can_edit_submission(actor, locked, now))
+        version = (locked.uploads.filter(kind=kind).aggregate(v=Max("version"))["v"] or 0) + 1
+        upload = Upload.objects.create(
+            submission=locked,
+            kind=kind,
+            version=version,
+            sha256=blob.sha256,
+            size=blob.size,
+            blob=blob.name,
+            original_name=(original_name or "paper.pdf")[-255:],
+            uploaded_by=actor,
+        )
+        locked.save(update_fields=["updated_at"])
+        record("upload.add", locked, actor=actor, venue=venue, kind=kind, version=version, sha256=blob.sha256, size=blob.size)
+        if kind != Upload.Kind.SUPPLEMENTARY:
+            from paperdesk.submissions.checking import schedule_check
+
+            schedule_check(upload)
+        if locked.status == Submission.Status.SUBMITTED:
+            transaction.on_commit(lambda: notifications.send_receipt(locked.pk, "new_version", upload.pk))
+    return upload
+
+
+@transaction.atomic
+def submission_submit(*, submission: Submission, actor, now=None) -> Submission:
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    _require(policy.can_edit_submission(actor, submission, now))
+    if submission.status == Submission.Status.SUBMITTED:
+        raise ServiceError("This paper is already submitted; changes you make are saved until the deadline.", 409)
+    paper = submission.current_upload(Upload.Kind.PAPER)
+    if paper is None:
+        raise ServiceError("Upload the paper PDF before submitting.", 400, "pdf")
+    missing = [a.text for a in submission.venue.spec.submission.attestations if a.required and not submission.attestations.get(a.key)]
+    if missing:
+        raise ServiceError("Please confirm: " + " ".join(missing), 400, "attestations")
+    from paperdesk.submissions.checking import blocking_reason
+
+    if reason := blocking_reason(paper):
+        raise ServiceError(reason, 400, "pdf")
+    submission.status = Submission.Status.SUBMITTED
+    submission.submitted_at = clock.now()
+    submission.save(update_fields=["status", "submitted_at", "updated_at"])
+    record("submission.submit", submission, actor=actor, venue=submission.venue, upload=paper.public_id, sha256=paper.sha256)
+    transaction.on_commit(lambda: notifications.send_receipt(submission.pk, "submitted", paper.pk))
+    return submission
+
+
+@transaction.atomic
+def submission_withdraw(*, submission: Submission, actor, now=None) -> Submission:
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    _require(policy.can_withdraw(actor, submission, now))
+    submission.status_before_withdrawal = submission.status
+    submission.status = Submission.Status.WITHDRAWN
+    submission.withdrawn_at = clock.now()
+    submission.save(update_fields=["status", "status_before_withdrawal", "withdrawn_at", "updated_at"])
+    record("submission.withdraw", submission, actor=actor, venue=submission.venue)
+    transaction.on_commit(lambda: notifications.send_receipt(submission.pk, "withdrawn", None))
+    return submission
+
+
+@transaction.atomic
+def submission_unwithdraw(*, submission: Submission, actor, now=None) -> Submission:
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    _require(policy.can_unwithdraw(actor, submission, now))
+    submission.status = submission.status_before_withdrawal or Submission.Status.DRAFT
+    submission.status_before_withdrawal = ""
+    submission.withdrawn_at = None
+    submission.save(update_fields=["status", "status_before_withdrawal", "withdrawn_at", "updated_at"])
+    record("submission.unwithdraw", submission, actor=actor, venue=submission.venue, status=submission.status)
+    return submission
+
+
+@transaction.atomic
+def extension_grant(*, submission: Submission, actor, until) -> Submission:
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    _require(policy.can_grant_extension(actor, submission))
+    submission.deadline_extension = until
+    submission.save(update_fields=["deadline_extension", "updated_at"])
+    record("submission.extension", submission, actor=actor, venue=submission.venue, until=until.isoformat() if until else None)
+    return submission
+
+
+@transaction.atomic
+def authorship_claim(*, token: str, actor) -> Authorship:
+    row = Authorship.objects.select_for_update().filter(claim_token=token).first() if token else None
+    if row is None:
+        raise ServiceError("This invitation link is not valid (it may have been used already).", 404)
+    if row.user_id and row.user_id != actor.pk:
+        raise ServiceError("This authorship has already been claimed by another account.", 409)
+    row.user = actor
+    row.claim_token = ""
+    row.save(update_fields=["user", "claim_token"])
+    record("authorship.claim", row.submission, actor=actor, venue=row.submission.venue, email=row.email)
+    return row
+
+
+def link_authorships_to(user, email: str) -> int:
+    """Called when an e-mail address is verified: attach authorships listed under it."""
+    rows = Authorship.objects.filter(email=email.lower(), user__isnull=True)
+    return rows.update(user=user, claim_token="")
+

@@ -1,0 +1,21 @@
+"""Settings for the test suite: the real settings, with jobs run inline, mail kept in
+memory, files and data in a throwaway directory, and a fast password hasher."""
+
+import os
+import tempfile
+
+os.environ.setdefault("PAPERDESK_VAR", tempfile.mkdtemp(prefix="paperdesk-test-"))
+
+from paperdesk.settings import *  # noqa: E402,F403
+from paperdesk.settings import VAR_DIR  # noqa: E402
+
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+EMAIL_BACKEND = os.environ.get("PAPERDESK_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", "django.contrib.auth.hashers.Argon2PasswordHasher"]
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "default": {"BACKEND": "paperdesk.submissions.storage.DurableFileSystemStorage", "OPTIONS": {"location": str(VAR_DIR / "files")}},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+ACCOUNT_RATE_LIMITS = {**ACCOUNT_RATE_LIMITS, "confirm_email": None}  # noqa: F405

@@ -1,0 +1,24 @@
+"""Venue configuration: the TOML file format, its validation and the rehearsal copy.
+
+Pure Python (no Django): the checker CLI and the web app read venues through it.
+"""
+
+from .loader import AOE, Problem, VenueConfigError, load_venue_file, parse_venue, rehearsal_copy, venue_tzinfo
+from .serialize import spec_from_dict, spec_to_dict
+from .spec import DATE_KEYS, Template, Track, VenueSpec
+
+__all__ = [
+    "AOE",
+    "DATE_KEYS",
+    "Problem",
+    "Template",
+    "Track",
+    "VenueConfigError",
+    "VenueSpec",
+    "load_venue_file",
+    "parse_venue",
+    "rehearsal_copy",
+    "spec_from_dict",
+    "spec_to_dict",
+    "venue_tzinfo",
+]

@@ -1,0 +1,395 @@
+"""Read and validate a venue TOML file, reporting every problem with its line number."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .spec import (
+    DATE_KEYS,
+    AccountRules,
+    Attestation,
+    Choice,
+    Outcome,
+    ReviewingRules,
+    SubmissionRules,
+    Template,
+    Topic,
+    Track,
+    VenueSpec,
+)
+
+AOE = dt.timezone(dt.timedelta(hours=-12), "AoE")
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int | None
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"line {self.line}" if self.line else "file"
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+
+class VenueConfigError(ValueError):
+    def __init__(self, source: str, problems: list[Problem]):
+        self.source = source
+        self.problems = problems
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        lines = [f"{self.source}: {len(self.problems)} problem(s)"]
+        for p in self.problems:
+            where = f"{self.source}:{p.line}" if p.line else self.source
+            lines.append(f"  {where}: {p.path + ': ' if p.path else ''}{p.message}")
+        return "\n".join(lines)
+
+
+def venue_tzinfo(name: str) -> dt.tzinfo:
+    if name.upper() in ("AOE", "ANYWHERE ON EARTH"):
+        return AOE
+    return ZoneInfo(name)
+
+
+def locate_keys(text: str) -> dict[tuple, int]:
+    """Map each dotted key path (array items by index) to the line that defines it."""
+    positions: dict[tuple, int] = {}
+    array_counts: dict[tuple, int] = {}
+    current: tuple = ()
+    header = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-\" ]+?)\s*\]\]?\s*(#.*)?$")
+    key_line = re.compile(r"^\s*([A-Za-z0-9_\-]+)\s*=")
+    in_multiline = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        if in_multiline:
+            if line.count('"""') % 2 == 1 or line.count("'''") % 2 == 1:
+                in_multiline = False
+            continue
+        match = header.match(line)
+        if match:
+            parts = tuple(p.strip().strip('"') for p in match.group(2).split("."))
+            if match.group(1) == "[[":
+                parent = _resolve(parts[:-1], array_counts)
+                base = parent + (parts[-1],)
+                index = array_counts.get(base, -1) + 1
+                array_counts[base] = index
+                current = base + (index,)
+            else:
+                current = _resolve(parts, array_counts)
+            positions.setdefault(current, number)
+            continue
+        match = key_line.match(line)
+        if match:
+            positions[current + (match.group(1),)] = number
+            if line.count('"""') == 1 or line.count("'''") == 1:
+                in_multiline = True
+    return positions
+
+
+def _resolve(parts: tuple, array_counts: dict[tuple, int]) -> tuple:
+    resolved: tuple = ()
+    for part in parts:
+        resolved = resolved + (part,)
+        if resolved in array_counts:
+            resolved = resolved + (array_counts[resolved],)
+    return resolved
+
+
+class _Reader:
+    """Typed access to the parsed document that records problems instead of raising."""
+
+    def __init__(self, data: dict, positions: dict[tuple, int]):
+        self.data = data
+        self.positions = positions
+        self.problems: list[Problem] = []
+
+    def line_of(self, path: tuple) -> int | None:
+        while path:
+            if path in self.positions:
+                return self.positions[path]
+            path = path[:-1]
+        return None
+
+    def fail(self, path: tuple, message: str) -> None:
+        shown = ".".join(f"[{p}]" if isinstance(p, int) else p for p in path).replace(".[", "[")
+        self.problems.append(Problem(self.line_of(path), shown, message))
+
+    def table(self, path: tuple, required: bool = False) -> dict:
+        node: Any = self.data
+        for part in path:
+            node = node.get(part) if isinstance(node, dict) else None
+            if node is None:
+                if required:
+                    self.fail(path, "missing table")
+                return {}
+        if not isinstance(node, dict):
+            self.fail(path, "must be a table")
+            return {}
+        return node
+
+    def get(self, table: dict, path: tuple, key: str, kind, default=dataclasses.MISSING):
+        if key not in table:
+            if default is dataclasses.MISSING:
+                self.fail(path + (key,), f"required key '{key}' is missing")
+                return None
+            return default
+        value = table[key]
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        if isinstance(value, bool) and bool not in kinds:
+            ok = False
+        else:
+            ok = isinstance(value, kinds)
+        if not ok:
+            names = " or ".join(k.__name__ for k in kinds)
+            self.fail(path + (key,), f"must be {names}, got {type(value).__name__} {value!r}")
+            return None if default is dataclasses.MISSING else default
+        return value
+
+    def positive(self, table: dict, path: tuple, key: str, default=dataclasses.MISSING, minimum=1):
+        value = self.get(table, path, key, (int, float), default)
+        if value is not None and value < minimum:
+            self.fail(path + (key,), f"must be at least {minimum}, got {value}")
+        return value
+
+    def items(self, path: tuple, required: bool = True) -> list[tuple[tuple, dict]]:
+        node: Any = self.data
+        for part in path:
+            node = node.get(part) if isinstance(node, dict) else None
+        if node is None:
+            if required:
+                self.fail(path, "at least one entry is required")
+            return []
+        if not isinstance(node, list) or not all(isinstance(i, dict) for i in node):
+            self.fail(path, "must be an array of tables")
+            return []
+        return [(path + (i,), item) for i, item in enumerate(node)]
+
+    def slug(self, table: dict, path: tuple, key: str = "slug") -> str:
+        value = self.get(table, path, key, str) or ""
+        if value and not SLUG_RE.match(value):
+            self.fail(path + (key,), f"'{value}' must be lowercase letters, digits and hyphens")
+        return value
+
+
+def parse_venue(text: str, source: str = "<venue>") -> VenueSpec:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        match = re.search(r"line (\d+)", str(error))
+        line = int(match.group(1)) if match else None
+        raise VenueConfigError(source, [Problem(line, "", f"TOML syntax error: {error}")]) from None
+    reader = _Reader(data, locate_keys(text))
+    spec = _build(reader, source)
+    if reader.problems:
+        raise VenueConfigError(source, reader.problems)
+    assert spec is not None
+    return spec
+
+
+def load_venue_file(path: str | Path) -> VenueSpec:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise VenueConfigError(str(path), [Problem(None, "", "file not found")]) from None
+    except UnicodeDecodeError:
+        raise VenueConfigError(str(path), [Problem(None, "", "file is not UTF-8 text")]) from None
+    return parse_venue(text, str(path))
+
+
+def _build(r: _Reader, source: str) -> VenueSpec | None:
+    venue = r.table(("venue",), required=True)
+    p = ("venue",)
+    slug = r.slug(venue, p)
+    name = r.get(venue, p, "name", str)
+    contact = r.get(venue, p, "contact_email", str)
+    if contact and not EMAIL_RE.match(contact):
+        r.fail(p + ("contact_email",), f"'{contact}' is not an e-mail address")
+    timezone = r.get(venue, p, "timezone", str, "AoE")
+    try:
+        venue_tzinfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        r.fail(p + ("timezone",), f"unknown time zone '{timezone}' (use AoE or an IANA name such as Europe/Paris)")
+
+    dates_table = r.table(("dates",), required=True)
+    dates: dict[str, dt.datetime] = {}
+    for key in DATE_KEYS:
+        value = r.get(dates_table, ("dates",), key, (dt.datetime, dt.date))
+        if value is None:
+            continue
+        if isinstance(value, dt.datetime):
+            if value.tzinfo is not None:
+                r.fail(("dates", key), "write a local time without offset; the venue timezone applies")
+            dates[key] = value.replace(tzinfo=None)
+        else:
+            dates[key] = dt.datetime.combine(value, dt.time(23, 59))
+    order = [k for k in DATE_KEYS if k in dates]
+    for earlier, later in zip(order, order[1:]):
+        if dates[later] < dates[earlier]:
+            r.fail(("dates", later), f"{later} ({dates[later]:%Y-%m-%d %H:%M}) is before {earlier} ({dates[earlier]:%Y-%m-%d %H:%M})")
+
+    sub = r.table(("submission",))
+    sp = ("submission",)
+    anonymity = r.get(sub, sp, "anonymity", str, "double-blind")
+    if anonymity not in ("double-blind", "single-blind", "open"):
+        r.fail(sp + ("anonymity",), f"must be double-blind, single-blind or open, got '{anonymity}'")
+    blocking = r.get(sub, sp, "blocking_findings", list, ["unreadable", "over_limit"])
+    known_blocking = {"unreadable", "over_limit", "format", "anonymity"}
+    for item in blocking or []:
+        if item not in known_blocking:
+            r.fail(sp + ("blocking_findings",), f"unknown finding class '{item}' (known: {', '.join(sorted(known_blocking))})")
+    attestations = []
+    for path, item in r.items(sp + ("attestations",), required=False):
+        attestations.append(Attestation(r.slug(item, path, "key"), r.get(item, path, "text", str) or "", bool(r.get(item, path, "required", bool, True))))
+    under_review = r.table(sp + ("under_review",))
+    submission = SubmissionRules(
+        anonymity=anonymity,
+        max_pdf_mb=r.positive(sub, sp, "max_pdf_mb", 50),
+        supplementary=r.get(sub, sp, "supplementary", bool, True),
+        max_supplementary_mb=r.positive(sub, sp, "max_supplementary_mb", 100),
+        in_person_question=r.get(sub, sp, "in_person_question", bool, True),
+        code_links=r.get(sub, sp, "code_links", bool, True),
+        blocking_findings=tuple(blocking or ()),
+        attestations=tuple(attestations),
+        under_review_enabled=r.get(under_review, sp + ("under_review",), "enabled", bool, True),
+        under_review_label=r.get(under_review, sp + ("under_review",), "label", str, "Currently under review at"),
+    )
+
+    tpl = r.table(("template",))
+    tp = ("template",)
+    paper_size = r.get(tpl, tp, "paper_size", str, "letter")
+    if paper_size not in ("letter", "a4"):
+        r.fail(tp + ("paper_size",), f"must be letter or a4, got '{paper_size}'")
+    template = Template(
+        name=r.get(tpl, tp, "name", str, ""),
+        url=r.get(tpl, tp, "url", str, ""),
+        paper_size=paper_size,
+        text_width_in=float(r.positive(tpl, tp, "text_width_in", 5.5) or 5.5),
+        text_height_in=float(r.positive(tpl, tp, "text_height_in", 9.0) or 9.0),
+        left_margin_in=float(r.positive(tpl, tp, "left_margin_in", 1.5, minimum=0) or 0),
+        top_margin_in=float(r.positive(tpl, tp, "top_margin_in", 1.0, minimum=0) or 0),
+        body_font_pt=float(r.positive(tpl, tp, "body_font_pt", 10) or 10),
+        min_font_pt=float(r.positive(tpl, tp, "min_font_pt", 9.5) or 9.5),
+        columns=int(r.positive(tpl, tp, "columns", 1) or 1),
+        checklist=r.get(tpl, tp, "checklist", str, "optional"),
+    )
+
+    tracks = []
+    for path, item in r.items(("tracks",)):
+        max_pages = r.positive(item, path, "max_pages")
+        tracks.append(Track(
+            slug=r.slug(item, path),
+            name=r.get(item, path, "name", str) or "",
+            max_pages=int(max_pages or 1),
+            camera_ready_extra_pages=int(r.positive(item, path, "camera_ready_extra_pages", 1, minimum=0) or 0),
+            description=r.get(item, path, "description", str, ""),
+            review_guidance=r.get(item, path, "review_guidance", str, ""),
+        ))
+    _unique(r, ("tracks",), [t.slug for t in tracks])
+
+    kinds = [Choice(r.slug(item, path), r.get(item, path, "name", str) or "") for path, item in r.items(("contribution_types",))]
+    _unique(r, ("contribution_types",), [k.slug for k in kinds])
+    topics = []
+    for path, item in r.items(("topics",)):
+        subtopics = r.get(item, path, "subtopics", list, [])
+        topics.append(Topic(r.slug(item, path), r.get(item, path, "name", str) or "", tuple(str(s) for s in subtopics or ())))
+    _unique(r, ("topics",), [t.slug for t in topics])
+
+    rev = r.table(("reviewing",))
+    rp = ("reviewing",)
+    reviewing = ReviewingRules(
+        reviewers_per_paper=int(r.positive(rev, rp, "reviewers_per_paper", 3) or 3),
+        max_load=int(r.positive(rev, rp, "max_load", 5) or 5),
+        min_load=int(r.positive(rev, rp, "min_load", 0, minimum=0) or 0),
+        bidding=r.get(rev, rp, "bidding", bool, True),
+        reviews_visible_after_own=r.get(rev, rp, "reviews_visible_after_own", bool, True),
+        volunteer_form=r.get(rev, rp, "volunteer_form", bool, True),
+        ask_first_authors_to_volunteer=r.get(rev, rp, "ask_first_authors_to_volunteer", bool, True),
+        conflict_years=int(r.positive(rev, rp, "conflict_years", 3, minimum=0) or 0),
+    )
+    if reviewing.min_load > reviewing.max_load:
+        r.fail(rp + ("min_load",), f"min_load {reviewing.min_load} exceeds max_load {reviewing.max_load}")
+
+    dec = r.table(("decisions",))
+    outcomes = []
+    raw_outcomes = r.get(dec, ("decisions",), "outcomes", list, [
+        {"slug": "accept", "name": "Accept", "accepted": True},
+        {"slug": "reject", "name": "Reject", "accepted": False},
+    ])
+    for index, item in enumerate(raw_outcomes or []):
+        path = ("decisions", "outcomes")
+        if not isinstance(item, dict):
+            r.fail(path, f"outcome {index + 1} must be an inline table {{slug, name, accepted}}")
+            continue
+        outcomes.append(Outcome(r.slug(item, path), r.get(item, path, "name", str) or "", bool(r.get(item, path, "accepted", bool))))
+
+    acc = r.table(("accounts",))
+    ap = ("accounts",)
+    approval = r.get(acc, ap, "approval", str, "institutional")
+    if approval not in ("institutional", "all", "moderate-all"):
+        r.fail(ap + ("approval",), f"must be institutional, all or moderate-all, got '{approval}'")
+    accounts = AccountRules(
+        approval=approval,
+        expected_wait_days=int(r.positive(acc, ap, "expected_wait_days", 14, minimum=0) or 0),
+        institutional_suffixes=tuple(s.lower() for s in r.get(acc, ap, "institutional_suffixes", list, [".edu", ".ac.uk"]) or ()),
+        institutional_domains=tuple(s.lower() for s in r.get(acc, ap, "institutional_domains", list, []) or ()),
+    )
+    if r.problems:
+        return None
+    return VenueSpec(
+        slug=slug,
+        name=name,
+        short_name=r.get(venue, p, "short_name", str, name),
+        contact_email=contact,
+        website=r.get(venue, p, "website", str, ""),
+        timezone=timezone,
+        archival=r.get(venue, p, "archival", bool, False),
+        description=r.get(venue, p, "description", str, ""),
+        dates=dates,
+        submission=submission,
+        template=template,
+        tracks=tuple(tracks),
+        contribution_types=tuple(kinds),
+        topics=tuple(topics),
+        reviewing=reviewing,
+        outcomes=tuple(outcomes),
+        accounts=accounts,
+        source=source,
+    )
+
+
+def _unique(r: _Reader, path: tuple, slugs: list[str]) -> None:
+    seen: set[str] = set()
+    for index, slug in enumerate(slugs):
+        if slug in seen:
+            r.fail(path + (index, "slug"), f"duplicate slug '{slug}'")
+        seen.add(slug)
+
+
+def rehearsal_copy(spec: VenueSpec, now: dt.datetime, days_ahead: int = 14) -> VenueSpec:
+    """A clearly labelled copy whose submission deadline lies `days_ahead` days after `now`.
+
+    Every other date keeps its distance to the deadline, so the whole timeline can be tried.
+    """
+    tz = venue_tzinfo(spec.timezone)
+    local_now = now.astimezone(tz).replace(tzinfo=None)
+    deadline = spec.dates["submission_deadline"]
+    target = dt.datetime.combine((local_now + dt.timedelta(days=days_ahead)).date(), deadline.time())
+    shift = target - deadline
+    return dataclasses.replace(
+        spec,
+        slug=f"{spec.slug}-rehearsal",
+        name=f"Rehearsal: {spec.name}",
+        short_name=f"Rehearsal: {spec.short_name}",
+        dates={key: value + shift for key, value in spec.dates.items()},
+        rehearsal=True,
+    )

@@ -1,0 +1,47 @@
+"""VenueSpec <-> JSON-compatible dict, so a loaded venue can be stored in the database."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from .spec import (
+    AccountRules,
+    Attestation,
+    Choice,
+    Outcome,
+    ReviewingRules,
+    SubmissionRules,
+    Template,
+    Topic,
+    Track,
+    VenueSpec,
+)
+
+
+def spec_to_dict(spec: VenueSpec) -> dict:
+    data = dataclasses.asdict(spec)
+    data["dates"] = {key: value.isoformat() for key, value in spec.dates.items()}
+    return data
+
+
+def spec_from_dict(data: dict) -> VenueSpec:
+    sub = dict(data["submission"])
+    sub["attestations"] = tuple(Attestation(**a) for a in sub.get("attestations", ()))
+    sub["blocking_findings"] = tuple(sub.get("blocking_findings", ()))
+    acc = dict(data["accounts"])
+    acc["institutional_suffixes"] = tuple(acc.get("institutional_suffixes", ()))
+    acc["institutional_domains"] = tuple(acc.get("institutional_domains", ()))
+    fields = {f.name for f in dataclasses.fields(VenueSpec)}
+    return VenueSpec(**{
+        **{k: v for k, v in data.items() if k in fields},
+        "dates": {key: dt.datetime.fromisoformat(value) for key, value in data["dates"].items()},
+        "submission": SubmissionRules(**sub),
+        "template": Template(**data["template"]),
+        "tracks": tuple(Track(**t) for t in data["tracks"]),
+        "contribution_types": tuple(Choice(**c) for c in data["contribution_types"]),
+        "topics": tuple(Topic(slug=t["slug"], name=t["name"], subtopics=tuple(t.get("subtopics", ()))) for t in data["topics"]),
+        "reviewing": ReviewingRules(**data["reviewing"]),
+        "outcomes": tuple(Outcome(**o) for o in data["outcomes"]),
+        "accounts": AccountRules(**acc),
+    })

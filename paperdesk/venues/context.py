@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from django.conf import settings
+
+from .models import Venue
+
+
+def default_venue() -> Venue | None:
+    return Venue.objects.filter(slug=settings.DEFAULT_VENUE).first() or Venue.objects.filter(is_rehearsal=False).first()
+
+
+def venue_context(request) -> dict:
+    """The venue a page is about (from the URL) or the default one, for the layout."""
+    venue = getattr(request, "venue", None)
+    if venue is None:
+        match = getattr(request, "resolver_match", None)
+        slug = match.kwargs.get("venue_slug") if match else None
+        venue = Venue.objects.filter(slug=slug).first() if slug else None
+    if venue is None:
+        venue = default_venue()
+    return {"current_venue": venue}
+
+
+def navigation_context(request) -> dict:
+    from paperdesk import policy
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"user_chair_venues": list(policy.chair_venues(user)), "user_can_moderate": policy.can_moderate_accounts(user)}

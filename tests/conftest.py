@@ -1,0 +1,94 @@
+"""Shared fixtures: a loaded venue whose submission window is open, and people in it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+VENUE_FILE = ROOT / "venues" / "mechinterp-2025.toml"
+SAMPLES = ROOT.parent / "shared" / "samples"
+
+
+def make_pdf_bytes(pages: int = 1, text: str = "Paperdesk test paper") -> bytes:
+    """A small valid PDF with a text layer, written without any PDF library."""
+    objects = []
+    kids = " ".join(f"{3 + 2 * i} 0 R" for i in range(pages))
+    objects.append("<< /Type /Catalog /Pages 2 0 R >>")
+    objects.append(f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>")
+    font_id = 3 + 2 * pages
+    for i in range(pages):
+        content_id = 4 + 2 * i
+        objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {content_id} 0 R /Resources << /Font << /F1 {font_id} 0 R >> >> >>")
+        stream = f"BT /F1 10 Tf 108 700 Td ({text} page {i + 1}) Tj ET"
+        objects.append(f"<< /Length {len(stream)} >>\nstream\n{stream}\nendstream")
+    objects.append("<< /Type /Font /Subtype /Type1 /BaseFont /Times-Roman >>")
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n".encode()
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+@pytest.fixture
+def venue_spec():
+    from paperdesk.venueconfig import load_venue_file, rehearsal_copy
+
+    return rehearsal_copy(load_venue_file(VENUE_FILE), dt.datetime.now(dt.timezone.utc))
+
+
+@pytest.fixture
+def venue(db, venue_spec):
+    """The default venue with its submission window open (deadline 14 days ahead)."""
+    import dataclasses
+
+    from paperdesk.venues.services import venue_load
+
+    spec = dataclasses.replace(venue_spec, slug="mechinterp-2025", rehearsal=False)
+    loaded, _ = venue_load(spec)
+    return loaded
+
+
+def _user(email: str, name: str, **extra):
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_user(email=email, password="correct horse battery", full_name=name, moderation_status="active", **extra)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
+
+
+@pytest.fixture
+def make_user(db):
+    return _user
+
+
+@pytest.fixture
+def author(db):
+    return _user("ada@uni.edu", "Ada Lovelace")
+
+
+@pytest.fixture
+def other_author(db):
+    return _user("grace@navy.mil.edu", "Grace Hopper")
+
+
+@pytest.fixture
+def chair(db, venue):
+    from paperdesk.venues.models import VenueRole
+
+    user = _user("chair@mechinterpworkshop.com", "Pat Chair")
+    VenueRole.objects.create(venue=venue, user=user, role=VenueRole.Role.CHAIR)
+    return user
+
+
+@pytest.fixture
+def pdf_bytes():
+    return make_pdf_bytes(3)
