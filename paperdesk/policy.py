@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from paperdesk import clock
+from paperdesk.accounts.models import User
 from paperdesk.submissions.models import Authorship, Submission, Upload
 from paperdesk.venues.models import Venue, VenueRole
 
@@ -168,6 +169,8 @@ def can_unwithdraw(user, submission: Submission, now=None) -> Decision:
 def can_grant_extension(user, submission: Submission) -> Decision:
     if not is_chair(user, submission.venue):
         return Decision(False, "Only chairs grant extensions.")
+    if is_author(user, submission):  # a conflict overrides the chair role
+        return Decision(False, "You are an author of this submission; another chair must grant its extension.")
     return ALLOW
 
 
@@ -177,3 +180,42 @@ def chair_venues(user) -> QuerySet[Venue]:
     if user.is_superuser:
         return Venue.objects.all()
     return Venue.objects.filter(Q(roles__user=user, roles__role=VenueRole.Role.CHAIR)).distinct()
+
+
+# --- accounts ----------------------------------------------------------------------------
+
+
+def account_standing(user) -> Decision:
+    """May this signed-in person use what needs an approved account (submitting, editing)?
+    The reason names the status; the accounts status page explains the wait and the contact."""
+    if not _authenticated(user):
+        return Decision(False, "Sign in first.")
+    if user.is_approved:
+        return ALLOW
+    if user.moderation_status == User.Moderation.REJECTED:
+        return Decision(False, "Your account was not approved.")
+    return Decision(False, "Your account is waiting for approval by the program chairs.")
+
+
+def accounts_awaiting_moderation(viewer) -> QuerySet[User]:
+    """Accounts waiting for a chair's decision, for those who moderate accounts (else none)."""
+    if not can_moderate_accounts(viewer):
+        return User.objects.none()
+    return User.objects.filter(moderation_status=User.Moderation.PENDING)
+
+
+def accounts_recently_rejected(viewer) -> QuerySet[User]:
+    """Rejected accounts (a decision a moderator may revisit), for moderators only."""
+    if not can_moderate_accounts(viewer):
+        return User.objects.none()
+    return User.objects.filter(moderation_status=User.Moderation.REJECTED)
+
+
+def get_account_for_moderation(viewer, account_id) -> User:
+    """One account a moderator may decide on; the same 404 for "missing" and "forbidden"."""
+    if not can_moderate_accounts(viewer):
+        raise Http404("No such account")
+    try:
+        return User.objects.get(pk=int(account_id))
+    except (User.DoesNotExist, TypeError, ValueError):
+        raise Http404("No such account") from None

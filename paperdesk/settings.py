@@ -44,13 +44,14 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Paperdesk's accounts app comes first so its templates override allauth's.
+    "paperdesk.accounts",
     "allauth",
     "allauth.account",
     "django_tasks",
     "django_tasks_db",
     "paperdesk.audit",
     "paperdesk.venues",
-    "paperdesk.accounts",
     "paperdesk.submissions",
     "paperdesk.reviewing",
     "paperdesk.decisions",
@@ -117,6 +118,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage" if not DEBUG else "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "paperdesk" / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 WHITENOISE_USE_FINDERS = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -163,6 +165,7 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
 }
 ACCOUNT_ADAPTER = "paperdesk.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "paperdesk.accounts.forms.SignupForm"}
 ACCOUNT_MAX_EMAIL_ADDRESSES = 10
 
 CACHES = {

@@ -37,6 +37,15 @@ def make_pdf_bytes(pages: int = 1, text: str = "Paperdesk test paper") -> bytes:
     return bytes(out)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """allauth keeps rate-limit counters in the cache: every test starts at zero."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def venue_spec():
     from paperdesk.venueconfig import load_venue_file, rehearsal_copy

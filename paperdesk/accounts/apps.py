@@ -5,3 +5,6 @@ class AccountsConfig(AppConfig):
     name = "paperdesk.accounts"
     label = "accounts"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (connects the allauth receivers)

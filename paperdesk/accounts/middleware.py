@@ -1,6 +1,51 @@
+"""Send a signed-in person whose account is not approved (waiting or rejected) to the
+status page when they open a page that needs an approved account, instead of an error
+further down. Public pages, the profile and the status page stay open to them.
+
+The access policy (`policy.can_create_submission`, ...) still refuses such people on its
+own; this middleware only makes the refusal friendly. The API is left to the policy: an
+API client wants a JSON error, not a redirect to an HTML page."""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib import messages
+from django.http import HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+
+from paperdesk import policy
+
+# Paths that need an approved account for every method, and for writes only.
+APPROVED_ONLY = (re.compile(r"^/v/[^/]+/submit/"),)
+APPROVED_ONLY_WRITES = (re.compile(r"^/submissions/"),)
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
+
+
+def needs_approved_account(method: str, path: str) -> bool:
+    if any(rule.match(path) for rule in APPROVED_ONLY):
+        return True
+    return method not in SAFE_METHODS and any(rule.match(path) for rule in APPROVED_ONLY_WRITES)
+
+
 class ModerationMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and needs_approved_account(request.method, request.path_info):
+            standing = policy.account_standing(user)
+            if not standing:
+                return self._to_status_page(request, standing.reason)
         return self.get_response(request)
+
+    @staticmethod
+    def _to_status_page(request, reason: str) -> HttpResponse:
+        url = reverse("accounts:status")
+        messages.warning(request, f"{reason} Submitting and changing papers needs an approved account.")
+        if request.headers.get("HX-Request"):
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = url
+            return response
+        return HttpResponseRedirect(url)

@@ -4,6 +4,9 @@ from . import views
 
 app_name = "accounts"
 urlpatterns = [
+    path("status/", views.status, name="status"),
     path("profile/", views.profile, name="profile"),
     path("moderation/", views.moderation, name="moderation"),
+    path("moderation/<int:account_id>/approve/", views.moderation_approve, name="moderation_approve"),
+    path("moderation/<int:account_id>/reject/", views.moderation_reject, name="moderation_reject"),
 ]

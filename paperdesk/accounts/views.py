@@ -1,12 +1,115 @@
+"""Accounts pages: the person's status and profile, and the chairs' moderation queue.
+Views parse, call a service or selector, and render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from paperdesk import policy
+
+from . import selectors, services
+from .forms import AffiliationFormSet, ProfileForm, RejectForm, affiliation_initial
+
+
+@login_required
+def status(request):
+    return render(request, "accounts/status.html", {"standing": selectors.standing_of(request.user)})
 
 
 @login_required
 def profile(request):
-    return render(request, "accounts/profile.html", {})
+    user = request.user
+    if request.method == "POST":
+        form = ProfileForm(request.POST)
+        formset = AffiliationFormSet(request.POST, initial=affiliation_initial(user), prefix="aff")
+        if form.is_valid() and formset.is_valid():
+            services.profile_update(user=user, actor=user, profile=form.to_input(), affiliations=formset.to_inputs())
+            messages.success(request, "Your profile is saved.")
+            return redirect("accounts:profile")
+        messages.error(request, "Your profile is not saved: please correct the fields marked below.")
+        response_status = 400
+    else:
+        form = ProfileForm(initial=ProfileForm.initial_for(user))
+        formset = AffiliationFormSet(initial=affiliation_initial(user), prefix="aff")
+        response_status = 200
+    from allauth.account.models import EmailAddress
+
+    context = {
+        "form": form,
+        "formset": formset,
+        "emails": EmailAddress.objects.filter(user=user).order_by("-primary", "email"),
+        "standing": selectors.standing_of(user),
+    }
+    return render(request, "accounts/profile.html", context, status=response_status)
+
+
+def _require_moderator(user) -> None:
+    if not policy.can_moderate_accounts(user):
+        raise Http404("No such page")
+
+
+def _queue_context(request, refused=None) -> dict:
+    page = selectors.moderation_queue(request.user, request.GET.get("page"))
+    if refused is not None:
+        for account in page.object_list:
+            if account.pk == refused.pk:
+                account.row_error, account.reason_draft = refused.row_error, refused.reason_draft
+    return {
+        "page": page,
+        "rules": selectors.account_rules(),
+        "unconfirmed_count": selectors.unconfirmed_pending_count(request.user),
+        "rejected": selectors.recently_rejected(request.user),
+    }
 
 
 @login_required
 def moderation(request):
-    return render(request, "accounts/moderation.html", {})
+    _require_moderator(request.user)
+    return render(request, "accounts/moderation.html", _queue_context(request))
+
+
+def _decided(request, account, message: str):
+    """After a decision: the updated row for htmx, else back to the queue with a message."""
+    if request.headers.get("HX-Request"):
+        return render(request, "accounts/_moderation_row.html", {"account": account, "decided": message})
+    messages.success(request, message)
+    return redirect("accounts:moderation")
+
+
+def _refused(request, account, error: str, status: int, reason: str = ""):
+    account.row_error, account.reason_draft = error, reason
+    if request.headers.get("HX-Request"):
+        # htmx swaps only 2xx answers: the row comes back with the message in it.
+        selectors.for_queue(account)
+        return render(request, "accounts/_moderation_row.html", {"account": account})
+    messages.error(request, error)
+    return render(request, "accounts/moderation.html", _queue_context(request, refused=account), status=status)
+
+
+@login_required
+@require_POST
+def moderation_approve(request, account_id: int):
+    account = policy.get_account_for_moderation(request.user, account_id)
+    try:
+        account = services.account_approve(account=account, actor=request.user)
+    except services.AccountError as error:
+        return _refused(request, account, error.message, error.status)
+    return _decided(request, account, f"Approved {account.email}; they have been told by e-mail.")
+
+
+@login_required
+@require_POST
+def moderation_reject(request, account_id: int):
+    account = policy.get_account_for_moderation(request.user, account_id)
+    form = RejectForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, account, form.errors["reason"][0], 400, request.POST.get("reason", ""))
+    try:
+        account = services.account_reject(account=account, actor=request.user, reason=form.cleaned_data["reason"])
+    except services.AccountError as error:
+        return _refused(request, account, error.message, error.status, form.cleaned_data["reason"])
+    return _decided(request, account, f"Rejected {account.email}; they have been told the reason by e-mail.")

@@ -1,0 +1,188 @@
+"""Writes to accounts: each service is one transaction with an audit entry; e-mails are
+sent by background jobs after the transaction commits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from paperdesk import clock, policy
+from paperdesk.audit.services import record
+
+from . import moderation, notifications
+from .models import Affiliation, User
+from .selectors import account_rules
+
+MAX_REASON_LENGTH = 2000
+
+
+class AccountError(Exception):
+    """A request the service refuses, with the message a person is shown."""
+
+    def __init__(self, message: str, status: int = 400, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.field = field
+
+
+# --- sign-up and e-mail confirmation ------------------------------------------------------
+
+def initial_status_for(email: str) -> str:
+    """The status a new account with this address starts in, under the default venue's rules."""
+    return moderation.initial_status(email, account_rules())
+
+
+def account_signed_up(*, user: User) -> None:
+    """Record a sign-up (the account itself is saved by allauth's sign-up flow)."""
+    record(
+        "account.signup",
+        user,
+        actor=user,
+        domain=moderation.email_domain(user.email),
+        status=user.moderation_status,
+    )
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    linked_authorships: int
+    auto_approved: bool
+
+
+@transaction.atomic
+def email_confirmed(*, user: User, email: str) -> Confirmation:
+    """A person proved they own `email`: attach the authorships listed under it, and
+    approve a waiting account when the address is institutional (a rejected account stays
+    rejected: that was a chair's decision)."""
+    from paperdesk.submissions.services import link_authorships_to
+
+    linked = link_authorships_to(user, email)
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    auto_approved = False
+    rules = account_rules()
+    if (
+        locked.moderation_status == User.Moderation.PENDING
+        and rules.approval == "institutional"
+        and moderation.is_institutional(email, rules)
+    ):
+        locked.moderation_status = User.Moderation.ACTIVE
+        locked.moderated_at = clock.now()
+        locked.moderated_by = None
+        locked.moderation_reason = ""
+        locked.save(update_fields=["moderation_status", "moderated_at", "moderated_by", "moderation_reason"])
+        user.moderation_status = locked.moderation_status
+        auto_approved = True
+    record(
+        "account.email_confirmed",
+        locked,
+        actor=locked,
+        domain=moderation.email_domain(email),
+        linked_authorships=linked,
+        auto_approved=auto_approved,
+    )
+    return Confirmation(linked, auto_approved)
+
+
+# --- moderation ------------------------------------------------------------------------------
+
+def _lock_for_decision(account: User, actor) -> User:
+    if not policy.can_moderate_accounts(actor):
+        raise AccountError("Only program chairs moderate accounts.", 403)
+    locked = User.objects.select_for_update().filter(pk=account.pk).first()
+    if locked is None:
+        raise AccountError("This account no longer exists.", 404)
+    if locked.pk == actor.pk:
+        raise AccountError("You cannot decide on your own account.", 403)
+    return locked
+
+
+@transaction.atomic
+def account_approve(*, account: User, actor) -> User:
+    """Approve a waiting (or previously rejected) account and e-mail the person."""
+    locked = _lock_for_decision(account, actor)
+    if locked.moderation_status == User.Moderation.ACTIVE:
+        raise AccountError(f"{locked.email} is already active.", 409)
+    previous = locked.moderation_status
+    locked.moderation_status = User.Moderation.ACTIVE
+    locked.moderation_reason = ""
+    locked.moderated_at = clock.now()
+    locked.moderated_by = actor
+    locked.save(update_fields=["moderation_status", "moderation_reason", "moderated_at", "moderated_by"])
+    record("account.approve", locked, actor=actor, previous=previous)
+    transaction.on_commit(lambda: notifications.send_moderation_decision(locked.pk))
+    return locked
+
+
+@transaction.atomic
+def account_reject(*, account: User, actor, reason: str) -> User:
+    """Reject a waiting account with a reason, which the person receives by e-mail."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise AccountError("Give a reason for the rejection; it is sent to the person.", 400, "reason")
+    if len(reason) > MAX_REASON_LENGTH:
+        raise AccountError(f"The reason is longer than {MAX_REASON_LENGTH} characters.", 400, "reason")
+    locked = _lock_for_decision(account, actor)
+    if locked.moderation_status != User.Moderation.PENDING:
+        raise AccountError(f"{locked.email} is not waiting for approval (status: {locked.get_moderation_status_display().lower()}).", 409)
+    locked.moderation_status = User.Moderation.REJECTED
+    locked.moderation_reason = reason
+    locked.moderated_at = clock.now()
+    locked.moderated_by = actor
+    locked.save(update_fields=["moderation_status", "moderation_reason", "moderated_at", "moderated_by"])
+    record("account.reject", locked, actor=actor, reason=reason)
+    transaction.on_commit(lambda: notifications.send_moderation_decision(locked.pk))
+    return locked
+
+
+# --- profile ---------------------------------------------------------------------------------
+
+@dataclass
+class AffiliationInput:
+    institution: str
+    email_domain: str = ""
+    start_year: int | None = None
+    end_year: int | None = None
+
+
+@dataclass
+class ProfileInput:
+    full_name: str
+    other_names: list[str] = field(default_factory=list)
+    github: str = ""
+    huggingface: str = ""
+    orcid: str = ""
+    website: str = ""
+
+
+PROFILE_FIELDS = ("full_name", "other_names", "github", "huggingface", "orcid", "website")
+
+
+def _affiliation_key(a) -> tuple:
+    return (a.institution, a.email_domain, a.start_year or 0, a.end_year or 0)
+
+
+@transaction.atomic
+def profile_update(*, user: User, actor, profile: ProfileInput, affiliations: list[AffiliationInput]) -> User:
+    """Replace a person's profile and affiliations (already validated by the form)."""
+    if actor.pk != user.pk:
+        raise AccountError("You can only change your own profile.", 403)
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    changed = [name for name in PROFILE_FIELDS if getattr(locked, name) != getattr(profile, name)]
+    for name in PROFILE_FIELDS:
+        setattr(locked, name, getattr(profile, name))
+    locked.save(update_fields=list(PROFILE_FIELDS))
+
+    before = sorted(_affiliation_key(a) for a in locked.affiliations.all())
+    after = sorted(_affiliation_key(a) for a in affiliations)
+    if before != after:
+        locked.affiliations.all().delete()
+        Affiliation.objects.bulk_create(
+            Affiliation(user=locked, institution=a.institution, email_domain=a.email_domain, start_year=a.start_year, end_year=a.end_year)
+            for a in affiliations
+        )
+        changed.append("affiliations")
+    if changed:
+        record("account.profile_update", locked, actor=actor, fields=changed)
+    return locked

@@ -1,0 +1,38 @@
+"""allauth events Paperdesk reacts to (connected in AccountsConfig.ready)."""
+
+from __future__ import annotations
+
+from allauth.account.models import EmailAddress
+from allauth.account.signals import email_confirmed, user_signed_up
+from django.contrib import messages
+from django.dispatch import receiver
+
+from . import services
+
+
+def _tell(request, result: services.Confirmation, email: str) -> None:
+    if request is None or not hasattr(request, "_messages"):
+        return
+    if result.auto_approved:
+        messages.success(request, f"Your account is now active: {email} is an institutional address.")
+    if result.linked_authorships:
+        n = result.linked_authorships
+        messages.info(request, f"{n} submission{'s' if n != 1 else ''} listing {email} as an author {'are' if n != 1 else 'is'} now linked to your account.")
+
+
+@receiver(email_confirmed, dispatch_uid="paperdesk.accounts.email_confirmed")
+def on_email_confirmed(sender, request=None, email_address=None, **kwargs):
+    if email_address is None:
+        return
+    result = services.email_confirmed(user=email_address.user, email=email_address.email)
+    _tell(request, result, email_address.email)
+
+
+@receiver(user_signed_up, dispatch_uid="paperdesk.accounts.user_signed_up")
+def on_user_signed_up(sender, request=None, user=None, **kwargs):
+    """An address that is verified at sign-up (e.g. reached through an invitation link)
+    never sends `email_confirmed`: treat it as confirmed here."""
+    if user is None:
+        return
+    for address in EmailAddress.objects.filter(user=user, verified=True):
+        services.email_confirmed(user=user, email=address.email)
