@@ -57,6 +57,9 @@ def is_chair(user, venue: Venue) -> bool:
 def is_author(user, submission: Submission) -> bool:
     if not _authenticated(user):
         return False
+    prefetched = getattr(submission, "_prefetched_objects_cache", {})
+    if "authorships" in prefetched:  # lists prefetch authorships: no query per row
+        return any(a.user_id == user.pk for a in prefetched["authorships"])
     return Authorship.objects.filter(submission=submission, user=user).exists()
 
 

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "django_tasks",
     "django_tasks_db",
+    "ninja",
     "paperdesk.audit",
     "paperdesk.venues",
     "paperdesk.submissions",

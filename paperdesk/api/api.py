@@ -1,0 +1,94 @@
+"""The Paperdesk REST API: one NinjaAPI, routers per domain, errors in one shape.
+
+Errors are `{"detail": "...", "field": ...}` with the status the service or policy chose;
+request validation is ninja's 422. A missing object and a forbidden one give the same 404.
+OpenAPI: /api/openapi.json; interactive docs: /api/docs.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent, TooManyFilesSent
+from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+
+from paperdesk.submissions.services import ServiceError
+
+from . import me, submissions, venues
+from .auth import REQUIRED
+
+logger = logging.getLogger("paperdesk.api")
+
+DESCRIPTION = """\
+Venue facts, your own submissions and the chairs' submission list: the same services and
+access policy as the web pages.
+
+Authenticate with a personal token from [/api/tokens/](/api/tokens/):
+`Authorization: Bearer pd_...`. In the browser, your signed-in session works too (writes
+then need the CSRF token). Errors are `{"detail": "...", "field": "..."}`; a submission
+you may not see is a 404, exactly like one that does not exist.
+"""
+
+api = NinjaAPI(
+    title="Paperdesk API",
+    version="1",
+    description=DESCRIPTION,
+    auth=REQUIRED,
+    urls_namespace="paperdesk-api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+api.add_router("/venues", venues.router)
+api.add_router("/me", me.router)
+api.add_router("", submissions.router)
+
+
+def _error(request, status: int, detail: str, field: str | None = None):
+    return api.create_response(request, {"detail": detail, "field": field}, status=status)
+
+
+@api.exception_handler(ServiceError)
+def service_error(request, exc: ServiceError):
+    return _error(request, exc.status, exc.message, exc.field)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc: Http404):
+    return _error(request, 404, "Not found.")
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc: AuthenticationError):
+    detail = getattr(request, "_api_auth_problem", None) or (
+        "Authentication required: send 'Authorization: Bearer <token>' (create a token at /api/tokens/)."
+    )
+    response = _error(request, 401, detail)
+    response["WWW-Authenticate"] = 'Bearer realm="paperdesk"'
+    return response
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    return _error(request, exc.status_code, str(exc))
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_big(request, exc: RequestDataTooBig):
+    return _error(request, 413, "The request body is too large.")
+
+
+def _unreadable(request, exc: Exception):
+    logger.info("unreadable API request body: %s", exc)
+    return _error(request, 400, f"The request body could not be read: {exc}")
+
+
+for _exc in (MultiPartParserError, TooManyFieldsSent, TooManyFilesSent, BadRequest):
+    api.add_exception_handler(_exc, _unreadable)
+
+
+@api.exception_handler(SuspiciousOperation)
+def suspicious(request, exc: SuspiciousOperation):
+    return _error(request, 400, "The request was refused as malformed.")

@@ -1,0 +1,58 @@
+"""The OpenAPI description and the docs page."""
+
+from __future__ import annotations
+
+import json
+
+EXPECTED = {
+    ("get", "/api/venues"),
+    ("get", "/api/venues/{slug}"),
+    ("get", "/api/me"),
+    ("get", "/api/submissions"),
+    ("post", "/api/venues/{slug}/submissions"),
+    ("get", "/api/venues/{slug}/submissions"),
+    ("get", "/api/submissions/{public_id}"),
+    ("patch", "/api/submissions/{public_id}"),
+    ("get", "/api/submissions/{public_id}/versions"),
+    ("post", "/api/submissions/{public_id}/versions"),
+    ("post", "/api/submissions/{public_id}/submit"),
+    ("post", "/api/submissions/{public_id}/withdraw"),
+    ("post", "/api/submissions/{public_id}/restore"),
+}
+
+
+def test_api_openapi_json_is_a_valid_openapi_document(client, db):
+    response = client.get("/api/openapi.json")
+    assert response.status_code == 200
+    spec = json.loads(response.content)
+    assert spec["openapi"].startswith("3.")
+    assert spec["info"] == {"title": "Paperdesk API", "version": "1", "description": spec["info"]["description"]}
+    operations = {(method, path) for path, item in spec["paths"].items() for method in item}
+    assert operations == EXPECTED
+    assert spec["components"]["securitySchemes"]["TokenAuth"] == {"type": "http", "scheme": "bearer"}
+    # Public venue facts carry no security requirement; everything else does.
+    assert "security" not in spec["paths"]["/api/venues"]["get"]
+    assert spec["paths"]["/api/me"]["get"]["security"] == [{"TokenAuth": []}, {"SessionAuth": []}]
+
+
+def test_api_openapi_passes_schemathesis_validation(db):
+    import schemathesis
+
+    from paperdesk.wsgi import application
+
+    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
+    schema.validate()
+    assert len(list(schema.get_all_operations())) == len(EXPECTED)
+
+
+def test_api_docs_page_renders(client, db):
+    response = client.get("/api/docs")
+    assert response.status_code == 200
+    assert b"/api/openapi.json" in response.content
+
+
+def test_api_unknown_address_is_a_json_404(client, db):
+    for url in ("/api/nothing-here", "/api/venues/", "/api/submissions/abc/unknown"):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert response.json() == {"detail": "Not found.", "field": None}
