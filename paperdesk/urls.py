@@ -11,4 +11,7 @@ urlpatterns = [
     path("api/", include("paperdesk.api.urls")),
 ]
 
+handler400 = "paperdesk.venues.views.bad_request"
+handler403 = "paperdesk.venues.views.permission_denied"
 handler404 = "paperdesk.venues.views.not_found"
+handler500 = "paperdesk.venues.views.server_error"

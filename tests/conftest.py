@@ -22,7 +22,8 @@ def make_pdf_bytes(pages: int = 1, text: str = "Paperdesk test paper") -> bytes:
     for i in range(pages):
         content_id = 4 + 2 * i
         objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {content_id} 0 R /Resources << /Font << /F1 {font_id} 0 R >> >> >>")
-        stream = f"BT /F1 10 Tf 108 700 Td ({text} page {i + 1}) Tj ET"
+        lines = [f"{text}, page {i + 1}, line {n + 1}: we study how circuits in small transformers compute." for n in range(40)]
+        stream = "BT /F1 10 Tf 12 TL 108 720 Td " + " ".join(f"({line}) '" for line in lines) + " ET"
         objects.append(f"<< /Length {len(stream)} >>\nstream\n{stream}\nendstream")
     objects.append("<< /Type /Font /Subtype /Type1 /BaseFont /Times-Roman >>")
     out = bytearray(b"%PDF-1.4\n")

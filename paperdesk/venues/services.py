@@ -1,10 +1,14 @@
-"""Loading a venue definition into the database (create or update, never destructive)."""
+"""Writes to venues: loading a venue definition (create or update, never destructive) and
+granting roles in it."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import ProtectedError
 
 from paperdesk.audit.services import record
 from paperdesk.venueconfig import VenueSpec, spec_to_dict, venue_tzinfo
@@ -49,22 +53,116 @@ def venue_load(spec: VenueSpec, *, actor=None, source_path: str = "") -> tuple[V
     return venue, created
 
 
+def _in_use(obj) -> bool:
+    """Whether submissions refer to `obj` in a way deleting it would silently lose."""
+    if isinstance(obj, TopicArea):
+        # Secondary topics are a many-to-many: deleting would drop the link without error.
+        return obj.secondary_submissions.exists()
+    return False
+
+
 def _sync(venue: Venue, model, rows: list[dict]) -> None:
     wanted = {row["slug"] for row in rows}
     stale = model.objects.filter(venue=venue).exclude(slug__in=wanted)
+    label = model._meta.verbose_name
     for obj in stale:
-        try:
-            obj.delete()
-        except Exception as error:  # ProtectedError: submissions still point at it
+        refused = _in_use(obj)
+        if not refused:
+            try:
+                obj.delete()
+            except ProtectedError:  # submissions still point at it
+                refused = True
+        if refused:
             raise VenueUpdateRefused(
-                f"{model._meta.verbose_name} '{obj.slug}' is used by submissions and cannot be removed from the venue file"
-            ) from error
+                f"{label} '{obj.slug}' is used by submissions and cannot be removed from the venue file; "
+                f"keep it in the file (you may rename it). Nothing was changed."
+            )
     for position, row in enumerate(rows):
         model.objects.update_or_create(venue=venue, slug=row["slug"], defaults={**row, "position": position})
 
 
+@dataclass
+class LoadOutcome:
+    venue: Venue
+    created: bool
+    changes: list[str] = field(default_factory=list)
+    submissions: int = 0
+
+
+def venue_load_reported(spec: VenueSpec, *, actor=None, source_path: str = "") -> LoadOutcome:
+    """`venue_load`, telling what changed compared with the venue as it was stored."""
+    before = Venue.objects.filter(slug=spec.slug).values_list("config", flat=True).first()
+    venue, created = venue_load(spec, actor=actor, source_path=source_path)
+    changes = [] if created else config_changes(_as_stored(before or {}), _as_stored(venue.config))
+    return LoadOutcome(venue, created, changes, venue.submissions.count())
+
+
+def _as_stored(config: dict) -> dict:
+    """The configuration as the JSON column holds it (tuples become lists)."""
+    return json.loads(json.dumps(config))
+
+
+_COLLECTIONS = {"tracks": "tracks", "topics": "topics", "contribution_types": "contribution types", "outcomes": "outcomes"}
+
+
+def config_changes(old: dict, new: dict) -> list[str]:
+    """Human-readable differences between two stored venue configurations."""
+    changes: list[str] = []
+    for key, value in new.items():
+        if key == "source" or old.get(key) == value:
+            continue
+        if key == "dates":
+            for date_key, when in value.items():
+                previous = (old.get("dates") or {}).get(date_key)
+                if previous != when:
+                    changes.append(f"dates.{date_key}: {_short(previous)} -> {_short(when)}")
+        elif key in _COLLECTIONS:
+            before = {item["slug"]: item for item in old.get(key) or []}
+            after = {item["slug"]: item for item in value}
+            parts = []
+            if added := [s for s in after if s not in before]:
+                parts.append("added " + ", ".join(added))
+            if removed := [s for s in before if s not in after]:
+                parts.append("removed " + ", ".join(removed))
+            if changed := [_item_change(s, before[s], after[s]) for s in after if s in before and before[s] != after[s]]:
+                parts.append("changed " + ", ".join(changed))
+            if not parts and list(before) != list(after):
+                parts.append("reordered")
+            changes.append(f"{_COLLECTIONS[key]}: " + "; ".join(parts))
+        elif isinstance(value, dict):
+            inner = sorted(k for k in set(value) | set(old.get(key) or {}) if (old.get(key) or {}).get(k) != value.get(k))
+            changes.append(f"{key}: " + ", ".join(inner))
+        else:
+            changes.append(f"{key} changed")
+    return changes
+
+
+def _item_change(slug: str, old: dict, new: dict) -> str:
+    fields = []
+    for name, value in new.items():
+        if old.get(name) == value:
+            continue
+        if isinstance(value, (int, float, bool)) and not isinstance(old.get(name), (str, list, dict)):
+            fields.append(f"{name} {old.get(name)} -> {value}")
+        else:
+            fields.append(name)
+    return f"{slug} ({', '.join(fields)})"
+
+
+def _short(iso: str | None) -> str:
+    return iso.replace("T", " ")[:16] if iso else "(none)"
+
+
 def grant_role(venue: Venue, user, role: str, *, actor=None) -> VenueRole:
+    return role_grant(venue, user, role, actor=actor)[0]
+
+
+@transaction.atomic
+def role_grant(venue: Venue, user, role: str, *, actor=None) -> tuple[VenueRole, bool]:
+    """Give `user` `role` in `venue`; returns the role and whether it is new."""
+    if role not in VenueRole.Role.values:
+        raise ValueError(f"unknown role '{role}' (known: {', '.join(VenueRole.Role.values)})")
     row, created = VenueRole.objects.get_or_create(venue=venue, user=user, role=role)
     if created:
         record("role.grant", venue, actor=actor, venue=venue, user=user.email, role=role)
-    return row
+    return row, created

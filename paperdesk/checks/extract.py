@@ -1,0 +1,307 @@
+"""Open a PDF with pypdfium2 and turn each page into text lines with their geometry.
+
+This is the only module that talks to PDFium. The work per page is one text extraction
+plus a handful of per-line PDFium calls (boxes and font of two or three sampled glyphs),
+never a Python loop over every glyph: the whole check must cost at most about as much
+as a bare text extraction.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import re
+import time
+from dataclasses import dataclass, field
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as raw
+
+from .errors import Unreadable
+from .textnorm import clean_extracted
+
+PDF_HEADER = b"%PDF-"
+EOF_MARKER = b"%%EOF"
+
+# A line as PDFium reports it: text up to a line break, or up to a soft hyphen (U+FFFE),
+# which PDFium writes in place of a hyphen that ends a line, without a line break.
+SEGMENT_RE = re.compile(r"[^\r\n\ufffe]+\ufffe?")
+LEADING_NUMBER_RE = re.compile(r"(\d{1,4}) +(?=\S)")
+BOLD_NAME_RE = re.compile(r"bold|black|heavy|semibold|demi|medi|cmbx|\bbx", re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class Line:
+    page: int  # 1-based page number
+    order: int  # position in the page's reading order
+    text: str  # the text, without a margin line number once those are recognised
+    x0: float  # left edge of the text (after a leading number), PDF points
+    x1: float  # right edge
+    base: float  # baseline of the first glyph (PDF y grows upwards)
+    top: float  # top of the first or last glyph, whichever is higher
+    size: float  # effective font size in points (of the middle glyph, text matrix applied)
+    bold: bool  # the sampled glyphs are bold (probed only on lines with heading keywords)
+    bold_start: bool  # the first glyph is bold (run-in headings; same restriction)
+    hyphen: bool  # ends with a hyphen that PDFium marked as a line-end hyphen
+    words: int = 0  # number of words (headings are short)
+    number: int | None = None  # leading integer separated by a gap: a line-number candidate
+    number_x0: float = 0.0
+    number_x1: float = 0.0
+    lineno: bool = False  # the leading number is a margin line number (set by layout)
+    furniture: bool = False  # running header/footer or page number (set by layout)
+
+    @property
+    def width(self) -> float:
+        return self.x1 - self.x0
+
+    def restore_number(self) -> None:
+        """The leading number is part of the text after all (not a margin line number)."""
+        if self.number is not None and not self.lineno:
+            self.text = f"{self.number} {self.text}"
+            self.words += 1
+            self.x0 = self.number_x0
+            self.number = None
+
+
+@dataclass(slots=True)
+class Page:
+    number: int
+    width: float
+    height: float
+    lines: list[Line] = field(default_factory=list)
+    chars: int = 0
+    has_graphics: bool | None = None  # computed lazily for the pages that need it
+
+
+@dataclass(slots=True)
+class Extracted:
+    pages: list[Page]
+    metadata: dict[str, str]
+    xmp: str
+
+
+def preflight(data: bytes, max_bytes: int) -> None:
+    """Byte-level readability checks that need no parser."""
+    if not data or not data.strip():
+        raise Unreadable("empty", "The file is empty.")
+    if len(data) > max_bytes:
+        raise Unreadable(
+            "too_large",
+            f"The file is {len(data) / 1048576:.1f} MB; the limit is {max_bytes / 1048576:.0f} MB.",
+        )
+    if PDF_HEADER not in data[:1024]:
+        kind = "an HTML page" if data.lstrip()[:15].lower().startswith((b"<!doctype", b"<html")) else "not a PDF"
+        raise Unreadable("not_pdf", f"The file is {kind} (it does not start with %PDF-).")
+
+
+def open_document(data: bytes):
+    """Load the document with PDFium, mapping failures to readability codes."""
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as error:
+        code = getattr(error, "err_code", None)
+        if code in (raw.FPDF_ERR_PASSWORD, raw.FPDF_ERR_SECURITY):
+            raise Unreadable("encrypted", "The PDF is encrypted and needs a password to open; upload an unprotected PDF.") from None
+        if EOF_MARKER not in data[-4096:]:
+            raise Unreadable("truncated", "The PDF is cut off (no end-of-file marker); the upload or the export was incomplete.") from None
+        raise Unreadable("truncated", "The PDF is damaged and cannot be parsed; export it again.") from None
+    if EOF_MARKER not in data[-4096:]:
+        document.close()
+        raise Unreadable("truncated", "The PDF is cut off (no end-of-file marker); the upload or the export was incomplete.")
+    return document
+
+
+class _Probe:
+    """Reusable ctypes out-parameters for the per-glyph PDFium calls."""
+
+    def __init__(self) -> None:
+        self.l, self.b, self.r, self.t = (ctypes.c_double() for _ in range(4))
+        self.ox, self.oy = ctypes.c_double(), ctypes.c_double()
+        self.matrix = raw.FS_MATRIX()
+        self.name = ctypes.create_string_buffer(128)
+        self.flags = ctypes.c_int()
+
+    def size(self, tp, index: int) -> float:
+        size = raw.FPDFText_GetFontSize(tp, index)
+        if raw.FPDFText_GetMatrix(tp, index, self.matrix):
+            m = self.matrix
+            size *= (m.c * m.c + m.d * m.d) ** 0.5
+        return size
+
+    def bold(self, tp, index: int) -> bool:
+        if raw.FPDFText_GetFontWeight(tp, index) >= 600:
+            return True
+        raw.FPDFText_GetFontInfo(tp, index, self.name, 128, self.flags)
+        return bool(self.flags.value & (1 << 18)) or bool(BOLD_NAME_RE.search(self.name.value.decode("latin-1")))
+
+
+def _char_index_map(tp, text: str, count: int):
+    """Map a position in the extracted string to PDFium's char index (identity when they agree)."""
+    if len(text) == count:
+        return None
+    if ASTRAL_RE.search(text):
+        offsets, extra = [], 0
+        for c in text:
+            offsets.append(extra)
+            extra += ord(c) > 0xFFFF
+        return lambda i: raw.FPDFText_GetCharIndexFromTextIndex(tp, i + offsets[min(i, len(offsets) - 1)])
+    return lambda i: raw.FPDFText_GetCharIndexFromTextIndex(tp, i)
+
+
+# The only headings whose weight matters are these (a bold "Limitations" subsection, a
+# run-in "Acknowledgments."): other lines are not probed for bold, to save PDFium calls.
+WEIGHT_WORTHY_RE = re.compile(r"append|supplem|checklist|acknowledg|limitation", re.IGNORECASE)
+ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
+
+
+def _lines_of_page(tp, text: str, count: int, number: int, probe: _Probe) -> list[Line]:
+    # The hot loop of the checker: PDFium functions and out-parameters are bound locally.
+    to_char = _char_index_map(tp, text, count)
+    get_box, get_origin = raw.FPDFText_GetCharBox, raw.FPDFText_GetCharOrigin
+    l, b, r, t, ox, oy = probe.l, probe.b, probe.r, probe.t, probe.ox, probe.oy
+    size_of, bold_of = probe.size, probe.bold
+    lines: list[Line] = []
+    for match in SEGMENT_RE.finditer(text):
+        segment = match.group()
+        hyphen = segment[-1] == "\ufffe"
+        body = segment[:-1] if hyphen else segment
+        stripped = body.strip()
+        if not stripped:
+            continue
+        start = match.start() + (len(body) - len(body.lstrip()))
+        end = start + len(stripped) - 1
+        lead = LEADING_NUMBER_RE.match(stripped) if stripped[0].isdigit() else None
+        text_start = start + lead.end() if lead else start
+        middle = (text_start + end) // 2
+        if text[middle] == " ":
+            middle += 1
+        if to_char is None:
+            first, last, mid = text_start, end, middle
+        else:
+            first, last, mid = to_char(text_start), to_char(end), to_char(middle)
+            if first < 0 or last < 0 or mid < 0:
+                continue
+        get_box(tp, first, l, r, b, t)
+        x0, top = l.value, t.value
+        get_box(tp, last, l, r, b, t)
+        x1, top = r.value, max(top, t.value)
+        get_origin(tp, first, ox, oy)
+        base = oy.value
+        size = size_of(tp, mid)
+        if size <= 1.0:  # a generated character: PDFium reports no font for it
+            size = max(size, size_of(tp, first))
+        content = stripped[lead.end():] if lead else stripped
+        words = content.count(" ") + 1
+        if words <= 14 and WEIGHT_WORTHY_RE.search(content):
+            bold_start = bold_of(tp, first)
+            bold = bold_start and bold_of(tp, mid)
+        elif content[:3] in ("Ack", "ACK"):  # a run-in "Acknowledgments." paragraph
+            bold_start, bold = bold_of(tp, first), False
+        else:
+            bold_start = bold = False
+        line = Line(
+            number,
+            len(lines),
+            content if content.isprintable() else clean_extracted(content),
+            x0,
+            x1,
+            base,
+            max(top, base + 0.6 * size),
+            round(size, 2),
+            bold,
+            bold_start,
+            hyphen,
+            words,
+        )
+        if lead:
+            digits = len(lead.group(1))
+            index = start + digits - 1
+            get_box(tp, index if to_char is None else to_char(index), l, r, b, t)
+            line.number = int(lead.group(1))
+            line.number_x1 = r.value
+            line.number_x0 = r.value - 0.5 * size * digits
+        lines.append(line)
+    return lines
+
+
+def _page_has_graphics(page, below: float, above: float) -> bool:
+    """Whether an image, drawing or form object of some size lies between two heights."""
+    count = raw.FPDFPage_CountObjects(page.raw)
+    l, b, r, t = (ctypes.c_float() for _ in range(4))
+    for i in range(min(count, 5000)):
+        obj = raw.FPDFPage_GetObject(page.raw, i)
+        kind = raw.FPDFPageObj_GetType(obj)
+        if kind not in (raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM, raw.FPDF_PAGEOBJ_SHADING):
+            continue
+        if not raw.FPDFPageObj_GetBounds(obj, l, b, r, t):
+            continue
+        if t.value - b.value >= 15 and r.value - l.value >= 30 and b.value >= below - 2 and t.value <= above + 2:
+            return True
+    return False
+
+
+def read_xmp(data: bytes, limit: int = 200_000) -> str:
+    """The document's XMP packet when it is stored uncompressed (as XMP recommends)."""
+    start = data.find(b"<x:xmpmeta")
+    if start < 0:
+        return ""
+    end = data.find(b"</x:xmpmeta>", start, start + limit)
+    if end < 0:
+        return ""
+    return data[start:end].decode("utf-8", errors="replace")
+
+
+class PdfSource:
+    """An opened PDF: pages are extracted on demand and kept open for later probes."""
+
+    def __init__(self, data: bytes, *, max_pages: int, deadline: float | None = None):
+        self.data = data
+        self.document = open_document(data)
+        self.deadline = deadline
+        count = len(self.document)
+        if count > max_pages:
+            self.close()
+            raise Unreadable("too_large", f"The PDF has {count} pages; the limit is {max_pages}.", pages=count)
+        self.page_count = count
+
+    def check_time(self) -> None:
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise Unreadable("timeout", "Reading the PDF took too long; it may be unusually complex or damaged.")
+
+    def extract(self) -> Extracted:
+        probe = _Probe()
+        pages = []
+        for index in range(self.page_count):
+            self.check_time()
+            page = self.document[index]
+            try:
+                width, height = page.get_size()
+                textpage = page.get_textpage()
+                try:
+                    count = textpage.count_chars()
+                    text = textpage.get_text_range() if count > 0 else ""
+                    lines = _lines_of_page(textpage.raw, text, count, index + 1, probe) if text else []
+                finally:
+                    textpage.close()
+            finally:
+                page.close()
+            pages.append(Page(number=index + 1, width=width, height=height, lines=lines, chars=len(text)))
+        self.check_time()
+        metadata = {}
+        try:
+            metadata = {k: (v or "").strip() for k, v in self.document.get_metadata_dict().items()}
+        except Exception:  # broken Info dictionary: treat as absent
+            metadata = {}
+        return Extracted(pages=pages, metadata=metadata, xmp=read_xmp(self.data))
+
+    def graphics_between(self, page_number: int, below: float, above: float) -> bool:
+        page = self.document[page_number - 1]
+        try:
+            return _page_has_graphics(page, below, above)
+        finally:
+            page.close()
+
+    def close(self) -> None:
+        try:
+            self.document.close()
+        except Exception:
+            pass

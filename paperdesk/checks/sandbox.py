@@ -1,0 +1,172 @@
+"""Run a check in a child process with CPU, memory and wall-clock limits.
+
+Untrusted PDFs are parsed by a C library; a file that makes it spin, eat memory or crash
+must cost the caller a clear `unreadable` result, never a hang or an exception.
+
+Two ways to start the child:
+- "spawn" (default): `python -m paperdesk.checks.worker`, a fresh interpreter; safe in a
+  multi-threaded web server.
+- "fork": `os.fork()` of the caller; starts in milliseconds, for single-threaded callers
+  such as the CLI.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from .identity import Identity
+from .report import Report
+from .rules import CheckRules
+
+DEFAULT_CPU_SECONDS = 30
+DEFAULT_MEMORY_MB = 1024
+PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent.parent)
+
+
+def apply_limits(cpu_seconds: float, memory_mb: int) -> None:
+    """Limit the calling process (the child): CPU seconds, address space, no core dumps.
+
+    The child applies them to itself (no `preexec_fn`, which is unsafe in a threaded
+    parent such as a web server)."""
+    import resource
+
+    cpu = max(1, int(cpu_seconds + 0.999))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+    if memory_mb:
+        size = int(memory_mb) * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (size, size))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def _quiet_child() -> None:
+    """A forked child writes nothing to the parent's terminal (no crash dumps, no warnings)."""
+    import faulthandler
+
+    faulthandler.disable()
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    os.dup2(null, 2)
+    os.close(null)
+
+
+def _failure(path, rules: CheckRules, code: str, message: str) -> dict:
+    return Report.unreadable(str(path), code, message, rules.page_limit).to_dict()
+
+
+def _timeout(path, rules: CheckRules, seconds: float) -> dict:
+    return _failure(path, rules, "timeout", f"Checking the PDF took longer than {seconds:g} s; it may be unusually complex or damaged.")
+
+
+def _from_exit(path, rules: CheckRules, status: int, stderr: str, cpu_seconds: float, memory_mb: int) -> dict:
+    """Turn an abnormal end of the child into a result."""
+    if status in (-signal.SIGXCPU, -signal.SIGKILL) or "SIGXCPU" in stderr:
+        return _timeout(path, rules, cpu_seconds)
+    if "MemoryError" in stderr or "std::bad_alloc" in stderr or status == -signal.SIGABRT:
+        return _failure(path, rules, "too_large", f"Parsing the PDF needs more than {memory_mb} MB of memory.")
+    return _failure(path, rules, "truncated", "The PDF crashed the parser; it is probably damaged. Export it again.")
+
+
+def check_in_child(
+    path: str | os.PathLike,
+    rules: CheckRules | None = None,
+    identities=(),
+    cpu_seconds: float = DEFAULT_CPU_SECONDS,
+    memory_mb: int = DEFAULT_MEMORY_MB,
+    wall_seconds: float | None = None,
+    method: str = "spawn",
+) -> dict:
+    """Check `path` in a child process; returns `Report.to_dict()` output, never raises."""
+    rules = rules or CheckRules()
+    wall = wall_seconds if wall_seconds is not None else cpu_seconds * 2 + 5
+    child_rules = CheckRules.from_dict({**rules.to_dict(), "timeout": min(rules.timeout, cpu_seconds)})
+    job = {
+        "path": str(path),
+        "rules": child_rules.to_dict(),
+        "identities": [i.to_dict() if isinstance(i, Identity) else i for i in identities],
+        "limits": {"cpu_seconds": cpu_seconds, "memory_mb": memory_mb},
+    }
+    try:
+        if method == "fork" and hasattr(os, "fork"):
+            return _run_forked(path, rules, job, cpu_seconds, memory_mb, wall)
+        return _run_spawned(path, rules, job, cpu_seconds, memory_mb, wall)
+    except Exception as error:  # the sandbox itself failed (no fork, no interpreter...)
+        return _failure(path, rules, "timeout", f"The check could not be run: {error}.")
+
+
+def _run_spawned(path, rules, job, cpu_seconds, memory_mb, wall) -> dict:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = PACKAGE_ROOT + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "paperdesk.checks.worker"],
+            input=json.dumps(job).encode(),
+            capture_output=True,
+            timeout=wall,
+            env=env,
+        )
+    except subprocess.TimeoutExpired:
+        return _timeout(path, rules, wall)
+    stderr = done.stderr.decode(errors="replace")
+    if done.returncode == 0:
+        try:
+            return json.loads(done.stdout)
+        except ValueError:
+            pass
+    return _from_exit(path, rules, done.returncode, stderr, cpu_seconds, memory_mb)
+
+
+def _run_forked(path, rules, job, cpu_seconds, memory_mb, wall) -> dict:
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child
+        status = 0
+        try:
+            os.close(read_fd)
+            _quiet_child()
+            apply_limits(cpu_seconds, memory_mb)
+            from .worker import run_job
+
+            payload = json.dumps(run_job(job)).encode()
+            with os.fdopen(write_fd, "wb") as out:
+                out.write(payload)
+        except MemoryError:
+            status = 3
+        except BaseException:
+            status = 4
+        finally:
+            os._exit(status)
+    os.close(write_fd)
+    chunks, deadline = [], time.monotonic() + wall
+    try:
+        with os.fdopen(read_fd, "rb") as pipe:
+            while True:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return _timeout(path, rules, wall)
+                ready, _, _ = select.select([pipe], [], [], remaining)
+                if ready:
+                    chunk = os.read(pipe.fileno(), 1 << 16)
+                    if not chunk:
+                        break
+                    chunks.append(chunk)
+        _, status = os.waitpid(pid, 0)
+        pid = 0
+    finally:
+        if pid:  # timed out or interrupted: the child must not outlive the call
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+    code = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+    if code == 0:
+        try:
+            return json.loads(b"".join(chunks))
+        except ValueError:
+            pass
+    stderr = "MemoryError" if code == 3 else ""
+    return _from_exit(path, rules, code, stderr, cpu_seconds, memory_mb)

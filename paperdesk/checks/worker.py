@@ -1,0 +1,33 @@
+"""Child-process entry point: `python -m paperdesk.checks.worker` reads one job as JSON on
+stdin ({"path", "rules", "identities"}) and writes the report as JSON on stdout."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from .checker import check_pdf
+from .identity import identities_from_json
+from .rules import CheckRules
+
+
+def run_job(job: dict) -> dict:
+    rules = CheckRules.from_dict(job.get("rules") or {})
+    identities = identities_from_json(job.get("identities") or [])
+    return check_pdf(job["path"], rules, identities, filename=job.get("filename") or job["path"]).to_dict()
+
+
+def main() -> int:
+    job = json.loads(sys.stdin.buffer.read())
+    limits = job.get("limits")
+    if limits:
+        from .sandbox import apply_limits
+
+        apply_limits(limits["cpu_seconds"], limits["memory_mb"])
+    sys.stdout.write(json.dumps(run_job(job)))
+    sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,67 @@
+"""The labelled sample corpora (/work/shared/samples, when present): the bars of
+score_checker.py, computed in-process. Skipped where the corpora are not available."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from paperdesk.checks import CheckRules, check_pdf, identities_from_json
+
+SAMPLES = Path("/work/shared/samples")
+CORPORA = [c for c in ("pdfs", "real") if (SAMPLES / c / "manifest.json").is_file()]
+LEAK_KINDS = {
+    "author_name": {"name"}, "self_citation": {"self_citation"}, "email": {"email"}, "github_username": {"github"},
+    "huggingface_username": {"huggingface"}, "acknowledgements": {"acknowledgements", "name", "affiliation"},
+    "pdf_metadata": {"metadata"}, "affiliation_footnote": {"affiliation"}, "author_block": {"name", "email", "affiliation"},
+}
+FORMAT_CODES = {"paper_size_a4": "paper_size", "margins_shrunk": "margins", "font_size_9pt": "font_size", "two_column": "columns"}
+BROKEN_CODES = {"truncated": "truncated", "not_a_pdf": "not_pdf", "encrypted": "encrypted", "empty_file": "empty"}
+
+
+def _papers():
+    for corpus in CORPORA:
+        for paper in json.loads((SAMPLES / corpus / "manifest.json").read_text())["papers"]:
+            yield pytest.param(corpus, paper, id=f"{corpus}/{paper['file']}")
+
+
+def _norm(value) -> str:
+    return " ".join(str(value or "").lower().split())
+
+
+@pytest.mark.skipif(not CORPORA, reason="sample corpora not available")
+@pytest.mark.parametrize("corpus, paper", list(_papers()))
+def test_samples_labels_hold(corpus, paper):
+    identities = identities_from_json([
+        {"name": a["name"], "emails": [a["email"]] if a.get("email") else [],
+         "affiliations": [a["affiliation"]] if a.get("affiliation") else [],
+         "github": a.get("github"), "huggingface": a.get("huggingface")}
+        for a in paper["authors"]
+    ])
+    mode = "camera-ready" if paper["mode"] == "camera_ready" else "submission"
+    rules = CheckRules(page_limit=paper["page_limit"], mode=mode)
+    result = check_pdf(SAMPLES / corpus / paper["file"], rules, identities).to_dict()
+
+    if paper["broken"] or not paper.get("text_layer", True):
+        want = "no_text" if not paper["broken"] else BROKEN_CODES[paper["broken_reason"].split(":")[0]]
+        assert (result["status"], result["error"]["code"]) == ("unreadable", want)
+        return
+    assert result["pages"]["verdict"] == paper["expected_page_verdict"]
+    assert result["pages"]["main_content_end"] == paper["main_content_pages"]
+    reported = result["anonymity"]["leaks"]
+    for leak in paper["leaks"]:
+        assert any(
+            (r["kind"] in LEAK_KINDS[leak["kind"]] or (_norm(leak["value"]) in _norm(r["value"]) or _norm(r["value"]) in _norm(leak["value"])))
+            and (leak.get("page") is None or r["page"] in (None, leak["page"]))
+            for r in reported
+        ), f"missed {leak['kind']} {leak['value']}"
+    if not paper["leaks"]:
+        assert reported == []
+    assert {v["code"] for v in result["format"]["violations"]} == {FORMAT_CODES[v] for v in paper["format_violations"]}
+    assert result["signals"] == {
+        "line_numbers": paper["has_line_numbers"],
+        "checklist": paper["has_checklist"],
+        "limitations_section": paper["has_limitations_section"],
+    }

@@ -1,0 +1,110 @@
+"""`paperdesk serve`: gunicorn and the background worker, started and stopped together."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import threading
+import time
+import urllib.request
+
+import pytest
+
+from venue_helpers import ROOT, VENUE_FILE, cli, cli_env, paperdesk_argv
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+class Output:
+    """Collects a process's output lines as they come."""
+
+    def __init__(self, stream):
+        self.lines: list[str] = []
+        self.thread = threading.Thread(target=self._read, args=(stream,), daemon=True)
+        self.thread.start()
+
+    def _read(self, stream):
+        for line in stream:
+            self.lines.append(line.rstrip("\n"))
+
+    def wait_for(self, pattern: str, timeout: float) -> re.Match:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for line in list(self.lines):
+                if match := re.search(pattern, line):
+                    return match
+            time.sleep(0.05)
+        raise AssertionError(f"no line matching {pattern!r} in:\n" + "\n".join(self.lines))
+
+
+def fetch(url: str) -> tuple[int, str, bytes]:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.status, response.headers["Content-Type"], response.read()
+
+
+@pytest.fixture
+def served_var(tmp_path):
+    assert cli(tmp_path, "migrate", "--no-input", "-v0", timeout=120).returncode == 0
+    assert cli(tmp_path, "venue", "load", str(VENUE_FILE)).returncode == 0
+    return tmp_path
+
+
+def test_serve_serves_pages_and_static_then_stops_cleanly(served_var):
+    port = free_port()
+    process = subprocess.Popen(
+        [*paperdesk_argv(), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1", "--threads", "2"],
+        env=cli_env(served_var), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    output = Output(process.stdout)
+    try:
+        output.wait_for(rf"^Paperdesk is serving http://127\.0\.0\.1:{port}/$", timeout=20)
+        master = int(output.wait_for(r"Listening at: http://\S+ \((\d+)\)", timeout=5).group(1))
+        worker = int(output.wait_for(r"^Background worker started \(pid (\d+)\)", timeout=5).group(1))
+
+        status, kind, body = fetch(f"http://127.0.0.1:{port}/")
+        assert (status, kind) == (200, "text/html; charset=utf-8")
+        assert b"Mechanistic Interpretability Workshop at NeurIPS 2025" in body
+        status, kind, body = fetch(f"http://127.0.0.1:{port}/static/venues/venues.css")
+        assert (status, kind) == (200, 'text/css; charset="utf-8"')
+        assert body.startswith(b"/* The public venue pages")
+        output.wait_for(r'"GET / HTTP/1\.1" 200', timeout=5)  # the access log reaches stdout
+
+        os.kill(worker, signal.SIGKILL)  # a dead worker is restarted
+        restarted = int(output.wait_for(r"^Background worker restarted \(pid (\d+)\)", timeout=8).group(1))
+        assert restarted != worker
+
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    output.thread.join(timeout=5)
+    assert output.lines[-1] == "Stopped."
+    assert not alive(master) and not alive(restarted)
+
+
+def test_serve_refuses_busy_port(tmp_path):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = cli(tmp_path, "serve", "--port", str(port))
+
+    assert result.returncode == 1
+    assert f"Port {port} on 127.0.0.1 is already in use" in result.stderr
