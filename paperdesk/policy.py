@@ -82,7 +82,8 @@ def submissions_visible_to(user, venue: Venue) -> QuerySet[Submission]:
         return base.none()
     if is_chair(user, venue):
         return base
-    return base.filter(authorships__user=user).distinct()
+    reviewing = Q(assignments__user=user, assignments__published=True) & ~Q(conflicts__user=user)
+    return base.filter(Q(authorships__user=user) | reviewing).distinct()
 
 
 def my_submissions(user) -> QuerySet[Submission]:
@@ -93,12 +94,15 @@ def my_submissions(user) -> QuerySet[Submission]:
 
 
 def can_view_submission(user, submission: Submission) -> bool:
-    return is_author(user, submission) or is_chair(user, submission.venue)
+    return is_author(user, submission) or is_chair(user, submission.venue) or can_review_paper(user, submission)
 
 
 def can_view_authors(user, submission: Submission) -> bool:
-    """Author identities: the authors themselves and the chairs (never reviewers)."""
-    return can_view_submission(user, submission)
+    """Author identities: the authors themselves and the chairs; reviewers only when the
+    venue is not double-blind."""
+    if is_author(user, submission) or is_chair(user, submission.venue):
+        return True
+    return not blind_to_authors(submission) and can_review_paper(user, submission)
 
 
 def get_submission_for(user, public_id: str) -> Submission:
@@ -222,3 +226,96 @@ def get_account_for_moderation(viewer, account_id) -> User:
         return User.objects.get(pk=int(account_id))
     except (User.DoesNotExist, TypeError, ValueError):
         raise Http404("No such account") from None
+
+
+# --- reviewing: assignments, conflicts, reviews, discussion, decisions --------------------
+#
+# Reviewers see a paper only through a published assignment, never its authors (in a
+# double-blind venue), and other reviews only after submitting their own when the venue
+# says so. A conflict (author of the paper, or a recorded Conflict) overrides every role.
+
+
+def _reviewing_models():
+    from paperdesk.reviewing.models import Assignment, Conflict
+
+    return Assignment, Conflict
+
+
+def is_conflicted(user, submission: Submission) -> bool:
+    if not _authenticated(user):
+        return False
+    if is_author(user, submission):
+        return True
+    _, Conflict = _reviewing_models()
+    return Conflict.objects.filter(submission=submission, user=user).exists()
+
+
+def published_assignment(user, submission: Submission, kind: str = "reviewer"):
+    if not _authenticated(user):
+        return None
+    Assignment, _ = _reviewing_models()
+    return Assignment.objects.filter(submission=submission, user=user, kind=kind, published=True).first()
+
+
+def is_assigned_reviewer(user, submission: Submission) -> bool:
+    return published_assignment(user, submission) is not None and not is_conflicted(user, submission)
+
+
+def is_area_chair_of(user, submission: Submission) -> bool:
+    return published_assignment(user, submission, "area_chair") is not None and not is_conflicted(user, submission)
+
+
+def is_unconflicted_chair(user, submission: Submission) -> bool:
+    return is_chair(user, submission.venue) and not is_conflicted(user, submission)
+
+
+def can_review_paper(user, submission: Submission) -> bool:
+    """May read the paper as a reviewer does (PDF without author metadata, no authors)."""
+    return is_assigned_reviewer(user, submission) or is_area_chair_of(user, submission)
+
+
+def blind_to_authors(submission: Submission) -> bool:
+    return submission.venue.spec.submission.anonymity == "double-blind"
+
+
+def reviews_released(submission: Submission) -> bool:
+    decision = getattr(submission, "decision", None) if hasattr(submission, "decision") else None
+    return bool(decision is not None and decision.released_at)
+
+
+def can_view_reviews(user, submission: Submission) -> bool:
+    if is_author(user, submission):
+        return reviews_released(submission)
+    if is_unconflicted_chair(user, submission) or is_area_chair_of(user, submission):
+        return True
+    if is_assigned_reviewer(user, submission):
+        if not submission.venue.spec.reviewing.reviews_visible_after_own:
+            return True
+        assignment = published_assignment(user, submission)
+        review = getattr(assignment, "review", None) if assignment else None
+        return bool(review is not None and review.state == "submitted")
+    return False
+
+
+def can_view_reviewer_identities(user, submission: Submission) -> bool:
+    """Who wrote which review: chairs without a conflict only; everyone else sees aliases."""
+    return is_unconflicted_chair(user, submission)
+
+
+def can_view_discussion(user, submission: Submission) -> bool:
+    return is_unconflicted_chair(user, submission) or is_area_chair_of(user, submission) or is_assigned_reviewer(user, submission)
+
+
+def can_view_decision(user, submission: Submission) -> bool:
+    if is_author(user, submission):
+        return reviews_released(submission)
+    return is_unconflicted_chair(user, submission) or is_area_chair_of(user, submission)
+
+
+def can_bid(user, submission: Submission) -> bool:
+    from paperdesk.reviewing.models import PoolMember
+
+    if not _authenticated(user) or submission.status != Submission.Status.SUBMITTED:
+        return False
+    in_pool = PoolMember.objects.filter(venue=submission.venue, user=user, state=PoolMember.State.ACCEPTED).exists()
+    return in_pool and not is_conflicted(user, submission)

@@ -1,1 +1,183 @@
-"""Reviewer pool, bids, assignments and reviews (issue 4 and 5)."""
+"""The reviewer pool, conflicts, bids, assignments and reviews."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from paperdesk.ids import new_public_id
+
+
+class PoolMember(models.Model):
+    """A person's place in a venue's reviewer pool: volunteered or invited, then accepted."""
+
+    class Role(models.TextChoices):
+        REVIEWER = "reviewer", "Reviewer"
+        AREA_CHAIR = "area_chair", "Area chair"
+
+    class State(models.TextChoices):
+        VOLUNTEERED = "volunteered", "Volunteered (awaiting chairs)"
+        INVITED = "invited", "Invited"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        NOT_SELECTED = "not_selected", "Not selected"
+
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    venue = models.ForeignKey("venues.Venue", on_delete=models.CASCADE, related_name="pool")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="pool_memberships")
+    email = models.EmailField()
+    name = models.CharField(max_length=200, blank=True)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.REVIEWER)
+    state = models.CharField(max_length=20, choices=State.choices)
+    max_load = models.PositiveIntegerField(null=True, blank=True, help_text="Empty: the venue default")
+    statement = models.TextField(blank=True, max_length=2000)
+    expertise = models.ManyToManyField("venues.TopicArea", blank=True, related_name="+")
+    invite_token = models.CharField(max_length=64, blank=True, db_index=True)
+    invited_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["venue", "email", "role"], name="pool_unique_email_role")]
+        ordering = ["venue", "role", "email"]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.get_role_display()}, {self.get_state_display()})"
+
+
+class Publication(models.Model):
+    """A paper a person wrote, for affinity and co-authorship conflicts."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="publications")
+    title = models.CharField(max_length=500)
+    abstract = models.TextField(blank=True)
+    year = models.PositiveIntegerField(null=True, blank=True)
+    coauthors = models.JSONField(default=list, blank=True)
+    source = models.CharField(max_length=20, default="manual")
+
+    class Meta:
+        ordering = ["-year", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Conflict(models.Model):
+    """A person who must not review or see the reviews of a submission, and why."""
+
+    class Source(models.TextChoices):
+        INSTITUTION = "institution", "Same institution"
+        COAUTHOR = "coauthor", "Recent co-author"
+        AUTHOR_DECLARED = "author_declared", "Declared by the authors"
+        REVIEWER_DECLARED = "reviewer_declared", "Declared by the reviewer"
+        AUTHOR = "author", "Author of the submission"
+
+    submission = models.ForeignKey("submissions.Submission", on_delete=models.CASCADE, related_name="conflicts")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conflicts")
+    source = models.CharField(max_length=20, choices=Source.choices)
+    reason = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["submission", "user", "source"], name="conflict_unique")]
+        indexes = [models.Index(fields=["user", "submission"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} × {self.submission_id}: {self.reason}"
+
+
+class Bid(models.Model):
+    class Value(models.TextChoices):
+        EAGER = "eager", "Eager"
+        WILLING = "willing", "Willing"
+        IN_A_PINCH = "in_a_pinch", "In a pinch"
+        NOT_WILLING = "not_willing", "Not willing"
+
+    submission = models.ForeignKey("submissions.Submission", on_delete=models.CASCADE, related_name="bids")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bids")
+    value = models.CharField(max_length=20, choices=Value.choices)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["submission", "user"], name="bid_unique")]
+
+
+class AssignmentRun(models.Model):
+    """One run of the automatic assignment: a background job with progress, cancellable."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    venue = models.ForeignKey("venues.Venue", on_delete=models.CASCADE, related_name="assignment_runs")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    message = models.CharField(max_length=300, blank=True)
+    params = models.JSONField(default=dict)
+    result = models.JSONField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+
+class Assignment(models.Model):
+    """A reviewer (or area chair) on a paper; proposed until the chairs publish it."""
+
+    class Kind(models.TextChoices):
+        REVIEWER = "reviewer", "Reviewer"
+        AREA_CHAIR = "area_chair", "Area chair"
+
+    submission = models.ForeignKey("submissions.Submission", on_delete=models.CASCADE, related_name="assignments")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.REVIEWER)
+    alias_number = models.PositiveSmallIntegerField(help_text="Shown as 'Reviewer N' on this paper")
+    score = models.FloatField(null=True, blank=True)
+    explanation = models.JSONField(default=dict, blank=True)
+    source = models.CharField(max_length=20, default="manual")
+    published = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "user", "kind"], name="assignment_unique"),
+            models.UniqueConstraint(fields=["submission", "kind", "alias_number"], name="assignment_unique_alias"),
+        ]
+        indexes = [models.Index(fields=["user", "published"])]
+
+    @property
+    def alias(self) -> str:
+        return f"{'Area chair' if self.kind == self.Kind.AREA_CHAIR else 'Reviewer'} {self.alias_number}"
+
+
+class Review(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="review")
+    answers = models.JSONField(default=dict)
+    overall = models.SmallIntegerField(null=True, blank=True)
+    confidence = models.SmallIntegerField(null=True, blank=True)
+    comments_to_chairs = models.TextField(blank=True, max_length=20000)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    late = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+
+class ReminderSent(models.Model):
+    """One reminder e-mail, recorded so the same reminder is never sent twice."""
+
+    venue = models.ForeignKey("venues.Venue", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["venue", "user", "key"], name="reminder_unique")]

@@ -113,8 +113,17 @@ def _realistic(strategy, real_ids):
     return st.tuples(strategy, st.integers(0, 3)).map(swap)
 
 
-@pytest.mark.parametrize("label", OPERATIONS)
-@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=["positive", "negative"])
+# Operations whose every parameter accepts any value have no invalid input to generate.
+NOTHING_INVALID = {"GET /api/venues", "GET /api/venues/{slug}"}
+CASES = [
+    pytest.param(label, mode, id=f"{mode.value}-{label}")
+    for label in OPERATIONS
+    for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
+    if not (mode is GenerationMode.NEGATIVE and label in NOTHING_INVALID)
+]
+
+
+@pytest.mark.parametrize(("label", "mode"), CASES)
 def test_api_operation_never_answers_with_a_server_error(api_schema, label, mode):
     schema, people, real_ids = api_schema
     # The chairs' list is exercised as the chair (as an author it is a 404 throughout).
@@ -134,8 +143,6 @@ def test_api_operation_never_answers_with_a_server_error(api_schema, label, mode
     except Unsatisfiable:
         # Hypothesis finds no input to draw: an operation without parameters (one possible
         # request), or, in negative mode, one where every value of every parameter is valid.
-        if mode is GenerationMode.NEGATIVE:
-            pytest.skip(f"{label} has no input that can be made invalid")
         assert not operation.path_parameters and not operation.query and not operation.body
         operation.Case().call_and_validate(headers=headers, checks=[not_a_server_error])
         return
