@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "paperdesk.venues",
     "paperdesk.submissions",
     "paperdesk.reviewing",
+    "paperdesk.reviews",
     "paperdesk.decisions",
     "paperdesk.api",
 ]

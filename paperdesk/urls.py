@@ -8,6 +8,9 @@ urlpatterns = [
     path("me/", include("paperdesk.accounts.urls")),
     path("v/<slug:venue_slug>/", include("paperdesk.venues.urls")),
     path("", include("paperdesk.submissions.urls")),
+    path("", include("paperdesk.reviewing.urls")),
+    path("", include("paperdesk.reviews.urls")),
+    path("", include("paperdesk.decisions.urls")),
     path("api/", include("paperdesk.api.urls")),
 ]
 

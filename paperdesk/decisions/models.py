@@ -1,31 +1,9 @@
-"""Discussion, meta-reviews, decisions and their release to the authors."""
+"""Decisions, their release to the authors, and what follows: camera-ready and the program."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-
-from paperdesk.ids import new_public_id
-
-
-class DiscussionPost(models.Model):
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
-    submission = models.ForeignKey("submissions.Submission", on_delete=models.CASCADE, related_name="discussion")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    body = models.TextField(max_length=20000)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-
-
-class MetaReview(models.Model):
-    submission = models.OneToOneField("submissions.Submission", on_delete=models.CASCADE, related_name="meta_review")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recommendation = models.CharField(max_length=64)
-    text = models.TextField(max_length=20000)
-    submitted = models.BooleanField(default=False)
-    updated_at = models.DateTimeField(auto_now=True)
 
 
 class Decision(models.Model):

@@ -1,4 +1,4 @@
-"""The reviewer pool, conflicts, bids, assignments and reviews."""
+"""Who reviews what: the reviewer pool, publications, conflicts, bids and assignments."""
 
 from __future__ import annotations
 
@@ -152,32 +152,3 @@ class Assignment(models.Model):
     @property
     def alias(self) -> str:
         return f"{'Area chair' if self.kind == self.Kind.AREA_CHAIR else 'Reviewer'} {self.alias_number}"
-
-
-class Review(models.Model):
-    class State(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted"
-
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
-    assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="review")
-    answers = models.JSONField(default=dict)
-    overall = models.SmallIntegerField(null=True, blank=True)
-    confidence = models.SmallIntegerField(null=True, blank=True)
-    comments_to_chairs = models.TextField(blank=True, max_length=20000)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    late = models.BooleanField(default=False)
-    updated_at = models.DateTimeField(auto_now=True)
-
-
-class ReminderSent(models.Model):
-    """One reminder e-mail, recorded so the same reminder is never sent twice."""
-
-    venue = models.ForeignKey("venues.Venue", on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=100)
-    sent_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["venue", "user", "key"], name="reminder_unique")]
