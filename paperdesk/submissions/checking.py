@@ -62,13 +62,14 @@ def identities_for(submission: Submission) -> list:
             if user.full_name and user.full_name != name:
                 other_names.append(user.full_name)
             github, huggingface = user.github, user.huggingface
+        # Identity holds tuples of strings (a bare string would be read letter by letter).
         identities.append(Identity(
             name=name,
-            other_names=other_names,
-            emails=sorted(e.lower() for e in emails if e),
-            affiliations=sorted(affiliations),
-            github=github or None,
-            huggingface=huggingface or None,
+            other_names=tuple(other_names),
+            emails=tuple(sorted({e.lower() for e in emails if e})),
+            affiliations=tuple(sorted(affiliations)),
+            github=(github,) if github else (),
+            huggingface=(huggingface,) if huggingface else (),
         ))
     return identities
 

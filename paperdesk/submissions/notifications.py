@@ -12,6 +12,7 @@ from .models import Authorship, Submission, Upload
 EVENTS = {
     "submitted": "submitted",
     "new_version": "received a new PDF version",
+    "new_supplementary": "received a new supplementary archive",
     "withdrawn": "withdrawn",
 }
 

@@ -17,7 +17,7 @@ from paperdesk.venues.models import ContributionType, TopicArea, Track, Venue
 from . import notifications
 from .models import Authorship, Submission, Upload
 from .storage import store_blob
-from .uploads import UploadRejected, validate_pdf, validate_zip
+from .uploads import UploadRejected, max_upload_bytes, validate_pdf, validate_zip
 
 
 class ServiceError(Exception):
@@ -98,7 +98,9 @@ def _resolve(venue: Venue, data: SubmissionInput) -> dict:
     }
 
 
-def _clean_authors(actor, authors: list[AuthorInput]) -> list[AuthorInput]:
+def _clean_authors(actor, authors: list[AuthorInput], own_emails: set[str] = frozenset()) -> list[AuthorInput]:
+    """Normalised author rows; the actor must stay listed (under one of their verified
+    addresses or, `own_emails`, an address under which they already hold an authorship)."""
     cleaned: list[AuthorInput] = []
     seen: set[str] = set()
     for author in authors:
@@ -116,7 +118,7 @@ def _clean_authors(actor, authors: list[AuthorInput]) -> list[AuthorInput]:
         cleaned.append(AuthorInput(email, name[:200], (author.affiliation or "").strip()[:200], author.is_corresponding, author.is_co_first))
     if not cleaned:
         raise ServiceError("A submission needs at least one author.", 400, "authors")
-    actor_emails = {e.lower() for e in _verified_emails(actor)}
+    actor_emails = {e.lower() for e in _verified_emails(actor)} | {e.lower() for e in own_emails}
     if not actor_emails & seen:
         raise ServiceError("You must be one of the authors (list yourself with one of your verified e-mail addresses).", 400, "authors")
     if not any(a.is_corresponding for a in cleaned):
@@ -187,7 +189,7 @@ def submission_update(*, submission: Submission, actor, data: SubmissionInput, n
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     _require(policy.can_edit_submission(actor, submission, now))
     fields = _resolve(submission.venue, data)
-    authors = _clean_authors(actor, data.authors)
+    authors = _clean_authors(actor, data.authors, _claimed_emails(submission, actor))
     secondary = fields.pop("secondary")
     changed = [name for name, value in fields.items() if getattr(submission, name) != value]
     for name, value in fields.items():
@@ -200,26 +202,36 @@ def submission_update(*, submission: Submission, actor, data: SubmissionInput, n
     return submission
 
 
+def _claimed_emails(submission: Submission, actor) -> set[str]:
+    return set(submission.authorships.filter(user=actor).values_list("email", flat=True))
+
+
 def _after_commit_invitations(submission: Submission, invitees: list[Authorship]) -> None:
     ids = [a.pk for a in invitees]
     if ids:
         transaction.on_commit(lambda: notifications.send_author_invitations(submission.pk, ids))
 
 
+def _validate_upload(venue: Venue, kind: str, stream: IO[bytes]) -> None:
+    """Refuse a file that is not what the venue accepts, by content (ServiceError)."""
+    rules = venue.spec.submission
+    field_name = "supplementary" if kind == Upload.Kind.SUPPLEMENTARY else "pdf"
+    try:
+        if kind == Upload.Kind.SUPPLEMENTARY:
+            if not rules.supplementary:
+                raise ServiceError("This venue does not accept supplementary material.", 400, field_name)
+            validate_zip(stream, max_upload_bytes(rules, kind))
+        else:
+            validate_pdf(stream, max_upload_bytes(rules, kind))
+    except UploadRejected as rejected:
+        raise ServiceError(rejected.message, 413 if rejected.code == "too_large" else 400, field_name) from None
+
+
 def upload_add(*, submission: Submission, actor, stream: IO[bytes], original_name: str, kind: str = Upload.Kind.PAPER, now=None) -> Upload:
     """Validate, store durably, then record the version. Acknowledged only once on disk."""
     venue = submission.venue
     _require(policy.can_edit_submission(actor, submission, now))
-    rules = venue.spec.submission
-    try:
-        if kind == Upload.Kind.SUPPLEMENTARY:
-            if not rules.supplementary:
-                raise ServiceError("This venue does not accept supplementary material.", 400, "supplementary")
-            validate_zip(stream, rules.max_supplementary_mb * 1_000_000)
-        else:
-            validate_pdf(stream, rules.max_pdf_mb * 1_000_000)
-    except UploadRejected as rejected:
-        raise ServiceError(rejected.message, 413 if rejected.code == "too_large" else 400, "pdf") from None
+    _validate_upload(venue, kind, stream)
     blob = store_blob(stream)  # durable before any database row points at it
     with transaction.atomic():
         locked = Submission.objects.select_for_update().get(pk=submission.pk)
@@ -232,7 +244,7 @@ def upload_add(*, submission: Submission, actor, stream: IO[bytes], original_nam
             sha256=blob.sha256,
             size=blob.size,
             blob=blob.name,
-            original_name=(original_name or "paper.pdf")[-255:],
+            original_name=(original_name or ("supplementary.zip" if kind == Upload.Kind.SUPPLEMENTARY else "paper.pdf"))[-255:],
             uploaded_by=actor,
         )
         locked.save(update_fields=["updated_at"])
@@ -242,8 +254,56 @@ def upload_add(*, submission: Submission, actor, stream: IO[bytes], original_nam
 
             schedule_check(upload)
         if locked.status == Submission.Status.SUBMITTED:
-            transaction.on_commit(lambda: notifications.send_receipt(locked.pk, "new_version", upload.pk))
+            event = "new_supplementary" if kind == Upload.Kind.SUPPLEMENTARY else "new_version"
+            transaction.on_commit(lambda: notifications.send_receipt(locked.pk, event, upload.pk))
     return upload
+
+
+@dataclass
+class FileInput:
+    """A file sent with the submission form: `kind` is an Upload.Kind value."""
+
+    kind: str
+    stream: IO[bytes]
+    original_name: str
+
+
+def _prepare_files(venue: Venue, files: list[FileInput]) -> None:
+    """Validate every file, then write it durably, before any transaction starts: the disk
+    write never holds database locks, and the transaction that follows finds the blobs
+    already in place (content-addressed: the second store is a hash and an exists check)."""
+    for item in files:
+        _validate_upload(venue, item.kind, item.stream)
+    for item in files:
+        store_blob(item.stream)
+
+
+def submission_create_with_files(*, venue: Venue, actor, data: SubmissionInput, files: list[FileInput] = (), now=None) -> Submission:
+    """Create a draft and its first file versions in one transaction: a refused file or a
+    crash part-way leaves no submission behind."""
+    _require(policy.can_create_submission(actor, venue, now))
+    _resolve(venue, data)  # fail fast on the metadata before writing any file
+    _clean_authors(actor, data.authors)
+    _prepare_files(venue, list(files))
+    with transaction.atomic():
+        submission = submission_create(venue=venue, actor=actor, data=data, now=now)
+        for item in files:
+            upload_add(submission=submission, actor=actor, stream=item.stream, original_name=item.original_name, kind=item.kind, now=now)
+    return submission
+
+
+def submission_update_with_files(*, submission: Submission, actor, data: SubmissionInput, files: list[FileInput] = (), now=None) -> Submission:
+    """Save the form of an existing submission: metadata and any new file versions, all or
+    nothing."""
+    _require(policy.can_edit_submission(actor, submission, now))
+    _resolve(submission.venue, data)
+    _clean_authors(actor, data.authors, _claimed_emails(submission, actor))
+    _prepare_files(submission.venue, list(files))
+    with transaction.atomic():
+        submission = submission_update(submission=submission, actor=actor, data=data, now=now)
+        for item in files:
+            upload_add(submission=submission, actor=actor, stream=item.stream, original_name=item.original_name, kind=item.kind, now=now)
+    return submission
 
 
 @transaction.atomic

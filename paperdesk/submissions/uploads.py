@@ -9,6 +9,13 @@ PDF_MAGIC = b"%PDF-"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
 
 
+def max_upload_bytes(rules, kind: str) -> int:
+    """The venue's size limit for one kind of upload (`rules`: the venue's SubmissionRules)."""
+    if kind == "supplementary":
+        return int(rules.max_supplementary_mb * 1_000_000)
+    return int(rules.max_pdf_mb * 1_000_000)
+
+
 class UploadRejected(ValueError):
     def __init__(self, message: str, code: str):
         super().__init__(message)

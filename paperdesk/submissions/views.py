@@ -1,18 +1,439 @@
+"""Submission pages. Each view parses the request, calls one service or selector, renders.
+
+Single submissions come through `policy.get_submission_for`: one 404 for "missing" and
+"forbidden", also for someone not signed in (no login redirect tells that an address is
+meaningful; the 404 page offers to sign in). Every refusal carries the policy's or the
+service's reason and status. Views that take files install `UploadLimitHandler` before the body is read, which is why
+they are `csrf_exempt` on the outside and `csrf_protect` on the inside (CSRF is still
+checked, after the handler is in place).
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import re
+import unicodedata
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_http_methods, require_POST
+
+from paperdesk import policy
+from paperdesk.venues.models import Venue
+
+from . import selectors, services, upload_handlers
+from .forms import ExtensionForm, SubmissionForm, UploadForm, author_formset
+from .models import Submission, Upload
+from .services import ServiceError
+from .uploads import max_upload_bytes
+
+log = logging.getLogger(__name__)
+PAGE_SIZE = 100
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _refused(request, reason: str, *, status: int = 403, venue: Venue | None = None, submission: Submission | None = None):
+    return render(request, "submissions/refused.html", {"reason": reason, "venue": venue, "submission": submission}, status=status)
+
+
+def _upload_limits(venue: Venue) -> dict[str, int]:
+    rules = venue.spec.submission
+    limits = {"pdf": max_upload_bytes(rules, Upload.Kind.PAPER)}
+    if rules.supplementary:
+        limits["supplementary"] = max_upload_bytes(rules, Upload.Kind.SUPPLEMENTARY)
+    return limits
+
+
+def _submission(request, public_id: str) -> Submission:
+    submission = policy.get_submission_for(request.user, public_id)
+    request.venue = submission.venue  # the layout's venue (footer contact)
+    return submission
+
+
+# --- my submissions ----------------------------------------------------------------------
+
+
+@login_required
 def mine(request):
-    raise NotImplementedError
+    return render(request, "submissions/mine.html", {
+        "submissions": selectors.my_submissions(request.user),
+        "open_venues": selectors.venues_open_for_submission(),
+    })
 
 
+# --- the form: create and edit ----------------------------------------------------------
+
+
+def _form_context(request, venue: Venue, form, authors, submission=None, **extra) -> dict:
+    return {
+        "venue": venue,
+        "form": form,
+        "authors": authors,
+        "submission": submission,
+        "rules": venue.spec.submission,
+        "template": venue.spec.template,
+        "tracks": list(venue.tracks.all()),
+        "identities": selectors.author_identities(request.user),
+        "deadline": submission.deadline if submission else venue.submission_deadline,
+        **extra,
+    }
+
+
+def _apply_service_error(form, error: ServiceError) -> dict:
+    """Show a service's refusal next to the field it names; returns extra context."""
+    if error.field == "authors":
+        return {"authors_error": error.message}
+    if error.field == "attestations":
+        return {"attestations_error": error.message}
+    if error.field in form.fields:
+        form.add_error(error.field, error.message)
+        return {}
+    form.add_error(None, error.message)
+    return {}
+
+
+def _save_form(request, venue: Venue, handler, submission: Submission | None):
+    form = SubmissionForm(venue, request.POST, request.FILES, submission=submission)
+    authors = author_formset(request.POST)
+    form_ok = form.is_valid()
+    authors_ok = authors.is_valid()
+    extra: dict = {}
+    status = 400
+    if handler.too_large:
+        for field_name, limit in handler.too_large.items():
+            form.add_error(field_name if field_name in form.fields else None, upload_handlers.too_large_message(field_name, limit))
+        status = 413
+    elif form_ok and authors_ok:
+        data = form.to_input(authors.authors())
+        try:
+            if submission is None:
+                saved = services.submission_create_with_files(venue=venue, actor=request.user, data=data, files=form.file_inputs())
+            else:
+                saved = services.submission_update_with_files(submission=submission, actor=request.user, data=data, files=form.file_inputs())
+        except ServiceError as error:
+            extra = _apply_service_error(form, error)
+            status = error.status
+        else:
+            return _after_save(request, saved, created=submission is None, wants_submit=request.POST.get("action") == "submit")
+    return render(request, "submissions/form.html", _form_context(request, venue, form, authors, submission, had_errors=True, **extra), status=status)
+
+
+def _after_save(request, submission: Submission, *, created: bool, wants_submit: bool):
+    if wants_submit and submission.status == Submission.Status.DRAFT:
+        try:
+            services.submission_submit(submission=submission, actor=request.user)
+        except ServiceError as error:
+            messages.warning(request, f"Your changes are saved as a draft, but the paper is not submitted yet: {error.message}")
+        else:
+            messages.success(request, "Your paper is submitted. A receipt with the PDF's SHA-256 was sent to all authors. You can still edit it until the deadline.")
+    elif created:
+        messages.success(request, "Draft saved. It is not submitted yet: submit it before the deadline.")
+    else:
+        messages.success(request, "Changes saved.")
+    return redirect("submissions:detail", submission.public_id)
+
+
+@csrf_exempt
+@login_required
 def create(request, venue_slug):
-    raise NotImplementedError
+    venue = get_object_or_404(Venue, slug=venue_slug)
+    request.venue = venue
+    decision = policy.can_create_submission(request.user, venue)
+    if not decision:
+        return _refused(request, decision.reason, venue=venue)
+    handler = upload_handlers.install(request, _upload_limits(venue)) if request.method == "POST" else None
+    return _create(request, venue, handler)
 
 
-def chair_table(request, venue_slug):
-    raise NotImplementedError
+@csrf_protect
+@require_http_methods(["GET", "POST"])
+def _create(request, venue, handler):
+    if request.method == "POST":
+        return _save_form(request, venue, handler, None)
+    form = SubmissionForm(venue)
+    return render(request, "submissions/form.html", _form_context(request, venue, form, author_formset(user=request.user)))
+
+
+@csrf_exempt
+def edit(request, public_id):
+    submission = _submission(request, public_id)
+    decision = policy.can_edit_submission(request.user, submission)
+    if not decision:
+        return _refused(request, decision.reason, venue=submission.venue, submission=submission)
+    handler = upload_handlers.install(request, _upload_limits(submission.venue)) if request.method == "POST" else None
+    return _edit(request, submission, handler)
+
+
+@csrf_protect
+@require_http_methods(["GET", "POST"])
+def _edit(request, submission, handler):
+    if request.method == "POST":
+        return _save_form(request, submission.venue, handler, submission)
+    form = SubmissionForm(submission.venue, submission=submission)
+    authors = author_formset(submission=submission)
+    return render(request, "submissions/form.html", _form_context(request, submission.venue, form, authors, submission))
+
+
+# --- one submission ----------------------------------------------------------------------
+
+
+def _detail(request, submission: Submission, *, error: str = "", status: int = 200, extension_form=None):
+    view = selectors.submission_view(request.user, submission)
+    if extension_form is None and view.can_grant_extension:
+        initial = submission.venue.local(submission.deadline).replace(tzinfo=None)
+        extension_form = ExtensionForm(submission.venue, initial={"until": initial})
+    context = {
+        "view": view,
+        "submission": submission,
+        "venue": submission.venue,
+        "error": error,
+        "extension_form": extension_form,
+        "rules": submission.venue.spec.submission,
+    }
+    return render(request, "submissions/detail.html", context, status=status)
 
 
 def detail(request, public_id):
-    raise NotImplementedError
+    return _detail(request, _submission(request, public_id))
 
 
+def check_status(request, public_id):
+    """The checker report of the latest PDF, as a fragment polled while the check runs."""
+    submission = _submission(request, public_id)
+    check = selectors.latest_check(submission)
+    return render(request, "submissions/_check.html", {"check": check, "submission": submission})
+
+
+@csrf_exempt
+@require_POST
+def upload(request, public_id):
+    submission = _submission(request, public_id)
+    handler = upload_handlers.install(request, _upload_limits(submission.venue))
+    return _upload(request, submission, handler)
+
+
+@csrf_protect
+def _upload(request, submission, handler):
+    form = UploadForm(request.POST, request.FILES)
+    status, error = 400, ""
+    if handler.too_large:
+        field_name, limit = next(iter(handler.too_large.items()))
+        status, error = 413, upload_handlers.too_large_message(field_name, limit)
+    elif not form.is_valid():
+        error = " ".join(form.non_field_errors()) or "Choose a file to upload."
+    else:
+        try:
+            for item in form.file_inputs():
+                services.upload_add(submission=submission, actor=request.user, stream=item.stream, original_name=item.original_name, kind=item.kind)
+        except ServiceError as refused:
+            status, error = refused.status, refused.message
+        else:
+            if _is_htmx(request):
+                return _files_fragment(request, submission, notice="Uploaded and stored. The checker is reading the PDF now.")
+            messages.success(request, "Uploaded and stored. Every earlier version is kept below.")
+            return redirect("submissions:detail", submission.public_id)
+    if _is_htmx(request):
+        return _files_fragment(request, submission, error=error, status=status)
+    return _detail(request, submission, error=error, status=status)
+
+
+def _files_fragment(request, submission, *, notice: str = "", error: str = "", status: int = 200):
+    view = selectors.submission_view(request.user, submission)
+    context = {"view": view, "submission": submission, "notice": notice, "upload_error": error, "rules": submission.venue.spec.submission}
+    return render(request, "submissions/_files.html", context, status=status)
+
+
+def _action(request, public_id, service, success: str):
+    submission = _submission(request, public_id)
+    try:
+        service(submission=submission, actor=request.user)
+    except ServiceError as error:
+        return _detail(request, submission, error=error.message, status=error.status)
+    messages.success(request, success)
+    return redirect("submissions:detail", submission.public_id)
+
+
+@require_POST
+def submit(request, public_id):
+    return _action(request, public_id, services.submission_submit,
+                   "Your paper is submitted. A receipt with the PDF's SHA-256 was sent to all authors.")
+
+
+@require_http_methods(["GET", "POST"])
+def withdraw(request, public_id):
+    if request.method == "GET":
+        submission = _submission(request, public_id)
+        decision = policy.can_withdraw(request.user, submission)
+        if not decision:
+            return _refused(request, decision.reason, venue=submission.venue, submission=submission)
+        return render(request, "submissions/withdraw_confirm.html", {
+            "submission": submission,
+            "can_restore": policy.submission_window(submission.venue, submission),
+        })
+    return _action(request, public_id, services.submission_withdraw,
+                   "The submission is withdrawn. It will not be reviewed. You can restore it until the deadline.")
+
+
+@require_POST
+def restore(request, public_id):
+    return _action(request, public_id, services.submission_unwithdraw, "The submission is restored.")
+
+
+@require_POST
+def extension(request, public_id):
+    submission = _submission(request, public_id)
+    form = ExtensionForm(submission.venue, request.POST)
+    if not form.is_valid():
+        return _detail(request, submission, error="Enter the new deadline as a date and time.", status=400, extension_form=form)
+    try:
+        services.extension_grant(submission=submission, actor=request.user, until=form.cleaned_data["until"])
+    except ServiceError as error:
+        return _detail(request, submission, error=error.message, status=error.status, extension_form=form)
+    until = form.cleaned_data["until"]
+    if until:
+        local = submission.venue.local(until)
+        messages.success(request, f"Extension granted: this submission's deadline is {local:%B %d, %Y at %H:%M} ({submission.venue.timezone}).")
+    else:
+        messages.success(request, "Extension removed: the venue's deadline applies.")
+    return redirect("submissions:detail", submission.public_id)
+
+
+# --- files -------------------------------------------------------------------------------
+
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f"\\/:*?<>|;]+')
+
+
+def safe_filename(upload: Upload) -> str:
+    """A download name that cannot break the header or the user's file system."""
+    extension = ".zip" if upload.kind == Upload.Kind.SUPPLEMENTARY else ".pdf"
+    name = unicodedata.normalize("NFC", upload.original_name or "").rsplit("/", 1)[-1]
+    name = _UNSAFE.sub("_", name).strip(" ._")[:150]
+    stem = name[: -len(extension)] if name.lower().endswith(extension) else name
+    if not stem:
+        stem = f"submission-{upload.submission.number}-v{upload.version}"
+    return stem + extension
+
+
+def download(request, upload_public_id):
+    upload = policy.get_upload_for(request.user, upload_public_id)
+    try:
+        handle = default_storage.open(upload.blob, "rb")
+    except FileNotFoundError:
+        log.error("blob %s of upload %s is missing from storage", upload.blob, upload.public_id)
+        raise Http404("No such file") from None
+    content_type = "application/zip" if upload.kind == Upload.Kind.SUPPLEMENTARY else "application/pdf"
+    response = FileResponse(handle, as_attachment=True, filename=safe_filename(upload), content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["ETag"] = f'"{upload.sha256}"'
+    response["Content-Security-Policy"] = "sandbox"
+    return response
+
+
+# --- invitations -------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def claim(request, token):
-    raise NotImplementedError
+    if request.method == "POST":
+        try:
+            row = services.authorship_claim(token=token, actor=request.user)
+        except ServiceError as error:
+            return _refused(request, error.message, status=error.status)
+        messages.success(request, f"You are now linked as an author of “{row.submission.title}”.")
+        return redirect("submissions:detail", row.submission.public_id)
+    invitation = selectors.invitation(token)
+    if invitation is None:
+        return _refused(request, "This invitation link is not valid (it may have been used already).", status=404)
+    request.venue = invitation.submission.venue
+    return render(request, "submissions/claim.html", {"invitation": invitation, "submission": invitation.submission})
+
+
+# --- chairs ------------------------------------------------------------------------------
+
+
+def _chair_venue(request, venue_slug) -> Venue:
+    venue = Venue.objects.filter(slug=venue_slug).first()
+    if venue is None or not policy.is_chair(request.user, venue):
+        raise Http404("No such page")
+    request.venue = venue
+    return venue
+
+
+def chair_table(request, venue_slug):
+    venue = _chair_venue(request, venue_slug)
+    filters = selectors.TableFilters.from_query(request.GET)
+    qs = selectors.chair_queryset(request.user, venue, filters)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    columns = [("number", "#"), ("title", "Title"), ("track", "Track"), ("topic", "Primary topic"), ("status", "Status"),
+               ("submitted", "Submitted"), ("pages", "Check")]
+    counts = selectors.status_counts(request.user, venue, filters)
+    return render(request, "submissions/chair_table.html", {
+        "venue": venue,
+        "filters": filters,
+        "page": page,
+        "rows": selectors.chair_rows(page.object_list, venue),
+        "counts": counts,
+        "status_links": [(value, label, counts[value], filters.as_query(status=value)) for value, label in Submission.Status.choices],
+        "statuses": Submission.Status.choices,
+        "tracks": list(venue.tracks.all()),
+        "topics": list(venue.topics.all()),
+        "columns": [(key, label, filters.as_query(sort=key if (filters.sort != key or filters.descending) else f"-{key}"))
+                    for key, label in columns],
+        "csv_query": filters.as_query(),
+    })
+
+
+CSV_COLUMNS = ["number", "public_id", "title", "track", "primary topic", "secondary topics", "contribution type", "status",
+               "authors", "author e-mails", "submitted_at", "pdf sha256", "pages", "verdict", "leak count"]
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str:
+    """A cell a spreadsheet will not run as a formula (OWASP: prefix with a quote)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def chair_csv(request, venue_slug):
+    venue = _chair_venue(request, venue_slug)
+    filters = selectors.TableFilters.from_query(request.GET)
+    qs = selectors.chair_queryset(request.user, venue, filters)
+
+    def lines():
+        writer = csv.writer(_Echo())
+        yield writer.writerow(CSV_COLUMNS)
+        for row in selectors.chair_rows_all(qs, venue):
+            s = row.submission
+            check = row.check
+            verdict = check.verdict if check.state == "done" else check.state
+            yield writer.writerow([csv_cell(v) for v in (
+                s.number, s.public_id, s.title, s.track.name, s.primary_topic.name,
+                "; ".join(t.name for t in row.secondary_topics), s.contribution_type.name, s.status,
+                row.author_names, row.author_emails,
+                s.submitted_at.isoformat() if s.submitted_at else "",
+                row.paper.sha256 if row.paper else "",
+                check.main_content_end if check.main_content_end is not None else "",
+                verdict, check.leak_count if check.state == "done" else "",
+            )])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{venue.slug}-submissions.csv"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,490 @@
+"""Reads for the submission pages: what one viewer may see, built as plain view objects.
+
+Every list starts from a `policy` queryset and every single object from
+`policy.get_submission_for`; the objects handed to templates hold only what the viewer may
+see (chairs' extras are absent, not merely unrendered, for everyone else). Queries are
+bounded per page: lists use select_related/prefetch_related and annotations, never one
+query per row.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator
+
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Cast
+from django.db.models.fields.json import KT
+
+from paperdesk import clock, policy
+from paperdesk.audit.models import AuditEntry
+from paperdesk.venues.models import Venue
+
+from .checking import blocking_findings
+from .models import Authorship, CheckRun, Submission, Upload
+
+# --- the checker's report, as people read it ---------------------------------------------------
+
+LEAK_KINDS = {
+    "name": "Author name",
+    "author_name": "Author name",
+    "email": "E-mail address",
+    "github": "GitHub username",
+    "github_username": "GitHub username",
+    "huggingface": "HuggingFace username",
+    "huggingface_username": "HuggingFace username",
+    "affiliation": "Affiliation",
+    "affiliation_footnote": "Affiliation",
+    "acknowledgements": "Identifying acknowledgements",
+    "self_citation": "Self-citation",
+    "metadata": "PDF metadata (Author field)",
+    "pdf_metadata": "PDF metadata (Author field)",
+    "author_block": "Author block",
+}
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+@dataclass
+class Finding:
+    severity: str  # error | warning | info
+    message: str
+    page: int | None = None
+    text: str = ""
+    blocking: bool = False
+
+
+@dataclass
+class CheckView:
+    """The latest check of one PDF version: state, and once done, the findings."""
+
+    state: str  # none | queued | running | done | failed
+    upload: Upload | None = None
+    findings: list[Finding] = field(default_factory=list)
+    verdict: str = ""  # ok | over_limit | unreadable | ...
+    main_content_end: int | None = None
+    page_limit: int | None = None
+    leak_count: int = 0
+    format_count: int = 0
+    failure: str = ""
+
+    @property
+    def pending(self) -> bool:
+        return self.state in (CheckRun.State.QUEUED, CheckRun.State.RUNNING)
+
+    @property
+    def blocking(self) -> bool:
+        return any(f.blocking for f in self.findings)
+
+    @property
+    def has_warnings(self) -> bool:
+        return any(f.severity in ("error", "warning") for f in self.findings)
+
+    @property
+    def progress_percent(self) -> int:
+        return 15 if self.state == CheckRun.State.QUEUED else 60
+
+    @property
+    def summary(self) -> str:
+        """One line for tables: pages and the counts of problems."""
+        if self.state == "none":
+            return "no PDF"
+        if self.pending:
+            return "checking…"
+        if self.state == CheckRun.State.FAILED:
+            return "checker failed"
+        if self.verdict == "unreadable":
+            return "unreadable"
+        pages = f"{self.main_content_end}/{self.page_limit} pp" if self.main_content_end is not None else "pages ?"
+        return f"{pages}, {self.leak_count} leaks, {self.format_count} format"
+
+
+def _page_of(item: dict) -> int | None:
+    page = item.get("page")
+    if page is None and isinstance(item.get("pages"), list) and item["pages"]:
+        page = item["pages"][0]
+    return page if isinstance(page, int) else None
+
+
+def check_view(run: CheckRun | None, upload: Upload | None, venue: Venue) -> CheckView:
+    if upload is None:
+        return CheckView(state="none")
+    if run is None:
+        return CheckView(state=CheckRun.State.QUEUED, upload=upload)
+    if run.state != CheckRun.State.DONE:
+        failure = ""
+        if run.state == CheckRun.State.FAILED:
+            failure = ((run.report or {}).get("error") or {}).get("message") or "The checker failed."
+        return CheckView(state=run.state, upload=upload, failure=failure)
+    return _done_view(run.report or {}, upload, venue)
+
+
+FORMAT_CODES = {"paper_size", "margins", "font_size", "columns"}
+
+
+def _category(code: str, unreadable: bool) -> str:
+    """Which of the venue's `blocking_findings` names a finding code falls under."""
+    if unreadable:
+        return "unreadable"
+    if code == "over_limit":
+        return "over_limit"
+    if code in FORMAT_CODES:
+        return "format"
+    if code.startswith("leak_"):
+        return "anonymity"
+    return code
+
+
+def _done_view(report: dict, upload: Upload, venue: Venue) -> CheckView:
+    blocking = set(venue.spec.submission.blocking_findings)
+    unreadable = report.get("status") == "unreadable"
+    pages = report.get("pages") or {}
+    violations = (report.get("format") or {}).get("violations") or []
+    leaks = (report.get("anonymity") or {}).get("leaks") or []
+    view = CheckView(
+        state=CheckRun.State.DONE,
+        upload=upload,
+        verdict="unreadable" if unreadable else (pages.get("verdict") or ""),
+        main_content_end=None if unreadable else pages.get("main_content_end"),
+        page_limit=pages.get("limit"),
+        leak_count=len(leaks),
+        format_count=len(violations),
+    )
+    listed = [f for f in report.get("findings") or [] if isinstance(f, dict) and f.get("message")]
+    if listed:
+        view.findings = _listed_findings(listed, leaks, blocking, unreadable)
+    else:
+        view.findings = _derived_findings(report, pages, violations, leaks, blocking, unreadable)
+    # The page must never disagree with the service's refusal to submit.
+    if blocking_findings(venue, report) and not view.blocking:
+        view.findings.append(Finding("error", "This PDF has a problem that stops submission.", blocking=True))
+    view.findings.sort(key=lambda f: (not f.blocking, SEVERITY_ORDER.get(f.severity, 3)))
+    return view
+
+
+def _listed_findings(listed: list[dict], leaks: list[dict], blocking: set[str], unreadable: bool) -> list[Finding]:
+    """The checker's own sentences; leak findings get the text around the leak (the n-th
+    leak finding belongs to the n-th leak, which is how the checker writes them)."""
+    findings = []
+    leak_texts = iter(str(leak.get("context") or leak.get("text") or "") for leak in leaks)
+    for item in listed:
+        code = str(item.get("code") or "")
+        stops = _category(code, unreadable) in blocking
+        severity = item.get("severity") if item.get("severity") in SEVERITY_ORDER else "info"
+        text = next(leak_texts, "") if code.startswith("leak_") else str(item.get("text") or "")
+        findings.append(Finding("error" if stops else severity, str(item["message"]), page=_page_of(item), text=text, blocking=stops))
+    return findings
+
+
+def _derived_findings(report, pages, violations, leaks, blocking, unreadable) -> list[Finding]:
+    """Sentences built from the report's sections, for a report without a findings list."""
+    if unreadable:
+        error = report.get("error") or {}
+        return [Finding("error", error.get("message") or "The PDF could not be read.", blocking="unreadable" in blocking)]
+    findings = []
+    if pages.get("verdict") == "over_limit":
+        findings.append(Finding(
+            "error",
+            f"The main content ends on page {pages.get('main_content_end')}; this track allows {pages.get('limit')} pages "
+            "(references and appendices do not count).",
+            page=pages.get("main_content_end"),
+            blocking="over_limit" in blocking,
+        ))
+    for violation in violations:
+        findings.append(Finding(
+            "error" if "format" in blocking else "warning",
+            f"Format: {violation.get('detail') or violation.get('code')}",
+            page=_page_of(violation),
+            blocking="format" in blocking,
+        ))
+    for leak in leaks:
+        kind = LEAK_KINDS.get(leak.get("kind"), str(leak.get("kind") or "Identity").replace("_", " ").capitalize())
+        findings.append(Finding(
+            "error" if "anonymity" in blocking else "warning",
+            f"Anonymity: {kind} “{leak.get('value', '')}”",
+            page=_page_of(leak),
+            text=str(leak.get("context") or leak.get("text") or ""),
+            blocking="anonymity" in blocking,
+        ))
+    signals = report.get("signals") or {}
+    if signals.get("limitations_section") is False:
+        findings.append(Finding("warning", "No limitations section was found. The call for papers asks that limitations are not downplayed."))
+    if signals.get("checklist"):
+        findings.append(Finding("info", "A checklist was found; this venue does not require one (it is never counted)."))
+    return findings
+
+
+def latest_check(submission: Submission) -> CheckView:
+    upload = submission.uploads.filter(kind=Upload.Kind.PAPER).select_related("check_run").order_by("-version").first()
+    run = getattr(upload, "check_run", None) if upload is not None else None
+    return check_view(run, upload, submission.venue)
+
+
+# --- "my submissions" --------------------------------------------------------------------------
+
+
+def _latest_paper(outer: str = "pk") -> QuerySet[Upload]:
+    return Upload.objects.filter(submission=OuterRef(outer), kind=Upload.Kind.PAPER).order_by("-version")
+
+
+def my_submissions(user) -> list[Submission]:
+    """The viewer's own submissions across venues, newest first, with the state of the
+    latest PDF's check (`check_state`, `check_blocking`)."""
+    latest_run = CheckRun.objects.filter(upload_id=OuterRef("latest_paper_id"))
+    return list(
+        policy.my_submissions(user)
+        .select_related("venue", "track")
+        .annotate(latest_paper_id=Subquery(_latest_paper().values("pk")[:1]))
+        .annotate(
+            check_state=Subquery(latest_run.values("state")[:1]),
+            check_blocking=Subquery(latest_run.values("blocking")[:1]),
+        )
+        .order_by("-created_at")
+    )
+
+
+def venues_open_for_submission() -> list[Venue]:
+    """Real (not rehearsal) venues whose submission window is open now."""
+    return [v for v in Venue.objects.filter(is_rehearsal=False) if policy.submission_window(v)]
+
+
+def author_identities(user) -> dict:
+    """What the anonymity checker looks for about this person, for the form's reminder."""
+    from allauth.account.models import EmailAddress
+
+    return {
+        "names": [n for n in [user.full_name, *(user.other_names or [])] if n],
+        "emails": sorted({user.email, *EmailAddress.objects.filter(user=user).values_list("email", flat=True)}),
+        "affiliations": sorted({a.institution for a in user.affiliations.all()}),
+        "github": user.github,
+        "huggingface": user.huggingface,
+    }
+
+
+def invitation(token: str) -> Authorship | None:
+    """The unclaimed authorship an invitation link points at (the token is the capability)."""
+    if not token:
+        return None
+    return Authorship.objects.select_related("submission__venue").filter(claim_token=token).first()
+
+
+# --- one submission ----------------------------------------------------------------------------
+
+
+@dataclass
+class AuthorView:
+    position: int
+    name: str
+    email: str
+    affiliation: str
+    is_corresponding: bool
+    is_co_first: bool
+    claimed: bool
+
+
+@dataclass
+class SubmissionView:
+    submission: Submission
+    venue: Venue
+    authors: list[AuthorView]
+    secondary_topics: list
+    attestations: list[tuple[str, bool, bool]]  # text, confirmed, required
+    papers: list[Upload]
+    supplementary: list[Upload]
+    check: CheckView
+    deadline: object
+    extended: bool
+    can_edit: policy.Decision
+    can_withdraw: policy.Decision
+    can_unwithdraw: policy.Decision
+    is_author: bool
+    # Chairs only (None for everyone else, including a chair who is an author):
+    audit: list[AuditEntry] | None = None
+    can_grant_extension: bool = False
+
+
+def submission_view(viewer, submission: Submission, now=None) -> SubmissionView:
+    """Everything the detail page shows, for a viewer who may see the submission."""
+    now = now or clock.now()
+    venue = submission.venue
+    authorships = list(submission.authorships.order_by("position"))
+    uploads = list(submission.uploads.select_related("uploaded_by", "check_run").order_by("kind", "-version"))
+    papers = [u for u in uploads if u.kind == Upload.Kind.PAPER]
+    latest = papers[0] if papers else None
+    is_author = policy.is_author(viewer, submission)
+    as_chair = policy.is_chair(viewer, venue) and not is_author  # a conflict overrides the role
+    attestations = [(a.text, bool(submission.attestations.get(a.key)), a.required) for a in venue.spec.submission.attestations]
+    view = SubmissionView(
+        submission=submission,
+        venue=venue,
+        authors=[
+            AuthorView(a.position, a.name, a.email, a.affiliation, a.is_corresponding, a.is_co_first, a.user_id is not None)
+            for a in authorships
+        ],
+        secondary_topics=list(submission.secondary_topics.all()),
+        attestations=attestations,
+        papers=papers,
+        supplementary=[u for u in uploads if u.kind == Upload.Kind.SUPPLEMENTARY],
+        check=check_view(getattr(latest, "check_run", None) if latest else None, latest, venue),
+        deadline=submission.deadline,
+        extended=submission.deadline != venue.submission_deadline,
+        can_edit=policy.can_edit_submission(viewer, submission, now),
+        can_withdraw=policy.can_withdraw(viewer, submission, now),
+        can_unwithdraw=policy.can_unwithdraw(viewer, submission, now),
+        is_author=is_author,
+    )
+    if as_chair:
+        view.audit = list(
+            AuditEntry.objects.filter(object_type="submission", object_id=submission.public_id)
+            .select_related("actor")
+            .order_by("-at", "-id")
+        )
+        view.can_grant_extension = bool(policy.can_grant_extension(viewer, submission))
+    return view
+
+
+# --- the chairs' table -------------------------------------------------------------------------
+
+SORTS = {
+    "number": "number",
+    "title": "title",
+    "track": "track__position",
+    "topic": "primary_topic__position",
+    "status": "status",
+    "submitted": "submitted_at",
+    "updated": "updated_at",
+    "pages": "pages",
+}
+NUMBER_QUERY = re.compile(r"^#\s*(\d+)$|^(\d+)$")
+
+
+@dataclass
+class TableFilters:
+    track: str = ""
+    topic: str = ""
+    status: str = ""
+    q: str = ""
+    sort: str = "number"
+    descending: bool = False
+
+    @classmethod
+    def from_query(cls, params) -> "TableFilters":
+        sort = params.get("sort", "number")
+        descending = sort.startswith("-")
+        sort = sort.lstrip("-")
+        return cls(
+            track=params.get("track", "").strip(),
+            topic=params.get("topic", "").strip(),
+            status=params.get("status", "").strip(),
+            q=params.get("q", "").strip()[:200],
+            sort=sort if sort in SORTS else "number",
+            descending=descending,
+        )
+
+    def as_query(self, **changes) -> str:
+        from urllib.parse import urlencode
+
+        values = {"track": self.track, "topic": self.topic, "status": self.status, "q": self.q,
+                  "sort": ("-" if self.descending else "") + self.sort}
+        values.update(changes)
+        return urlencode({k: v for k, v in values.items() if v and not (k == "sort" and v == "number")})
+
+
+@dataclass
+class ChairRow:
+    submission: Submission
+    authors: list[Authorship]
+    secondary_topics: list
+    paper: Upload | None
+    check: CheckView
+
+    @property
+    def author_names(self) -> str:
+        return "; ".join(a.name for a in self.authors)
+
+    @property
+    def author_emails(self) -> str:
+        return "; ".join(a.email for a in self.authors)
+
+
+def _filtered(viewer, venue: Venue, filters: TableFilters, any_status: bool = False) -> QuerySet[Submission]:
+    qs = policy.submissions_visible_to(viewer, venue)
+    if filters.track:
+        qs = qs.filter(track__slug=filters.track)
+    if filters.topic:
+        secondary = Submission.secondary_topics.through.objects.filter(topicarea__slug=filters.topic, topicarea__venue=venue)
+        qs = qs.filter(Q(primary_topic__slug=filters.topic) | Q(pk__in=secondary.values("submission_id")))
+    if filters.status and not any_status:
+        qs = qs.filter(status=filters.status)
+    if filters.q:
+        qs = qs.filter(_search(filters.q))
+    return qs
+
+
+def chair_queryset(viewer, venue: Venue, filters: TableFilters) -> QuerySet[Submission]:
+    """The venue's submissions matching the filters, sorted, each annotated with its latest
+    PDF (`latest_paper_id`). For chairs: the views answer 404 to anyone else."""
+    qs = _filtered(viewer, venue, filters).annotate(latest_paper_id=Subquery(_latest_paper().values("pk")[:1]))
+    if filters.sort == "pages":
+        latest_run = CheckRun.objects.filter(upload_id=OuterRef("latest_paper_id"))
+        qs = qs.annotate(pages=Subquery(
+            latest_run.annotate(p=Cast(KT("report__pages__main_content_end"), IntegerField())).values("p")[:1]
+        ))
+    key = F(SORTS[filters.sort])
+    return qs.order_by(key.desc(nulls_last=True) if filters.descending else key.asc(nulls_last=True), "number")
+
+
+def _search(q: str) -> Q:
+    """Title, abstract, an author's name or e-mail, or the number ("#12")."""
+    match = NUMBER_QUERY.match(q)
+    if match and match.group(1):
+        return Q(number=int(match.group(1)))
+    authors = Authorship.objects.filter(Q(name__icontains=q) | Q(email__icontains=q)).values("submission_id")
+    condition = Q(title__icontains=q) | Q(abstract__icontains=q) | Q(pk__in=authors)
+    if match and match.group(2):
+        condition |= Q(number=int(match.group(2)))
+    return condition
+
+
+def status_counts(viewer, venue: Venue, filters: TableFilters) -> dict[str, int]:
+    """How many submissions match the other filters, in total and per status: one query."""
+    return _filtered(viewer, venue, filters, any_status=True).order_by().aggregate(
+        total=Count("pk"),
+        **{value: Count("pk", filter=Q(status=value)) for value in Submission.Status.values},
+    )
+
+
+def chair_rows(submissions: Iterable[Submission], venue: Venue) -> list[ChairRow]:
+    """Rows for one page of the table: three queries whatever the page size."""
+    submissions = list(submissions)
+    ids = [s.pk for s in submissions]
+    with_relations = {
+        s.pk: s
+        for s in Submission.objects.filter(pk__in=ids)
+        .select_related("track", "primary_topic", "contribution_type")
+        .prefetch_related("secondary_topics", Prefetch("authorships", queryset=Authorship.objects.order_by("position")))
+    }
+    paper_ids = [s.latest_paper_id for s in submissions if getattr(s, "latest_paper_id", None)]
+    papers = {u.pk: u for u in Upload.objects.filter(pk__in=paper_ids).select_related("check_run")}
+    rows = []
+    for s in submissions:
+        full = with_relations[s.pk]
+        paper = papers.get(getattr(s, "latest_paper_id", None))
+        rows.append(ChairRow(
+            submission=full,
+            authors=list(full.authorships.all()),
+            secondary_topics=list(full.secondary_topics.all()),
+            paper=paper,
+            check=check_view(getattr(paper, "check_run", None) if paper else None, paper, venue),
+        ))
+    return rows
+
+
+def chair_rows_all(qs: QuerySet[Submission], venue: Venue, batch: int = 500) -> Iterator[ChairRow]:
+    """Every row of a filtered queryset, fetched in batches (for the CSV export)."""
+    ids = list(qs.values_list("pk", flat=True))
+    for start in range(0, len(ids), batch):
+        chunk = ids[start:start + batch]
+        page = qs.filter(pk__in=chunk)
+        order = {pk: i for i, pk in enumerate(chunk)}
+        yield from chair_rows(sorted(page, key=lambda s: order[s.pk]), venue)
