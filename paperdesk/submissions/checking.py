@@ -93,10 +93,17 @@ def check_upload(run: CheckRun) -> dict:
 
 @task()
 def run_check(check_run_id: int) -> str:
-    run = CheckRun.objects.select_related("upload__submission__venue", "upload__submission__track").filter(pk=check_run_id).first()
-    if run is None:
-        return "gone"
-    CheckRun.objects.filter(pk=run.pk).update(state=CheckRun.State.RUNNING, started_at=clock.now())
+    return perform_check(check_run_id) or "already claimed"
+
+
+def perform_check(check_run_id: int) -> str | None:
+    """Claim a queued check and run it; None when someone else has claimed it."""
+    claimed = CheckRun.objects.filter(pk=check_run_id, state=CheckRun.State.QUEUED).update(
+        state=CheckRun.State.RUNNING, started_at=clock.now()
+    )
+    if not claimed:
+        return None
+    run = CheckRun.objects.select_related("upload__submission__venue", "upload__submission__track").get(pk=check_run_id)
     try:
         report = check_upload(run)
     except Exception as error:  # the job must always end in a state the author can see
@@ -106,6 +113,7 @@ def run_check(check_run_id: int) -> str:
             report={"status": "unreadable", "error": {"code": "internal", "message": f"The checker failed: {error.__class__.__name__}"}, "findings": []},
         )
         raise
+    report.pop("file", None)  # the blob's server path means nothing to anyone else
     run.report = report
     run.blocking = bool(blocking_findings(run.upload.submission.venue, report))
     run.state = CheckRun.State.DONE
@@ -133,6 +141,10 @@ def blocking_findings(venue, report: dict) -> list[str]:
 
 def blocking_reason(upload: Upload) -> str:
     run = CheckRun.objects.filter(upload=upload).first()
+    if run is not None and run.state == CheckRun.State.QUEUED:
+        # Submitting right after uploading: check now rather than send the author away.
+        perform_check(run.pk)
+        run.refresh_from_db()
     if run is None or run.state in (CheckRun.State.QUEUED, CheckRun.State.RUNNING):
         return "The PDF is still being checked; please submit again in a few seconds."
     if run.state == CheckRun.State.FAILED:

@@ -57,7 +57,7 @@ def test_submit_is_refused_with_the_services_reasons(venue, author, login, make_
     no_pdf = make_submission(venue, author, title="No PDF")
     unconfirmed = make_submission(venue, author, pdf=pdf(), title="Unconfirmed", attestations={"not-accepted-archival": True})
     pending = make_submission(venue, author, pdf=pdf(), title="Pending")
-    CheckRun.objects.filter(upload__submission=pending).update(state=CheckRun.State.QUEUED, report=None)
+    CheckRun.objects.filter(upload__submission=pending).update(state=CheckRun.State.RUNNING, report=None)
     checker.report = report(pages={"verdict": "over_limit", "main_content_end": 6, "limit": 4})
     over = make_submission(venue, author, pdf=pdf(), title="Too long")
 
@@ -73,6 +73,20 @@ def test_submit_is_refused_with_the_services_reasons(venue, author, login, make_
         assert f'<p class="msg-error error-box" role="alert">{message}</p>' in page_text(response)
         submission.refresh_from_db()
         assert submission.status == Submission.Status.DRAFT
+
+
+def test_submit_right_after_upload_runs_the_queued_check_first(venue, author, login, make_submission, checker):
+    client = login(author)
+    submission = make_submission(venue, author, pdf=pdf(), title="Fresh upload")
+    CheckRun.objects.filter(upload__submission=submission).update(state=CheckRun.State.QUEUED, report=None)
+
+    response = client.post(f"/submissions/{submission.public_id}/submit/")
+
+    assert response.status_code == 302
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.SUBMITTED
+    run = CheckRun.objects.get(upload__submission=submission)
+    assert run.state == CheckRun.State.DONE and "file" not in run.report
 
 
 def test_withdraw_asks_for_confirmation_then_restore_returns_the_previous_state(venue, author, login, make_submission, django_capture_on_commit_callbacks):
