@@ -5,98 +5,305 @@ See the package docstring for the method and its measured figures.
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
+
 import numpy as np
 
-from . import flow
+from . import flow, improve, metrics
+
+FREE_RATIO = 0.75
 
 
-def window_keys(P, pair_paper, pair_score, demand, forced_sum):
-    """Per pair, the largest paper target t for which the pair stays allowed.
+@dataclass
+class Tiers:
+    """Per-slot score floors as a flow network: pair tails and per-paper chain arcs."""
 
-    For paper p with demand d, sort its usable scores s_1 >= s_2 >= ...; the pair of
-    rank m (m >= d) gets key F_p + s_{m-d+1} + ... + s_m (the sum of the window of d
-    consecutive scores that ends at it), the top d pairs get the paper's ideal
-    F_p + s_1 + ... + s_d. Keys fall with the rank, so ``key >= t`` keeps a prefix of
-    each paper's list, and any d distinct reviewers from that prefix sum to at least
-    the smallest window: every paper served from ``key >= t`` scores at least t.
-    Returns (keys, ideal per paper).
-    """
-    n = len(pair_paper)
-    order = np.lexsort((-pair_score, pair_paper))
-    p_sorted = pair_paper[order]
-    s_sorted = pair_score[order]
-    csum = np.concatenate([[0.0], np.cumsum(s_sorted)])
+    keep: np.ndarray  # bool mask over the free pairs
+    tails: np.ndarray  # int32 tail node of every kept pair
+    chain_tail: np.ndarray
+    chain_head: np.ndarray
+    chain_cap: np.ndarray
+    n_nodes: int
+
+
+def top_scores(P, pp, ps, demand):
+    """(P, kmax) array of each paper's best free scores, descending, zero padded."""
+    kmax = int(max(demand.max(), 1)) if P else 1
+    order = np.lexsort((-ps, pp))
+    p_sorted = pp[order]
     start = np.searchsorted(p_sorted, np.arange(P))
-    rank = np.arange(n) - start[p_sorted]
-    d = demand[p_sorted].astype(np.int64)
-    idx = np.arange(n)
-    lo_idx = np.where(rank >= d - 1, idx + 1 - d, start[p_sorted])
-    hi_idx = np.where(rank >= d - 1, idx + 1, np.minimum(start[p_sorted] + d, n))
-    keys_sorted = csum[hi_idx] - csum[lo_idx] + forced_sum[p_sorted]
-    keys_sorted[d <= 0] = np.inf
-    keys = np.empty(n)
-    keys[order] = keys_sorted
-    cnt = np.bincount(pair_paper, minlength=P)
-    ideal = forced_sum.astype(np.float64).copy()
-    has = (demand > 0) & (cnt >= demand)
-    top_end = np.minimum(start + np.maximum(demand, 0), n)
-    ideal[has] = (csum[top_end] - csum[start])[has] + forced_sum[has]
-    return keys, ideal
+    rank = np.arange(len(pp)) - start[p_sorted]
+    sel = rank < kmax
+    top = np.zeros((P, kmax))
+    top[p_sorted[sel], rank[sel]] = ps[order][sel]
+    return top
 
 
-def max_min_threshold(P, R, pp, pr, keys, ideal, demand, lo, hi, rel_tol=1e-3):
-    """Largest t (to rel_tol) such that the pairs with key >= t admit an assignment.
+def profile_floors(t, ref, top, demand, forced_sum, ratio=FREE_RATIO):
+    """(P, kmax) per-slot floors tau: the j-th best reviewer of p must score >= tau[p, j].
 
-    Returns (t, number of feasibility checks).
+    ``need`` = t minus the paper's forced score. ``ref`` is a reference profile (the
+    scores of some assignment's reviewers, sorted; ``ref <= top`` slot by slot):
+    if the reference reaches need, the floors are the reference scaled down to need;
+    if not, they move from the reference towards the paper's best scores ``top`` until
+    they add up to need. Either way they add up to need (when need is reachable), so
+    any reviewers meeting them give the paper at least t.
+
+    A paper whose reference reaches need/ratio on its first demand-1 slots alone keeps
+    no floor on its last slot: that is where reviewers with only weak pairs, still owed
+    their minimum load, can go without pulling anyone under t.
     """
-    t_hi = float(ideal[demand > 0].min()) if (demand > 0).any() else float(ideal.min())
-    checks = 0
-
-    def ok(t):
-        nonlocal checks
-        checks += 1
-        m = keys >= t - 1e-9
-        return flow.feasible(P, R, pp[m], pr[m], demand, lo, hi)
-
-    if ok(t_hi):
-        return t_hi, checks
-    cand = np.unique(keys[np.isfinite(keys) & (keys < t_hi)])
-    cand = np.append(cand, t_hi)
-    lo_i, hi_i = 0, len(cand) - 1  # cand[lo_i]: every pair allowed, feasible; cand[hi_i] not
-    while hi_i - lo_i > 1 and cand[hi_i] - cand[lo_i] > rel_tol * cand[hi_i]:
-        mid = (lo_i + hi_i) // 2
-        if ok(cand[mid]):
-            lo_i = mid
-        else:
-            hi_i = mid
-    return float(cand[lo_i]), checks
+    P, kmax = top.shape
+    col = np.arange(kmax)[None, :]
+    need = np.maximum(t - forced_sum, 0.0)
+    first = np.where(col < (demand - 1)[:, None], ref, 0.0).sum(axis=1)
+    free = (demand >= 2) & (need <= ratio * first)
+    used = col < (demand - free)[:, None]
+    r = np.where(used, ref, 0.0)
+    tp = np.where(used, top, 0.0)
+    B, ideal = r.sum(axis=1), tp.sum(axis=1)
+    down = np.divide(need, B, out=np.zeros(P), where=B > 0)
+    up = np.clip(np.divide(need - B, ideal - B, out=np.ones(P), where=ideal > B), 0.0, 1.0)
+    return np.where((need <= B)[:, None], np.minimum(down, 1.0)[:, None] * r,
+                    r + up[:, None] * (tp - r))
 
 
-def solve(prob, pp, pr, ps, demand, lo, hi, solve_total):
-    """(mask over the free pairs, info)."""
-    import time
+def build_tiers(P, R, pp, ps, demand, tau) -> Tiers:
+    """Chain network enforcing: at least j of paper p's reviewers score >= tau[p, j-1].
 
-    from . import metrics
+    Paper node p feeds its tier-1 pairs (score >= tau[p,0]) and a chain node for slot 2
+    (capacity d-1), which feeds tier-2 pairs and the slot-3 node (capacity d-2), and so
+    on: at most d-j reviewers fall below tau[p, j-1]. Pairs below every floor are dropped.
+    """
+    kmax = tau.shape[1]
+    d = demand.astype(np.int64)
+    eps = 1e-12
+    tier = np.ones(len(pp), dtype=np.int64)
+    for j in range(kmax):
+        tier += tau[pp, j] > ps + eps
+    keep = tier <= d[pp]
+    n_chain = np.maximum(d - 1, 0)
+    off = np.concatenate([[0], np.cumsum(n_chain)])[:-1]
+    base = P + R + 1
 
+    def node(p, j):  # chain node of slot j (2-based)
+        return base + off[p] + (j - 2)
+
+    ct, ch, cc = [], [], []
+    for j in range(2, kmax + 1):
+        ps_j = np.flatnonzero(d >= j)
+        ct.append(ps_j if j == 2 else node(ps_j, j - 1))
+        ch.append(node(ps_j, j))
+        cc.append(d[ps_j] - j + 1)
+    tp, tt = pp[keep], tier[keep]
+    tails = np.where(tt == 1, tp, base + off[tp] + (tt - 2))
+
+    def cat(xs, dtype):
+        return np.concatenate(xs).astype(dtype) if xs else np.zeros(0, dtype=dtype)
+
+    return Tiers(keep, tails.astype(np.int32), cat(ct, np.int32), cat(ch, np.int32),
+                 cat(cc, np.int64), int(base + n_chain.sum()))
+
+
+def solve(prob, pp, pr, ps, demand, lo, hi, solve_total, ratio=FREE_RATIO, rel_tol=1e-3,
+          tail=0.05, max_repair=4, max_search=3, search_seconds=5.0):
+    """(mask over the free pairs, info). See the package docstring."""
     P, R = prob.P, prob.R
     fsum = prob.forced_sum()
     t0 = time.perf_counter()
     base = solve_total(prob, pp, pr, ps, demand, lo, hi)
+    base_paper = np.concatenate([prob.forced_paper, pp[base]])
+    base_score = np.concatenate([prob.forced_score, ps[base]])
+    base_sums = metrics.paper_sums(P, base_paper, base_score)
+    base_min = float(base_sums.min())
     t1 = time.perf_counter()
-    keys, ideal = window_keys(P, pp, ps, demand, fsum)
-    t, checks = max_min_threshold(P, R, pp, pr, keys, ideal, demand, lo, hi)
+
+    top = top_scores(P, pp, ps, demand)
+    kmax = top.shape[1]
+    base_prof = profile(P, kmax, pp[base], ps[base])
+    slots = np.arange(kmax)[None, :] < demand[:, None]
+    ideal = np.where(slots, top, 0).sum(axis=1) + fsum
+    active = demand > 0
+    t_hi = float(ideal[active].min()) if active.any() else 0.0
+    checks = 0
+
+    def tiers(t, ref):
+        tau = profile_floors(np.full(P, t), ref, top, demand, fsum, ratio)
+        return tau, build_tiers(P, R, pp, ps, demand, tau)
+
+    def ok(t, ref):
+        nonlocal checks
+        checks += 1
+        tr = tiers(t, ref)[1]
+        return flow.feasible(P, R, pp[tr.keep], pr[tr.keep], demand, lo, hi, tr)
+
+    def highest(ref, lo_t, hi_t):
+        """Largest feasible t in [lo_t, hi_t] (lo_t taken as feasible), to rel_tol."""
+        while hi_t - lo_t > rel_tol * max(t_hi, 1e-12):
+            mid = 0.5 * (lo_t + hi_t)
+            if ok(mid, ref):
+                lo_t = mid
+            else:
+                hi_t = mid
+        return lo_t
+
+    def run(tau):
+        """Total-optimal assignment under floors tau (mask), or None if infeasible."""
+        tr = build_tiers(P, R, pp, ps, demand, tau)
+        kp = np.flatnonzero(tr.keep)
+        sub = flow.min_cost_flow(P, R, pp[kp], pr[kp], flow.integer_costs(ps[kp]), demand,
+                                 lo, hi, tiers=tr)
+        if sub is None:
+            return None
+        mask = np.zeros(len(pp), dtype=bool)
+        mask[kp[sub]] = True
+        return mask
+
+    # stages 1 and 2: the largest t every paper can be guaranteed (max-min), and the
+    # total-optimal assignment under its floors. The hardest paper's own best reviewers
+    # (t_hi) bound t; floors shaped like each paper's best reviewers usually reach it,
+    # which the min-cost flow tries at once. If not, floors shaped like the
+    # total-optimal assignment (feasible at its own minimum) are raised as far as they
+    # go (max-flow checks), and the best-reviewer shape is tried again from there.
+    tau = tiers(t_hi, top)[0]
+    mask = run(tau)
+    checks += 1
+    if mask is not None:
+        t_min, shape = t_hi, "best"
+    else:
+        t_min, ref, shape = highest(base_prof, base_min, t_hi), base_prof, "total"
+        if t_min < t_hi and ok(t_min, top):
+            t_top = highest(top, t_min, t_hi)
+            if t_top > t_min:
+                t_min, ref, shape = t_top, top, "best"
+        tau = tiers(t_min, ref)[0]
+        mask = run(tau)
+        if mask is None:  # cannot happen: t_min was checked feasible (or is base_min)
+            raise RuntimeError("fair assignment lost feasibility")
     t2 = time.perf_counter()
-    m = keys >= t - 1e-9
-    sub = solve_total(prob, pp[m], pr[m], ps[m], demand, lo, hi)
-    mask = np.zeros(len(pp), dtype=bool)
-    mask[np.flatnonzero(m)[sub]] = True
+
+    def sums_of(m):
+        return metrics.paper_sums(P, np.concatenate([prob.forced_paper, pp[m]]),
+                                  np.concatenate([prob.forced_score, ps[m]]))
+
+    # stage 3: below the upper bound, exchanges raise the worst papers further (local
+    # search); floors shaped like the result, at its minimum, then let the min-cost flow
+    # win back the total (that assignment meets them, so they are feasible)
+    searched = 0
+    cur_min = float(sums_of(mask).min()) if P else 0.0
+    while P and searched < max_search and cur_min < t_hi - 1e-9:
+        better = improve.raise_worst(P, R, pp, pr, ps, mask, lo, hi, fsum,
+                                     max_seconds=search_seconds)
+        new_min = float(sums_of(better).min())
+        searched += 1
+        if new_min <= cur_min + 1e-9:
+            break
+        target = np.full(P, new_min)
+        new_tau = profile_floors(target, profile(P, kmax, pp[better], ps[better]), top,
+                                 demand, fsum, ratio)
+        # papers well above the minimum may take floors shaped like their best
+        # reviewers instead (looser for the total) when that stays feasible
+        loose = profile_floors(target, top, top, demand, fsum, ratio)
+        b_sums = sums_of(better)
+        for margin in (0.5, 0.25, 0.1):
+            mixed = np.where((b_sums >= new_min * (1 + margin))[:, None], loose, new_tau)
+            tr = build_tiers(P, R, pp, ps, demand, mixed)
+            checks += 1
+            if flow.feasible(P, R, pp[tr.keep], pr[tr.keep], demand, lo, hi, tr):
+                new_tau = mixed
+                break
+        polished = run(new_tau)
+        if polished is None:  # not expected: `better` meets the floors
+            mask, cur_min = better, new_min
+            break
+        tau, mask = new_tau, polished
+        cur_min = float(sums_of(mask).min())
+        shape = "exchanges"
+
+    # stage 4: repair the lower tail. Papers that fell below min(their total-optimal
+    # score, the total-optimal score at the `tail` quantile) get floors from their
+    # total-optimal reviewers (scaled to that level); papers that gained a weak reviewer
+    # the total-optimal assignment did not give them get a floor of WEAK on every slot.
+    # Both are met by the total-optimal assignment, so they rarely cost feasibility; a
+    # round that would is dropped.
+    q = float(np.sort(base_sums)[min(P - 1, int(np.ceil(tail * (P - 1))))]) if P else 0.0
+    guard = np.minimum(base_sums, q)
+    base_worst = metrics.paper_worst(P, base_paper, base_score)
+    base_p5 = float(np.quantile(base_sums, tail)) if P else 0.0
+    base_weak = int((base_worst < metrics.WEAK).sum())
+
+    def guarded(tau, low, weak):
+        new_tau = tau.copy()
+        if len(low):
+            have = base_sums[low] - fsum[low]
+            need = np.maximum(guard[low] - fsum[low], 0.0)
+            scale = np.divide(need, have, out=np.zeros(len(low)), where=have > 0)
+            new_tau[low] = np.maximum(new_tau[low],
+                                      np.minimum(scale, 1.0)[:, None] * base_prof[low])
+        if len(weak):
+            slot = np.arange(kmax)[None, :] < demand[weak][:, None]
+            new_tau[weak] = np.where(slot, np.maximum(new_tau[weak], metrics.WEAK), 0.0)
+        return new_tau
+
+    rounds, weak_guarded = 0, False
+    for _ in range(max_repair):
+        fp_, fs_ = pp[mask], ps[mask]
+        sums = metrics.paper_sums(P, np.concatenate([prob.forced_paper, fp_]),
+                                  np.concatenate([prob.forced_score, fs_]))
+        worst = metrics.paper_worst(P, np.concatenate([prob.forced_paper, fp_]),
+                                    np.concatenate([prob.forced_score, fs_]))
+        low = weak = np.zeros(0, dtype=np.int64)
+        if (np.quantile(sums, tail) < base_p5 - 1e-9
+                or sums.min() < base_sums.min() - 1e-9):
+            low = np.flatnonzero(sums < guard - 1e-9)
+        if ((worst < metrics.WEAK).sum() > base_weak) or (rounds and weak_guarded):
+            weak = np.flatnonzero((worst < metrics.WEAK) & (base_worst >= metrics.WEAK))
+        if not len(low) and not len(weak):
+            break
+        none = low[:0]
+        tries = [(low, weak)]
+        if len(low) and len(weak):  # if both at once are infeasible, each alone
+            tries += [(low, none), (none, weak)]
+        for lw in tries:
+            new_tau = guarded(tau, *lw)
+            new_mask = run(new_tau)
+            if new_mask is not None:
+                break
+        if new_mask is None:
+            break
+        weak_guarded = weak_guarded or bool(len(lw[1]))
+        rounds += 1
+        tau, mask = new_tau, new_mask
+
+    # the worst paper must never do worse than under the total objective
+    fallback = False
+    sums = metrics.paper_sums(P, np.concatenate([prob.forced_paper, pp[mask]]),
+                              np.concatenate([prob.forced_score, ps[mask]]))
+    if P and sums.min() < base_sums.min() - 1e-9:
+        mask, fallback = base, True
     t3 = time.perf_counter()
     info = {
-        "fair_threshold": round(t, 6),
+        "fair_min_target": round(t_min, 6),
+        "fair_min_upper_bound": round(t_hi, 6),
+        "fair_floor_shape": shape,
         "fair_checks": checks,
-        "fair_allowed_pairs": int(m.sum()),
-        "times": [round(t1 - t0, 3), round(t2 - t1, 3), round(t3 - t2, 3)],
-        "baseline": metrics.summary(P, np.concatenate([prob.forced_paper, pp[base]]),
-                                    np.concatenate([prob.forced_score, ps[base]])),
+        "fair_repair_rounds": rounds,
+        "fair_search_rounds": searched,
+        "fair_fell_back_to_total": fallback,
+        "fair_seconds": [round(t1 - t0, 3), round(t2 - t1, 3), round(t3 - t2, 3)],
+        "total_optimal": metrics.summary(P, base_paper, base_score),
     }
     return mask, info
+
+
+def profile(P, kmax, paper, score):
+    """(P, kmax) each paper's assigned scores, descending, zero padded."""
+    order = np.lexsort((-score, paper))
+    p_sorted = paper[order]
+    start = np.searchsorted(p_sorted, np.arange(P))
+    rank = np.arange(len(paper)) - start[p_sorted]
+    sel = rank < kmax
+    out = np.zeros((P, kmax))
+    out[p_sorted[sel], rank[sel]] = score[order][sel]
+    return out

@@ -8,9 +8,10 @@ demand of ``lo`` at the reviewer node (and ``lo`` less at the sink), so no big-M
 involved and the optimum is exact. Every paper sends exactly its demand, so shifting
 all pair costs by a constant (``top``) changes nothing but keeps them non-negative.
 
-Scores are scaled to integers with ``SCALE`` units per score point after dividing by the
-largest score, so the rounding error of the optimum is below ``demand / SCALE`` in
-score units (zero for scores with up to 6 decimals when the largest score is 1).
+Scores are scaled to integers, ``SCALE`` units per score point (per ``top / SCALE``
+when the largest score ``top`` exceeds 1), so the optimum found is within
+``demand * max(1, top) / SCALE`` score units of the exact one (and exact for scores in
+[0, 1] with up to 6 decimals).
 """
 
 from __future__ import annotations
@@ -28,36 +29,39 @@ def integer_costs(score: np.ndarray) -> np.ndarray:
     return np.rint((top - score) * unit).astype(np.int64)
 
 
-def _network(P, R, pair_paper, pair_reviewer, demand, lo, hi):
-    tails_r = np.arange(P, P + R, dtype=np.int32)
-    cap_r = (hi - lo).astype(np.int64)
-    nodes = np.arange(P + R + 1, dtype=np.int32)
-    supply = np.concatenate(
-        [demand.astype(np.int64), -lo.astype(np.int64), [-(int(demand.sum()) - int(lo.sum()))]]
-    )
-    return tails_r, cap_r, nodes, supply
-
-
-def min_cost_flow(P, R, pair_paper, pair_reviewer, cost, demand, lo, hi):
+def min_cost_flow(P, R, pair_paper, pair_reviewer, cost, demand, lo, hi, tiers=None):
     """Boolean mask of the chosen pairs, or None when infeasible.
 
     demand (P,), lo/hi (R,) int arrays; pairs must only reach reviewers with hi > 0.
+    ``tiers`` (from `Tiers`) re-tails pairs onto per-paper chain nodes, see fair.py.
     """
     from ortools.graph.python import min_cost_flow as mcf
 
     smcf = mcf.SimpleMinCostFlow()
     n = len(pair_paper)
+    tails = pair_paper if tiers is None else tiers.tails
     smcf.add_arcs_with_capacity_and_unit_cost(
-        pair_paper.astype(np.int32),
+        np.asarray(tails, dtype=np.int32),
         (pair_reviewer.astype(np.int64) + P).astype(np.int32),
         np.ones(n, dtype=np.int64),
         cost.astype(np.int64),
     )
-    tails_r, cap_r, nodes, supply = _network(P, R, pair_paper, pair_reviewer, demand, lo, hi)
+    sink = P + R
     smcf.add_arcs_with_capacity_and_unit_cost(
-        tails_r, np.full(R, P + R, dtype=np.int32), cap_r, np.zeros(R, dtype=np.int64)
+        np.arange(P, P + R, dtype=np.int32), np.full(R, sink, dtype=np.int32),
+        (hi - lo).astype(np.int64), np.zeros(R, dtype=np.int64)
     )
-    smcf.set_nodes_supplies(nodes, supply)
+    n_nodes = P + R + 1
+    if tiers is not None and len(tiers.chain_tail):
+        smcf.add_arcs_with_capacity_and_unit_cost(
+            tiers.chain_tail, tiers.chain_head, tiers.chain_cap,
+            np.zeros(len(tiers.chain_cap), dtype=np.int64))
+        n_nodes = tiers.n_nodes
+    supply = np.zeros(n_nodes, dtype=np.int64)
+    supply[:P] = demand
+    supply[P:P + R] = -lo
+    supply[sink] = -(int(demand.sum()) - int(lo.sum()))
+    smcf.set_nodes_supplies(np.arange(n_nodes, dtype=np.int32), supply)
     status = smcf.solve()
     if status == smcf.OPTIMAL:
         flows = smcf.flows(np.arange(n, dtype=np.int32))
@@ -67,30 +71,36 @@ def min_cost_flow(P, R, pair_paper, pair_reviewer, cost, demand, lo, hi):
     raise RuntimeError(f"min-cost flow failed with status {status}")
 
 
-def feasible(P, R, pair_paper, pair_reviewer, demand, lo, hi) -> bool:
+def feasible(P, R, pair_paper, pair_reviewer, demand, lo, hi, tiers=None) -> bool:
     """Whether the pairs admit an assignment meeting demand and load bounds (max flow)."""
-    flow, target, _ = _max_flow(P, R, pair_paper, pair_reviewer, demand, lo, hi, cut=False)
+    flow, target, _ = _max_flow(P, R, pair_paper, pair_reviewer, demand, lo, hi, False, tiers)
     return flow == target
 
 
-def _max_flow(P, R, pair_paper, pair_reviewer, demand, lo, hi, cut):
+def _max_flow(P, R, pair_paper, pair_reviewer, demand, lo, hi, cut, tiers=None):
     """Max flow of the lower-bound network with a super source/sink.
 
-    Nodes: papers 0..P-1, reviewers P..P+R-1, sink t=P+R, super source S=P+R+1,
-    super sink T=P+R+2. S->paper (demand), paper->reviewer (1), reviewer->t (hi-lo),
-    reviewer->T (lo), t->T (D - L). Feasible iff the max flow saturates S's arcs.
+    Nodes: papers 0..P-1, reviewers P..P+R-1, sink t=P+R, chain nodes (tiers), then a
+    super source S and super sink T. S->paper (demand), paper->reviewer (1),
+    reviewer->t (hi-lo), reviewer->T (lo), t->T (D - L). Feasible iff the max flow
+    saturates S's arcs.
     """
     from ortools.graph.python import max_flow as mf
 
-    t, S, T = P + R, P + R + 1, P + R + 2
+    t = P + R
+    base = P + R + 1 if tiers is None else tiers.n_nodes
+    S, T = base, base + 1
     D, L = int(demand.sum()), int(lo.sum())
     smf = mf.SimpleMaxFlow()
     n = len(pair_paper)
+    tails = pair_paper if tiers is None else tiers.tails
     smf.add_arcs_with_capacity(
-        pair_paper.astype(np.int32),
+        np.asarray(tails, dtype=np.int32),
         (pair_reviewer.astype(np.int64) + P).astype(np.int32),
         np.ones(n, dtype=np.int64),
     )
+    if tiers is not None and len(tiers.chain_tail):
+        smf.add_arcs_with_capacity(tiers.chain_tail, tiers.chain_head, tiers.chain_cap)
     revs = np.arange(P, P + R, dtype=np.int32)
     smf.add_arcs_with_capacity(revs, np.full(R, t, dtype=np.int32), (hi - lo).astype(np.int64))
     smf.add_arcs_with_capacity(revs, np.full(R, T, dtype=np.int32), lo.astype(np.int64))

@@ -69,6 +69,17 @@ class Problem:
         return np.bincount(self.forced_paper, weights=self.forced_score, minlength=self.P)
 
 
+def sorted_unique(a: np.ndarray) -> np.ndarray:
+    """Sorted unique values (sort and compare; faster than np.unique's hashing here)."""
+    a = np.sort(a, kind="stable")
+    if len(a) < 2:
+        return a
+    keep = np.empty(len(a), dtype=bool)
+    keep[0] = True
+    np.not_equal(a[1:], a[:-1], out=keep[1:])
+    return a[keep]
+
+
 def _as_index(a, n, what):
     a = np.asarray(a, dtype=np.int64).ravel()
     if len(a) and (a.min() < 0 or a.max() >= n):
@@ -107,22 +118,20 @@ def make_problem(
     if not (len(sp) == len(sr) == len(sv)):
         raise InputError("score arrays differ in length")
     keys = sp * R + sr
-    # last occurrence of a pair wins
-    rk = keys[::-1]
-    uk, first = np.unique(rk, return_index=True)
-    if len(uk) != len(keys):
-        keys, sv = uk, sv[::-1][first]
-    else:
-        order = np.argsort(keys, kind="stable")
-        keys, sv = keys[order], sv[order]
-    # keys are sorted from here on
+    order = np.argsort(keys, kind="stable")
+    keys, sv = keys[order], sv[order]
+    if len(keys) > 1:  # the last occurrence of a pair wins (stable sort keeps file order)
+        last = np.append(keys[1:] != keys[:-1], True)
+        if not last.all():
+            keys, sv = keys[last], sv[last]
+    # keys are sorted and unique from here on
 
     cp = _as_index(conflicts[0], P, "conflict paper")
     cr = _as_index(conflicts[1], R, "conflict reviewer")
     fp = _as_index(forced[0], P, "forced paper")
     fr = _as_index(forced[1], R, "forced reviewer")
-    ckeys = np.unique(cp * R + cr)
-    fkeys = np.unique(fp * R + fr)
+    ckeys = sorted_unique(cp * R + cr)
+    fkeys = sorted_unique(fp * R + fr)
     both = np.intersect1d(ckeys, fkeys, assume_unique=True)
     if len(both):
         pairs = [f"{paper_ids[int(x) // R]}/{reviewer_ids[int(x) % R]}" for x in both[:8]]
@@ -285,6 +294,8 @@ def load_csv(scores_path, *, k, max_load, min_load=0, constraints_path=None,
     if max_papers_path:
         mr, mv, _ = csvio.read_max_papers(max_papers_path)
         max_papers = dict(zip(mr, mv.tolist()))  # last occurrence wins
+    if not len(sp) and not len(cp):
+        raise InputError("no rows: there are no papers to assign", path=scores_path)
     return _from_columns(sp, sr, sv, cp, cr, cv, max_papers, k, max_load, min_load)
 
 

@@ -57,6 +57,9 @@ def assign(prob: Problem, objective: str = "total") -> Assignment:
     if objective not in OBJECTIVES:
         raise ValueError(f"objective must be one of {OBJECTIVES}")
     t0 = time.perf_counter()
+    if prob.P == 0:
+        z = np.zeros(0, dtype=np.int32)
+        return Assignment(prob, z, z, np.zeros(0), objective, {"solve_seconds": 0.0})
     check_feasible(prob)
     pp, pr, ps, demand, lo, hi = _free_part(prob)
     info = {}
