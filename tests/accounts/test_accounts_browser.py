@@ -5,54 +5,13 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 
 import pytest
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = os.environ.get("PAPERDESK_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 SHOTS = os.environ.get("PAPERDESK_SCREENSHOTS")  # a directory to keep screenshots in, for a look
-
-
-@pytest.fixture(autouse=True)
-def site_static_files(settings):
-    """paperdesk/static (the site's CSS and htmx) is in no app: the finders need
-    STATICFILES_DIRS to serve it (reported to the lead as a settings change)."""
-    from pathlib import Path
-
-    site_static = Path(__file__).resolve().parents[2] / "paperdesk" / "static"
-    if site_static not in [Path(d) for d in getattr(settings, "STATICFILES_DIRS", [])]:
-        settings.STATICFILES_DIRS = [*getattr(settings, "STATICFILES_DIRS", []), site_static]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium not found at {CHROMIUM}: `make test` installs Debian's chromium package")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def new_page(browser):
-    contexts = []
-
-    def make():
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
 
 
 def shot(page, name: str) -> None:

@@ -3,9 +3,7 @@ script, the one-page form, htmx uploads with errors shown in place, and check po
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 
 import pytest
 
@@ -14,25 +12,8 @@ from submission_helpers import pdf, report
 
 pytestmark = pytest.mark.browser
 
-# Playwright's sync API runs an event loop in this thread; the test's ORM calls stay synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-CHROMIUM = os.environ.get("PAPERDESK_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium not found at {CHROMIUM}: `make test` installs Debian's chromium package")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture
-def page_as(browser, live_server, settings):
+def page_as(chromium, live_server, settings):
     from django.test import Client
 
     contexts = []
@@ -40,7 +21,7 @@ def page_as(browser, live_server, settings):
     def _page_as(user):
         client = Client()
         client.force_login(user)
-        context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 1000})
+        context = chromium.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 1000})
         context.set_default_timeout(15_000)
         context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "url": live_server.url}])
         contexts.append(context)
