@@ -117,7 +117,10 @@ def get_submission_for(user, public_id: str) -> Submission:
 
 
 def can_download(user, upload: Upload) -> bool:
-    return can_view_submission(user, upload.submission)
+    """The file as uploaded (with its metadata): the authors and the chairs. Reviewers read
+    the paper through the reviews app, which serves it with author metadata removed."""
+    submission = upload.submission
+    return is_author(user, submission) or is_chair(user, submission.venue)
 
 
 def get_upload_for(user, public_id: str) -> Upload:
@@ -154,12 +157,28 @@ def can_edit_submission(user, submission: Submission, now=None) -> Decision:
         return Decision(False, "Only the authors can change a submission.")
     if submission.status == Submission.Status.WITHDRAWN:
         return Decision(False, "This submission is withdrawn. Restore it first to change it.")
+    if submission.status == Submission.Status.DESK_REJECTED:
+        return Decision(False, f"This submission was desk-rejected by the chairs: {submission.desk_reject_reason} Write to {submission.venue.contact_email} if you think this is a mistake.")
     return submission_window(submission.venue, submission, now)
+
+
+def can_desk_reject(user, submission: Submission) -> Decision:
+    if not is_chair(user, submission.venue):
+        return Decision(False, "Only chairs desk-reject submissions.")
+    if is_conflicted(user, submission):
+        return Decision(False, "You have a conflict with this submission; another chair must decide on it.")
+    return ALLOW
+
+
+def can_contact_authors(user, submission: Submission) -> Decision:
+    return can_desk_reject(user, submission)
 
 
 def can_withdraw(user, submission: Submission, now=None) -> Decision:
     if not is_author(user, submission):
         return Decision(False, "Only the authors can withdraw a submission.")
+    if submission.status == Submission.Status.DESK_REJECTED:
+        return Decision(False, "This submission was desk-rejected; it cannot be withdrawn.")
     if submission.status == Submission.Status.WITHDRAWN:
         return Decision(False, "This submission is already withdrawn.")
     return ALLOW
@@ -303,7 +322,11 @@ def can_view_reviewer_identities(user, submission: Submission) -> bool:
 
 
 def can_view_discussion(user, submission: Submission) -> bool:
-    return is_unconflicted_chair(user, submission) or is_area_chair_of(user, submission) or is_assigned_reviewer(user, submission)
+    """Chairs without a conflict and the area chair always; a reviewer once they may read the
+    other reviews (the discussion is about them). Authors and conflicted people never."""
+    if is_unconflicted_chair(user, submission) or is_area_chair_of(user, submission):
+        return True
+    return is_assigned_reviewer(user, submission) and can_view_reviews(user, submission)
 
 
 def can_view_decision(user, submission: Submission) -> bool:
@@ -319,3 +342,315 @@ def can_bid(user, submission: Submission) -> bool:
         return False
     in_pool = PoolMember.objects.filter(venue=submission.venue, user=user, state=PoolMember.State.ACCEPTED).exists()
     return in_pool and not is_conflicted(user, submission)
+
+
+# --- reviews and decisions ---------------------------------------------------------------
+#
+# Reviews are written by a paper's unconflicted, published reviewers until the review
+# deadline; after it a review not yet submitted may still be submitted (marked late) while a
+# submitted review is final. Everyone but the unconflicted chairs sees reviewers by their
+# per-paper alias. Authors see nothing of the reviewing (reviews, meta-review, decision)
+# until the chairs release the decisions, and then only what the form lets authors see.
+
+
+def _review_models():
+    from paperdesk.reviews.models import DiscussionPost, MetaReview, Review
+
+    return Review, DiscussionPost, MetaReview
+
+
+def _decision_of(submission: Submission):
+    from paperdesk.decisions.models import Decision as PaperDecision
+
+    try:
+        return submission.decision
+    except PaperDecision.DoesNotExist:
+        return None
+
+
+def review_deadline_passed(venue: Venue, now=None) -> bool:
+    return (now or clock.now()) > venue.review_deadline
+
+
+def _when(venue: Venue, moment) -> str:
+    local = venue.local(moment)
+    return f"{local:%B} {local.day}, {local:%Y} at {local:%H:%M} ({venue.timezone})"
+
+
+def can_write_review(user, submission: Submission, now=None) -> Decision:
+    """May this person save or submit their review of this paper now?"""
+    if not is_assigned_reviewer(user, submission):
+        return Decision(False, "You are not a reviewer of this paper, so you cannot review it.")
+    if submission.status == Submission.Status.WITHDRAWN:
+        return Decision(False, "This paper was withdrawn by its authors; it needs no review.")
+    if reviews_released(submission):
+        return Decision(False, "The decision on this paper has been released; its reviews are closed.")
+    assignment = published_assignment(user, submission)
+    review = getattr(assignment, "review", None) if assignment else None
+    venue = submission.venue
+    if review is not None and review.state == "submitted" and review_deadline_passed(venue, now):
+        return Decision(False, f"The review deadline passed on {_when(venue, venue.review_deadline)}; a submitted review can no longer be changed. Write to {venue.contact_email} if something must be corrected.")
+    return ALLOW
+
+
+def can_view_review(user, review) -> bool:
+    """One review: its writer always (drafts too); others only once it is submitted."""
+    assignment = review.assignment
+    submission = assignment.submission
+    if _authenticated(user) and assignment.user_id == user.pk and not is_conflicted(user, submission):
+        return True
+    return review.state == "submitted" and can_view_reviews(user, submission)
+
+
+def can_view_chair_only_answers(user, submission: Submission) -> bool:
+    """Comments to the chairs: the unconflicted chairs and the paper's area chair."""
+    return is_unconflicted_chair(user, submission) or is_area_chair_of(user, submission)
+
+
+def can_view_hidden_from_authors(user, submission: Submission) -> bool:
+    """Answers the form keeps from the authors (`authors_see = false`)."""
+    return can_view_reviews(user, submission) and not is_author(user, submission)
+
+
+def reviewer_label(viewer, assignment) -> str:
+    """How a reviewer (or area chair) appears to this viewer: the alias, plus the name for
+    those who may see reviewer identities."""
+    if can_view_reviewer_identities(viewer, assignment.submission):
+        return f"{assignment.alias} ({assignment.user.display_name})"
+    return assignment.alias
+
+
+def can_post_discussion(user, submission: Submission) -> Decision:
+    if not can_view_discussion(user, submission):
+        return Decision(False, "You cannot take part in the discussion of this paper.")
+    if submission.status == Submission.Status.WITHDRAWN:
+        return Decision(False, "This paper was withdrawn; its discussion is closed.")
+    return ALLOW
+
+
+def can_write_meta_review(user, submission: Submission) -> Decision:
+    if not (is_area_chair_of(user, submission) or is_unconflicted_chair(user, submission)):
+        return Decision(False, "Only the paper's area chair and the program chairs write its meta-review.")
+    if reviews_released(submission):
+        return Decision(False, "The decision on this paper has been released; the meta-review is final.")
+    return ALLOW
+
+
+def can_view_meta_review(user, submission: Submission, meta_review) -> bool:
+    if meta_review is None:
+        return False
+    if is_author(user, submission):
+        return reviews_released(submission) and meta_review.submitted
+    if is_unconflicted_chair(user, submission) or is_area_chair_of(user, submission):
+        return True
+    return meta_review.submitted and is_assigned_reviewer(user, submission) and can_view_reviews(user, submission)
+
+
+def can_decide(user, submission: Submission) -> Decision:
+    if not is_chair(user, submission.venue):
+        return Decision(False, "Only the program chairs decide.")
+    if is_conflicted(user, submission):
+        return Decision(False, f"You have a conflict with paper #{submission.number}; another chair must decide it.")
+    if reviews_released(submission):
+        return Decision(False, f"The decision on paper #{submission.number} has already been released to its authors.")
+    return ALLOW
+
+
+def can_release_decisions(user, venue: Venue) -> Decision:
+    if not is_chair(user, venue):
+        return Decision(False, "Only the program chairs release decisions.")
+    return ALLOW
+
+
+def outcome_of(venue: Venue, slug: str):
+    for outcome in venue.spec.outcomes:
+        if outcome.slug == slug:
+            return outcome
+    return None
+
+
+def is_accepted(decision) -> bool:
+    outcome = outcome_of(decision.submission.venue, decision.outcome) if decision is not None else None
+    return bool(outcome and outcome.accepted)
+
+
+def can_upload_camera_ready(user, submission: Submission, now=None) -> Decision:
+    if not is_author(user, submission):
+        return Decision(False, "Only the authors upload the camera-ready version.")
+    decision = _decision_of(submission)
+    venue = submission.venue
+    if decision is None or not decision.released_at:
+        return Decision(False, "The decision on this paper has not been released yet.")
+    if submission.status == Submission.Status.WITHDRAWN or not is_accepted(decision):
+        return Decision(False, "Only accepted papers have a camera-ready version; this paper was not accepted.")
+    if (now or clock.now()) > venue.camera_ready_deadline:
+        return Decision(False, f"The camera-ready deadline passed on {_when(venue, venue.camera_ready_deadline)}. Write to {venue.contact_email} if this is a problem.")
+    return ALLOW
+
+
+def accepted_papers(venue: Venue) -> QuerySet[Submission]:
+    """The public program: accepted, released, not withdrawn."""
+    accepted = [o.slug for o in venue.spec.outcomes if o.accepted]
+    return Submission.objects.filter(
+        venue=venue, decision__released_at__isnull=False, decision__outcome__in=accepted,
+    ).exclude(status=Submission.Status.WITHDRAWN)
+
+
+def can_view_public_pdf(submission: Submission) -> bool:
+    decision = _decision_of(submission)
+    return bool(decision is not None and decision.host_pdf and accepted_papers(submission.venue).filter(pk=submission.pk).exists())
+
+
+def conflicted_ids(user, venue: Venue) -> set[int]:
+    """Ids of the venue's submissions this person is conflicted with (one query each), for
+    lists and exports that must show those rows as an author would see them."""
+    if not _authenticated(user):
+        return set()
+    _, Conflict = _reviewing_models()
+    own = Authorship.objects.filter(user=user, submission__venue=venue).values_list("submission_id", flat=True)
+    declared = Conflict.objects.filter(user=user, submission__venue=venue).values_list("submission_id", flat=True)
+    return set(own) | set(declared)
+
+
+def my_assignments(user, venue: Venue | None = None, kind: str = "reviewer"):
+    """Published, unconflicted assignments of this person (reviewer or area chair)."""
+    Assignment, Conflict = _reviewing_models()
+    if not _authenticated(user):
+        return Assignment.objects.none()
+    qs = Assignment.objects.filter(user=user, kind=kind, published=True).exclude(submission__status=Submission.Status.WITHDRAWN)
+    if venue is not None:
+        qs = qs.filter(submission__venue=venue)
+    conflicted = Conflict.objects.filter(user=user).values("submission_id")
+    return qs.exclude(submission__in=conflicted).exclude(submission__authorships__user=user)
+
+
+def can_open_review_page(user, submission: Submission) -> bool:
+    """The reviewing page of a paper: its reviewers, area chair and the unconflicted chairs."""
+    return is_unconflicted_chair(user, submission) or can_review_paper(user, submission)
+
+
+def get_review_paper_for(user, public_id: str) -> Submission:
+    submission = Submission.objects.select_related("venue", "track", "primary_topic", "contribution_type").filter(public_id=public_id).first()
+    if submission is None or not can_open_review_page(user, submission):
+        raise Http404("No such paper")
+    return submission
+
+
+def can_view_author_results(user, submission: Submission) -> bool:
+    """The authors' page of decision, reviews and camera-ready (before release it only says
+    that the decision is not out yet)."""
+    return is_author(user, submission)
+
+
+# --- pool, bidding and assignment ---------------------------------------------------------
+#
+# The pool is a venue's reviewers and area chairs (volunteered or invited, then accepted).
+# Bidding shows accepted members the submitted papers they have no conflict with, never
+# their authors. Chairs manage the pool and the assignment; a chair with a conflict on a
+# paper does not see or change that paper's reviewers. Reviewers see their papers only
+# once the assignment is published.
+
+
+def _pool_models():
+    from paperdesk.reviewing.models import PoolMember
+
+    return PoolMember
+
+
+def pool_membership(user, venue: Venue, role: str = "reviewer"):
+    """This person's accepted membership of the venue's pool in `role` (None if none)."""
+    if not _authenticated(user):
+        return None
+    PoolMember = _pool_models()
+    return PoolMember.objects.filter(venue=venue, user=user, role=role, state=PoolMember.State.ACCEPTED).select_related("venue").first()
+
+
+def can_manage_pool(user, venue: Venue) -> bool:
+    return is_chair(user, venue)
+
+
+def can_volunteer(user, venue: Venue) -> Decision:
+    if not venue.spec.reviewing.volunteer_form:
+        return Decision(False, f"{venue.short_name} does not take reviewer volunteers through this site; write to {venue.contact_email}.")
+    if not _authenticated(user):
+        return Decision(False, "Sign in to volunteer as a reviewer.")
+    return ALLOW
+
+
+def can_view_bidding(user, venue: Venue) -> Decision:
+    if not venue.spec.reviewing.bidding:
+        return Decision(False, f"{venue.short_name} does not use bidding.")
+    if pool_membership(user, venue) is None and pool_membership(user, venue, "area_chair") is None:
+        return Decision(False, "Bidding is open to the venue's reviewers once they have accepted.")
+    return ALLOW
+
+
+def biddable_submissions(user, venue: Venue) -> QuerySet[Submission]:
+    """Submitted papers this pool member may bid on: none they author or have a conflict
+    with (one query, usable as a subquery)."""
+    if not can_view_bidding(user, venue):
+        return Submission.objects.none()
+    return (
+        Submission.objects.filter(venue=venue, status=Submission.Status.SUBMITTED)
+        .exclude(authorships__user=user)
+        .exclude(conflicts__user=user)
+    )
+
+
+def get_biddable_submission_for(user, venue: Venue, public_id: str) -> Submission:
+    """One paper to bid on; the same 404 for missing, not submitted and conflicted."""
+    submission = Submission.objects.select_related("venue").filter(venue=venue, public_id=public_id).first()
+    if submission is None or not can_bid(user, submission) or not can_view_bidding(user, venue):
+        raise Http404("No such paper")
+    return submission
+
+
+def can_manage_assignment(user, venue: Venue) -> bool:
+    return is_chair(user, venue)
+
+
+def can_assign_paper(user, submission: Submission) -> bool:
+    """Change or see the reviewers of this paper: chairs without a conflict."""
+    return is_unconflicted_chair(user, submission)
+
+
+def conflicted_submission_ids(user, venue: Venue) -> set[int]:
+    """Papers of `venue` this person has a conflict with (authored or recorded): one query."""
+    if not _authenticated(user):
+        return set()
+    _, Conflict = _reviewing_models()
+    authored = Submission.objects.filter(venue=venue, authorships__user=user).values_list("pk", flat=True)
+    recorded = Conflict.objects.filter(submission__venue=venue, user=user).values_list("submission_id", flat=True)
+    return set(authored.union(recorded))
+
+
+def can_declare_conflicts(user, submission: Submission, now=None) -> Decision:
+    """Authors declare their submission's conflicts while they may still edit it."""
+    if not is_author(user, submission):
+        return Decision(False, "Only the authors declare a submission's conflicts.")
+    window = submission_window(submission.venue, submission, now)
+    if not window:
+        return Decision(False, f"Conflicts can be declared until the submission deadline; write to {submission.venue.contact_email} to add one now.")
+    return ALLOW
+
+
+def get_submission_for_declared_conflicts(user, public_id: str) -> Submission:
+    """The submission whose declared conflicts this person may read: its authors, and
+    chairs without a conflict. The same 404 otherwise."""
+    submission = Submission.objects.select_related("venue").filter(public_id=public_id).first()
+    if submission is None or not (is_author(user, submission) or is_unconflicted_chair(user, submission)):
+        raise Http404("No such submission")
+    return submission
+
+
+def reviewer_assignments(user):
+    """Published assignments of this person, without those on papers they conflict with."""
+    Assignment, Conflict = _reviewing_models()
+    if not _authenticated(user):
+        return Assignment.objects.none()
+    conflicted = Conflict.objects.filter(user=user).values("submission_id")
+    return (
+        Assignment.objects.filter(user=user, published=True, submission__status=Submission.Status.SUBMITTED)
+        .exclude(submission__in=conflicted)
+        .exclude(submission__authorships__user=user)
+    )

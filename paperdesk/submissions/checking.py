@@ -118,8 +118,23 @@ def perform_check(check_run_id: int) -> str | None:
     run.blocking = bool(blocking_findings(run.upload.submission.venue, report))
     run.state = CheckRun.State.DONE
     run.finished_at = clock.now()
-    run.save(update_fields=["report", "blocking", "state", "finished_at"])
+    summary = report_summary(report)
+    for name, value in summary.items():
+        setattr(run, name, value)
+    run.save(update_fields=["report", "blocking", "state", "finished_at", *summary])
     return report.get("status", "")
+
+
+def report_summary(report: dict) -> dict:
+    """The columns chairs filter on: verdict, counts and the finding codes."""
+    unreadable = report.get("status") == "unreadable"
+    codes = sorted({str(f.get("code")) for f in report.get("findings") or [] if isinstance(f, dict) and f.get("code")})
+    return {
+        "verdict": "unreadable" if unreadable else str((report.get("pages") or {}).get("verdict") or ""),
+        "leak_count": len((report.get("anonymity") or {}).get("leaks") or []),
+        "format_count": len((report.get("format") or {}).get("violations") or []),
+        "finding_codes": (" " + " ".join(codes) + " ")[:1000] if codes else "",
+    }
 
 
 def blocking_findings(venue, report: dict) -> list[str]:

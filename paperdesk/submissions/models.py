@@ -13,6 +13,7 @@ class Submission(models.Model):
         DRAFT = "draft", "Draft"
         SUBMITTED = "submitted", "Submitted"
         WITHDRAWN = "withdrawn", "Withdrawn"
+        DESK_REJECTED = "desk_rejected", "Desk-rejected"
 
     class Attendance(models.TextChoices):
         YES = "yes", "Yes, at least one author intends to attend in person"
@@ -28,8 +29,8 @@ class Submission(models.Model):
     primary_topic = models.ForeignKey("venues.TopicArea", on_delete=models.PROTECT, related_name="primary_submissions")
     secondary_topics = models.ManyToManyField("venues.TopicArea", blank=True, related_name="secondary_submissions")
     contribution_type = models.ForeignKey("venues.ContributionType", on_delete=models.PROTECT, related_name="submissions")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
-    status_before_withdrawal = models.CharField(max_length=10, choices=Status.choices, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    status_before_withdrawal = models.CharField(max_length=20, choices=Status.choices, blank=True)
     attestations = models.JSONField(default=dict, blank=True)
     under_review_at = models.CharField(max_length=300, blank=True)
     attendance = models.CharField(max_length=10, choices=Attendance.choices, default=Attendance.UNSURE)
@@ -41,6 +42,7 @@ class Submission(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    desk_reject_reason = models.TextField(blank=True, max_length=5000)
 
     class Meta:
         ordering = ["venue", "number"]
@@ -128,6 +130,12 @@ class CheckRun(models.Model):
     mode = models.CharField(max_length=20, default="submission")
     report = models.JSONField(null=True, blank=True)
     blocking = models.BooleanField(default=False)
+    # A summary of the report kept in columns, so chairs can filter thousands of papers
+    # by finding in the database.
+    verdict = models.CharField(max_length=20, blank=True, db_index=True)
+    leak_count = models.PositiveIntegerField(default=0)
+    format_count = models.PositiveIntegerField(default=0)
+    finding_codes = models.CharField(max_length=1000, blank=True, help_text="Space-separated finding codes")
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

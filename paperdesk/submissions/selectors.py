@@ -301,6 +301,7 @@ class SubmissionView:
     # Chairs only (None for everyone else, including a chair who is an author):
     audit: list[AuditEntry] | None = None
     can_grant_extension: bool = False
+    can_desk_reject: bool = False
 
 
 def submission_view(viewer, submission: Submission, now=None) -> SubmissionView:
@@ -340,6 +341,7 @@ def submission_view(viewer, submission: Submission, now=None) -> SubmissionView:
             .order_by("-at", "-id")
         )
         view.can_grant_extension = bool(policy.can_grant_extension(viewer, submission))
+        view.can_desk_reject = bool(policy.can_desk_reject(viewer, submission))
     return view
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import screening_views, views
 
 app_name = "submissions"
 urlpatterns = [
@@ -8,6 +8,10 @@ urlpatterns = [
     path("v/<slug:venue_slug>/submit/", views.create, name="create"),
     path("v/<slug:venue_slug>/chair/submissions/", views.chair_table, name="chair_table"),
     path("v/<slug:venue_slug>/chair/submissions.csv", views.chair_csv, name="chair_csv"),
+    path("v/<slug:venue_slug>/chair/findings/", screening_views.chair_findings, name="chair_findings"),
+    path("v/<slug:venue_slug>/chair/contact/", screening_views.chair_contact, name="chair_contact"),
+    path("submissions/<str:public_id>/desk-reject/", screening_views.desk_reject, name="desk_reject"),
+    path("submissions/<str:public_id>/reinstate/", screening_views.reinstate, name="reinstate"),
     path("submissions/<str:public_id>/", views.detail, name="detail"),
     path("submissions/<str:public_id>/edit/", views.edit, name="edit"),
     path("submissions/<str:public_id>/upload/", views.upload, name="upload"),

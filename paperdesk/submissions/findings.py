@@ -1,0 +1,71 @@
+"""The chairs' overview of checker findings across a venue: counts per kind of finding and
+the papers that have it, filtered in the database through the check's summary columns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+
+from paperdesk import policy
+from paperdesk.venues.models import Venue
+
+from .models import CheckRun, Submission, Upload
+
+DONE = CheckRun.State.DONE
+
+
+@dataclass(frozen=True)
+class Category:
+    slug: str
+    label: str
+    condition: Q  # on CheckRun
+
+
+CATEGORIES = [
+    Category("blocking", "Blocks submission", Q(state=DONE, blocking=True)),
+    Category("unreadable", "Unreadable PDF", Q(state=DONE, verdict="unreadable")),
+    Category("over_limit", "Over the page limit", Q(state=DONE, verdict="over_limit")),
+    Category("leaks", "Possible identity leaks", Q(state=DONE, leak_count__gt=0)),
+    Category("format", "Format violations", Q(state=DONE, format_count__gt=0)),
+    Category("no_limitations", "No limitations section", Q(state=DONE, finding_codes__contains=" no_limitations_section ")),
+    Category("pending", "Check pending", Q(state__in=[CheckRun.State.QUEUED, CheckRun.State.RUNNING])),
+    Category("failed", "Checker failed", Q(state=CheckRun.State.FAILED)),
+    Category("clean", "No problems", Q(state=DONE, blocking=False, leak_count=0, format_count=0) & ~Q(verdict__in=["unreadable", "over_limit"])),
+]
+BY_SLUG = {c.slug: c for c in CATEGORIES}
+SCREENED_STATUSES = {
+    "submitted": [Submission.Status.SUBMITTED],
+    "desk_rejected": [Submission.Status.DESK_REJECTED],
+    "all": [Submission.Status.SUBMITTED, Submission.Status.DRAFT, Submission.Status.DESK_REJECTED],
+}
+
+
+def _latest_runs(submissions: QuerySet[Submission]) -> QuerySet[CheckRun]:
+    latest_upload = Upload.objects.filter(submission=OuterRef("upload__submission"), kind=Upload.Kind.PAPER).order_by("-version")
+    return CheckRun.objects.filter(
+        upload__submission__in=submissions.values("pk"),
+        upload__kind=Upload.Kind.PAPER,
+        upload_id=Subquery(latest_upload.values("pk")[:1]),
+    )
+
+
+def screened(viewer, venue: Venue, status: str) -> QuerySet[Submission]:
+    return policy.submissions_visible_to(viewer, venue).filter(status__in=SCREENED_STATUSES.get(status, SCREENED_STATUSES["submitted"]))
+
+
+def category_counts(viewer, venue: Venue, status: str) -> dict[str, int]:
+    """How many papers fall under each category: one query."""
+    runs = _latest_runs(screened(viewer, venue, status))
+    totals = runs.aggregate(**{f"n_{c.slug}": Count("pk", filter=c.condition) for c in CATEGORIES})
+    return {c.slug: totals[f"n_{c.slug}"] for c in CATEGORIES}
+
+
+def papers_with(viewer, venue: Venue, status: str, category: str) -> QuerySet[Submission]:
+    """The screened papers whose latest PDF's check falls under `category` (all if empty)."""
+    papers = screened(viewer, venue, status)
+    chosen = BY_SLUG.get(category)
+    if chosen is None:
+        return papers.order_by("number")
+    runs = _latest_runs(papers).filter(chosen.condition)
+    return papers.filter(Exists(runs.filter(upload__submission=OuterRef("pk")))).order_by("number")
