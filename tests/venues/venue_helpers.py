@@ -27,7 +27,8 @@ def paperdesk_argv() -> list[str]:
 
 
 def cli_env(var_dir: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PAPERDESK_")}
+    # The command runs embedded (SQLite under var_dir), whatever database the suite uses.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PAPERDESK_") and k != "DATABASE_URL"}
     env.update(DJANGO_SETTINGS_MODULE="paperdesk.settings", PAPERDESK_VAR=str(var_dir), PYTHONUNBUFFERED="1", **extra)
     return env
 
