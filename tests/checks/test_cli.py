@@ -112,3 +112,21 @@ def test_cli_venue_in_working_directory_wins(tmp_path):
     done = run_cli("paper.pdf", "--track", "long", "--format", "json", cwd=tmp_path)
     assert json.loads(done.stdout)["pages"]["limit"] == 3
     assert done.returncode == 1
+
+
+def test_cli_check_never_imports_django():
+    """`paperdesk check` is a plain computation: no web framework is loaded for it."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    fixture = Path(__file__).parent / "fixtures" / "refs_midpage.pdf"
+    code = (
+        "import sys, io, contextlib\n"
+        "from paperdesk.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    status = main(['check', {str(fixture)!r}, '--track', 'long', '--format', 'json'])\n"
+        "print(status, any(name == 'django' or name.startswith('django.') for name in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.split() == ["0", "False"], done.stderr
