@@ -27,6 +27,7 @@ setup: $(VENV)/.run-installed
 	$(BIN)/paperdesk venue load $(VENUE)
 	$(BIN)/paperdesk venue load $(VENUE) --rehearsal
 	$(BIN)/paperdesk ensurechair
+	$(BIN)/paperdesk remind-reviewers --schedule-only
 
 run: setup
 	$(BIN)/paperdesk serve --host $(HOST) --port $(PORT)

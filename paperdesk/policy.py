@@ -502,14 +502,9 @@ def can_view_public_pdf(submission: Submission) -> bool:
 
 
 def conflicted_ids(user, venue: Venue) -> set[int]:
-    """Ids of the venue's submissions this person is conflicted with (one query each), for
+    """Ids of the venue's submissions this person is conflicted with, for
     lists and exports that must show those rows as an author would see them."""
-    if not _authenticated(user):
-        return set()
-    _, Conflict = _reviewing_models()
-    own = Authorship.objects.filter(user=user, submission__venue=venue).values_list("submission_id", flat=True)
-    declared = Conflict.objects.filter(user=user, submission__venue=venue).values_list("submission_id", flat=True)
-    return set(own) | set(declared)
+    return conflicted_submission_ids(user, venue)
 
 
 def my_assignments(user, venue: Venue | None = None, kind: str = "reviewer"):
@@ -540,6 +535,17 @@ def can_view_author_results(user, submission: Submission) -> bool:
     """The authors' page of decision, reviews and camera-ready (before release it only says
     that the decision is not out yet)."""
     return is_author(user, submission)
+
+
+def without_conflicts(assignments: QuerySet) -> QuerySet:
+    """Assignments whose person has no conflict with the paper (a conflict recorded after
+    the assignment was published voids it: no review is due, none may be written)."""
+    from django.db.models import Exists, OuterRef
+
+    _, Conflict = _reviewing_models()
+    declared = Conflict.objects.filter(submission=OuterRef("submission"), user=OuterRef("user"))
+    authored = Authorship.objects.filter(submission=OuterRef("submission"), user=OuterRef("user"))
+    return assignments.exclude(Exists(declared)).exclude(Exists(authored))
 
 
 # --- pool, bidding and assignment ---------------------------------------------------------
@@ -619,8 +625,8 @@ def conflicted_submission_ids(user, venue: Venue) -> set[int]:
     if not _authenticated(user):
         return set()
     _, Conflict = _reviewing_models()
-    authored = Submission.objects.filter(venue=venue, authorships__user=user).values_list("pk", flat=True)
-    recorded = Conflict.objects.filter(submission__venue=venue, user=user).values_list("submission_id", flat=True)
+    authored = Submission.objects.filter(venue=venue, authorships__user=user).order_by().values_list("pk", flat=True)
+    recorded = Conflict.objects.filter(submission__venue=venue, user=user).order_by().values_list("submission_id", flat=True)
     return set(authored.union(recorded))
 
 

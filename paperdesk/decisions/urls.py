@@ -1,4 +1,21 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "decisions"
-urlpatterns: list = []
+urlpatterns = [
+    path("v/<slug:venue_slug>/chair/decisions/", views.table, name="table"),
+    path("v/<slug:venue_slug>/chair/decisions/set/", views.bulk_set, name="bulk_set"),
+    path("v/<slug:venue_slug>/chair/release/", views.release, name="release"),
+    path("v/<slug:venue_slug>/chair/release/progress/", views.release_progress, name="release_progress"),
+    path("v/<slug:venue_slug>/chair/release/resume/", views.release_resume, name="release_resume"),
+    path("v/<slug:venue_slug>/chair/dashboard/", views.dashboard, name="dashboard"),
+    path("v/<slug:venue_slug>/chair/export/all.json", views.export_json, name="export_json"),
+    path("v/<slug:venue_slug>/chair/export/papers.csv", views.export_csv, name="export_csv"),
+    path("v/<slug:venue_slug>/chair/export/reviews.csv", views.export_reviews_csv, name="export_reviews_csv"),
+    path("v/<slug:venue_slug>/accepted/", views.accepted, name="accepted"),
+    path("v/<slug:venue_slug>/accepted/<str:public_id>.pdf", views.public_pdf, name="public_pdf"),
+    path("v/<slug:venue_slug>/program.json", views.program_json, name="program_json"),
+    path("submissions/<str:public_id>/decision/", views.author, name="author"),
+    path("submissions/<str:public_id>/camera-ready/", views.camera_ready, name="camera_ready"),
+]

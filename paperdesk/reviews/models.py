@@ -54,4 +54,26 @@ class MetaReview(models.Model):
     recommendation = models.CharField(max_length=64)
     text = models.TextField(max_length=20000)
     submitted = models.BooleanField(default=False)
+    submitted_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+
+class AnonymizedPdf(models.Model):
+    """A paper PDF as reviewers get it: pages only, without the document information
+    dictionary, the XMP metadata or annotation authors. Made once per upload, kept beside
+    the original in content-addressed storage."""
+
+    upload = models.OneToOneField("submissions.Upload", on_delete=models.CASCADE, related_name="anonymized_copy")
+    blob = models.CharField(max_length=200)
+    sha256 = models.CharField(max_length=64)
+    size = models.BigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class ReminderSchedule(models.Model):
+    """The next run of the reminder job of a venue, so that it is enqueued once."""
+
+    venue = models.OneToOneField("venues.Venue", on_delete=models.CASCADE, related_name="+")
+    next_at = models.DateTimeField(null=True, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    last_run_at = models.DateTimeField(null=True, blank=True)

@@ -1,4 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "reviews"
-urlpatterns: list = []
+urlpatterns = [
+    path("reviews/", views.dashboard, name="dashboard"),
+    path("reviews/paper/<str:public_id>/", views.paper, name="paper"),
+    path("reviews/paper/<str:public_id>/paper.pdf", views.paper_pdf, name="pdf"),
+    path("reviews/paper/<str:public_id>/review/", views.review_save, name="save"),
+    path("reviews/paper/<str:public_id>/autosave/", views.review_autosave, name="autosave"),
+    path("reviews/paper/<str:public_id>/discussion/", views.discussion, name="discussion"),
+    path("reviews/paper/<str:public_id>/meta-review/", views.meta_review, name="meta_review"),
+    path("v/<slug:venue_slug>/area-chair/", views.area_chair, name="area_chair"),
+]

@@ -313,6 +313,8 @@ def submission_view(viewer, submission: Submission, now=None) -> SubmissionView:
     papers = [u for u in uploads if u.kind == Upload.Kind.PAPER]
     latest = papers[0] if papers else None
     is_author = policy.is_author(viewer, submission)
+    if not policy.can_view_authors(viewer, submission):
+        authorships = []  # field gate: a viewer blind to the authors gets no author rows at all
     as_chair = policy.is_chair(viewer, venue) and not is_author  # a conflict overrides the role
     attestations = [(a.text, bool(submission.attestations.get(a.key)), a.required) for a in venue.spec.submission.attestations]
     view = SubmissionView(

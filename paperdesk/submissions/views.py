@@ -203,7 +203,11 @@ def _detail(request, submission: Submission, *, error: str = "", status: int = 2
 
 
 def detail(request, public_id):
-    return _detail(request, _submission(request, public_id))
+    submission = _submission(request, public_id)
+    if not policy.can_view_authors(request.user, submission) and policy.can_open_review_page(request.user, submission):
+        # Reviewers read a paper on the reviewing page, which never shows its authors.
+        return redirect("reviews:paper", submission.public_id)
+    return _detail(request, submission)
 
 
 def check_status(request, public_id):

@@ -13,11 +13,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .spec import (
     DATE_KEYS,
+    DEFAULT_REVIEW_FORM,
     AccountRules,
     Attestation,
     Choice,
     Outcome,
+    ReviewForm,
     ReviewingRules,
+    ReviewQuestion,
+    Scale,
+    ScaleLevel,
     SubmissionRules,
     Template,
     Topic,
@@ -343,6 +348,7 @@ def _build(r: _Reader, source: str) -> VenueSpec | None:
         institutional_suffixes=tuple(s.lower() for s in r.get(acc, ap, "institutional_suffixes", list, [".edu", ".ac.uk"]) or ()),
         institutional_domains=tuple(s.lower() for s in r.get(acc, ap, "institutional_domains", list, []) or ()),
     )
+    review_form = _review_form(r)
     if r.problems:
         return None
     return VenueSpec(
@@ -363,8 +369,108 @@ def _build(r: _Reader, source: str) -> VenueSpec | None:
         reviewing=reviewing,
         outcomes=tuple(outcomes),
         accounts=accounts,
+        review_form=review_form,
         source=source,
     )
+
+
+QUESTION_KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+RESERVED_QUESTION_KEYS = {"overall", "confidence", "comments_to_chairs"}
+MAX_ANSWER_CHARS = 20000
+
+
+def _review_form(r: _Reader) -> ReviewForm:
+    """The `[review_form]` table; each part left out keeps this CFP's default."""
+    base = ("review_form",)
+    if "review_form" not in r.data:
+        return DEFAULT_REVIEW_FORM
+    table = r.table(base)
+    known = {"intro", "comments_to_chairs", "overall", "confidence", "questions"}
+    for key in table:
+        if key not in known:
+            r.fail(base + (key,), f"unknown key '{key}' (known: {', '.join(sorted(known))})")
+    questions = DEFAULT_REVIEW_FORM.questions
+    if "questions" in table:
+        questions = tuple(q for q in (_question(r, path, item) for path, item in r.items(base + ("questions",))) if q)
+        if not questions and not r.problems:
+            r.fail(base + ("questions",), "at least one question is required")
+        seen: set[str] = set()
+        for index, question in enumerate(questions):
+            if question.key in seen:
+                r.fail(base + ("questions", index, "key"), f"duplicate question key '{question.key}'")
+            seen.add(question.key)
+    return ReviewForm(
+        questions=questions,
+        overall=_scale(r, base + ("overall",), DEFAULT_REVIEW_FORM.overall) if "overall" in table else DEFAULT_REVIEW_FORM.overall,
+        confidence=_scale(r, base + ("confidence",), DEFAULT_REVIEW_FORM.confidence) if "confidence" in table else DEFAULT_REVIEW_FORM.confidence,
+        intro=r.get(table, base, "intro", str, DEFAULT_REVIEW_FORM.intro) or "",
+        comments_to_chairs=r.get(table, base, "comments_to_chairs", str, DEFAULT_REVIEW_FORM.comments_to_chairs) or DEFAULT_REVIEW_FORM.comments_to_chairs,
+    )
+
+
+def _question(r: _Reader, path: tuple, item: dict) -> ReviewQuestion | None:
+    known = {"key", "label", "help", "kind", "required", "options", "max_chars", "authors_see"}
+    for key in item:
+        if key not in known:
+            r.fail(path + (key,), f"unknown key '{key}' (known: {', '.join(sorted(known))})")
+    key = r.get(item, path, "key", str) or ""
+    if key and not QUESTION_KEY_RE.match(key):
+        r.fail(path + ("key",), f"'{key}' must start with a lowercase letter and hold only lowercase letters, digits and underscores")
+    if key in RESERVED_QUESTION_KEYS:
+        r.fail(path + ("key",), f"'{key}' is built into every review form; choose another key")
+    label = r.get(item, path, "label", str) or ""
+    if "label" in item and not label.strip():
+        r.fail(path + ("label",), "must not be empty")
+    kind = r.get(item, path, "kind", str, "text")
+    if kind not in ("text", "choice"):
+        r.fail(path + ("kind",), f"must be text or choice, got '{kind}'")
+    options: list[Choice] = []
+    raw_options = r.get(item, path, "options", list, [])
+    if kind == "choice":
+        for index, option in enumerate(raw_options or []):
+            if not isinstance(option, dict):
+                r.fail(path + ("options",), f"option {index + 1} must be an inline table {{slug, name}}")
+                continue
+            options.append(Choice(r.slug(option, path + ("options",)), r.get(option, path + ("options",), "name", str) or ""))
+        if len(options) < 2 and raw_options is not None:
+            r.fail(path + ("options",) if "options" in item else path + ("kind",), "a choice question needs at least two options")
+        _unique(r, path + ("options",), [o.slug for o in options])
+    elif raw_options:
+        r.fail(path + ("options",), "only a choice question has options")
+    max_chars = r.positive(item, path, "max_chars", 5000)
+    if max_chars is not None and max_chars > MAX_ANSWER_CHARS:
+        r.fail(path + ("max_chars",), f"must be at most {MAX_ANSWER_CHARS}, got {max_chars}")
+    return ReviewQuestion(
+        key=key,
+        label=label,
+        help=r.get(item, path, "help", str, "") or "",
+        kind=kind or "text",
+        required=bool(r.get(item, path, "required", bool, True)),
+        options=tuple(options),
+        max_chars=int(max_chars or 5000),
+        authors_see=bool(r.get(item, path, "authors_see", bool, True)),
+    )
+
+
+def _scale(r: _Reader, path: tuple, default: Scale) -> Scale:
+    table = r.table(path)
+    levels: list[ScaleLevel] = []
+    raw = r.get(table, path, "levels", list, None)
+    if raw is None:
+        return Scale(r.get(table, path, "label", str, default.label) or default.label, default.levels, r.get(table, path, "help", str, default.help) or "")
+    for index, item in enumerate(raw):
+        if not isinstance(item, dict) or not isinstance(item.get("value"), int) or isinstance(item.get("value"), bool) or not str(item.get("label") or "").strip():
+            r.fail(path + ("levels",), f"level {index + 1} must be an inline table {{ value = <whole number>, label = \"...\" }}")
+            continue
+        levels.append(ScaleLevel(item["value"], str(item["label"])))
+    if len(raw) < 2:
+        r.fail(path + ("levels",), "a scale needs at least two levels")
+    values = [level.value for level in levels]
+    if len(set(values)) != len(values):
+        r.fail(path + ("levels",), "level values must be distinct")
+    elif values != sorted(values):
+        r.fail(path + ("levels",), "list the levels from the lowest value to the highest")
+    return Scale(r.get(table, path, "label", str, default.label) or default.label, tuple(levels), r.get(table, path, "help", str, default.help) or "")
 
 
 def _unique(r: _Reader, path: tuple, slugs: list[str]) -> None:

@@ -9,8 +9,13 @@ from .spec import (
     AccountRules,
     Attestation,
     Choice,
+    DEFAULT_REVIEW_FORM,
     Outcome,
+    ReviewForm,
     ReviewingRules,
+    ReviewQuestion,
+    Scale,
+    ScaleLevel,
     SubmissionRules,
     Template,
     Topic,
@@ -44,4 +49,24 @@ def spec_from_dict(data: dict) -> VenueSpec:
         "reviewing": ReviewingRules(**data["reviewing"]),
         "outcomes": tuple(Outcome(**o) for o in data["outcomes"]),
         "accounts": AccountRules(**acc),
+        "review_form": review_form_from_dict(data.get("review_form")),
     })
+
+
+def _scale_from_dict(data: dict) -> Scale:
+    return Scale(label=data["label"], levels=tuple(ScaleLevel(**level) for level in data["levels"]), help=data.get("help", ""))
+
+
+def review_form_from_dict(data: dict | None) -> ReviewForm:
+    """A stored review form; venues stored before forms were configurable get the default."""
+    if not data:
+        return DEFAULT_REVIEW_FORM
+    return ReviewForm(
+        questions=tuple(
+            ReviewQuestion(**{**q, "options": tuple(Choice(**o) for o in q.get("options", ()))}) for q in data["questions"]
+        ),
+        overall=_scale_from_dict(data["overall"]),
+        confidence=_scale_from_dict(data["confidence"]),
+        intro=data.get("intro", ""),
+        comments_to_chairs=data.get("comments_to_chairs", DEFAULT_REVIEW_FORM.comments_to_chairs),
+    )

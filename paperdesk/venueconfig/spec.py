@@ -104,6 +104,94 @@ class AccountRules:
 
 
 @dataclass(frozen=True)
+class ScaleLevel:
+    value: int
+    label: str
+
+
+@dataclass(frozen=True)
+class Scale:
+    """A labelled numeric scale (overall score, confidence); higher is better / surer."""
+
+    label: str
+    levels: tuple[ScaleLevel, ...]
+    help: str = ""
+
+    def label_of(self, value) -> str:
+        for level in self.levels:
+            if level.value == value:
+                return level.label
+        return ""
+
+    @property
+    def values(self) -> tuple[int, ...]:
+        return tuple(level.value for level in self.levels)
+
+
+@dataclass(frozen=True)
+class ReviewQuestion:
+    """One question of the review form: free text, or one choice among options."""
+
+    key: str
+    label: str
+    help: str = ""
+    kind: str = "text"  # text | choice
+    required: bool = True
+    options: tuple[Choice, ...] = ()
+    max_chars: int = 5000
+    authors_see: bool = True  # False: chairs (and the area chair) only
+
+
+@dataclass(frozen=True)
+class ReviewForm:
+    questions: tuple[ReviewQuestion, ...]
+    overall: Scale
+    confidence: Scale
+    intro: str = ""
+    comments_to_chairs: str = "Comments to the chairs (never shown to the authors or the other reviewers)"
+
+    def question(self, key: str) -> ReviewQuestion:
+        for question in self.questions:
+            if question.key == key:
+                return question
+        raise KeyError(key)
+
+
+def _choices(*pairs: tuple[str, str]) -> tuple[Choice, ...]:
+    return tuple(Choice(slug, name) for slug, name in pairs)
+
+
+# This CFP's review form: what the call for papers asks of a paper, question by question.
+DEFAULT_REVIEW_FORM = ReviewForm(
+    intro=(
+        "Strong empirical works state specific falsifiable hypotheses and show how the evidence does and does not "
+        "support them, or show clear practical benefits over well-implemented baselines. Works that downplay or omit "
+        "significant limitations will not be accepted. Reviewers are not expected to read references or appendices."
+    ),
+    questions=(
+        ReviewQuestion("summary", "Summary", "What does the paper claim, and what does it do to support it? Be specific and fair."),
+        ReviewQuestion("hypotheses", "Hypotheses and evidence", "Which specific, falsifiable hypotheses does the paper state? Does the evidence support them, and where does it not?"),
+        ReviewQuestion("hypotheses_supported", "Does the evidence support the hypotheses?", kind="choice", options=_choices(
+            ("yes", "Yes, convincingly"), ("partly", "Partly"), ("no", "No"), ("not-applicable", "Not applicable (the paper argues practical benefit or is not empirical)"))),
+        ReviewQuestion("baselines", "Baselines and practical benefit", "If the paper claims a practical benefit: is it clear, and measured against well-implemented baselines?", required=False),
+        ReviewQuestion("limitations", "Limitations", "Are the limitations documented honestly, or downplayed or omitted?"),
+        ReviewQuestion("limitations_rating", "How are the limitations treated?", kind="choice", options=_choices(
+            ("documented", "Clearly documented"), ("partly", "Partly documented"), ("downplayed", "Downplayed or omitted"))),
+        ReviewQuestion("strengths", "Strengths"),
+        ReviewQuestion("weaknesses", "Weaknesses"),
+    ),
+    overall=Scale("Overall score", (
+        ScaleLevel(1, "Strong reject"), ScaleLevel(2, "Reject"), ScaleLevel(3, "Borderline"),
+        ScaleLevel(4, "Accept"), ScaleLevel(5, "Strong accept"),
+    ), "Long papers are held to a higher standard of rigour and depth than short papers."),
+    confidence=Scale("Confidence", (
+        ScaleLevel(1, "Educated guess"), ScaleLevel(2, "Somewhat confident"), ScaleLevel(3, "Fairly confident"),
+        ScaleLevel(4, "Confident"), ScaleLevel(5, "Certain: I know this area very well"),
+    )),
+)
+
+
+@dataclass(frozen=True)
 class VenueSpec:
     slug: str
     name: str
@@ -122,6 +210,7 @@ class VenueSpec:
     reviewing: ReviewingRules
     outcomes: tuple[Outcome, ...]
     accounts: AccountRules
+    review_form: ReviewForm = DEFAULT_REVIEW_FORM
     rehearsal: bool = False
     source: str = field(default="", compare=False)
 

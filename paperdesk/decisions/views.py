@@ -1,0 +1,341 @@
+"""Decision pages: the chairs' decision table, release (preview, progress, resume),
+dashboard and exports; the authors' page of decision, reviews and camera-ready; the public
+accepted papers and program JSON. Thin: parse, call one service or selector, render."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from paperdesk import policy
+from paperdesk.submissions.models import Submission, Upload
+from paperdesk.submissions.services import ServiceError
+from paperdesk.venues.models import Venue
+
+from . import dashboard as dashboard_data
+from . import selectors, services
+from .models import Decision, NoticeSent, Release
+
+
+def _chair_venue(request, venue_slug) -> Venue:
+    venue = Venue.objects.filter(slug=venue_slug).first()
+    if venue is None or not policy.is_chair(request.user, venue):
+        raise Http404("No such page")
+    request.venue = venue
+    return venue
+
+
+def _public_venue(request, venue_slug) -> Venue:
+    venue = Venue.objects.filter(slug=venue_slug).first()
+    if venue is None:
+        raise Http404("No such venue")
+    request.venue = venue
+    return venue
+
+
+# --- the decision table ----------------------------------------------------------------------
+
+
+def _table(request, venue, *, error: str = "", status: int = 200):
+    filters = selectors.TableFilters.from_query(request.GET)
+    rows = selectors.table(request.user, venue, filters)
+    columns = [("number", "#"), ("title", "Title"), ("track", "Track"), ("reviews", "Reviews"), ("mean", "Mean"),
+               ("spread", "Min–max"), ("confidence", "Conf."), ("recommendation", "Meta-review"), ("decision", "Decision")]
+    return render(request, "decisions/table.html", {
+        "venue": venue,
+        "rows": rows,
+        "filters": filters,
+        "counts": selectors.outcome_counts([r for r in selectors.decision_rows(request.user, venue) if not r.conflict], venue),
+        "outcomes": venue.spec.outcomes,
+        "tracks": list(venue.tracks.all()),
+        "columns": [(key, label, filters.as_query(sort=key if (filters.sort != key or filters.descending) else f"-{key}")) for key, label in columns],
+        "error": error,
+        "release": Release.objects.filter(venue=venue).first(),
+    }, status=status)
+
+
+@require_safe
+def table(request, venue_slug):
+    return _table(request, _chair_venue(request, venue_slug))
+
+
+@require_POST
+def bulk_set(request, venue_slug):
+    venue = _chair_venue(request, venue_slug)
+    ids = request.POST.getlist("paper")
+    submissions = list(Submission.objects.filter(venue=venue, public_id__in=ids).select_related("venue"))
+    try:
+        result = services.decisions_set(venue=venue, submissions=submissions, outcome=request.POST.get("outcome", ""), actor=request.user)
+    except ServiceError as error:
+        return _table(request, venue, error=error.message, status=error.status)
+    if result.changed:
+        outcome = policy.outcome_of(venue, request.POST.get("outcome", ""))
+        messages.success(request, f"{outcome.name if outcome else 'No decision'} for paper{'s' if len(result.changed) > 1 else ''} {', '.join(f'#{n}' for n in result.changed)}.")
+    for reason in result.refused:
+        messages.warning(request, reason)
+    back = request.POST.get("back", "")
+    target = reverse("decisions:table", args=[venue.slug])
+    return redirect(target + (f"?{back}" if back and not any(c in back for c in "\r\n") else ""))
+
+
+# --- release --------------------------------------------------------------------------------
+
+
+def _preview_context(venue, subject: str, body: str) -> dict:
+    samples = []
+    seen = set()
+    for decision in services.decisions_to_release(venue):
+        if decision.outcome in seen:
+            continue
+        seen.add(decision.outcome)
+        author = decision.submission.authorships.order_by("position").first()
+        values = services.notice_values(decision, author.name if author else "", settings.SITE_URL)
+        samples.append({"outcome": values["outcome"], "to": author.email if author else "",
+                        "subject": " ".join(services.fill(subject, values).split()), "body": services.fill(body, values)})
+    decisions = list(services.decisions_to_release(venue))
+    return {
+        "samples": samples,
+        "blockers": services.release_blockers(venue),
+        "decision_count": len(decisions),
+        "notice_count": sum(d.submission.authorships.count() for d in decisions),
+        "placeholders": services.PLACEHOLDERS,
+        "problems": services.template_problems(subject, body),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def release(request, venue_slug):
+    venue = _chair_venue(request, venue_slug)
+    existing = Release.objects.filter(venue=venue).first()
+    if request.method == "GET" and existing is not None:
+        return redirect("decisions:release_progress", venue.slug)
+    subject = request.POST.get("subject", services.DEFAULT_SUBJECT) if request.method == "POST" else services.DEFAULT_SUBJECT
+    body = request.POST.get("body", services.DEFAULT_BODY) if request.method == "POST" else services.DEFAULT_BODY
+    error, status = "", 200
+    if request.method == "POST" and request.POST.get("action") == "release":
+        try:
+            services.release_start(venue=venue, actor=request.user, subject=subject, body=body)
+        except ServiceError as refused:
+            error, status = refused.message, refused.status
+        else:
+            messages.success(request, "Released. The authors can read their decisions and reviews now; the notices are being sent.")
+            return redirect("decisions:release_progress", venue.slug)
+    return render(request, "decisions/release.html", {
+        "venue": venue, "subject": subject, "body": body, "error": error, "existing": existing,
+        **_preview_context(venue, subject, body),
+    }, status=status)
+
+
+def _progress_context(venue) -> dict:
+    release = Release.objects.filter(venue=venue).first()
+    if release is None:
+        return {"release": None}
+    notices = NoticeSent.objects.filter(release=release)
+    return {
+        "release": release,
+        "percent": int(100 * release.sent / release.total) if release.total else 100,
+        "unconfirmed": list(notices.filter(state=NoticeSent.State.SENDING).select_related("submission").order_by("submission__number")),
+        "failed": list(notices.filter(state=NoticeSent.State.FAILED).select_related("submission").order_by("submission__number")),
+        "running": release.state == Release.State.RUNNING,
+    }
+
+
+@require_safe
+def release_progress(request, venue_slug):
+    venue = _chair_venue(request, venue_slug)
+    context = {"venue": venue, **_progress_context(venue)}
+    if context["release"] is None:
+        return redirect("decisions:release", venue.slug)
+    template = "decisions/_release_progress.html" if request.headers.get("HX-Request") == "true" else "decisions/release_progress.html"
+    return render(request, template, context)
+
+
+@require_POST
+def release_resume(request, venue_slug):
+    venue = _chair_venue(request, venue_slug)
+    try:
+        services.release_resume(venue=venue, actor=request.user, resend_unconfirmed=request.POST.get("resend_unconfirmed") == "yes")
+    except ServiceError as error:
+        return render(request, "decisions/release_progress.html", {"venue": venue, "error": error.message, **_progress_context(venue)}, status=error.status)
+    messages.success(request, "Sending resumed. Notices already sent are not sent again.")
+    return redirect("decisions:release_progress", venue.slug)
+
+
+# --- dashboard and exports ----------------------------------------------------------------------
+
+
+@require_safe
+def dashboard(request, venue_slug):
+    venue = _chair_venue(request, venue_slug)
+    return render(request, "decisions/dashboard.html", {"venue": venue, "d": dashboard_data.build(request.user, venue)})
+
+
+def _private(response):
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_safe
+def export_json(request, venue_slug):
+    venue = _chair_venue(request, venue_slug)
+    response = HttpResponse(json.dumps(selectors.export_data(request.user, venue), indent=1, ensure_ascii=False), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{venue.slug}-all.json"'
+    return _private(response)
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str:
+    """A cell a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv(name: str, header: list[str], rows) -> StreamingHttpResponse:
+    def lines():
+        writer = csv.writer(_Echo())
+        yield writer.writerow(header)
+        for row in rows:
+            yield writer.writerow([csv_cell(v) for v in row])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return _private(response)
+
+
+@require_safe
+def export_csv(request, venue_slug):
+    """One row per paper: metadata, authors, review statistics, meta-review, decision."""
+    venue = _chair_venue(request, venue_slug)
+    data = selectors.export_data(request.user, venue)
+    header = ["number", "id", "title", "status", "track", "primary topic", "authors", "author e-mails", "conflict", "reviews submitted",
+              "reviews assigned", "scores", "mean", "min", "max", "confidence", "meta-review recommendation", "decision", "released", "hosted pdf", "checker"]
+
+    def rows():
+        for p in data["papers"]:
+            reviews = p.get("reviews") or []
+            scores = [r["overall"] for r in reviews if r["state"] == "submitted" and r["overall"] is not None]
+            confidences = [r["confidence"] for r in reviews if r["state"] == "submitted" and r["confidence"] is not None]
+            decision = p.get("decision") or {}
+            meta = p.get("meta_review") or {}
+            yield [p["number"], p["id"], p["title"], p["status"], p["track"], p["primary_topic"],
+                   "; ".join(a["name"] for a in p["authors"]), "; ".join(a["email"] for a in p["authors"]), "yes" if p.get("conflict") else "",
+                   len(scores), len(reviews), " ".join(map(str, scores)),
+                   f"{sum(scores) / len(scores):.2f}" if scores else "", min(scores) if scores else "", max(scores) if scores else "",
+                   f"{sum(confidences) / len(confidences):.1f}" if confidences else "", meta.get("recommendation", ""),
+                   decision.get("outcome", ""), decision.get("released_at") or "", "yes" if decision.get("host_pdf") else "",
+                   ", ".join((p.get("check") or {}).get("flags") or [])]
+
+    return _csv(f"{venue.slug}-papers.csv", header, rows())
+
+
+@require_safe
+def export_reviews_csv(request, venue_slug):
+    """One row per review, with the reviewer's identity and every answer."""
+    venue = _chair_venue(request, venue_slug)
+    data = selectors.export_data(request.user, venue)
+    questions = [q.key for q in venue.spec.review_form.questions]
+    header = ["paper number", "paper id", "title", "alias", "reviewer", "reviewer e-mail", "state", "late", "submitted_at", "overall", "confidence", *questions, "comments to chairs"]
+
+    def rows():
+        for p in data["papers"]:
+            for r in p.get("reviews") or []:
+                yield [p["number"], p["id"], p["title"], r["alias"], r["reviewer"], r["reviewer_email"], r["state"], "yes" if r["late"] else "",
+                       r["submitted_at"] or "", r["overall"], r["confidence"], *[r["answers"].get(q, "") for q in questions], r["comments_to_chairs"]]
+
+    return _csv(f"{venue.slug}-reviews.csv", header, rows())
+
+
+# --- authors ------------------------------------------------------------------------------------
+
+
+def _own_submission(request, public_id) -> Submission:
+    submission = policy.get_submission_for(request.user, public_id)
+    if not policy.can_view_author_results(request.user, submission):
+        raise Http404("No such submission")
+    request.venue = submission.venue
+    return submission
+
+
+def _author_page(request, submission, *, error: str = "", status: int = 200):
+    return render(request, "decisions/author.html", {
+        "submission": submission, "venue": submission.venue, "r": selectors.author_results(request.user, submission), "error": error,
+        "max_mb": submission.venue.spec.submission.max_pdf_mb,
+    }, status=status)
+
+
+@require_safe
+def author(request, public_id):
+    return _author_page(request, _own_submission(request, public_id))
+
+
+@require_POST
+def camera_ready(request, public_id):
+    submission = _own_submission(request, public_id)
+    host_pdf = request.POST.get("host_pdf") == "yes"
+    upload = request.FILES.get("pdf")
+    try:
+        if upload is None:
+            if request.POST.get("action") == "hosting":
+                services.hosting_set(submission=submission, actor=request.user, host_pdf=host_pdf)
+                messages.success(request, "Saved: the PDF is hosted on the public page." if host_pdf else "Saved: the public page lists the paper without the PDF.")
+                return redirect("decisions:author", submission.public_id)
+            allowed = policy.can_upload_camera_ready(request.user, submission)
+            if not allowed:
+                raise ServiceError(allowed.reason, 403)
+            raise ServiceError("Choose the camera-ready PDF to upload.", 400)
+        services.camera_ready_upload(submission=submission, actor=request.user, stream=upload, original_name=upload.name, host_pdf=host_pdf)
+    except ServiceError as error:
+        return _author_page(request, submission, error=error.message, status=error.status)
+    messages.success(request, "Camera-ready version uploaded and stored; the checker reads it in camera-ready mode (one extra page allowed). Earlier versions are kept.")
+    return redirect("decisions:author", submission.public_id)
+
+
+# --- public -----------------------------------------------------------------------------------
+
+
+@require_safe
+def accepted(request, venue_slug):
+    venue = _public_venue(request, venue_slug)
+    entries = selectors.program(venue)
+    return render(request, "decisions/accepted.html", {"venue": venue, "entries": entries,
+                                                       "released": Decision.objects.filter(submission__venue=venue, released_at__isnull=False).exists()})
+
+
+@require_safe
+def program_json(request, venue_slug):
+    venue = _public_venue(request, venue_slug)
+    response = JsonResponse(selectors.program_json(venue, settings.SITE_URL), json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@require_safe
+def public_pdf(request, venue_slug, public_id):
+    venue = _public_venue(request, venue_slug)
+    submission = Submission.objects.filter(venue=venue, public_id=public_id).select_related("venue").first()
+    if submission is None or not policy.can_view_public_pdf(submission):
+        raise Http404("No such file")
+    upload = submission.uploads.filter(kind=Upload.Kind.CAMERA_READY).order_by("-version").first()
+    if upload is None:
+        raise Http404("No such file")
+    response = FileResponse(default_storage.open(upload.blob, "rb"), as_attachment=False, filename=f"{venue.slug}-{submission.public_id}.pdf", content_type="application/pdf")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    return response

@@ -1,0 +1,151 @@
+"""Reminders to reviewers with missing reviews: a week, two days and one day before the
+review deadline, and once after it. Never twice: each (venue, reviewer, reminder) is a
+`ReminderSent` row written before the e-mail goes out; the unique key refuses a second.
+
+`paperdesk remind-reviewers` sends what is due now and schedules the next run as a
+background job (the worker runs it at that moment); cron may run the command too: running
+it again, or from two machines at once, sends nothing twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from paperdesk import clock, policy
+from paperdesk.jobs import task
+from paperdesk.mail import send_templated
+from paperdesk.reviewing.models import Assignment
+from paperdesk.submissions.models import Submission
+from paperdesk.venues.models import Venue
+
+from .models import ReminderSchedule, ReminderSent, Review
+
+log = logging.getLogger(__name__)
+
+# Reminders before the deadline (the closest one due is sent), then one after it.
+REMINDER_DAYS_BEFORE = (7, 2, 1)
+OVERDUE_AFTER = dt.timedelta(hours=12)
+
+
+def reminder_moments(venue: Venue) -> list[tuple[str, dt.datetime]]:
+    """(key, moment) for every reminder of the venue's current review deadline, in time order."""
+    deadline = venue.review_deadline
+    stamp = deadline.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%MZ")
+    moments = [(f"review-{stamp}-{days}d", deadline - dt.timedelta(days=days)) for days in sorted(REMINDER_DAYS_BEFORE, reverse=True)]
+    moments.append((f"review-{stamp}-overdue", deadline + OVERDUE_AFTER))
+    return moments
+
+
+def current_reminder(venue: Venue, now: dt.datetime) -> str | None:
+    """The key of the reminder due at `now` (the latest whose moment has come), if any."""
+    due = [key for key, moment in reminder_moments(venue) if moment <= now]
+    return due[-1] if due else None
+
+
+def next_moment(venue: Venue, now: dt.datetime) -> dt.datetime | None:
+    return next((moment for _, moment in reminder_moments(venue) if moment > now), None)
+
+
+@dataclass
+class Missing:
+    alias: str
+    title: str
+    state: str
+    path: str
+
+
+def missing_reviews(venue: Venue) -> dict[int, list[Missing]]:
+    """reviewer user id -> their published, unconflicted assignments without a submitted review."""
+    rows = (
+        Assignment.objects.filter(submission__venue=venue, kind=Assignment.Kind.REVIEWER, published=True)
+        .exclude(submission__status=Submission.Status.WITHDRAWN)
+        .exclude(submission__decision__released_at__isnull=False)
+        .exclude(review__state=Review.State.SUBMITTED)
+        .select_related("submission", "user", "review")
+        .order_by("user_id", "submission__number")
+    )
+    result: dict[int, list[Missing]] = defaultdict(list)
+    for row in rows:
+        if policy.is_conflicted(row.user, row.submission) or not row.user.is_active:
+            continue
+        review = getattr(row, "review", None)
+        result[row.user_id].append(Missing(
+            alias=row.alias,
+            title=row.submission.title,
+            state="draft saved" if review is not None else "not started",
+            path=reverse("reviews:paper", args=[row.submission.public_id]),
+        ))
+    return result
+
+
+def send_review_reminders(venue: Venue, now: dt.datetime | None = None) -> int:
+    """Send the reminder due now to every reviewer who still owes a review; returns how many
+    were sent. A reminder whose moment has passed is not sent late once a later one is due."""
+    now = now or clock.now()
+    key = current_reminder(venue, now)
+    if key is None:
+        return 0
+    overdue = key.endswith("overdue")
+    local_deadline = venue.local(venue.review_deadline)
+    sent = 0
+    users = {a.user_id: a.user for a in Assignment.objects.filter(submission__venue=venue).select_related("user")}
+    for user_id, missing in missing_reviews(venue).items():
+        try:
+            with transaction.atomic():
+                claim = ReminderSent.objects.create(venue=venue, user_id=user_id, key=key)
+        except IntegrityError:
+            continue  # this reminder already went to this reviewer
+        days_left = (venue.review_deadline - now).days
+        try:
+            send_templated("review_reminder", {
+                "venue": venue,
+                "missing": missing,
+                "overdue": overdue,
+                "deadline_text": f"{local_deadline:%B} {local_deadline.day}, {local_deadline:%Y} at {local_deadline:%H:%M} ({venue.timezone})",
+                "due_text": "within a day" if days_left < 1 else f"in {days_left} day{'s' if days_left != 1 else ''}",
+                "dashboard_path": reverse("reviews:dashboard"),
+            }, [users[user_id].email])
+        except Exception:
+            claim.delete()  # not sent: the next run tries again
+            log.exception("review reminder to user %s failed", user_id)
+            continue
+        sent += 1
+    return sent
+
+
+def schedule_next(venue: Venue, now: dt.datetime | None = None) -> dt.datetime | None:
+    """Enqueue the reminder job for the venue's next reminder moment, once."""
+    try:  # pragma: no cover - depends on the Django version, as in paperdesk.jobs
+        from django.tasks import default_task_backend  # type: ignore[import-not-found]
+    except ImportError:
+        from django_tasks import default_task_backend
+
+    now = now or clock.now()
+    moment = next_moment(venue, now)
+    if moment is None or not default_task_backend.supports_defer:
+        return moment if moment and default_task_backend.supports_defer else None
+    with transaction.atomic():
+        schedule, _ = ReminderSchedule.objects.select_for_update().get_or_create(venue=venue)
+        if schedule.next_at == moment and schedule.task_id:
+            return moment
+        result = review_reminders_job.using(run_after=moment).enqueue(venue.pk)
+        schedule.next_at, schedule.task_id = moment, str(result.id)
+        schedule.save()
+    return moment
+
+
+@task()
+def review_reminders_job(venue_id: int) -> int:
+    venue = Venue.objects.filter(pk=venue_id).first()
+    if venue is None:
+        return 0
+    sent = send_review_reminders(venue)
+    ReminderSchedule.objects.update_or_create(venue=venue, defaults={"last_run_at": clock.now(), "task_id": ""})
+    schedule_next(venue)
+    return sent
