@@ -63,9 +63,13 @@ def is_author(user, submission: Submission) -> bool:
     return Authorship.objects.filter(submission=submission, user=user).exists()
 
 
-def can_moderate_accounts(user) -> bool:
+def can_moderate_accounts(user, chaired_venues: list | None = None) -> bool:
+    """Chairs of any venue moderate the (global) accounts. `chaired_venues`, when the
+    caller already has `chair_venues(user)`, saves the query."""
     if not _authenticated(user):
         return False
+    if chaired_venues is not None:
+        return user.is_superuser or bool(chaired_venues)
     return user.is_superuser or VenueRole.objects.filter(user=user, role=VenueRole.Role.CHAIR).exists()
 
 
@@ -507,12 +511,15 @@ def conflicted_ids(user, venue: Venue) -> set[int]:
     return conflicted_submission_ids(user, venue)
 
 
-def my_assignments(user, venue: Venue | None = None, kind: str = "reviewer"):
-    """Published, unconflicted assignments of this person (reviewer or area chair)."""
+def my_assignments(user, venue: Venue | None = None, kind: str | None = "reviewer"):
+    """Published, unconflicted assignments of this person (as reviewer, as area chair, or
+    both with kind=None)."""
     Assignment, Conflict = _reviewing_models()
     if not _authenticated(user):
         return Assignment.objects.none()
-    qs = Assignment.objects.filter(user=user, kind=kind, published=True).exclude(submission__status=Submission.Status.WITHDRAWN)
+    qs = Assignment.objects.filter(user=user, published=True).exclude(submission__status=Submission.Status.WITHDRAWN)
+    if kind is not None:
+        qs = qs.filter(kind=kind)
     if venue is not None:
         qs = qs.filter(submission__venue=venue)
     conflicted = Conflict.objects.filter(user=user).values("submission_id")
@@ -650,13 +657,5 @@ def get_submission_for_declared_conflicts(user, public_id: str) -> Submission:
 
 
 def reviewer_assignments(user):
-    """Published assignments of this person, without those on papers they conflict with."""
-    Assignment, Conflict = _reviewing_models()
-    if not _authenticated(user):
-        return Assignment.objects.none()
-    conflicted = Conflict.objects.filter(user=user).values("submission_id")
-    return (
-        Assignment.objects.filter(user=user, published=True, submission__status=Submission.Status.SUBMITTED)
-        .exclude(submission__in=conflicted)
-        .exclude(submission__authorships__user=user)
-    )
+    """Published assignments of this person on submitted papers they have no conflict with."""
+    return my_assignments(user, kind=None).filter(submission__status=Submission.Status.SUBMITTED)

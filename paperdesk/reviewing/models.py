@@ -36,14 +36,25 @@ class PoolMember(models.Model):
     invited_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
     responded_at = models.DateTimeField(null=True, blank=True)
+    conflicts_checked_at = models.DateTimeField(null=True, blank=True, help_text="When this person's conflicts were last computed")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["venue", "email", "role"], name="pool_unique_email_role")]
         ordering = ["venue", "role", "email"]
+        indexes = [models.Index(fields=["venue", "state"]), models.Index(fields=["user", "venue"])]
 
     def __str__(self) -> str:
         return f"{self.email} ({self.get_role_display()}, {self.get_state_display()})"
+
+    @property
+    def display_name(self) -> str:
+        if self.user_id and self.user.full_name:
+            return self.user.full_name
+        return self.name or self.email
+
+    def effective_max_load(self) -> int:
+        return self.max_load if self.max_load is not None else self.venue.spec.reviewing.max_load
 
 
 class Publication(models.Model):
@@ -55,6 +66,7 @@ class Publication(models.Model):
     year = models.PositiveIntegerField(null=True, blank=True)
     coauthors = models.JSONField(default=list, blank=True)
     source = models.CharField(max_length=20, default="manual")
+    added_at = models.DateTimeField(auto_now_add=True, null=True)
 
     class Meta:
         ordering = ["-year", "title"]
@@ -120,9 +132,18 @@ class AssignmentRun(models.Model):
     message = models.CharField(max_length=300, blank=True)
     params = models.JSONField(default=dict)
     result = models.JSONField(null=True, blank=True)
+    cancel_requested = models.BooleanField(default=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    @property
+    def active(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.RUNNING)
 
 
 class Assignment(models.Model):
@@ -152,3 +173,76 @@ class Assignment(models.Model):
     @property
     def alias(self) -> str:
         return f"{'Area chair' if self.kind == self.Kind.AREA_CHAIR else 'Reviewer'} {self.alias_number}"
+
+
+class DeclaredConflict(models.Model):
+    """A conflict someone declared: authors about their submission, or a reviewer about
+    themself. It names a person (e-mail and/or name), an institution (a name or a mail
+    domain), or, for a reviewer, one submission. `paperdesk.reviewing.conflicts` turns
+    declarations into Conflict rows."""
+
+    class Side(models.TextChoices):
+        AUTHOR = "author", "Declared by the authors"
+        REVIEWER = "reviewer", "Declared by the reviewer"
+
+    venue = models.ForeignKey("venues.Venue", on_delete=models.CASCADE, related_name="+")
+    side = models.CharField(max_length=10, choices=Side.choices)
+    declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="declared_conflicts")
+    submission = models.ForeignKey("submissions.Submission", null=True, blank=True, on_delete=models.CASCADE, related_name="declared_conflicts")
+    email = models.EmailField(blank=True)
+    name = models.CharField(max_length=200, blank=True)
+    institution = models.CharField(max_length=200, blank=True, help_text="An institution's name or mail domain")
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["venue", "side"])]
+
+    def __str__(self) -> str:
+        return self.describe()
+
+    def describe(self) -> str:
+        if self.side == self.Side.REVIEWER and self.submission_id and not (self.email or self.name or self.institution):
+            return "this paper"
+        parts = []
+        if self.name:
+            parts.append(self.name)
+        if self.email:
+            parts.append(f"<{self.email}>" if self.name else self.email)
+        if self.institution:
+            parts.append(f"({self.institution})" if parts else self.institution)
+        return " ".join(parts) or "—"
+
+
+class InstitutionAlias(models.Model):
+    """A venue's addition to the shipped institution table (matching/data/institution_aliases.toml):
+    more mail domains or names for one institution. Extends a shipped institution when one of
+    its names or domains is already known there."""
+
+    venue = models.ForeignKey("venues.Venue", on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    name = models.CharField(max_length=200)
+    domains = models.JSONField(default=list, blank=True)
+    names = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReminderLog(models.Model):
+    """One reminder e-mail to one address, claimed before sending: the unique key makes
+    the same reminder impossible to send twice, even from two workers at once."""
+
+    venue = models.ForeignKey("venues.Venue", on_delete=models.CASCADE, related_name="+")
+    email = models.EmailField()
+    key = models.CharField(max_length=100)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["venue", "email", "key"], name="reviewing_reminder_unique")]

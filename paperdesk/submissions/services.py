@@ -199,11 +199,20 @@ def submission_update(*, submission: Submission, actor, data: SubmissionInput, n
     invitees = _write_authors(submission, authors, actor)
     record("submission.update", submission, actor=actor, venue=submission.venue, fields=changed)
     _after_commit_invitations(submission, invitees)
+    _after_commit_refresh_conflicts(submission)
     return submission
 
 
 def _claimed_emails(submission: Submission, actor) -> set[str]:
     return set(submission.authorships.filter(user=actor).values_list("email", flat=True))
+
+
+def _after_commit_refresh_conflicts(submission: Submission) -> None:
+    """Authors changed: the chairs' conflict list follows (bidding and assignment runs
+    recompute on their own as well)."""
+    from paperdesk.reviewing.tasks import refresh_conflicts_job
+
+    transaction.on_commit(lambda: refresh_conflicts_job.enqueue(submission.venue_id, [], [submission.pk]))
 
 
 def _after_commit_invitations(submission: Submission, invitees: list[Authorship]) -> None:

@@ -27,8 +27,9 @@ def navigation_context(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    chaired = list(policy.chair_venues(user))
     return {
-        "user_chair_venues": list(policy.chair_venues(user)),
-        "user_can_moderate": policy.can_moderate_accounts(user),
+        "user_chair_venues": chaired,
+        "user_can_moderate": policy.can_moderate_accounts(user, chaired),
         "user_has_assignments": policy.my_assignments(user).exists(),
     }

@@ -1,0 +1,503 @@
+"""The automatic assignment (a background job in phases, cancellable between them), the
+chairs' manual edits and publishing.
+
+Phases of a run: conflicts (recomputed for the whole venue), affinity (publications,
+topics and bids through `paperdesk.matching.affinity`), solving (`paperdesk.matching.solve`:
+every paper gets k distinct reviewers, loads within each reviewer's maximum and the
+venue's minimum, conflicts never, published pairs kept), saving (the unpublished proposal
+is replaced). A run checks its cancel flag before each phase and once more, under a row
+lock, before it writes; a failure is stored with the solver's explanation (papers and
+reviewers named as chairs know them).
+
+A conflicted pair can never be assigned: the solver gets every conflict as a forbidden
+pair, manual additions are refused, and publishing refuses a proposal that holds one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import F, Max
+
+from paperdesk import clock, policy
+from paperdesk.audit.services import record
+from paperdesk.submissions.models import Authorship, Submission
+from paperdesk.venues.models import TopicArea, Venue, VenueRole
+
+from . import affinity
+from .models import Assignment, AssignmentRun, Conflict, PoolMember
+from .services import ReviewingError
+
+log = logging.getLogger(__name__)
+OBJECTIVES = {"total": "Highest total affinity", "fair": "Fair: raise the weakest paper first"}
+EXPLAIN_BEST_PUBLICATION_UP_TO = 600  # pairs (~3.5 ms each); above, the matched publication is left out
+DENSE_UP_TO = 10_000_000  # pairs scored exhaustively (80 MB); above, each paper's TOP_N best reviewers
+TOP_N = 300
+STALE_AFTER = dt.timedelta(minutes=30)  # a running run silent for this long lost its worker
+
+
+class _Cancelled(Exception):
+    pass
+
+
+# --- starting and cancelling ---------------------------------------------------------------------
+
+def _require_manager(actor, venue: Venue) -> None:
+    if not policy.can_manage_assignment(actor, venue):
+        raise ReviewingError("Only the venue's chairs run the assignment.", 404)
+
+
+@transaction.atomic
+def run_start(*, venue: Venue, actor, objective: str = "total") -> AssignmentRun:
+    from . import tasks
+
+    _require_manager(actor, venue)
+    if objective not in OBJECTIVES:
+        raise ReviewingError(f"Unknown objective '{objective[:20]}'.", 400, "objective")
+    Venue.objects.select_for_update().filter(pk=venue.pk).first()  # one start at a time
+    AssignmentRun.objects.filter(venue=venue, state=AssignmentRun.State.RUNNING, started_at__lt=clock.now() - STALE_AFTER).update(
+        state=AssignmentRun.State.FAILED, finished_at=clock.now(), message="This run stopped without finishing (its worker was restarted?); start a new one.")
+    if AssignmentRun.objects.filter(venue=venue, state__in=(AssignmentRun.State.QUEUED, AssignmentRun.State.RUNNING)).exists():
+        raise ReviewingError("An assignment run is already in progress; wait for it or cancel it.", 409)
+    rules = venue.spec.reviewing
+    run = AssignmentRun.objects.create(
+        venue=venue, created_by=actor, message="Waiting for a worker",
+        params={"objective": objective, "k": rules.reviewers_per_paper, "max_load": rules.max_load, "min_load": rules.min_load},
+    )
+    record("assignment.run_start", run, actor=actor, venue=venue, **run.params)
+    transaction.on_commit(lambda: tasks.run_assignment_job.enqueue(run.pk))
+    return run
+
+
+def run_cancel(*, run: AssignmentRun, actor) -> AssignmentRun:
+    _require_manager(actor, run.venue)
+    now = clock.now()
+    if AssignmentRun.objects.filter(pk=run.pk, state=AssignmentRun.State.QUEUED).update(
+        state=AssignmentRun.State.CANCELLED, cancel_requested=True, finished_at=now, message="Cancelled before it started",
+    ):
+        record("assignment.run_cancel", run, actor=actor, venue=run.venue, state="queued")
+    elif AssignmentRun.objects.filter(pk=run.pk, state=AssignmentRun.State.RUNNING).update(cancel_requested=True):
+        record("assignment.run_cancel", run, actor=actor, venue=run.venue, state="running")
+    else:
+        raise ReviewingError("This run has already finished.", 409)
+    run.refresh_from_db()
+    return run
+
+
+# --- the job ---------------------------------------------------------------------------------------
+
+def _phase(run: AssignmentRun, progress: int, message: str) -> None:
+    """Between phases: honour a cancel request, then show the next phase."""
+    if AssignmentRun.objects.filter(pk=run.pk, cancel_requested=True).exists():
+        raise _Cancelled(message)
+    run.progress, run.message = progress, message
+    AssignmentRun.objects.filter(pk=run.pk).update(progress=progress, message=message)
+
+
+@dataclass
+class Inputs:
+    papers: list  # matching Papers
+    reviewers: list  # matching Reviewers
+    members: dict  # reviewer key -> PoolMember
+    submissions: dict  # public id -> Submission
+    bids: dict
+    conflicts: set  # (public id, reviewer key)
+    forced: list  # published Assignments
+    timings: dict = field(default_factory=dict)
+
+
+def gather(venue: Venue) -> Inputs:
+    submitted = Submission.objects.filter(venue=venue, status=Submission.Status.SUBMITTED).order_by("number")
+    submissions = {s.public_id: s for s in submitted}
+    papers = affinity.paper_records(submitted)
+    members = list(PoolMember.objects.filter(venue=venue, role=PoolMember.Role.REVIEWER, state=PoolMember.State.ACCEPTED, user__isnull=False)
+                   .select_related("user").order_by("pk"))
+    for m in members:
+        m.venue = venue  # one venue object: its spec is parsed once
+    members = [m for m in members if m.effective_max_load() > 0]
+    by_key = {affinity.reviewer_key(m.user_id): m for m in members}
+    reviewers = affinity.reviewer_records(members)
+    user_ids = [m.user_id for m in members]
+    public = {s.pk: s.public_id for s in submissions.values()}
+    conflicts = {(public[s], affinity.reviewer_key(u)) for s, u in Conflict.objects.filter(submission__venue=venue, user_id__in=user_ids).values_list("submission_id", "user_id") if s in public}
+    conflicts |= {(public[s], affinity.reviewer_key(u)) for s, u in Authorship.objects.filter(submission__venue=venue, user_id__in=user_ids).values_list("submission_id", "user_id") if s in public}
+    forced = list(Assignment.objects.filter(submission__in=submitted, kind=Assignment.Kind.REVIEWER, published=True).select_related("submission", "user"))
+    return Inputs(papers, reviewers, by_key, submissions, affinity.bids_for(venue, user_ids), conflicts, forced)
+
+
+def _labels(inputs: Inputs):
+    """Readable names for ids inside the solver's messages (chairs read them)."""
+    def paper(pid):
+        s = inputs.submissions.get(pid)
+        return f"#{s.number} “{s.title[:60]}”" if s else pid
+
+    def reviewer(rid):
+        m = inputs.members.get(rid)
+        return m.display_name if m else rid
+
+    return paper, reviewer
+
+
+def _readable(text: str, inputs: Inputs) -> str:
+    paper, reviewer = _labels(inputs)
+    ids = {pid: paper(pid) for pid in inputs.submissions}
+    ids.update({rid: reviewer(rid) for rid in inputs.members})
+    return re.sub(r"\b[0-9a-z]+\b", lambda m: ids.get(m.group(0), m.group(0)), text)
+
+
+def run_execute(run_id: int) -> AssignmentRun | None:
+    """The job's body: claims a queued run, then works through the phases."""
+    from paperdesk.matching import Infeasible, InputError, assign
+
+    from .conflicts import compute_conflicts
+
+    if not AssignmentRun.objects.filter(pk=run_id, state=AssignmentRun.State.QUEUED).update(
+        state=AssignmentRun.State.RUNNING, started_at=clock.now(), progress=1, message="Starting",
+    ):
+        return None  # cancelled before it started, or already taken by another worker
+    run = AssignmentRun.objects.select_related("venue", "created_by").get(pk=run_id)
+    venue, params = run.venue, run.params
+    inputs = None
+    timings: dict[str, float] = {}
+    try:
+        _phase(run, 5, "Computing conflicts")
+        t = time.perf_counter()
+        stats = compute_conflicts(venue)
+        timings["conflicts"] = round(time.perf_counter() - t, 3)
+
+        _phase(run, 25, "Computing affinity (publications, topics, bids)")
+        t = time.perf_counter()
+        inputs = gather(venue)
+        if not inputs.papers:
+            raise ReviewingError("There are no submitted papers to assign.")
+        if not inputs.reviewers:
+            raise ReviewingError("There are no accepted reviewers in the pool.")
+        model = affinity.model_for(inputs.papers, inputs.reviewers, inputs.bids)
+        scored = _scores(model)
+        timings["affinity"] = round(time.perf_counter() - t, 3)
+
+        _phase(run, 55, "Solving")
+        t = time.perf_counter()
+        problem = _problem(model, scored, inputs, params)
+        solution = assign(problem, params.get("objective", "total"))
+        timings["solve"] = round(time.perf_counter() - t, 3)
+
+        _phase(run, 85, "Saving the proposal")
+        t = time.perf_counter()
+        explained = _explanations(model, solution.rows(), inputs)
+        with transaction.atomic():
+            locked = AssignmentRun.objects.select_for_update().get(pk=run.pk)
+            if locked.cancel_requested:
+                raise _Cancelled("Saving the proposal")
+            saved = _save_proposal(venue, solution.rows(), explained, inputs)
+            timings["save"] = round(time.perf_counter() - t, 3)
+            summary = solution.summary()
+            run.state, run.progress, run.finished_at = AssignmentRun.State.DONE, 100, clock.now()
+            run.message = f"Proposal ready: {saved} new pairs for {len(inputs.papers)} papers and {len(inputs.reviewers)} reviewers."
+            run.result = {"summary": _plain(summary), "conflicts": stats.as_dict(), "timings": timings,
+                          "papers": len(inputs.papers), "reviewers": len(inputs.reviewers), "pairs_scored": int(len(scored[0]))}
+            run.save(update_fields=["state", "progress", "finished_at", "message", "result"])
+            record("assignment.run_done", run, venue=venue, pairs=saved, **{k: v for k, v in timings.items()})
+    except _Cancelled as cancelled:
+        _finish(run, AssignmentRun.State.CANCELLED, f"Cancelled before “{cancelled}”; the previous proposal is unchanged.", {"timings": timings})
+    except Infeasible as error:
+        problems = [_readable(p, inputs) for p in error.problems] if inputs else error.problems
+        paper, reviewer = _labels(inputs) if inputs else (str, str)
+        _finish(run, AssignmentRun.State.FAILED, ("No assignment is possible: " + problems[0])[:300], {
+            "error": "infeasible", "problems": problems,
+            "papers": [paper(p) for p in error.papers][:50], "reviewers": [reviewer(r) for r in error.reviewers][:50],
+            "timings": timings,
+        })
+    except (ReviewingError, InputError) as error:
+        _finish(run, AssignmentRun.State.FAILED, str(getattr(error, "message", error))[:300], {"error": "input", "problems": [str(getattr(error, "message", error))]})
+    except Exception as error:  # the chairs see that it failed; the log has the traceback
+        log.exception("assignment run %s failed", run.public_id)
+        _finish(run, AssignmentRun.State.FAILED, f"The assignment failed unexpectedly ({type(error).__name__}). Try again; if it fails again, the server log has the details.", {"error": "unexpected"})
+    run.refresh_from_db()
+    return run
+
+
+def _scores(model):
+    """Every usable pair's score as index arrays (paper, reviewer, score): the whole matrix
+    up to DENSE_UP_TO pairs, else each paper's TOP_N best reviewers."""
+    import numpy as np
+
+    if len(model.papers) * len(model.reviewers) <= DENSE_UP_TO:
+        dense = model.dense(max_pairs=DENSE_UP_TO)
+        paper, reviewer = np.nonzero(np.isfinite(dense))  # "not willing" is -inf: never a pair
+        return paper, reviewer, dense[paper, reviewer]
+    return model.top_n(TOP_N)
+
+
+def _problem(model, scored, inputs: Inputs, params: dict):
+    """The solver's problem from index arrays (no Python loop over pairs)."""
+    from paperdesk.matching import make_problem
+
+    pidx, ridx = model.paper_index, model.reviewer_index
+    conflicts = [(pidx[p], ridx[r]) for p, r in inputs.conflicts if p in pidx and r in ridx]
+    forced = [(pidx[a.submission.public_id], ridx[affinity.reviewer_key(a.user_id)]) for a in inputs.forced
+              if a.submission.public_id in pidx and affinity.reviewer_key(a.user_id) in ridx]
+    override = [(ridx[key], m.effective_max_load()) for key, m in inputs.members.items() if key in ridx]
+    return make_problem(
+        [p.id for p in model.papers], [r.id for r in model.reviewers], *scored,
+        k=int(params["k"]), max_load=int(params["max_load"]), min_load=int(params["min_load"]),
+        conflicts=tuple(zip(*conflicts)) or ((), ()), forced=tuple(zip(*forced)) or ((), ()),
+        max_override=tuple(zip(*override)) or ((), ()),
+    )
+
+
+def _finish(run: AssignmentRun, state: str, message: str, result: dict) -> None:
+    AssignmentRun.objects.filter(pk=run.pk).update(state=state, message=message[:300], result=result, finished_at=clock.now())
+    record(f"assignment.run_{state}", run, venue=run.venue, message=message[:300])
+
+
+def _plain(summary: dict) -> dict:
+    out = {}
+    for key, value in summary.items():
+        if isinstance(value, (int, float, str, bool)) or value is None:
+            out[key] = value
+        elif hasattr(value, "item"):
+            out[key] = value.item()
+    return out
+
+
+def _explanations(model, rows, inputs: Inputs) -> dict:
+    """Why each chosen pair: text and topic components, shared topics, the bid, and (for
+    workshop-sized venues) the reviewer's best-matching publication."""
+    import numpy as np
+
+    topic_names = dict(TopicArea.objects.filter(venue=next(iter(inputs.submissions.values())).venue).values_list("slug", "name")) if inputs.submissions else {}
+    by_paper: dict[str, list[str]] = defaultdict(list)
+    for pid, rid, _ in rows:
+        by_paper[pid].append(rid)
+    w = model.weights
+    out: dict[tuple[str, str], dict] = {}
+    paper_ids = list(by_paper)
+    for start in range(0, len(paper_ids), 256):
+        chunk = paper_ids[start:start + 256]
+        idx = np.array([model.paper_index[p] for p in chunk])
+        text, topic, bid, _ = model.components(idx)
+        for row, pid in enumerate(chunk):
+            paper = model.papers[model.paper_index[pid]]
+            for rid in by_paper[pid]:
+                j = model.reviewer_index[rid]
+                shared = sorted(set(paper.topics) & set(model.reviewers[j].topics))
+                out[(pid, rid)] = {
+                    "text": round(float(text[row, j]), 3), "topic": round(float(topic[row, j]), 3),
+                    "bid": inputs.bids.get((pid, rid)), "bid_value": round(float(bid[row, j]), 3),
+                    "shared_topics": [topic_names.get(s, s) for s in shared],
+                    "weights": {"text": w.text, "topic": w.topic, "bid": w.bid},
+                }
+    if len(rows) <= EXPLAIN_BEST_PUBLICATION_UP_TO:
+        for pid, rid, _ in rows:
+            best = model.explain(pid, rid, n_publications=1)["text"]["best_publications"]
+            if best and best[0]["cosine"] > 0:
+                out[(pid, rid)]["publication"] = best[0]["publication"].split("\n", 1)[0].strip()[:200]
+    return out
+
+
+def _save_proposal(venue: Venue, rows, explained: dict, inputs: Inputs) -> int:
+    """Replace the unpublished proposal by the solver's pairs (published pairs stay)."""
+    Assignment.objects.filter(submission__venue=venue, kind=Assignment.Kind.REVIEWER, published=False).delete()
+    kept = {(a.submission.public_id, affinity.reviewer_key(a.user_id)) for a in inputs.forced}
+    next_alias = Counter()
+    for a in inputs.forced:
+        next_alias[a.submission.public_id] = max(next_alias[a.submission.public_id], a.alias_number)
+    new = []
+    for pid, rid, score in rows:
+        if (pid, rid) in kept:
+            continue
+        if (pid, rid) in inputs.conflicts:  # the solver never returns one; never store one either
+            raise ReviewingError(f"Refusing to save a conflicted pair ({pid}).")
+        next_alias[pid] += 1
+        new.append(Assignment(submission=inputs.submissions[pid], user_id=affinity.user_id_of(rid), kind=Assignment.Kind.REVIEWER,
+                              alias_number=next_alias[pid], score=round(float(score), 4), explanation=explained.get((pid, rid), {}),
+                              source="auto"))
+    Assignment.objects.bulk_create(new, batch_size=2000)
+    return len(new)
+
+
+# --- manual edits ------------------------------------------------------------------------------------
+
+@dataclass
+class EditResult:
+    assignment: Assignment | None
+    warnings: list[str] = field(default_factory=list)
+    message: str = ""
+
+
+def _paper_for_edit(actor, venue: Venue, submission: Submission) -> Submission:
+    if submission.venue_id != venue.pk or not policy.can_assign_paper(actor, submission):
+        raise ReviewingError("No such paper.", 404)
+    if submission.status != Submission.Status.SUBMITTED:
+        raise ReviewingError(f"#{submission.number} is {submission.get_status_display().lower()}; only submitted papers are assigned.", 409)
+    return submission
+
+
+def _reviewer(venue: Venue, user) -> PoolMember:
+    member = PoolMember.objects.select_related("user").filter(
+        venue=venue, user=user, role=PoolMember.Role.REVIEWER, state=PoolMember.State.ACCEPTED).first()
+    if member is None:
+        raise ReviewingError("This person is not an accepted reviewer of the venue.", 400, "reviewer")
+    member.venue = venue
+    return member
+
+
+def conflict_reasons(submission: Submission, user) -> list[str]:
+    reasons = [c.reason for c in Conflict.objects.filter(submission=submission, user=user)]
+    if Authorship.objects.filter(submission=submission, user=user).exists():
+        reasons.insert(0, "an author of the submission")
+    return reasons
+
+
+def _refuse_conflict(submission: Submission, member: PoolMember) -> None:
+    reasons = conflict_reasons(submission, member.user)
+    if reasons or policy.is_conflicted(member.user, submission):
+        raise ReviewingError(f"{member.display_name} has a conflict with #{submission.number} ({'; '.join(reasons) or 'conflict'}); a conflicted reviewer is never assigned.", 409, "reviewer")
+
+
+def _warnings(venue: Venue, submission: Submission, member: PoolMember) -> list[str]:
+    out = []
+    load = Assignment.objects.filter(user=member.user, kind=Assignment.Kind.REVIEWER, submission__venue=venue, submission__status=Submission.Status.SUBMITTED).count()
+    if load > member.effective_max_load():
+        out.append(f"{member.display_name} now has {load} papers, over their maximum of {member.effective_max_load()}.")
+    k = venue.spec.reviewing.reviewers_per_paper
+    count = Assignment.objects.filter(submission=submission, kind=Assignment.Kind.REVIEWER).count()
+    if count != k:
+        out.append(f"#{submission.number} now has {count} reviewer{'s' if count != 1 else ''}; the venue asks for {k}.")
+    return out
+
+
+def _pair_explanation(venue: Venue, submission: Submission, member: PoolMember) -> tuple[float | None, dict]:
+    """Affinity of one pair, for manual additions (the reviewer against every paper)."""
+    papers = affinity.paper_records(Submission.objects.filter(venue=venue, status=Submission.Status.SUBMITTED))
+    reviewers = affinity.reviewer_records([member])
+    key = affinity.reviewer_key(member.user_id)
+    bids = affinity.bids_for(venue, [member.user_id])
+    model = affinity.model_for(papers, reviewers, bids)
+    info = model.explain(submission.public_id, key, n_publications=1)
+    topic_names = dict(TopicArea.objects.filter(venue=venue).values_list("slug", "name"))
+    best = info["text"]["best_publications"]
+    explanation = {
+        "text": info["text"]["value"], "topic": info["topic"]["value"], "bid": info["bid"]["bid"], "bid_value": info["bid"]["value"],
+        "shared_topics": [topic_names.get(s, s) for s in info["topic"]["shared"]],
+        "weights": {"text": info["text"]["weight"], "topic": info["topic"]["weight"], "bid": info["bid"]["weight"]},
+        "manual": True,
+    }
+    if best and best[0]["cosine"] > 0:
+        explanation["publication"] = best[0]["publication"].split("\n", 1)[0].strip()[:200]
+    score = info["score"]
+    return (round(score, 4) if score != float("-inf") else None), explanation
+
+
+def _next_alias(submission: Submission) -> int:
+    return (Assignment.objects.filter(submission=submission, kind=Assignment.Kind.REVIEWER).aggregate(m=Max("alias_number"))["m"] or 0) + 1
+
+
+@transaction.atomic
+def pair_add(*, venue: Venue, submission: Submission, user, actor) -> EditResult:
+    _require_manager(actor, venue)
+    submission = _paper_for_edit(actor, venue, Submission.objects.select_for_update().get(pk=submission.pk))
+    member = _reviewer(venue, user)
+    _refuse_conflict(submission, member)
+    if Assignment.objects.filter(submission=submission, user=member.user, kind=Assignment.Kind.REVIEWER).exists():
+        raise ReviewingError(f"{member.display_name} already reviews #{submission.number}.", 409, "reviewer")
+    score, explanation = _pair_explanation(venue, submission, member)
+    row = Assignment.objects.create(submission=submission, user=member.user, kind=Assignment.Kind.REVIEWER, alias_number=_next_alias(submission),
+                                    score=score, explanation=explanation, source="manual")
+    record("assignment.add", submission, actor=actor, venue=venue, reviewer=member.email)
+    return EditResult(row, _warnings(venue, submission, member), f"{member.display_name} added to #{submission.number}.")
+
+
+def _removable(assignment: Assignment) -> None:
+    """A published pair whose review has been started is not removed from this page."""
+    if not assignment.published:
+        return
+    from paperdesk.reviews.models import Review
+
+    if Review.objects.filter(assignment=assignment).exists():
+        raise ReviewingError("This reviewer has started a review of the paper; it cannot be removed here.", 409)
+
+
+@transaction.atomic
+def pair_remove(*, assignment: Assignment, actor) -> EditResult:
+    venue = assignment.submission.venue
+    _require_manager(actor, venue)
+    submission = _paper_for_edit(actor, venue, assignment.submission)
+    _removable(assignment)
+    member = PoolMember.objects.filter(venue=venue, user=assignment.user, role=PoolMember.Role.REVIEWER).select_related("user", "venue").first()
+    name = member.display_name if member else assignment.user.display_name
+    record("assignment.remove", submission, actor=actor, venue=venue, reviewer=assignment.user.email, published=assignment.published)
+    assignment.delete()
+    k = venue.spec.reviewing.reviewers_per_paper
+    count = Assignment.objects.filter(submission=submission, kind=Assignment.Kind.REVIEWER).count()
+    warnings = [f"#{submission.number} now has {count} reviewer{'s' if count != 1 else ''}; the venue asks for {k}."] if count != k else []
+    return EditResult(None, warnings, f"{name} removed from #{submission.number}.")
+
+
+@transaction.atomic
+def pair_swap(*, assignment: Assignment, user, actor) -> EditResult:
+    """Replace the reviewer of one pair by another (who gets the next alias number)."""
+    venue = assignment.submission.venue
+    _require_manager(actor, venue)
+    submission = _paper_for_edit(actor, venue, assignment.submission)
+    member = _reviewer(venue, user)
+    if member.user_id == assignment.user_id:
+        raise ReviewingError(f"{member.display_name} already reviews #{submission.number}.", 409, "reviewer")
+    _refuse_conflict(submission, member)
+    if Assignment.objects.filter(submission=submission, user=member.user, kind=Assignment.Kind.REVIEWER).exists():
+        raise ReviewingError(f"{member.display_name} already reviews #{submission.number}.", 409, "reviewer")
+    _removable(assignment)
+    old = assignment.user
+    assignment.delete()
+    score, explanation = _pair_explanation(venue, submission, member)
+    row = Assignment.objects.create(submission=submission, user=member.user, kind=Assignment.Kind.REVIEWER, alias_number=_next_alias(submission),
+                                    score=score, explanation=explanation, source="manual")
+    record("assignment.swap", submission, actor=actor, venue=venue, removed=old.email, added=member.email)
+    return EditResult(row, _warnings(venue, submission, member), f"{old.display_name} replaced by {member.display_name} on #{submission.number}.")
+
+
+# --- publishing ---------------------------------------------------------------------------------------
+
+@transaction.atomic
+def publish(*, venue: Venue, actor) -> int:
+    """Publish the proposal: alias numbers per paper, reviewers e-mailed their new papers."""
+    from . import tasks
+
+    _require_manager(actor, venue)
+    pending = list(Assignment.objects.select_for_update(of=("self",)).filter(
+        submission__venue=venue, kind=Assignment.Kind.REVIEWER, published=False, submission__status=Submission.Status.SUBMITTED,
+    ).select_related("submission", "user").order_by("submission__number", F("score").desc(nulls_last=True), "pk"))
+    if not pending:
+        raise ReviewingError("There is nothing new to publish.", 409)
+    mine = policy.conflicted_submission_ids(actor, venue)
+    if any(a.submission_id in mine for a in pending):
+        raise ReviewingError("The proposal includes papers you have a conflict with; another chair must publish it.", 409)
+    user_ids = {a.user_id for a in pending}
+    conflicted = set(Conflict.objects.filter(submission__venue=venue, user_id__in=user_ids).values_list("submission_id", "user_id"))
+    conflicted |= set(Authorship.objects.filter(submission__venue=venue, user_id__in=user_ids).values_list("submission_id", "user_id"))
+    bad = [a for a in pending if (a.submission_id, a.user_id) in conflicted]
+    if bad:
+        names = ", ".join(f"#{a.submission.number} × {a.user.display_name}" for a in bad[:5])
+        raise ReviewingError(f"{len(bad)} proposed pair(s) are conflicts ({names}); remove them before publishing.", 409)
+    published_max = dict(Assignment.objects.filter(submission__venue=venue, kind=Assignment.Kind.REVIEWER, published=True)
+                         .values("submission_id").annotate(m=Max("alias_number")).values_list("submission_id", "m"))
+    ids = [a.pk for a in pending]
+    Assignment.objects.filter(pk__in=ids).update(alias_number=F("alias_number") + 10000)
+    counter = Counter()
+    for a in pending:
+        counter[a.submission_id] += 1
+        a.alias_number = published_max.get(a.submission_id, 0) + counter[a.submission_id]
+        a.published = True
+    Assignment.objects.bulk_update(pending, ["alias_number", "published"], batch_size=1000)
+    for user_id in user_ids:
+        VenueRole.objects.get_or_create(venue=venue, user_id=user_id, role=VenueRole.Role.REVIEWER)
+    record("assignment.publish", venue, actor=actor, venue=venue, pairs=len(pending), reviewers=len(user_ids))
+    transaction.on_commit(lambda: tasks.send_assignment_emails_job.enqueue(venue.pk, ids))
+    return len(pending)

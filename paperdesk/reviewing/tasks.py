@@ -1,0 +1,170 @@
+"""Background jobs of the reviewing app: each takes ids, re-fetches, and calls a service or
+sends mail computed with the recipient's rights (reviewers get titles, never authors).
+
+Reminders are claimed in ReminderLog before they are sent, so a job that runs twice (a
+retry, two workers, a chair clicking twice) never sends the same reminder twice."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+
+from django.urls import reverse
+
+from paperdesk import clock
+from paperdesk.jobs import task
+from paperdesk.mail import send_templated
+from paperdesk.venues.models import Venue
+
+from .models import Assignment, AssignmentRun, PoolMember
+
+log = logging.getLogger(__name__)
+
+
+def _when(venue: Venue, moment) -> str:
+    return f"{venue.local(moment):%B %d, %Y}"
+
+
+def _invitation_mail(member: PoolMember, message: str = "", reminder: bool = False) -> int:
+    venue = member.venue
+    rules = venue.spec.reviewing
+    return send_templated(
+        "reviewing_invitation",
+        {
+            "venue": venue, "member": member, "role": member.get_role_display(), "message": message, "reminder": reminder,
+            "max_load": rules.max_load, "k": rules.reviewers_per_paper, "review_deadline": _when(venue, venue.review_deadline),
+            "url": reverse("reviewing:invitation", args=[member.invite_token]),
+        },
+        to=[member.email],
+        reply_to=venue.contact_email,
+    )
+
+
+@task()
+def send_invitations_job(member_ids: list[int], message: str = "") -> int:
+    sent = 0
+    for member in PoolMember.objects.filter(pk__in=member_ids, state=PoolMember.State.INVITED).select_related("venue"):
+        sent += _invitation_mail(member, message)
+    return sent
+
+
+@task()
+def send_invitation_reminders_job(venue_id: int) -> int:
+    from .services import claim_reminder
+
+    venue = Venue.objects.get(pk=venue_id)
+    sent = 0
+    for member in PoolMember.objects.filter(venue=venue, state=PoolMember.State.INVITED, reminded_at__isnull=True).select_related("venue"):
+        claim = claim_reminder(venue, member.email, f"invitation:{member.public_id}")
+        if claim is None:
+            continue
+        try:
+            sent += _invitation_mail(member, reminder=True)
+        except Exception:
+            claim.delete()  # not sent: may be tried again
+            raise
+        PoolMember.objects.filter(pk=member.pk).update(reminded_at=clock.now())
+    return sent
+
+
+@task()
+def send_pool_decision_job(member_id: int) -> int:
+    member = PoolMember.objects.select_related("venue", "user").filter(pk=member_id).first()
+    if member is None or member.state not in (PoolMember.State.ACCEPTED, PoolMember.State.NOT_SELECTED):
+        return 0
+    venue = member.venue
+    return send_templated(
+        "reviewing_pool_decision",
+        {
+            "venue": venue, "member": member, "accepted": member.state == PoolMember.State.ACCEPTED,
+            "bidding": venue.spec.reviewing.bidding,
+            "profile_url": reverse("reviewing:profile", args=[venue.slug]),
+            "bidding_url": reverse("reviewing:bidding", args=[venue.slug]),
+        },
+        to=[member.user.email if member.user_id else member.email],
+        reply_to=venue.contact_email,
+    )
+
+
+FIRST_AUTHOR_KEY = "first-author-volunteer"
+
+
+@task()
+def send_first_author_reminders_job(venue_id: int) -> int:
+    from . import selectors
+    from .services import claim_reminder
+
+    venue = Venue.objects.get(pk=venue_id)
+    sent = 0
+    for person in selectors.first_authors_to_remind(venue):
+        claim = claim_reminder(venue, person.email, FIRST_AUTHOR_KEY)
+        if claim is None:
+            continue
+        try:
+            sent += send_templated(
+                "reviewing_first_author_reminder",
+                {"venue": venue, "name": person.name, "titles": person.titles, "url": reverse("reviewing:volunteer", args=[venue.slug])},
+                to=[person.email],
+                reply_to=venue.contact_email,
+            )
+        except Exception:
+            claim.delete()
+            raise
+    return sent
+
+
+@task()
+def refresh_conflicts_job(venue_id: int, user_ids: list[int], submission_ids: list[int]) -> int:
+    from .conflicts import compute_conflicts
+
+    venue = Venue.objects.filter(pk=venue_id).first()
+    if venue is None:
+        return 0
+    total = 0
+    if user_ids:
+        total += compute_conflicts(venue, users=user_ids).total
+    if submission_ids:
+        total += compute_conflicts(venue, submissions=submission_ids).total
+    return total
+
+
+@task()
+def compute_conflicts_job(venue_id: int, actor_id: int | None = None) -> dict:
+    from paperdesk.accounts.models import User
+    from paperdesk.audit.services import record
+
+    from .conflicts import compute_conflicts
+
+    venue = Venue.objects.get(pk=venue_id)
+    stats = compute_conflicts(venue)
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    record("conflicts.compute", venue, actor=actor, venue=venue, **stats.as_dict())
+    return stats.as_dict()
+
+
+@task()
+def run_assignment_job(run_id: int) -> str:
+    from .assignment import run_execute
+
+    run = run_execute(run_id)
+    return run.state if run else AssignmentRun.objects.filter(pk=run_id).values_list("state", flat=True).first() or ""
+
+
+@task()
+def send_assignment_emails_job(venue_id: int, assignment_ids: list[int]) -> int:
+    """Each reviewer hears of their newly published papers: titles and aliases only."""
+    venue = Venue.objects.get(pk=venue_id)
+    per_reviewer = defaultdict(list)
+    for a in Assignment.objects.filter(pk__in=assignment_ids, published=True).select_related("submission", "user").order_by("submission__number"):
+        per_reviewer[a.user].append({"title": a.submission.title, "alias": a.alias})
+    sent = 0
+    for reviewer, papers in per_reviewer.items():
+        sent += send_templated(
+            "reviewing_assignments",
+            {"venue": venue, "reviewer": reviewer, "papers": papers, "review_deadline": _when(venue, venue.review_deadline),
+             "url": reverse("reviewing:my_assignments")},
+            to=[reviewer.email],
+            reply_to=venue.contact_email,
+        )
+    return sent
+
