@@ -31,7 +31,7 @@ CATEGORIES = [
     Category("no_limitations", "No limitations section", Q(state=DONE, finding_codes__contains=" no_limitations_section ")),
     Category("pending", "Check pending", Q(state__in=[CheckRun.State.QUEUED, CheckRun.State.RUNNING])),
     Category("failed", "Checker failed", Q(state=CheckRun.State.FAILED)),
-    Category("clean", "No problems", Q(state=DONE, blocking=False, leak_count=0, format_count=0) & ~Q(verdict__in=["unreadable", "over_limit"])),
+    Category("clean", "No leaks or violations", Q(state=DONE, blocking=False, leak_count=0, format_count=0) & ~Q(verdict__in=["unreadable", "over_limit"])),
 ]
 BY_SLUG = {c.slug: c for c in CATEGORIES}
 SCREENED_STATUSES = {
