@@ -9,6 +9,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+PHASES = ("conflicts", "affinity", "solve", "save")
+
 
 class Command(BaseCommand):
     help = "Run the automatic reviewer assignment of a venue now and print the phase times."
@@ -52,7 +54,10 @@ class Command(BaseCommand):
             self.stdout.write(f"  - {problem}")
         timings = result.get("timings") or {}
         if timings:
-            self.stdout.write("Phases: " + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in timings.items()))
+            # Stored as JSON, whose key order PostgreSQL does not keep: print in run order.
+            order = {name: i for i, name in enumerate(PHASES)}
+            ordered = sorted(timings.items(), key=lambda item: order.get(item[0], len(order)))
+            self.stdout.write("Phases: " + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in ordered))
         summary = result.get("summary") or {}
         if summary:
             self.stdout.write(
