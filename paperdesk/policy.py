@@ -559,9 +559,9 @@ def without_conflicts(assignments: QuerySet) -> QuerySet:
 #
 # The pool is a venue's reviewers and area chairs (volunteered or invited, then accepted).
 # Bidding shows accepted members the submitted papers they have no conflict with, never
-# their authors. Chairs manage the pool and the assignment; a chair with a conflict on a
-# paper does not see or change that paper's reviewers. Reviewers see their papers only
-# once the assignment is published.
+# their authors. Chairs manage the pool, the assignment and the area chairs' batches; a
+# chair with a conflict on a paper does not see or change that paper's reviewers or area
+# chair. Reviewers and area chairs see their papers only once the chairs publish them.
 
 
 def _pool_models():
@@ -619,6 +619,12 @@ def get_biddable_submission_for(user, venue: Venue, public_id: str) -> Submissio
 
 
 def can_manage_assignment(user, venue: Venue) -> bool:
+    return is_chair(user, venue)
+
+
+def can_manage_area_chairs(user, venue: Venue) -> bool:
+    """The area chairs' batches (propose, edit, publish): the chairs. A chair's conflicted
+    papers are left out of what that chair sees and may change (`can_assign_paper`)."""
     return is_chair(user, venue)
 
 

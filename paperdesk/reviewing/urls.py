@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import area_chair_views, views
 
 app_name = "reviewing"
 
@@ -42,6 +42,13 @@ urlpatterns = [
     path(V + "assignment/pairs/<int:pair_id>/remove/", views.pair_remove, name="pair_remove"),
     path(V + "assignment/pairs/<int:pair_id>/swap/", views.pair_swap, name="pair_swap"),
     path(V + "assignment/publish/", views.publish, name="publish"),
+    # chairs: the area chairs' batches
+    path(V + "area-chairs/", area_chair_views.page, name="area_chairs"),
+    path(V + "area-chairs/propose/", area_chair_views.propose, name="area_chairs_propose"),
+    path(V + "area-chairs/publish/", area_chair_views.publish, name="area_chairs_publish"),
+    path(V + "area-chairs/papers/<str:public_id>/add/", area_chair_views.add, name="area_chair_add"),
+    path(V + "area-chairs/pairs/<int:pair_id>/move/", area_chair_views.move, name="area_chair_move"),
+    path(V + "area-chairs/pairs/<int:pair_id>/remove/", area_chair_views.remove, name="area_chair_remove"),
     # site-wide
     path("reviewing/invitations/<str:token>/", views.invitation, name="invitation"),
     path("reviewing/assignments/", views.my_assignments, name="my_assignments"),

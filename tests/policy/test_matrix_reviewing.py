@@ -1,9 +1,10 @@
 """The access-policy matrix for reviewing: the bidding page and a bid on one paper, the
-chairs' pool, co-first-author, conflict and assignment pages, a run's status, the
-reviewer's list of papers and the authors' declared conflicts, for every role.
+chairs' pool, co-first-author, conflict, assignment and area-chair pages, a run's status,
+the reviewer's list of papers and the authors' declared conflicts, for every role.
 
-Canaries: an author (name, e-mail) who must never reach a reviewer, and an assigned
-reviewer's name that must never reach the authors. Wherever the policy says "no", the
+Canaries: an author (name, e-mail) who must never reach a reviewer, an assigned
+reviewer's name that must never reach the authors, and an area chair's name that only
+the chairs see (on the pool and area-chair pages). Wherever the policy says "no", the
 response is the same as for a missing object (404), a sign-in redirect for anonymous
 people on personal pages, or a refusal page that names no paper."""
 
@@ -18,38 +19,44 @@ from paperdesk import policy
 AUTHOR_CANARY = "Zebulon Canarywhistle"
 AUTHOR_CANARY_EMAIL = "zebulon.canarywhistle@canary-institute.edu"
 REVIEWER_CANARY = "Quentin Reviewercanary"
+AC_CANARY = "Octavia Metaplume"
+AC_CANARY_EMAIL = "octavia@areachairs.org"
 TITLE = "The canary paper"
 
-ROLES = ["anonymous", "author", "chair", "assigned_reviewer", "unassigned_reviewer", "conflicted_reviewer"]
+ROLES = ["anonymous", "author", "chair", "assigned_reviewer", "unassigned_reviewer", "conflicted_reviewer", "area_chair"]
 REVIEWERS = {"assigned_reviewer", "unassigned_reviewer", "conflicted_reviewer"}
 
 # channel -> roles allowed
 EXPECTED = {
-    "bidding_page": REVIEWERS,
-    "bid_on_paper": {"assigned_reviewer", "unassigned_reviewer"},
+    "bidding_page": REVIEWERS | {"area_chair"},
+    "bid_on_paper": {"assigned_reviewer", "unassigned_reviewer", "area_chair"},
     "pool_page": {"chair"},
     "invite_page": {"chair"},
     "first_authors_page": {"chair"},
     "conflicts_page": {"chair"},
     "proposal_page": {"chair"},
     "run_status": {"chair"},
-    "my_assignments": {"assigned_reviewer", "unassigned_reviewer", "conflicted_reviewer", "author", "chair"},
+    "area_chairs_page": {"chair"},
+    "my_assignments": {"assigned_reviewer", "unassigned_reviewer", "conflicted_reviewer", "area_chair", "author", "chair"},
     "author_conflicts": {"author", "chair"},
 }
 # channel -> roles that see the paper's title there
 SEES_TITLE = {
-    "bidding_page": {"assigned_reviewer", "unassigned_reviewer"},
-    "bid_on_paper": {"assigned_reviewer", "unassigned_reviewer"},
+    "bidding_page": {"assigned_reviewer", "unassigned_reviewer", "area_chair"},
+    "bid_on_paper": {"assigned_reviewer", "unassigned_reviewer", "area_chair"},
     "first_authors_page": {"chair"},
     "conflicts_page": {"chair"},
     "proposal_page": {"chair"},
-    "my_assignments": {"assigned_reviewer"},
+    "area_chairs_page": {"chair"},
+    "my_assignments": {"assigned_reviewer", "area_chair"},
     "author_conflicts": {"author", "chair"},
 }
 # channel -> roles that see the author canary (authors' identities)
 SEES_AUTHORS = {"first_authors_page": {"chair"}}
 # channel -> roles that see the assigned reviewer's identity
 SEES_REVIEWER = {"pool_page": {"chair"}, "proposal_page": {"chair"}}
+# channel -> roles that see the area chair's identity
+SEES_AREA_CHAIR = {"pool_page": {"chair"}, "area_chairs_page": {"chair"}}
 
 
 @pytest.fixture
@@ -64,11 +71,14 @@ def world(db, venue, make_user):
         "assigned_reviewer": make_user("quentin@reviewers.org", REVIEWER_CANARY),
         "unassigned_reviewer": make_user("una@reviewers.org", "Una Unassigned"),
         "conflicted_reviewer": make_user("con@reviewers.org", "Connie Conflicted"),
+        "area_chair": make_user(AC_CANARY_EMAIL, AC_CANARY),
     }
     VenueRole.objects.create(venue=venue, user=people["chair"], role="chair")
     for key in REVIEWERS:
         PoolMember.objects.create(venue=venue, user=people[key], email=people[key].email, state="accepted")
         VenueRole.objects.create(venue=venue, user=people[key], role="reviewer")
+    PoolMember.objects.create(venue=venue, user=people["area_chair"], email=AC_CANARY_EMAIL, role="area_chair", state="accepted")
+    VenueRole.objects.create(venue=venue, user=people["area_chair"], role="area_chair")
 
     def paper(number, title, authors):
         s = Submission.objects.create(
@@ -84,9 +94,11 @@ def world(db, venue, make_user):
     paper(2, "Another paper", [("Grace Hopper", "grace@uni.edu", None)])
     Assignment.objects.create(submission=canary, user=people["assigned_reviewer"], alias_number=1, published=True, score=0.7,
                               explanation={"text": 0.5, "topic": 1.0, "bid": None})
+    Assignment.objects.create(submission=canary, user=people["area_chair"], kind="area_chair", alias_number=1, published=True, score=0.4,
+                              explanation={"text": 0.2, "topic": 1.0, "bid": None})
     Conflict.objects.create(submission=canary, user=people["conflicted_reviewer"], source="reviewer_declared", reason="declared by the reviewer")
     run = AssignmentRun.objects.create(venue=venue, created_by=people["chair"], state="done", message="Proposal ready")
-    for key in REVIEWERS:  # conflicts are up to date: bidding does not recompute them
+    for key in REVIEWERS | {"area_chair"}:  # conflicts are up to date: bidding does not recompute them
         PoolMember.objects.filter(user=people[key]).update(conflicts_checked_at=canary.updated_at.replace(year=canary.updated_at.year + 1))
     return {"venue": venue, "people": people, "paper": canary, "run": run}
 
@@ -111,6 +123,7 @@ def fetch(world, channel: str, client: Client):
         "conflicts_page": reverse("reviewing:conflicts", args=[slug]),
         "proposal_page": reverse("reviewing:assignment", args=[slug]),
         "run_status": reverse("reviewing:run_status", args=[slug, world["run"].public_id]),
+        "area_chairs_page": reverse("reviewing:area_chairs", args=[slug]),
         "my_assignments": reverse("reviewing:my_assignments"),
         "author_conflicts": reverse("reviewing:author_conflicts", args=[paper.public_id]),
     }
@@ -136,6 +149,9 @@ def test_reviewing_matrix_cell(world, role, channel):
     assert (AUTHOR_CANARY_EMAIL in body) == sees_authors, (role, channel)
     if role not in SEES_REVIEWER.get(channel, set()) and role != "assigned_reviewer":  # who sees their own name
         assert REVIEWER_CANARY not in body and "quentin@reviewers.org" not in body, (role, channel)
+    if role != "area_chair":  # who sees their own name
+        sees_ac = role in SEES_AREA_CHAIR.get(channel, set())
+        assert (AC_CANARY in body) == sees_ac and (AC_CANARY_EMAIL in body) == sees_ac, (role, channel)
 
 
 @pytest.mark.parametrize("role", ["author", "chair", "conflicted_reviewer"])
@@ -156,8 +172,36 @@ def test_reviewing_policy_functions_agree_with_the_matrix(world):
     assert {r for r in people if policy.can_view_bidding(people[r], venue)} == EXPECTED["bidding_page"]
     assert {r for r in people if policy.can_manage_pool(people[r], venue)} == EXPECTED["pool_page"]
     assert {r for r in people if policy.can_assign_paper(people[r], paper)} == {"chair"}
-    assert {r for r in people if policy.reviewer_assignments(people[r]).filter(submission=paper).exists()} == {"assigned_reviewer"}
+    assert {r for r in people if policy.can_manage_area_chairs(people[r], venue)} == EXPECTED["area_chairs_page"]
+    assert {r for r in people if policy.reviewer_assignments(people[r]).filter(submission=paper).exists()} == {"assigned_reviewer", "area_chair"}
+    assert {r for r in people if policy.is_area_chair_of(people[r], paper)} == {"area_chair"}
     assert {r for r in people if policy.biddable_submissions(people[r], venue).filter(pk=paper.pk).exists()} == EXPECTED["bid_on_paper"]
     assert policy.conflicted_submission_ids(people["conflicted_reviewer"], venue) == {paper.pk}
     assert policy.conflicted_submission_ids(people["author"], venue) == {paper.pk}
     assert not policy.can_bid(None, paper) and policy.pool_membership(None, venue) is None
+
+
+@pytest.mark.parametrize("role", ["anonymous", "author", "assigned_reviewer", "area_chair"])
+def test_reviewing_area_chair_actions_look_like_missing_pages(world, role):
+    """Every write on the chairs' area-chair page answers a non-chair exactly as a missing
+    object does, and changes nothing."""
+    from paperdesk.reviewing.models import Assignment, PoolMember
+    from tests.policy.test_matrix import without_csrf
+
+    client = client_for(world, role)
+    slug, paper = world["venue"].slug, world["paper"]
+    row = Assignment.objects.get(kind="area_chair")
+    member = PoolMember.objects.get(role="area_chair").public_id
+    pairs = [
+        (reverse("reviewing:area_chair_move", args=[slug, row.pk]), reverse("reviewing:area_chair_move", args=[slug, 999999])),
+        (reverse("reviewing:area_chair_remove", args=[slug, row.pk]), reverse("reviewing:area_chair_remove", args=[slug, 999999])),
+        (reverse("reviewing:area_chair_add", args=[slug, paper.public_id]), reverse("reviewing:area_chair_add", args=[slug, "nosuchpaper"])),
+        (reverse("reviewing:area_chairs_propose", args=[slug]), reverse("reviewing:area_chairs_propose", args=["nosuchvenue"])),
+        (reverse("reviewing:area_chairs_publish", args=[slug]), reverse("reviewing:area_chairs_publish", args=["nosuchvenue"])),
+    ]
+    for forbidden_url, missing_url in pairs:
+        forbidden = client.post(forbidden_url, {"area_chair": member})
+        missing = client.post(missing_url, {"area_chair": member})
+        assert forbidden.status_code == missing.status_code == 404, forbidden_url
+        assert without_csrf(forbidden.content) == without_csrf(missing.content), forbidden_url
+    assert list(Assignment.objects.filter(kind="area_chair").values_list("pk", "user_id", "published")) == [(row.pk, row.user_id, True)]

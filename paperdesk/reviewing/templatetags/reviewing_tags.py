@@ -22,6 +22,7 @@ def reviewing_nav(context, venue, current: str = ""):
         "venue": venue,
         "current": current,
         "chair": policy.can_manage_pool(user, venue),
+        "area_chairs": policy.can_manage_area_chairs(user, venue),
         "member": member,
         "signed_in": bool(user and user.is_authenticated),
     }
