@@ -72,7 +72,8 @@ def hub(request, venue_slug):
                 "pool": selectors.pool_counts(venue),
                 "conflicts": Conflict.objects.filter(submission__venue=venue).count(),
                 "run": selectors.latest_run(venue),
-                "unpublished": Assignment.objects.filter(submission__venue=venue, published=False).count(),
+                "unpublished": Assignment.objects.filter(submission__venue=venue, published=False, kind=Assignment.Kind.REVIEWER).count(),
+                "unpublished_area_chairs": Assignment.objects.filter(submission__venue=venue, published=False, kind=Assignment.Kind.AREA_CHAIR).count(),
             }
     return render(request, "reviewing/hub.html", context)
 
