@@ -4,7 +4,6 @@ accepted papers and program JSON. Thin: parse, call one service or selector, ren
 
 from __future__ import annotations
 
-import csv
 import json
 
 from django.conf import settings
@@ -16,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from paperdesk import policy
+from paperdesk.csvexport import csv_response
 from paperdesk.submissions.models import Submission, Upload
 from paperdesk.submissions.services import ServiceError
 from paperdesk.venues.models import Venue
@@ -192,30 +192,8 @@ def export_json(request, venue_slug):
     return _private(response)
 
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value) -> str:
-    """A cell a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def _csv(name: str, header: list[str], rows) -> StreamingHttpResponse:
-    def lines():
-        writer = csv.writer(_Echo())
-        yield writer.writerow(header)
-        for row in rows:
-            yield writer.writerow([csv_cell(v) for v in row])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return _private(response)
+    return csv_response(name, header, rows)
 
 
 @require_safe

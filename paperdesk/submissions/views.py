@@ -10,7 +10,6 @@ checked, after the handler is in place).
 
 from __future__ import annotations
 
-import csv
 import logging
 import re
 import unicodedata
@@ -19,12 +18,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from paperdesk import policy
+from paperdesk.csvexport import csv_response
 from paperdesk.venues.models import Venue
 
 from . import selectors, services, upload_handlers
@@ -400,33 +400,17 @@ def chair_table(request, venue_slug):
 
 CSV_COLUMNS = ["number", "public_id", "title", "track", "primary topic", "secondary topics", "contribution type", "status",
                "authors", "author e-mails", "submitted_at", "pdf sha256", "pages", "verdict", "leak count"]
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value) -> str:
-    """A cell a spreadsheet will not run as a formula (OWASP: prefix with a quote)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def chair_csv(request, venue_slug):
     venue = _chair_venue(request, venue_slug)
     filters = selectors.TableFilters.from_query(request.GET)
     qs = selectors.chair_queryset(request.user, venue, filters)
 
-    def lines():
-        writer = csv.writer(_Echo())
-        yield writer.writerow(CSV_COLUMNS)
+    def rows():
         for row in selectors.chair_rows_all(qs, venue):
             s = row.submission
             check = row.check
             verdict = check.verdict if check.state == "done" else check.state
-            yield writer.writerow([csv_cell(v) for v in (
+            yield (
                 s.number, s.public_id, s.title, s.track.name, s.primary_topic.name,
                 "; ".join(t.name for t in row.secondary_topics), s.contribution_type.name, s.status,
                 row.author_names, row.author_emails,
@@ -434,10 +418,6 @@ def chair_csv(request, venue_slug):
                 row.paper.sha256 if row.paper else "",
                 check.main_content_end if check.main_content_end is not None else "",
                 verdict, check.leak_count if check.state == "done" else "",
-            )])
+            )
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{venue.slug}-submissions.csv"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return csv_response(f"{venue.slug}-submissions.csv", CSV_COLUMNS, rows())

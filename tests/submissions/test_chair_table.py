@@ -110,7 +110,7 @@ def test_csv_export_has_the_columns_the_filters_and_no_formulas(venue, author, c
 
 
 def test_csv_cells_starting_with_formula_characters_are_quoted():
-    from paperdesk.submissions.views import csv_cell
+    from paperdesk.csvexport import csv_cell
 
     assert [csv_cell(v) for v in ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "plain", 7, None]] == [
         "'=1+1", "'+1", "'-1", "'@SUM(A1)", "'\tx", "plain", "7", "",
