@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Subquery
+from django.db.models import Subquery
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 

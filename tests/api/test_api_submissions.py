@@ -8,7 +8,7 @@ import io
 import zipfile
 
 import pytest
-from api_helpers import finish_check, submission_payload
+from api_helpers import submission_payload
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 JSON = "application/json"

@@ -13,7 +13,6 @@ from paperdesk.matching.affinity import (
     Paper,
     Reviewer,
     compute_affinity,
-    embeddings_available,
 )
 
 PAPERS = [
