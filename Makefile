@@ -6,6 +6,9 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 VENUE  ?= venues/mechinterp-2025.toml
 PYTEST_ARGS ?=
+# Links in e-mails point at the address being served.
+PAPERDESK_SITE_URL ?= http://$(HOST):$(PORT)
+export PAPERDESK_SITE_URL
 
 .PHONY: run test test-pg demo setup clean-venv bench chromium
 
