@@ -40,7 +40,7 @@ from paperdesk.submissions.models import Authorship, Submission
 from paperdesk.venues.models import Venue, VenueRole
 
 from . import affinity
-from .assignment import Inputs, _explanations, _labels, _pair_explanation, _paper_for_edit, _readable, _scores, conflict_reasons
+from .assignment import Inputs, _explanations, _labels, _pair_explanation, _paper_for_edit, _readable, _scores, conflict_reasons, refuse_conflicted_pairs
 from .models import Assignment, Conflict, PoolMember
 from .services import ReviewingError
 
@@ -362,16 +362,8 @@ def batches_publish(*, venue: Venue, actor) -> int:
     ).select_related("submission", "user").order_by("submission__number", "pk"))
     if not pending:
         raise ReviewingError("There is nothing new to publish: propose the batches or give papers by hand first.", 409)
-    mine = policy.conflicted_submission_ids(actor, venue)
-    if any(a.submission_id in mine for a in pending):
-        raise ReviewingError("The batches include papers you have a conflict with; another chair must publish them.", 409)
+    refuse_conflicted_pairs(venue, actor, pending, what="The batches include", fix="move")
     user_ids = {a.user_id for a in pending}
-    conflicted = set(Conflict.objects.filter(submission__venue=venue, user_id__in=user_ids).values_list("submission_id", "user_id"))
-    conflicted |= set(Authorship.objects.filter(submission__venue=venue, user_id__in=user_ids).values_list("submission_id", "user_id"))
-    bad = [a for a in pending if (a.submission_id, a.user_id) in conflicted]
-    if bad:
-        names = ", ".join(f"#{a.submission.number} × {a.user.display_name}" for a in bad[:5])
-        raise ReviewingError(f"{len(bad)} proposed pair(s) are conflicts ({names}); move them before publishing.", 409)
     members = set(PoolMember.objects.filter(venue=venue, user_id__in=user_ids, role=PoolMember.Role.AREA_CHAIR, state=PoolMember.State.ACCEPTED)
                   .values_list("user_id", flat=True))
     gone = [a for a in pending if a.user_id not in members]

@@ -466,6 +466,22 @@ def pair_swap(*, assignment: Assignment, user, actor) -> EditResult:
 # --- publishing ---------------------------------------------------------------------------------------
 
 @transaction.atomic
+def refuse_conflicted_pairs(venue: Venue, actor, pending: list[Assignment], *, what: str, fix: str) -> None:
+    """Before publishing: the publishing chair must have no conflict with the papers, and
+    no pending pair may be a conflict (recorded or authorship) that arose since proposing."""
+    mine = policy.conflicted_submission_ids(actor, venue)
+    if any(a.submission_id in mine for a in pending):
+        noun = "it" if what.startswith("The proposal") else "them"
+        raise ReviewingError(f"{what} papers you have a conflict with; another chair must publish {noun}.", 409)
+    user_ids = {a.user_id for a in pending}
+    conflicted = set(Conflict.objects.filter(submission__venue=venue, user_id__in=user_ids).values_list("submission_id", "user_id"))
+    conflicted |= set(Authorship.objects.filter(submission__venue=venue, user_id__in=user_ids).values_list("submission_id", "user_id"))
+    bad = [a for a in pending if (a.submission_id, a.user_id) in conflicted]
+    if bad:
+        names = ", ".join(f"#{a.submission.number} × {a.user.display_name}" for a in bad[:5])
+        raise ReviewingError(f"{len(bad)} proposed pair(s) are conflicts ({names}); {fix} them before publishing.", 409)
+
+
 def publish(*, venue: Venue, actor) -> int:
     """Publish the proposal: alias numbers per paper, reviewers e-mailed their new papers."""
     from . import tasks
@@ -476,16 +492,8 @@ def publish(*, venue: Venue, actor) -> int:
     ).select_related("submission", "user").order_by("submission__number", F("score").desc(nulls_last=True), "pk"))
     if not pending:
         raise ReviewingError("There is nothing new to publish.", 409)
-    mine = policy.conflicted_submission_ids(actor, venue)
-    if any(a.submission_id in mine for a in pending):
-        raise ReviewingError("The proposal includes papers you have a conflict with; another chair must publish it.", 409)
+    refuse_conflicted_pairs(venue, actor, pending, what="The proposal includes", fix="remove")
     user_ids = {a.user_id for a in pending}
-    conflicted = set(Conflict.objects.filter(submission__venue=venue, user_id__in=user_ids).values_list("submission_id", "user_id"))
-    conflicted |= set(Authorship.objects.filter(submission__venue=venue, user_id__in=user_ids).values_list("submission_id", "user_id"))
-    bad = [a for a in pending if (a.submission_id, a.user_id) in conflicted]
-    if bad:
-        names = ", ".join(f"#{a.submission.number} × {a.user.display_name}" for a in bad[:5])
-        raise ReviewingError(f"{len(bad)} proposed pair(s) are conflicts ({names}); remove them before publishing.", 409)
     published_max = dict(Assignment.objects.filter(submission__venue=venue, kind=Assignment.Kind.REVIEWER, published=True)
                          .values("submission_id").annotate(m=Max("alias_number")).values_list("submission_id", "m"))
     ids = [a.pk for a in pending]
