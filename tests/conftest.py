@@ -40,6 +40,25 @@ def make_pdf_bytes(pages: int = 1, text: str = "Paperdesk test paper") -> bytes:
     return bytes(out)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _select_for_update_needs_a_transaction():
+    """PostgreSQL refuses SELECT ... FOR UPDATE outside a transaction; SQLite ignores the
+    clause. Refuse it on SQLite too, so a missing transaction.atomic fails the first run."""
+    from django.db import transaction
+    from django.db.models.sql.compiler import SQLCompiler
+
+    original = SQLCompiler.as_sql
+
+    def as_sql(self, *args, **kwargs):
+        if self.query.select_for_update and self.connection.vendor == "sqlite" and self.connection.get_autocommit():
+            raise transaction.TransactionManagementError("select_for_update cannot be used outside of a transaction.")
+        return original(self, *args, **kwargs)
+
+    SQLCompiler.as_sql = as_sql
+    yield
+    SQLCompiler.as_sql = original
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """allauth keeps rate-limit counters in the cache: every test starts at zero."""

@@ -465,7 +465,6 @@ def pair_swap(*, assignment: Assignment, user, actor) -> EditResult:
 
 # --- publishing ---------------------------------------------------------------------------------------
 
-@transaction.atomic
 def refuse_conflicted_pairs(venue: Venue, actor, pending: list[Assignment], *, what: str, fix: str) -> None:
     """Before publishing: the publishing chair must have no conflict with the papers, and
     no pending pair may be a conflict (recorded or authorship) that arose since proposing."""
@@ -482,6 +481,7 @@ def refuse_conflicted_pairs(venue: Venue, actor, pending: list[Assignment], *, w
         raise ReviewingError(f"{len(bad)} proposed pair(s) are conflicts ({names}); {fix} them before publishing.", 409)
 
 
+@transaction.atomic
 def publish(*, venue: Venue, actor) -> int:
     """Publish the proposal: alias numbers per paper, reviewers e-mailed their new papers."""
     from . import tasks
