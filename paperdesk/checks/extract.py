@@ -11,6 +11,7 @@ from __future__ import annotations
 import ctypes
 import re
 import time
+import zlib
 from dataclasses import dataclass, field
 
 import pypdfium2 as pdfium
@@ -239,15 +240,41 @@ def _page_has_graphics(page, below: float, above: float) -> bool:
     return False
 
 
-def read_xmp(data: bytes, limit: int = 200_000) -> str:
-    """The document's XMP packet when it is stored uncompressed (as XMP recommends)."""
+_METADATA_STREAM_RE = re.compile(rb"/Type\s*/Metadata\b[^>]*?/Subtype\s*/XML|/Subtype\s*/XML\b[^>]*?/Type\s*/Metadata")
+_STREAM_START_RE = re.compile(rb"stream\r?\n")
+
+
+def read_xmp(data: bytes, limit: int = 200_000, max_streams: int = 16) -> str:
+    """Every XMP packet in the file: stored plainly (as XMP recommends) or in a
+    Flate-compressed /Metadata stream, which some exporters write and which would
+    otherwise hide an author's name from the anonymity check."""
+    packets: list[str] = []
     start = data.find(b"<x:xmpmeta")
-    if start < 0:
-        return ""
-    end = data.find(b"</x:xmpmeta>", start, start + limit)
-    if end < 0:
-        return ""
-    return data[start:end].decode("utf-8", errors="replace")
+    if start >= 0:
+        end = data.find(b"</x:xmpmeta>", start, start + limit)
+        if end >= 0:
+            packets.append(data[start:end].decode("utf-8", errors="replace"))
+    budget = limit
+    for match in _METADATA_STREAM_RE.finditer(data):
+        if len(packets) > max_streams or budget <= 0:
+            break
+        dict_end = data.find(b">>", match.end(), match.end() + 2000)
+        head = data[max(0, match.start() - 2000):dict_end]
+        if dict_end < 0 or b"/FlateDecode" not in head[head.rfind(b"<<"):]:
+            continue
+        opened = _STREAM_START_RE.match(data, dict_end + 2) or _STREAM_START_RE.search(data, dict_end + 2, dict_end + 40)
+        if opened is None:
+            continue
+        body_end = data.find(b"endstream", opened.end(), opened.end() + 20 * limit)
+        body = data[opened.end(): body_end if body_end >= 0 else opened.end() + 20 * limit]
+        try:
+            text = zlib.decompressobj().decompress(body, budget)
+        except zlib.error:
+            continue  # damaged stream: the rest of the check still runs
+        budget -= len(text)
+        if b"xmpmeta" in text or b"rdf:RDF" in text:
+            packets.append(text.decode("utf-8", errors="replace"))
+    return "\n".join(packets)
 
 
 class PdfSource:

@@ -219,3 +219,47 @@ def test_anonymity_run_in_acknowledgements_paragraph_is_scanned():
                     "Acknowledgments. We thank Jane Doe and the team for their helpful comments on an early draft of",
                     "this paper.", "References", "[1] K. Osei. Probes. 2023."]], [JANE])
     assert leaks == {("acknowledgements", "Jane Doe", 1)}
+
+
+def _with_compressed_xmp(original: bytes, creator: str) -> bytes:
+    """An incremental update that gives the catalog a Flate-compressed XMP stream, as some
+    exporters write it (the packet is invisible to a plain byte search)."""
+    import zlib
+
+    root = int(re.search(rb"/Root (\d+) 0 R", original).group(1))
+    size = int(re.findall(rb"/Size (\d+)", original)[-1])
+    catalog = re.search(rb"\n%d 0 obj\s*<<(.*?)>>\s*endobj" % root, original, re.S).group(1)
+    previous = int(re.findall(rb"startxref\s+(\d+)", original)[-1])
+    packet = ('<?xpacket begin=""?><x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF><rdf:Description>'
+              f'<dc:creator><rdf:Seq><rdf:li>{creator}</rdf:li></rdf:Seq></dc:creator>'
+              '</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>').encode()
+    body = zlib.compress(packet)
+    update = bytearray(b"\n")
+    offsets = {}
+    offsets[size] = len(original) + len(update)
+    update += b"%d 0 obj\n<< /Type /Metadata /Subtype /XML /Filter /FlateDecode /Length %d >>\nstream\n" % (size, len(body))
+    update += body + b"\nendstream\nendobj\n"
+    offsets[root] = len(original) + len(update)
+    update += b"%d 0 obj\n<<%s /Metadata %d 0 R >>\nendobj\n" % (root, catalog, size)
+    xref = len(original) + len(update)
+    update += b"xref\n%d 1\n%010d 00000 n \n%d 1\n%010d 00000 n \n" % (root, offsets[root], size, offsets[size])
+    update += b"trailer\n<< /Size %d /Root %d 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n" % (size + 1, root, previous, xref)
+    return original + bytes(update)
+
+
+def test_anonymity_compressed_xmp_creator_is_a_metadata_leak(tmp_path):
+    from checks_helpers import fixture
+
+    from paperdesk.checks import CheckRules, check_pdf, identities_from_json
+
+    clean = fixture("refs_numbered.pdf").read_bytes()
+    path = tmp_path / "compressed-xmp.pdf"
+    path.write_bytes(_with_compressed_xmp(clean, "John Smith"))
+    assert b"John Smith" not in path.read_bytes()
+    leaky = check_pdf(path, CheckRules(page_limit=4), identities_from_json(AUTHORS)).to_dict()
+    assert leaky["status"] != "unreadable"
+    assert {"kind": "metadata", "value": "John Smith"} in [{"kind": leak["kind"], "value": leak["value"]} for leak in leaky["anonymity"]["leaks"]]
+
+    path.write_bytes(_with_compressed_xmp(clean, "Anonymous Author"))
+    quiet = check_pdf(path, CheckRules(page_limit=4), identities_from_json(AUTHORS)).to_dict()
+    assert [leak for leak in quiet["anonymity"]["leaks"] if leak["kind"] == "metadata"] == []
