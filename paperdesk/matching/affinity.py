@@ -273,6 +273,60 @@ class AffinityModel:
         bid, nw = self._bid_block(rows)
         return text, self._topic(rows), bid, nw
 
+    def _pair_cosines(self, paper_idx: np.ndarray, pub_idx: np.ndarray) -> np.ndarray:
+        """Cosine of paper_idx[n] to publication pub_idx[n], for each n: O(pairs), not O(P x pubs)."""
+        if len(paper_idx) == 0:
+            return np.zeros(0, np.float32)
+        a, b = self._paper_vec[paper_idx], self._pub_vec[pub_idx]
+        if hasattr(a, "multiply"):
+            dots = np.asarray(a.multiply(b).sum(axis=1)).ravel()
+        else:
+            dots = np.einsum("ij,ij->i", a, b)
+        return np.clip(dots.astype(np.float32), 0.0, 1.0)
+
+    def pair_components(self, paper_idx, reviewer_idx):
+        """(text, topic, bid, not_willing) of the pairs (paper_idx[n], reviewer_idx[n]): the
+        same values as components() at those cells, for a chosen assignment without a second
+        pass over every paper x reviewer."""
+        p = np.asarray(paper_idx, dtype=np.int64)
+        r = np.asarray(reviewer_idx, dtype=np.int64)
+        if len(self.pub_texts) and len(p):
+            pad = self._pad[r]  # (n, maxpub); -1 = no publication
+            have = pad >= 0
+            cos = np.full(pad.shape, -1.0, np.float32)
+            cos[have] = self._pair_cosines(np.broadcast_to(p[:, None], pad.shape)[have], pad[have])
+            k = max(1, min(self.weights.top_publications, pad.shape[1]))
+            if k < pad.shape[1]:
+                cos = -np.partition(-cos, k - 1, axis=1)[:, :k]
+            cos = np.where(cos < 0, 0.0, cos)
+            denom = np.minimum(np.maximum(self.pub_counts[r], 1), k).astype(np.float32)
+            text = np.minimum((cos.sum(axis=1) / denom).astype(np.float64) / self._scale, 1.0)
+        else:
+            text = np.zeros(len(p))
+        inter = np.asarray(self._tp[p].multiply(self._tr[r]).sum(axis=1)).ravel() if len(p) else np.zeros(0)
+        union = self._tp_n[p] + self._tr_n[r] - inter
+        topic = np.divide(inter, union, out=np.zeros_like(inter, dtype=np.float64), where=union > 0)
+        shifted = np.asarray(self._bid[p, r]).ravel() if len(p) else np.zeros(0)
+        bid = np.where(shifted > 0, shifted - 1.0, float(self.weights.bid_values[None]))
+        not_willing = (np.asarray(self._nw[p, r]).ravel() > 0) if len(p) else np.zeros(0, bool)
+        return text, topic, bid, not_willing
+
+    def best_publications(self, paper_idx, reviewer_idx) -> tuple[list, np.ndarray]:
+        """For each pair, the reviewer's publication closest to the paper (its text, or
+        None when the reviewer has none) and that cosine."""
+        p = np.asarray(paper_idx, dtype=np.int64)
+        r = np.asarray(reviewer_idx, dtype=np.int64)
+        if not len(self.pub_texts) or not len(p):
+            return [None] * len(p), np.zeros(len(p), np.float32)
+        pad = self._pad[r]
+        have = pad >= 0
+        cos = np.full(pad.shape, -1.0, np.float32)
+        cos[have] = self._pair_cosines(np.broadcast_to(p[:, None], pad.shape)[have], pad[have])
+        best = cos.argmax(axis=1)
+        chosen = pad[np.arange(len(p)), best]
+        texts = [self.pub_texts[int(q)] if q >= 0 else None for q in chosen]
+        return texts, np.maximum(cos[np.arange(len(p)), best], 0.0)
+
     def _score_block(self, rows):
         w = self.weights
         text, topic, bid, nw = self.components(rows)
@@ -339,14 +393,15 @@ class AffinityModel:
         i = self.paper_index[paper_id]
         j = self.reviewer_index[reviewer_id]
         w = self.weights
-        rows = np.array([i])
-        text, topic, bid, nw = (x[0, j] for x in self.components(rows))
-        score = float(self._score_block(rows)[0, j])
+        text, topic, bid, nw = (x[0] for x in self.pair_components([i], [j]))
+        score = w.text * text + w.topic * topic + w.bid * bid
+        if nw:
+            score = -np.inf if w.not_willing == "forbid" else score - w.not_willing_penalty
         pubs = []
-        if len(self.pub_texts):
-            mine = self._pad[j][self._pad[j] >= 0]
-            cos = self._cosines(rows)[0, mine]
-            for q in np.argsort(-cos)[:n_publications]:
+        mine = self._pad[j][self._pad[j] >= 0]
+        if len(mine):
+            cos = self._pair_cosines(np.full(len(mine), i), mine)
+            for q in np.argsort(-cos, kind="stable")[:n_publications]:
                 pubs.append({"publication": self.pub_texts[int(mine[q])][:200],
                              "cosine": round(float(cos[q]), 4)})
         shared = sorted(set(self.papers[i].topics) & set(self.reviewers[j].topics), key=str)
@@ -354,7 +409,7 @@ class AffinityModel:
         return {
             "paper": paper_id,
             "reviewer": reviewer_id,
-            "score": score,
+            "score": float(score),
             "forbidden": bool(nw) and w.not_willing == "forbid",
             "text": {"value": round(float(text), 4), "weight": w.text,
                      "backend": self.backend, "best_publications": pubs},

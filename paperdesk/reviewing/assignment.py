@@ -36,7 +36,6 @@ from .services import ReviewingError
 
 log = logging.getLogger(__name__)
 OBJECTIVES = {"total": "Highest total affinity", "fair": "Fair: raise the weakest paper first"}
-EXPLAIN_BEST_PUBLICATION_UP_TO = 600  # pairs (~3.5 ms each); above, the matched publication is left out
 DENSE_UP_TO = 10_000_000  # pairs scored exhaustively (80 MB); above, each paper's TOP_N best reviewers
 TOP_N = 300
 STALE_AFTER = dt.timedelta(minutes=30)  # a running run silent for this long lost its worker
@@ -268,37 +267,30 @@ def _plain(summary: dict) -> dict:
 
 
 def _explanations(model, rows, inputs: Inputs) -> dict:
-    """Why each chosen pair: text and topic components, shared topics, the bid, and (for
-    workshop-sized venues) the reviewer's best-matching publication."""
+    """Why each chosen pair: text and topic components, shared topics, the bid, and the
+    reviewer's best-matching publication; computed for the chosen pairs only."""
     import numpy as np
 
     topic_names = dict(TopicArea.objects.filter(venue=next(iter(inputs.submissions.values())).venue).values_list("slug", "name")) if inputs.submissions else {}
-    by_paper: dict[str, list[str]] = defaultdict(list)
-    for pid, rid, _ in rows:
-        by_paper[pid].append(rid)
+    rows = list(rows)
+    if not rows:
+        return {}
+    p = np.array([model.paper_index[pid] for pid, _, _ in rows])
+    r = np.array([model.reviewer_index[rid] for _, rid, _ in rows])
+    text, topic, bid, _ = model.pair_components(p, r)
+    best, cosine = model.best_publications(p, r)
     w = model.weights
     out: dict[tuple[str, str], dict] = {}
-    paper_ids = list(by_paper)
-    for start in range(0, len(paper_ids), 256):
-        chunk = paper_ids[start:start + 256]
-        idx = np.array([model.paper_index[p] for p in chunk])
-        text, topic, bid, _ = model.components(idx)
-        for row, pid in enumerate(chunk):
-            paper = model.papers[model.paper_index[pid]]
-            for rid in by_paper[pid]:
-                j = model.reviewer_index[rid]
-                shared = sorted(set(paper.topics) & set(model.reviewers[j].topics))
-                out[(pid, rid)] = {
-                    "text": round(float(text[row, j]), 3), "topic": round(float(topic[row, j]), 3),
-                    "bid": inputs.bids.get((pid, rid)), "bid_value": round(float(bid[row, j]), 3),
-                    "shared_topics": [topic_names.get(s, s) for s in shared],
-                    "weights": {"text": w.text, "topic": w.topic, "bid": w.bid},
-                }
-    if len(rows) <= EXPLAIN_BEST_PUBLICATION_UP_TO:
-        for pid, rid, _ in rows:
-            best = model.explain(pid, rid, n_publications=1)["text"]["best_publications"]
-            if best and best[0]["cosine"] > 0:
-                out[(pid, rid)]["publication"] = best[0]["publication"].split("\n", 1)[0].strip()[:200]
+    for n, (pid, rid, _) in enumerate(rows):
+        shared = sorted(set(model.papers[p[n]].topics) & set(model.reviewers[r[n]].topics))
+        out[(pid, rid)] = {
+            "text": round(float(text[n]), 3), "topic": round(float(topic[n]), 3),
+            "bid": inputs.bids.get((pid, rid)), "bid_value": round(float(bid[n]), 3),
+            "shared_topics": [topic_names.get(s, s) for s in shared],
+            "weights": {"text": w.text, "topic": w.topic, "bid": w.bid},
+        }
+        if best[n] and cosine[n] > 0:
+            out[(pid, rid)]["publication"] = best[n].split("\n", 1)[0].strip()[:200]
     return out
 
 

@@ -149,3 +149,57 @@ def test_embeddings_backend_ranks_by_the_encoders_vectors(monkeypatch):
     d = built.dense()
     assert d[0].argmax() == 0 and d[1].argmax() == 1 and d[2].argmax() == 2
     assert ((d >= 0) & (d <= 1)).all()
+
+
+def _random_instance(rng: np.random.Generator, n_papers: int, n_reviewers: int):
+    words = [f"w{i}" for i in range(60)]
+    topics = [f"t{i}" for i in range(6)]
+
+    def text(n):
+        return " ".join(rng.choice(words, size=n))
+
+    papers = [Paper(f"P{i}", text(6), text(40), frozenset(rng.choice(topics, size=rng.integers(0, 3), replace=False)))
+              for i in range(n_papers)]
+    reviewers = [Reviewer(f"R{j}", tuple(text(30) for _ in range(rng.integers(0, 6))),
+                          frozenset(rng.choice(topics, size=rng.integers(0, 3), replace=False)))
+                 for j in range(n_reviewers)]
+    bid_values = ["eager", "willing", "in_a_pinch", "not_willing"]
+    bids = {(f"P{rng.integers(n_papers)}", f"R{rng.integers(n_reviewers)}"): bid_values[rng.integers(4)] for _ in range(n_papers)}
+    return papers, reviewers, bids
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_pair_components_equal_the_full_matrix_at_those_cells(seed):
+    rng = np.random.default_rng(seed)
+    papers, reviewers, bids = _random_instance(rng, 23, 17)
+    m = AffinityModel(papers, reviewers, bids, AffinityWeights(top_publications=3))
+    rows = np.arange(len(papers))
+    full = m.components(rows)
+    p = rng.integers(len(papers), size=200)
+    r = rng.integers(len(reviewers), size=200)
+    pairs = m.pair_components(p, r)
+    for whole, per_pair in zip(full, pairs):
+        np.testing.assert_allclose(np.asarray(whole, dtype=float)[p, r], np.asarray(per_pair, dtype=float), rtol=1e-5, atol=1e-6)
+    dense = m.dense()
+    for i, j in zip(p[:20], r[:20]):
+        assert m.explain(papers[i].id, reviewers[j].id)["score"] == pytest.approx(dense[i, j])
+
+
+def test_pair_components_of_no_pairs_are_empty():
+    m = model()
+    assert [len(x) for x in m.pair_components([], [])] == [0, 0, 0, 0]
+
+
+def test_best_publications_agree_with_explain():
+    rng = np.random.default_rng(9)
+    papers, reviewers, bids = _random_instance(rng, 12, 9)
+    m = AffinityModel(papers, reviewers, bids)
+    p = rng.integers(len(papers), size=40)
+    r = rng.integers(len(reviewers), size=40)
+    texts, cosines = m.best_publications(p, r)
+    for i, j, text, cosine in zip(p, r, texts, cosines):
+        shown = m.explain(papers[i].id, reviewers[j].id, n_publications=1)["text"]["best_publications"]
+        if not reviewers[j].publications:
+            assert text is None and shown == []
+        else:
+            assert shown[0]["cosine"] == pytest.approx(float(cosine), abs=1e-4)
