@@ -20,9 +20,9 @@ MAX_AUTHORS = 50
 
 
 class AuthorForm(forms.Form):
-    name = forms.CharField(max_length=200, required=False, widget=forms.TextInput(attrs={"placeholder": "Name", "autocomplete": "off"}))
-    email = forms.EmailField(max_length=254, required=False, widget=forms.EmailInput(attrs={"placeholder": "E-mail", "autocomplete": "off"}))
-    affiliation = forms.CharField(max_length=200, required=False, widget=forms.TextInput(attrs={"placeholder": "Affiliation", "autocomplete": "off"}))
+    name = forms.CharField(max_length=200, required=False, widget=forms.TextInput(attrs={"placeholder": "Name", "aria-label": "Author's name", "autocomplete": "off"}))
+    email = forms.EmailField(max_length=254, required=False, widget=forms.EmailInput(attrs={"placeholder": "E-mail", "aria-label": "Author's e-mail", "autocomplete": "off"}))
+    affiliation = forms.CharField(max_length=200, required=False, widget=forms.TextInput(attrs={"placeholder": "Affiliation", "aria-label": "Author's affiliation", "autocomplete": "off"}))
     is_corresponding = forms.BooleanField(required=False, label="Corresponding")
     is_co_first = forms.BooleanField(required=False, label="Co-first")
 

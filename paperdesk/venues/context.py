@@ -31,5 +31,5 @@ def navigation_context(request) -> dict:
     return {
         "user_chair_venues": chaired,
         "user_can_moderate": policy.can_moderate_accounts(user, chaired),
-        "user_has_assignments": policy.my_assignments(user).exists(),
+        "user_has_assignments": policy.my_assignments(user, kind=None).exists(),  # reviewers and area chairs
     }

@@ -1,0 +1,162 @@
+"""Every page a person can reach by following links, for each role, after the decisions are
+released: no server error, no link to a missing page, and the basics a screen reader and a
+browser tab need (a language, a title, one main heading, labelled form fields, unique ids,
+images with alt text).
+
+The world is the policy matrix's (tests/reviews/review_world.py): a venue with two papers,
+reviews, a discussion post, a meta-review and released decisions. Links are followed with
+GET only, inside the site; sign-out and file downloads are not followed (downloads are
+checked by the matrix)."""
+
+from __future__ import annotations
+
+from collections import deque
+from html.parser import HTMLParser
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+from django.test import Client
+
+from tests.policy.test_matrix_reviews import prepare
+from tests.reviews.fixtures import rworld  # noqa: F401 - the world fixture
+
+ROLES = ["anonymous", "author", "reviewer", "area_chair", "chair"]
+MAX_PAGES = 150  # per role: the world is small; more would mean a link loop
+QUERY_VARIANTS_PER_PATH = 2  # filters and sort orders of one table: two are enough to try it
+MIN_PAGES = {"anonymous": 10, "author": 15, "reviewer": 15, "area_chair": 15, "chair": 40}  # what each role reaches today, roughly
+NOT_FOLLOWED = ("/accounts/logout", "/admin", "/static/", "/api/")
+FIELD_TYPES_WITHOUT_LABEL = {"hidden", "submit", "button", "reset", "image"}
+
+
+class PageFacts(HTMLParser):
+    """What the checks need from one HTML page, gathered in one pass."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.lang = None
+        self.title = ""
+        self.in_title = False
+        self.h1 = 0
+        self.links: list[str] = []
+        self.ids: list[str] = []
+        self.label_for: set[str] = set()
+        self.label_depth = 0
+        self.fields: list[tuple[str, dict, bool]] = []  # (tag, attributes, inside a <label>)
+        self.images_without_alt: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: (v or "") for k, v in attrs}
+        if "id" in a:
+            self.ids.append(a["id"])
+        if tag == "html":
+            self.lang = a.get("lang")
+        elif tag == "title":
+            self.in_title = True
+        elif tag == "h1":
+            self.h1 += 1
+        elif tag == "a" and a.get("href") and "download" not in a:
+            self.links.append(a["href"])
+        elif tag == "label":
+            self.label_depth += 1
+            if a.get("for"):
+                self.label_for.add(a["for"])
+        elif tag in ("input", "select", "textarea"):
+            self.fields.append((tag, a, self.label_depth > 0))
+        elif tag == "img" and "alt" not in a:
+            self.images_without_alt.append(a.get("src", "?"))
+
+    def handle_endtag(self, tag):
+        if tag == "title":
+            self.in_title = False
+        elif tag == "label":
+            self.label_depth = max(0, self.label_depth - 1)
+
+    def handle_data(self, data):
+        if self.in_title:
+            self.title += data
+
+    def problems(self) -> list[str]:
+        found = []
+        if not self.lang:
+            found.append("no <html lang>")
+        if not self.title.strip():
+            found.append("no <title>")
+        if self.h1 != 1:
+            found.append(f"{self.h1} <h1> elements")
+        duplicated = sorted({i for i in self.ids if self.ids.count(i) > 1})
+        if duplicated:
+            found.append(f"duplicate ids {duplicated}")
+        for tag, a, wrapped in self.fields:
+            if tag == "input" and a.get("type", "text") in FIELD_TYPES_WITHOUT_LABEL:
+                continue
+            if wrapped or a.get("id") in self.label_for or a.get("aria-label") or a.get("aria-labelledby") or a.get("title"):
+                continue
+            found.append(f"unlabelled <{tag} name={a.get('name')!r}>")
+        if self.images_without_alt:
+            found.append(f"images without alt {self.images_without_alt}")
+        return found
+
+
+def _internal(href: str, here: str) -> str | None:
+    href, _ = urldefrag(href)
+    parts = urlsplit(href)
+    if parts.scheme in ("mailto", "tel", "javascript", "data") or (parts.netloc and parts.netloc != "testserver"):
+        return None
+    if not href:
+        return None
+    path = parts.path if parts.path.startswith("/") else here.rsplit("/", 1)[0] + "/" + parts.path
+    if path.startswith(NOT_FOLLOWED) or path.endswith((".pdf", ".zip", ".ics", ".csv", ".json")):
+        return None
+    return path + (f"?{parts.query}" if parts.query else "")
+
+
+def crawl(client: Client, starts: list[str]) -> tuple[dict[str, int], dict[str, list[str]], dict[str, str]]:
+    """Breadth-first over internal links: status per URL, page problems, and where each
+    URL was first linked from."""
+    status: dict[str, int] = {}
+    problems: dict[str, list[str]] = {}
+    linked_from: dict[str, str] = {url: "(start)" for url in starts}
+    variants: dict[str, int] = {}
+    queue = deque(starts)
+    while queue and len(status) < MAX_PAGES:
+        url = queue.popleft()
+        if url in status:
+            continue
+        response = client.get(url, follow=True)
+        status[url] = response.status_code
+        if "text/html" not in response.get("Content-Type", ""):
+            continue
+        facts = PageFacts()
+        facts.feed(response.content.decode("utf-8", "replace"))
+        if found := facts.problems():
+            problems[url] = found
+        final = response.redirect_chain[-1][0] if response.redirect_chain else url
+        for href in facts.links:
+            target = _internal(href, urlsplit(final).path)
+            if not target or target in linked_from:
+                continue
+            path = target.split("?", 1)[0]
+            if "?" in target:
+                variants[path] = variants.get(path, 0) + 1
+                if variants[path] > QUERY_VARIANTS_PER_PATH:
+                    continue
+            linked_from[target] = url
+            queue.append(target)
+    return status, problems, linked_from
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_reachable_page_works_and_is_well_formed(rworld, role, django_capture_on_commit_callbacks):  # noqa: F811
+    prepare(rworld, "released", django_capture_on_commit_callbacks)
+    client = rworld.client(role)
+    venue = rworld.venue
+    starts = ["/", f"/v/{venue.slug}/"]
+    status, problems, linked_from = crawl(client, starts)
+
+    assert len(status) >= MIN_PAGES[role], f"the crawl found almost nothing: {sorted(status)}"
+    print(role, len(status), "pages:", " ".join(sorted(status)))
+    errors = {url: code for url, code in status.items() if code >= 500}
+    assert not errors, f"server errors: {errors}"
+    broken = {url: f"{code}, linked from {linked_from.get(url)}" for url, code in status.items() if code == 404}
+    assert not broken, f"links to missing pages: {broken}"
+    assert not problems, "pages with problems:\n" + "\n".join(f"{url}: {p}" for url, p in sorted(problems.items()))
