@@ -1,6 +1,6 @@
 """Reads for the reviewing pages, built as view objects for the viewer.
 
-Lists start from a policy queryset; reviewers' objects (`BidPaper`, `MyPaper`) hold
+Lists start from a policy queryset; reviewers' objects (`BidPaper`) hold
 titles, abstracts and topics only, never authors or numbers (the field gate: the data is
 absent, not merely unrendered). Chairs' objects hold names and reasons, except on papers
 the chair has a conflict with, which show no reviewer at all. Every list is a bounded
@@ -398,38 +398,6 @@ def proposal(viewer, venue: Venue) -> Proposal:
 
 def latest_run(venue: Venue) -> AssignmentRun | None:
     return AssignmentRun.objects.filter(venue=venue).select_related("created_by").first()
-
-
-# --- the reviewer's papers ------------------------------------------------------------------------------
-
-@dataclass
-class MyPaper:
-    """A published assignment as its reviewer sees it: title, topics, alias; no authors."""
-
-    venue: Venue
-    public_id: str
-    title: str
-    track: str
-    alias: str
-    url: str | None
-
-
-def reviewer_paper_url(public_id: str) -> str | None:
-    """The review page of the paper, if the reviews app provides one (issue 5)."""
-    from django.urls import NoReverseMatch, reverse
-
-    for name in ("reviews:paper", "reviews:review"):
-        try:
-            return reverse(name, args=[public_id])
-        except NoReverseMatch:
-            continue
-    return None
-
-
-def my_assignments(viewer) -> list[MyPaper]:
-    rows = policy.reviewer_assignments(viewer).select_related("submission__venue", "submission__track").order_by("submission__venue__slug", "submission__title")
-    return [MyPaper(a.submission.venue, a.submission.public_id, a.submission.title, a.submission.track.name, a.alias,
-                    reviewer_paper_url(a.submission.public_id)) for a in rows]
 
 
 def topics_of(venue: Venue):

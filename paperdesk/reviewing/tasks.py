@@ -162,7 +162,7 @@ def send_assignment_emails_job(venue_id: int, assignment_ids: list[int]) -> int:
         sent += send_templated(
             "reviewing_assignments",
             {"venue": venue, "reviewer": reviewer, "papers": papers, "review_deadline": _when(venue, venue.review_deadline),
-             "url": reverse("reviewing:my_assignments")},
+             "url": reverse("reviews:dashboard")},
             to=[reviewer.email],
             reply_to=venue.contact_email,
         )

@@ -48,7 +48,7 @@ SEES_TITLE = {
     "conflicts_page": {"chair"},
     "proposal_page": {"chair"},
     "area_chairs_page": {"chair"},
-    "my_assignments": {"assigned_reviewer", "area_chair"},
+    "my_assignments": {"assigned_reviewer"},
     "author_conflicts": {"author", "chair"},
 }
 # channel -> roles that see the author canary (authors' identities)
@@ -124,7 +124,7 @@ def fetch(world, channel: str, client: Client):
         "proposal_page": reverse("reviewing:assignment", args=[slug]),
         "run_status": reverse("reviewing:run_status", args=[slug, world["run"].public_id]),
         "area_chairs_page": reverse("reviewing:area_chairs", args=[slug]),
-        "my_assignments": reverse("reviewing:my_assignments"),
+        "my_assignments": reverse("reviews:dashboard"),
         "author_conflicts": reverse("reviewing:author_conflicts", args=[paper.public_id]),
     }
     return client.get(urls[channel])

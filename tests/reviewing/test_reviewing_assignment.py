@@ -193,7 +193,7 @@ def test_assignment_publish_aliases_emails_and_my_papers(venue, world, chair, ru
         assert "Your papers to review" in message.subject
     reviewer = world["reviewers"][1]
     mine = set(Assignment.objects.filter(user=reviewer).values_list("submission__title", flat=True))
-    page = login(reviewer).get(reverse("reviewing:my_assignments")).content.decode()
+    page = login(reviewer).get(reverse("reviews:dashboard")).content.decode()
     for p in world["papers"]:
         assert (p.title in page) == (p.title in mine)
     assert CANARY not in page and "Reviewer " in page
@@ -203,7 +203,7 @@ def test_assignment_publish_aliases_emails_and_my_papers(venue, world, chair, ru
 def test_assignment_unpublished_pairs_are_invisible_to_reviewers(venue, world, chair, run_jobs, login):
     start(chair, venue, run_jobs)
     reviewer = world["reviewers"][1]
-    page = login(reviewer).get(reverse("reviewing:my_assignments")).content.decode()
+    page = login(reviewer).get(reverse("reviews:dashboard")).content.decode()
     assert 'id="no-papers"' in page
 
 

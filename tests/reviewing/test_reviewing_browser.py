@@ -162,8 +162,9 @@ def test_browser_invite_accept_bid_assign_edit_publish(live_server, new_page, ve
 
     # Each reviewer sees only their papers, under an alias, never an author.
     for reviewer_page, email in ((rita, "rita@google.com"), (sam, "sam@uni-b.edu")):
-        reviewer_page.goto(f"{base}/reviewing/assignments/")
-        shown = set(reviewer_page.locator(".my-paper td:first-child").all_inner_texts())
+        reviewer_page.goto(f"{base}/reviewing/assignments/")  # the address in the e-mail: now "My reviews"
+        reviewer_page.wait_for_url(f"{base}/reviews/")
+        shown = set(reviewer_page.locator(".my-paper td:nth-child(2)").all_inner_texts())
         assert shown == {title for title, owner in pairs.items() if owner == email}
         assert "Author Person" not in reviewer_page.content()
         expect(reviewer_page.locator(".my-paper").first).to_contain_text("Reviewer 1")
