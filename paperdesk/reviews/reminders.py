@@ -1,6 +1,8 @@
-"""Reminders to reviewers with missing reviews: a week, two days and one day before the
-review deadline, and once after it. Never twice: each (venue, reviewer, reminder) is a
-`ReminderSent` row written before the e-mail goes out; the unique key refuses a second.
+"""Reminders to reviewers with missing reviews, at the days before and after the review
+deadline that the venue file's `[notifications]` table sets (by default a week, two days
+and one day before, and once twelve hours after). Never twice: each (venue, reviewer,
+reminder) is a `ReminderSent` row written before the e-mail goes out; the unique key
+refuses a second.
 
 `paperdesk remind-reviewers` sends what is due now and schedules the next run as a
 background job (the worker runs it at that moment); cron may run the command too: running
@@ -28,23 +30,36 @@ from .models import ReminderSchedule, ReminderSent, Review
 
 log = logging.getLogger(__name__)
 
-# Reminders before the deadline (the closest one due is sent), then one after it.
-REMINDER_DAYS_BEFORE = (7, 2, 1)
-OVERDUE_AFTER = dt.timedelta(hours=12)
+# The overdue reminder of the default schedule (twelve hours after the deadline) keeps the
+# key it had before the schedule was configurable, so a venue upgraded mid-review does not
+# send it a second time.
+LEGACY_OVERDUE_DAYS = 0.5
+
+
+def _days_text(days: float) -> str:
+    return f"{days:g}d"
 
 
 def reminder_moments(venue: Venue) -> list[tuple[str, dt.datetime]]:
-    """(key, moment) for every reminder of the venue's current review deadline, in time order."""
+    """(key, moment) for every reminder of the venue's current review deadline, in time order.
+    The key names the deadline and the offset, so a moved deadline starts a fresh series and
+    a reminder is never sent twice."""
     deadline = venue.review_deadline
     stamp = deadline.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%MZ")
-    moments = [(f"review-{stamp}-{days}d", deadline - dt.timedelta(days=days)) for days in sorted(REMINDER_DAYS_BEFORE, reverse=True)]
-    moments.append((f"review-{stamp}-overdue", deadline + OVERDUE_AFTER))
+    schedule = venue.spec.notifications
+    moments = [(f"review-{stamp}-{_days_text(days)}", deadline - dt.timedelta(days=days))
+               for days in sorted(set(schedule.review_reminder_days), reverse=True)]
+    for days in sorted(set(schedule.overdue_reminder_days)):
+        suffix = "overdue" if days == LEGACY_OVERDUE_DAYS else f"overdue-{_days_text(days)}"
+        moments.append((f"review-{stamp}-{suffix}", deadline + dt.timedelta(days=days)))
     return moments
 
 
 def current_reminder(venue: Venue, now: dt.datetime) -> str | None:
     """The key of the reminder due at `now` (the latest whose moment has come), if any."""
     due = [key for key, moment in reminder_moments(venue) if moment <= now]
+    if due and now >= venue.review_deadline and "-overdue" not in due[-1]:
+        return None  # past the deadline "due within a day" would be wrong; only overdue reminders go out
     return due[-1] if due else None
 
 
@@ -91,7 +106,7 @@ def send_review_reminders(venue: Venue, now: dt.datetime | None = None) -> int:
     key = current_reminder(venue, now)
     if key is None:
         return 0
-    overdue = key.endswith("overdue")
+    overdue = "-overdue" in key
     local_deadline = venue.local(venue.review_deadline)
     sent = 0
     users = {a.user_id: a.user for a in Assignment.objects.filter(submission__venue=venue).select_related("user")}

@@ -4,12 +4,15 @@ Pure Python (no Django): the checker CLI and the web app read venues through it.
 """
 
 from .loader import AOE, Problem, VenueConfigError, load_venue_file, parse_venue, rehearsal_copy, venue_tzinfo
+from .notifications import DecisionEmail, Notifications
 from .serialize import spec_from_dict, spec_to_dict
 from .spec import DATE_KEYS, Template, Track, VenueSpec
 
 __all__ = [
     "AOE",
     "DATE_KEYS",
+    "DecisionEmail",
+    "Notifications",
     "Problem",
     "Template",
     "Track",

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .notifications import read_notifications
 from .spec import (
     DATE_KEYS,
     DEFAULT_REVIEW_FORM,
@@ -349,6 +350,7 @@ def _build(r: _Reader, source: str) -> VenueSpec | None:
         institutional_domains=tuple(s.lower() for s in r.get(acc, ap, "institutional_domains", list, []) or ()),
     )
     review_form = _review_form(r)
+    notifications = read_notifications(r)
     if r.problems:
         return None
     return VenueSpec(
@@ -370,6 +372,7 @@ def _build(r: _Reader, source: str) -> VenueSpec | None:
         outcomes=tuple(outcomes),
         accounts=accounts,
         review_form=review_form,
+        notifications=notifications,
         source=source,
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+from .notifications import notifications_from_dict
 from .spec import (
     AccountRules,
     Attestation,
@@ -50,6 +51,7 @@ def spec_from_dict(data: dict) -> VenueSpec:
         "outcomes": tuple(Outcome(**o) for o in data["outcomes"]),
         "accounts": AccountRules(**acc),
         "review_form": review_form_from_dict(data.get("review_form")),
+        "notifications": notifications_from_dict(data.get("notifications")),
     })
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from .notifications import Notifications
+
 DATE_KEYS = (
     "submission_open",
     "submission_deadline",
@@ -211,6 +213,7 @@ class VenueSpec:
     outcomes: tuple[Outcome, ...]
     accounts: AccountRules
     review_form: ReviewForm = DEFAULT_REVIEW_FORM
+    notifications: Notifications = Notifications()
     rehearsal: bool = False
     source: str = field(default="", compare=False)
 
