@@ -55,6 +55,7 @@ test-pg: $(VENV)/.test-installed chromium
 bench: $(VENV)/.test-installed
 	$(BIN)/python bench/checks_speed.py
 	$(BIN)/python bench/matching.py
+	$(BIN)/python bench/pages.py
 
 clean-venv:
 	rm -rf $(VENV)

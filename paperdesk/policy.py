@@ -478,17 +478,44 @@ def is_accepted(decision) -> bool:
     return bool(outcome and outcome.accepted)
 
 
-def can_upload_camera_ready(user, submission: Submission, now=None) -> Decision:
+def camera_ready_deadline(submission: Submission):
+    """The venue's camera-ready deadline, or the later one a chair granted this paper (as
+    submission deadlines honour per-paper extensions)."""
+    from paperdesk.decisions.models import CameraReady
+
+    extension = CameraReady.objects.filter(submission=submission).values_list("deadline_extension", flat=True).first()
+    deadline = submission.venue.camera_ready_deadline
+    return extension if extension and extension > deadline else deadline
+
+
+def _camera_ready_open(user, submission: Submission, now, not_author: str) -> Decision:
     if not is_author(user, submission):
-        return Decision(False, "Only the authors upload the camera-ready version.")
+        return Decision(False, not_author)
     decision = _decision_of(submission)
     venue = submission.venue
     if decision is None or not decision.released_at:
         return Decision(False, "The decision on this paper has not been released yet.")
     if submission.status == Submission.Status.WITHDRAWN or not is_accepted(decision):
         return Decision(False, "Only accepted papers have a camera-ready version; this paper was not accepted.")
-    if (now or clock.now()) > venue.camera_ready_deadline:
-        return Decision(False, f"The camera-ready deadline passed on {_when(venue, venue.camera_ready_deadline)}. Write to {venue.contact_email} if this is a problem.")
+    deadline = camera_ready_deadline(submission)
+    if (now or clock.now()) > deadline:
+        return Decision(False, f"The camera-ready deadline passed on {_when(venue, deadline)}. Write to {venue.contact_email} if this is a problem.")
+    return ALLOW
+
+
+def can_upload_camera_ready(user, submission: Submission, now=None) -> Decision:
+    return _camera_ready_open(user, submission, now, "Only the authors upload the camera-ready version.")
+
+
+def can_edit_camera_ready_metadata(user, submission: Submission, now=None) -> Decision:
+    """The published title, abstract, author names, affiliations, order and links."""
+    return _camera_ready_open(user, submission, now, "Only the authors change the published details of their paper.")
+
+
+def can_follow_camera_ready(user, venue: Venue) -> Decision:
+    """The chairs' camera-ready status page, its CSV and the reminders to authors."""
+    if not is_chair(user, venue):
+        return Decision(False, "Only the program chairs follow the camera-ready versions.")
     return ALLOW
 
 

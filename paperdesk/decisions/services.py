@@ -1,12 +1,11 @@
 """Writes of the decisions app: deciding, releasing the decisions (the notices go out from a
-background job that can be resumed after a crash without sending anything twice), and the
-camera-ready version. Each write is one transaction with an audit entry."""
+background job that can be resumed after a crash without sending anything twice). The
+camera-ready version is in camera_ready.py. Each write is one transaction with an audit entry."""
 
 from __future__ import annotations
 
-import re
+import datetime as dt
 from dataclasses import dataclass
-from typing import IO
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
@@ -15,15 +14,16 @@ from django.urls import reverse
 from paperdesk import clock, policy
 from paperdesk.audit.services import record
 from paperdesk.jobs import task
-from paperdesk.submissions.models import Submission, Upload
+from paperdesk.submissions.models import Submission
 from paperdesk.submissions.services import ServiceError
-from paperdesk.submissions.storage import store_blob
-from paperdesk.submissions.uploads import UploadRejected, max_upload_bytes, validate_pdf
+from paperdesk.venueconfig.notifications import DEFAULT_BODY, DEFAULT_SUBJECT, PLACEHOLDERS, fill, template_problems  # noqa: F401 - read by the release page and tests
 from paperdesk.venues.models import Venue
 
 from .models import Decision, NoticeSent, Release
 
-__all__ = ["ServiceError", "camera_ready_upload", "decisions_set", "hosting_set", "release_resume", "release_start"]
+RELEASE_STALLED_AFTER = dt.timedelta(minutes=5)  # a sending job sends a notice every few seconds
+
+__all__ = ["ServiceError", "decisions_set", "release_resume", "release_start"]
 
 
 def _require(decision: policy.Decision, status: int = 403) -> None:
@@ -75,61 +75,39 @@ def decisions_set(*, venue: Venue, submissions: list[Submission], outcome: str, 
 
 
 # --- releasing --------------------------------------------------------------------------
-
-DEFAULT_SUBJECT = "[{{ venue_short_name }}] Decision on your submission “{{ title }}”: {{ outcome }}"
-DEFAULT_BODY = """Dear {{ author_name }},
-
-the program committee of {{ venue_name }} has decided on your submission “{{ title }}”:
-
-    {{ outcome }}
-
-{{ next_steps }}
-
-The reviews and the meta-review are on your paper's page (reviewers appear there as "Reviewer 1", "Reviewer 2", ...):
-{{ results_url }}
-
-Thank you for submitting. Questions: {{ contact_email }}
-
-The program chairs of {{ venue_short_name }}
-"""
-PLACEHOLDERS = {
-    "author_name": "the author's name",
-    "title": "the paper's title",
-    "outcome": "the decision, e.g. Accept (poster)",
-    "venue_name": "the venue's name",
-    "venue_short_name": "the venue's short name",
-    "results_url": "the link to the decision, reviews and camera-ready upload",
-    "camera_ready_deadline": "the camera-ready deadline",
-    "contact_email": "the chairs' contact address",
-    "next_steps": "what to do next (camera-ready for accepted papers, a word of thanks otherwise)",
-}
-PLACEHOLDER_RE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
-MAX_SUBJECT = 300
-MAX_BODY = 20000
+# Decisions go out in waves. The first release tells the authors of every decided paper;
+# a decision set later (a late paper, a paper held back) goes out in a further wave that
+# notifies only the authors not told yet. A released decision is final: policy.can_decide
+# refuses to change or clear it, so no author is ever told one thing and shown another.
 
 
-def template_problems(subject: str, body: str) -> list[str]:
-    problems = []
-    if not subject.strip():
-        problems.append("The subject is empty.")
-    if len(subject) > MAX_SUBJECT:
-        problems.append(f"The subject is longer than {MAX_SUBJECT} characters.")
-    if "\n" in subject.strip() or "\r" in subject.strip():
-        problems.append("The subject must be one line.")
-    if not body.strip():
-        problems.append("The message is empty.")
-    if len(body) > MAX_BODY:
-        problems.append(f"The message is longer than {MAX_BODY:,} characters.")
-    unknown = sorted({m.group(1) for m in PLACEHOLDER_RE.finditer(subject + body)} - set(PLACEHOLDERS))
-    if unknown:
-        problems.append(f"Unknown placeholder{'s' if len(unknown) > 1 else ''}: {', '.join('{{ ' + u + ' }}' for u in unknown)}. Known: {', '.join(sorted(PLACEHOLDERS))}.")
-    return problems
+@dataclass(frozen=True)
+class NoticeTemplates:
+    """The decision e-mail of one wave, per outcome kind (placeholders not yet filled)."""
 
+    accept_subject: str
+    accept_body: str
+    reject_subject: str
+    reject_body: str
 
-def fill(template: str, values: dict[str, str]) -> str:
-    """Replace {{ name }} placeholders with plain text (no template language: a chair's
-    template can reach nothing but these values)."""
-    return PLACEHOLDER_RE.sub(lambda m: values.get(m.group(1), m.group(0)), template)
+    @classmethod
+    def same_for_every_outcome(cls, subject: str, body: str) -> NoticeTemplates:
+        return cls(subject, body, subject, body)
+
+    @classmethod
+    def venue_defaults(cls, venue: Venue) -> NoticeTemplates:
+        """What the venue file's `[notifications.decision_email]` tables say."""
+        emails = venue.spec.notifications
+        return cls(emails.accept_email.subject, emails.accept_email.body, emails.reject_email.subject, emails.reject_email.body)
+
+    def for_outcome(self, accepted: bool) -> tuple[str, str]:
+        return (self.accept_subject, self.accept_body) if accepted else (self.reject_subject, self.reject_body)
+
+    def problems(self) -> list[str]:
+        if (self.accept_subject, self.accept_body) == (self.reject_subject, self.reject_body):
+            return template_problems(self.accept_subject, self.accept_body)
+        return ([f"Notice to accepted papers: {p}" for p in template_problems(self.accept_subject, self.accept_body)]
+                + [f"Notice to the other papers: {p}" for p in template_problems(self.reject_subject, self.reject_body)])
 
 
 def notice_values(decision: Decision, author_name: str, site_url: str) -> dict[str, str]:
@@ -160,71 +138,114 @@ def notice_values(decision: Decision, author_name: str, site_url: str) -> dict[s
 
 
 def release_blockers(venue: Venue) -> list[Submission]:
-    """Submitted papers without a decision: the release waits for them."""
+    """Submitted papers without a decision: a wave waits for them unless the chair holds them back."""
     return list(Submission.objects.filter(venue=venue, status=Submission.Status.SUBMITTED, decision__isnull=True).order_by("number"))
 
 
 def decisions_to_release(venue: Venue):
+    """The decisions the next wave releases: set, not released yet, paper not withdrawn."""
     return (
-        Decision.objects.filter(submission__venue=venue)
+        Decision.objects.filter(submission__venue=venue, released_at__isnull=True)
         .exclude(submission__status=Submission.Status.WITHDRAWN)
         .select_related("submission__venue")
         .order_by("submission__number")
     )
 
 
-def release_start(*, venue: Venue, actor, subject: str, body: str, now=None) -> Release:
+def _nothing_new(venue: Venue, waves: list[Release]) -> ServiceError:
+    first, last = waves[0], waves[-1]
+    sent, total = sum(w.sent for w in waves), sum(w.total for w in waves)
+    later = f", most recently in wave {last.wave} on {_when(venue, last.started_at)}" if len(waves) > 1 else ""
+    return ServiceError(
+        f"The decisions were already released on {_when(venue, first.started_at)}{later} ({sent} of {total} notices sent). "
+        "Nothing new to release: every decision has been released. A decision set later (a late paper, say) "
+        "can be released in a further wave.", 409, "release")
+
+
+def release_start(*, venue: Venue, actor, subject: str = "", body: str = "", templates: NoticeTemplates | None = None,
+                  hold_back_undecided: bool = False, now=None) -> Release:
+    """Release the decisions not released yet as the venue's next wave, and send their
+    notices from a background job. `templates` gives the notice per outcome kind; without
+    it, `subject` and `body` serve every outcome. Papers without a decision block the wave
+    unless `hold_back_undecided`: then they wait for a later wave."""
     now = now or clock.now()
     _require(policy.can_release_decisions(actor, venue))
-    problems = template_problems(subject, body)
+    templates = templates or NoticeTemplates.same_for_every_outcome(subject, body)
+    problems = templates.problems()
     if problems:
         raise ServiceError(" ".join(problems), 400, "template")
     with transaction.atomic():
-        Venue.objects.select_for_update().filter(pk=venue.pk).first()  # one release at a time
-        existing = Release.objects.filter(venue=venue).first()
-        if existing is not None:
+        Venue.objects.select_for_update().filter(pk=venue.pk).first()  # one wave at a time
+        waves = list(Release.objects.filter(venue=venue).order_by("wave"))
+        sending = next((w for w in waves if w.state == Release.State.RUNNING), None)
+        if sending is not None:
             raise ServiceError(
-                f"The decisions were already released on {_when(venue, existing.started_at)} "
-                f"({existing.sent} of {existing.total} notices sent). A release happens once; "
-                "if it stopped before the end, resume it from its progress page.", 409, "release")
-        blockers = release_blockers(venue)
-        if blockers:
-            numbers = ", ".join(f"#{s.number}" for s in blockers[:20]) + (" …" if len(blockers) > 20 else "")
-            raise ServiceError(f"{len(blockers)} submitted paper{'s have' if len(blockers) != 1 else ' has'} no decision yet ({numbers}). Decide every paper before releasing.", 400, "release")
+                f"Wave {sending.wave} is still sending ({sending.sent} of {sending.total} notices sent). Wait until it "
+                "is done (if it stopped, resume it on the release page) before releasing more.", 409, "release")
         decisions = list(decisions_to_release(venue))
         if not decisions:
+            if waves:
+                raise _nothing_new(venue, waves)
             raise ServiceError("There are no decisions to release.", 400, "release")
-        total = sum(s.authorships.count() for s in (d.submission for d in decisions))
-        release = Release.objects.create(venue=venue, subject_template=subject.strip(), body_template=body, total=total, started_by=actor)
-        Decision.objects.filter(pk__in=[d.pk for d in decisions]).update(released_at=now)
-        record("decisions.release", release, actor=actor, venue=venue, decisions=len(decisions), notices=total)
+        blockers = release_blockers(venue)
+        if blockers and not hold_back_undecided:
+            numbers = ", ".join(f"#{s.number}" for s in blockers[:20]) + (" …" if len(blockers) > 20 else "")
+            raise ServiceError(
+                f"{len(blockers)} submitted paper{'s have' if len(blockers) != 1 else ' has'} no decision yet ({numbers}). "
+                "Decide every paper before releasing, or hold the undecided ones back for a later wave.", 400, "release")
+        total = sum(d.submission.authorships.count() for d in decisions)
+        release = Release.objects.create(
+            venue=venue, wave=(waves[-1].wave + 1) if waves else 1, started_by=actor, decision_count=len(decisions), total=total,
+            accept_subject=templates.accept_subject.strip(), accept_body=templates.accept_body,
+            reject_subject=templates.reject_subject.strip(), reject_body=templates.reject_body,
+        )
+        Decision.objects.filter(pk__in=[d.pk for d in decisions], released_at__isnull=True).update(released_at=now, release=release)
+        record("decisions.release", release, actor=actor, venue=venue, wave=release.wave, decisions=len(decisions), notices=total,
+               held_back=[s.number for s in blockers])
         transaction.on_commit(lambda: send_release_notices.enqueue(release.pk))
     return release
 
 
-def release_resume(*, venue: Venue, actor, resend_unconfirmed: bool = False) -> Release:
-    """Start the sending job again after it stopped. Notices confirmed as sent are never
-    sent again; those that failed are retried; those whose sending was cut off by a crash
-    (maybe delivered, maybe not) are resent only when the chair asks for it."""
+def release_resume(*, venue: Venue, actor, resend_unconfirmed: bool = False, wave: int | None = None) -> Release:
+    """Start the sending job of a wave (the latest unless `wave` says) again after it
+    stopped. Notices confirmed as sent are never sent again; those that failed are retried;
+    those whose sending was cut off by a crash (maybe delivered, maybe not) are resent only
+    when the chair asks for it."""
     _require(policy.can_release_decisions(actor, venue))
-    release = Release.objects.filter(venue=venue).first()
+    waves = Release.objects.filter(venue=venue).order_by("-wave")
+    release = (waves.filter(wave=wave) if wave else waves).first()
     if release is None:
-        raise ServiceError("The decisions have not been released yet.", 409)
+        raise ServiceError("The decisions have not been released yet." if wave is None else f"There is no wave {wave}.", 409 if wave is None else 404)
     if release.state == Release.State.DONE and not resend_unconfirmed:
-        raise ServiceError(f"The release is complete: all {release.total} notices were sent. A release happens once.", 409)
+        raise ServiceError(f"The release is complete: all {release.total} notices of wave {release.wave} were sent. Nothing is sent twice.", 409)
     with transaction.atomic():
         NoticeSent.objects.filter(release=release, state=NoticeSent.State.FAILED).delete()
         if resend_unconfirmed:
             NoticeSent.objects.filter(release=release, state=NoticeSent.State.SENDING).delete()
         Release.objects.filter(pk=release.pk).update(state=Release.State.RUNNING, error="")
-        record("decisions.release_resume", release, actor=actor, venue=venue, resend_unconfirmed=resend_unconfirmed)
+        record("decisions.release_resume", release, actor=actor, venue=venue, wave=release.wave, resend_unconfirmed=resend_unconfirmed)
         transaction.on_commit(lambda: send_release_notices.enqueue(release.pk))
     release.refresh_from_db()
     return release
 
 
+def release_stalled(release: Release, now=None) -> bool:
+    """A wave still marked as sending that has not claimed or delivered a notice for a while:
+    its job stopped (a worker restart, a crash) and the chair should resume it."""
+    if release.state != Release.State.RUNNING:
+        return False
+    notices = NoticeSent.objects.filter(release=release).aggregate(claimed=Max("sent_at"), delivered=Max("delivered_at"))
+    last = max(moment for moment in (release.started_at, notices["claimed"], notices["delivered"]) if moment)
+    return (now or clock.now()) - last > RELEASE_STALLED_AFTER
+
+
 def _notice_rows(release: Release):
-    for decision in decisions_to_release(release.venue).filter(released_at__isnull=False):
+    """(decision, author) for every notice of this wave, and of no other."""
+    decisions = (
+        Decision.objects.filter(release=release).exclude(submission__status=Submission.Status.WITHDRAWN)
+        .select_related("submission__venue").order_by("submission__number")
+    )
+    for decision in decisions:
         for author in decision.submission.authorships.order_by("position"):
             yield decision, author
 
@@ -236,7 +257,7 @@ def _refresh_counts(release: Release) -> None:
 
 @task()
 def send_release_notices(release_id: int) -> str:
-    """Send every notice of the release that was not sent yet, one author at a time. Each
+    """Send every notice of the wave that was not sent yet, one author at a time. Each
     notice is claimed (a committed NoticeSent row) before its message goes out."""
     from django.conf import settings
 
@@ -257,10 +278,11 @@ def send_release_notices(release_id: int) -> str:
         except IntegrityError:
             continue  # another run claimed it
         values = notice_values(decision, author.name, settings.SITE_URL)
+        subject, body = release.template_for(policy.is_accepted(decision))
         try:
             send_templated("decision_notice", {
-                "subject": " ".join(fill(release.subject_template, values).split()),
-                "body": fill(release.body_template, values),
+                "subject": " ".join(fill(subject, values).split()),
+                "body": fill(body, values),
             }, [author.email], reply_to=release.venue.contact_email)
         except Exception as error:  # noqa: BLE001 - recorded; the chairs resume the release
             NoticeSent.objects.filter(pk=notice.pk).update(state=NoticeSent.State.FAILED, error=f"{type(error).__name__}: {error}"[:500])
@@ -278,44 +300,3 @@ def send_release_notices(release_id: int) -> str:
     Release.objects.filter(pk=release.pk).update(state=Release.State.DONE, finished_at=clock.now(), error="")
     return "done"
 
-
-# --- camera-ready -----------------------------------------------------------------------
-
-
-def camera_ready_upload(*, submission: Submission, actor, stream: IO[bytes], original_name: str, host_pdf: bool, now=None) -> Upload:
-    """A new camera-ready version (every version is kept), checked in camera-ready mode."""
-    now = now or clock.now()
-    venue = submission.venue
-    _require(policy.can_upload_camera_ready(actor, submission, now))
-    try:
-        validate_pdf(stream, max_upload_bytes(venue.spec.submission, Upload.Kind.CAMERA_READY))
-    except UploadRejected as rejected:
-        raise ServiceError(rejected.message, 413 if rejected.code == "too_large" else 400, "pdf") from None
-    blob = store_blob(stream)  # durable before any row points at it
-    with transaction.atomic():
-        locked = Submission.objects.select_for_update().get(pk=submission.pk)
-        _require(policy.can_upload_camera_ready(actor, locked, now))
-        version = (locked.uploads.filter(kind=Upload.Kind.CAMERA_READY).aggregate(v=Max("version"))["v"] or 0) + 1
-        upload = Upload.objects.create(
-            submission=locked, kind=Upload.Kind.CAMERA_READY, version=version, sha256=blob.sha256, size=blob.size,
-            blob=blob.name, original_name=(original_name or "camera-ready.pdf")[-255:], uploaded_by=actor,
-        )
-        Decision.objects.filter(submission=locked).update(host_pdf=bool(host_pdf))
-        record("camera_ready.upload", locked, actor=actor, venue=venue, version=version, sha256=blob.sha256, host_pdf=bool(host_pdf))
-        from paperdesk.submissions.checking import schedule_check
-
-        schedule_check(upload)
-    return upload
-
-
-def hosting_set(*, submission: Submission, actor, host_pdf: bool) -> Decision:
-    if not policy.is_author(actor, submission):
-        raise ServiceError("Only the authors choose whether their PDF is hosted.", 403)
-    decision = Decision.objects.filter(submission=submission, released_at__isnull=False).first()
-    if decision is None or not policy.is_accepted(decision):
-        raise ServiceError("Only accepted papers appear on the public page.", 400)
-    with transaction.atomic():
-        decision.host_pdf = bool(host_pdf)
-        decision.save(update_fields=["host_pdf"])
-        record("camera_ready.hosting", submission, actor=actor, venue=submission.venue, host_pdf=bool(host_pdf))
-    return decision

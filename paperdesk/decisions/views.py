@@ -4,12 +4,11 @@ accepted papers and program JSON. Thin: parse, call one service or selector, ren
 
 from __future__ import annotations
 
-import json
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.db.models import Count
+from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -20,8 +19,10 @@ from paperdesk.submissions.models import Submission, Upload
 from paperdesk.submissions.services import ServiceError
 from paperdesk.venues.models import Venue
 
+from . import camera_ready as camera_ready_writes
 from . import dashboard as dashboard_data
-from . import selectors, services
+from . import camera_ready_selectors, exports, selectors, services
+from .camera_ready_forms import CameraReadyMetadataForm
 from .models import Decision, NoticeSent, Release
 
 
@@ -46,14 +47,15 @@ def _public_venue(request, venue_slug) -> Venue:
 
 def _table(request, venue, *, error: str = "", status: int = 200):
     filters = selectors.TableFilters.from_query(request.GET)
-    rows = selectors.table(request.user, venue, filters)
+    page, rows = selectors.table_page(request.user, venue, filters, request.GET.get("page"))
     columns = [("number", "#"), ("title", "Title"), ("track", "Track"), ("reviews", "Reviews"), ("mean", "Mean"),
                ("spread", "Min–max"), ("confidence", "Conf."), ("recommendation", "Meta-review"), ("decision", "Decision")]
     return render(request, "decisions/table.html", {
         "venue": venue,
         "rows": rows,
+        "page": page,
         "filters": filters,
-        "counts": selectors.outcome_counts([r for r in selectors.decision_rows(request.user, venue) if not r.conflict], venue),
+        "counts": selectors.outcome_totals(request.user, venue),
         "outcomes": venue.spec.outcomes,
         "tracks": list(venue.tracks.all()),
         "columns": [(key, label, filters.as_query(sort=key if (filters.sort != key or filters.descending) else f"-{key}")) for key, label in columns],
@@ -89,69 +91,104 @@ def bulk_set(request, venue_slug):
 # --- release --------------------------------------------------------------------------------
 
 
-def _preview_context(venue, subject: str, body: str) -> dict:
+def _posted_templates(post, venue) -> services.NoticeTemplates:
+    """The notice per outcome kind from the form; the venue file's texts fill what is left
+    out. A request with a single `subject` and `body` (a script, say) uses them for every outcome."""
+    if "subject" in post or "body" in post:
+        return services.NoticeTemplates.same_for_every_outcome(post.get("subject", ""), post.get("body", ""))
+    defaults = services.NoticeTemplates.venue_defaults(venue)
+    return services.NoticeTemplates(
+        accept_subject=post.get("accept_subject", defaults.accept_subject), accept_body=post.get("accept_body", defaults.accept_body),
+        reject_subject=post.get("reject_subject", defaults.reject_subject), reject_body=post.get("reject_body", defaults.reject_body),
+    )
+
+
+def _preview_context(venue, templates: services.NoticeTemplates) -> dict:
+    """One sample notice per outcome among the decisions the next wave would release."""
+    decisions = list(services.decisions_to_release(venue).annotate(author_count=Count("submission__authorships")))
     samples = []
     seen = set()
-    for decision in services.decisions_to_release(venue):
+    for decision in decisions:
         if decision.outcome in seen:
             continue
         seen.add(decision.outcome)
         author = decision.submission.authorships.order_by("position").first()
         values = services.notice_values(decision, author.name if author else "", settings.SITE_URL)
+        subject, body = templates.for_outcome(policy.is_accepted(decision))
         samples.append({"outcome": values["outcome"], "to": author.email if author else "",
                         "subject": " ".join(services.fill(subject, values).split()), "body": services.fill(body, values)})
-    decisions = list(services.decisions_to_release(venue))
     return {
+        "templates": templates,
         "samples": samples,
         "blockers": services.release_blockers(venue),
         "decision_count": len(decisions),
-        "notice_count": sum(d.submission.authorships.count() for d in decisions),
+        "notice_count": sum(d.author_count for d in decisions),
         "placeholders": services.PLACEHOLDERS,
-        "problems": services.template_problems(subject, body),
+        "problems": templates.problems(),
     }
 
 
-@require_http_methods(["GET", "POST"])
-def release(request, venue_slug):
-    venue = _chair_venue(request, venue_slug)
-    existing = Release.objects.filter(venue=venue).first()
-    if request.method == "GET" and existing is not None:
-        return redirect("decisions:release_progress", venue.slug)
-    subject = request.POST.get("subject", services.DEFAULT_SUBJECT) if request.method == "POST" else services.DEFAULT_SUBJECT
-    body = request.POST.get("body", services.DEFAULT_BODY) if request.method == "POST" else services.DEFAULT_BODY
-    error, status = "", 200
-    if request.method == "POST" and request.POST.get("action") == "release":
-        try:
-            services.release_start(venue=venue, actor=request.user, subject=subject, body=body)
-        except ServiceError as refused:
-            error, status = refused.message, refused.status
-        else:
-            messages.success(request, "Released. The authors can read their decisions and reviews now; the notices are being sent.")
-            return redirect("decisions:release_progress", venue.slug)
-    return render(request, "decisions/release.html", {
-        "venue": venue, "subject": subject, "body": body, "error": error, "existing": existing,
-        **_preview_context(venue, subject, body),
-    }, status=status)
+def _waves(venue) -> list[Release]:
+    return list(Release.objects.filter(venue=venue).select_related("started_by").order_by("wave"))
 
 
-def _progress_context(venue) -> dict:
-    release = Release.objects.filter(venue=venue).first()
+def _progress_context(release: Release | None) -> dict:
+    """The progress of one wave: counts, and the notices that failed or were cut off."""
     if release is None:
         return {"release": None}
     notices = NoticeSent.objects.filter(release=release)
+    stalled = services.release_stalled(release)
     return {
         "release": release,
         "percent": int(100 * release.sent / release.total) if release.total else 100,
         "unconfirmed": list(notices.filter(state=NoticeSent.State.SENDING).select_related("submission").order_by("submission__number")),
         "failed": list(notices.filter(state=NoticeSent.State.FAILED).select_related("submission").order_by("submission__number")),
-        "running": release.state == Release.State.RUNNING,
+        "running": release.state == Release.State.RUNNING and not stalled,
+        "stalled": stalled,
     }
+
+
+@require_http_methods(["GET", "POST"])
+def release(request, venue_slug):
+    """The past waves, the progress of the latest, and the form for the next wave."""
+    venue = _chair_venue(request, venue_slug)
+    templates = _posted_templates(request.POST, venue) if request.method == "POST" else services.NoticeTemplates.venue_defaults(venue)
+    hold_back = request.POST.get("hold_back_undecided") == "yes"
+    error, status = "", 200
+    if request.method == "POST" and request.POST.get("action") == "release":
+        try:
+            started = services.release_start(venue=venue, actor=request.user, templates=templates, hold_back_undecided=hold_back)
+        except ServiceError as refused:
+            error, status = refused.message, refused.status
+        else:
+            messages.success(request, f"Wave {started.wave} released: its authors can read their decisions and reviews now; the notices are being sent.")
+            return redirect(reverse("decisions:release_progress", args=[venue.slug]) + f"?wave={started.wave}")
+    waves = _waves(venue)
+    return render(request, "decisions/release.html", {
+        "venue": venue, "error": error, "waves": waves, "hold_back": hold_back,
+        **_progress_context(waves[-1] if waves else None),
+        **_preview_context(venue, templates),
+    }, status=status)
+
+
+def _wave_of(request, venue) -> Release | None:
+    """The wave named by ?wave= (a missing or malformed number is a 404), else the latest."""
+    waves = Release.objects.filter(venue=venue).select_related("started_by")
+    number = request.GET.get("wave", "")
+    if not number:
+        return waves.order_by("-wave").first()
+    if not number.isdigit() or len(number) > 6:
+        raise Http404("No such wave")
+    found = waves.filter(wave=int(number)).first()
+    if found is None:
+        raise Http404("No such wave")
+    return found
 
 
 @require_safe
 def release_progress(request, venue_slug):
     venue = _chair_venue(request, venue_slug)
-    context = {"venue": venue, **_progress_context(venue)}
+    context = {"venue": venue, **_progress_context(_wave_of(request, venue))}
     if context["release"] is None:
         return redirect("decisions:release", venue.slug)
     template = "decisions/_release_progress.html" if request.headers.get("HX-Request") == "true" else "decisions/release_progress.html"
@@ -161,12 +198,22 @@ def release_progress(request, venue_slug):
 @require_POST
 def release_resume(request, venue_slug):
     venue = _chair_venue(request, venue_slug)
+    wave = request.POST.get("wave", "")
+    if wave and (not wave.isdigit() or len(wave) > 6):
+        raise Http404("No such wave")
     try:
-        services.release_resume(venue=venue, actor=request.user, resend_unconfirmed=request.POST.get("resend_unconfirmed") == "yes")
+        resumed = services.release_resume(venue=venue, actor=request.user, wave=int(wave) if wave else None,
+                                          resend_unconfirmed=request.POST.get("resend_unconfirmed") == "yes")
     except ServiceError as error:
-        return render(request, "decisions/release_progress.html", {"venue": venue, "error": error.message, **_progress_context(venue)}, status=error.status)
-    messages.success(request, "Sending resumed. Notices already sent are not sent again.")
-    return redirect("decisions:release_progress", venue.slug)
+        shown = Release.objects.filter(venue=venue, **({"wave": int(wave)} if wave else {})).order_by("-wave").first()
+        if shown is None and wave:
+            raise Http404("No such wave") from None
+        if shown is None:  # nothing released yet: the release page says what can be done
+            messages.error(request, error.message)
+            return redirect("decisions:release", venue.slug)
+        return render(request, "decisions/release_progress.html", {"venue": venue, "error": error.message, **_progress_context(shown)}, status=error.status)
+    messages.success(request, f"Sending of wave {resumed.wave} resumed. Notices already sent are not sent again.")
+    return redirect(reverse("decisions:release_progress", args=[venue.slug]) + f"?wave={resumed.wave}")
 
 
 # --- dashboard and exports ----------------------------------------------------------------------
@@ -187,7 +234,7 @@ def _private(response):
 @require_safe
 def export_json(request, venue_slug):
     venue = _chair_venue(request, venue_slug)
-    response = HttpResponse(json.dumps(selectors.export_data(request.user, venue), indent=1, ensure_ascii=False), content_type="application/json; charset=utf-8")
+    response = StreamingHttpResponse(exports.export_json_chunks(request.user, venue), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{venue.slug}-all.json"'
     return _private(response)
 
@@ -200,12 +247,12 @@ def _csv(name: str, header: list[str], rows) -> StreamingHttpResponse:
 def export_csv(request, venue_slug):
     """One row per paper: metadata, authors, review statistics, meta-review, decision."""
     venue = _chair_venue(request, venue_slug)
-    data = selectors.export_data(request.user, venue)
+    papers = exports.export_papers(request.user, venue)
     header = ["number", "id", "title", "status", "track", "primary topic", "authors", "author e-mails", "conflict", "reviews submitted",
               "reviews assigned", "scores", "mean", "min", "max", "confidence", "meta-review recommendation", "decision", "released", "hosted pdf", "checker"]
 
     def rows():
-        for p in data["papers"]:
+        for p in papers:
             reviews = p.get("reviews") or []
             scores = [r["overall"] for r in reviews if r["state"] == "submitted" and r["overall"] is not None]
             confidences = [r["confidence"] for r in reviews if r["state"] == "submitted" and r["confidence"] is not None]
@@ -226,12 +273,12 @@ def export_csv(request, venue_slug):
 def export_reviews_csv(request, venue_slug):
     """One row per review, with the reviewer's identity and every answer."""
     venue = _chair_venue(request, venue_slug)
-    data = selectors.export_data(request.user, venue)
+    papers = exports.export_papers(request.user, venue)
     questions = [q.key for q in venue.spec.review_form.questions]
     header = ["paper number", "paper id", "title", "alias", "reviewer", "reviewer e-mail", "state", "late", "submitted_at", "overall", "confidence", *questions, "comments to chairs"]
 
     def rows():
-        for p in data["papers"]:
+        for p in papers:
             for r in p.get("reviews") or []:
                 yield [p["number"], p["id"], p["title"], r["alias"], r["reviewer"], r["reviewer_email"], r["state"], "yes" if r["late"] else "",
                        r["submitted_at"] or "", r["overall"], r["confidence"], *[r["answers"].get(q, "") for q in questions], r["comments_to_chairs"]]
@@ -250,10 +297,20 @@ def _own_submission(request, public_id) -> Submission:
     return submission
 
 
-def _author_page(request, submission, *, error: str = "", status: int = 200):
+def _metadata_form(checklist, data=None) -> CameraReadyMetadataForm:
+    published = checklist.published
+    return CameraReadyMetadataForm(data, authors=published.authors, initial={
+        "title": published.title, "abstract": published.abstract, "code_url": published.code_url, "data_url": published.data_url,
+    })
+
+
+def _author_page(request, submission, *, error: str = "", status: int = 200, metadata_form=None):
+    checklist = camera_ready_selectors.checklist(request.user, submission)
+    if metadata_form is None and checklist is not None:
+        metadata_form = _metadata_form(checklist)
     return render(request, "decisions/author.html", {
         "submission": submission, "venue": submission.venue, "r": selectors.author_results(request.user, submission), "error": error,
-        "max_mb": submission.venue.spec.submission.max_pdf_mb,
+        "max_mb": submission.venue.spec.submission.max_pdf_mb, "checklist": checklist, "metadata_form": metadata_form,
     }, status=status)
 
 
@@ -270,18 +327,41 @@ def camera_ready(request, public_id):
     try:
         if upload is None:
             if request.POST.get("action") == "hosting":
-                services.hosting_set(submission=submission, actor=request.user, host_pdf=host_pdf)
+                camera_ready_writes.hosting_set(submission=submission, actor=request.user, host_pdf=host_pdf)
                 messages.success(request, "Saved: the PDF is hosted on the public page." if host_pdf else "Saved: the public page lists the paper without the PDF.")
                 return redirect("decisions:author", submission.public_id)
             allowed = policy.can_upload_camera_ready(request.user, submission)
             if not allowed:
                 raise ServiceError(allowed.reason, 403)
             raise ServiceError("Choose the camera-ready PDF to upload.", 400)
-        services.camera_ready_upload(submission=submission, actor=request.user, stream=upload, original_name=upload.name, host_pdf=host_pdf)
+        camera_ready_writes.camera_ready_upload(submission=submission, actor=request.user, stream=upload, original_name=upload.name, host_pdf=host_pdf)
     except ServiceError as error:
         return _author_page(request, submission, error=error.message, status=error.status)
     messages.success(request, "Camera-ready version uploaded and stored; the checker reads it in camera-ready mode (one extra page allowed). Earlier versions are kept.")
     return redirect("decisions:author", submission.public_id)
+
+
+@require_POST
+def camera_ready_metadata(request, public_id):
+    """The authors confirm the title, abstract, authors and links as published."""
+    submission = _own_submission(request, public_id)
+    allowed = policy.can_edit_camera_ready_metadata(request.user, submission)
+    checklist = camera_ready_selectors.checklist(request.user, submission)
+    if not allowed or checklist is None:
+        return _author_page(request, submission, error=allowed.reason or "This paper has no camera-ready version.", status=403)
+    form = _metadata_form(checklist, request.POST)
+    if not form.is_valid():
+        return _author_page(request, submission, error="The details were not saved: correct what is marked below.", status=400, metadata_form=form)
+    data = camera_ready_writes.MetadataInput(
+        title=form.cleaned_data["title"], abstract=form.cleaned_data["abstract"],
+        code_url=form.cleaned_data["code_url"], data_url=form.cleaned_data["data_url"], authors=form.authors_in_order(),
+    )
+    try:
+        camera_ready_writes.metadata_confirm(submission=submission, actor=request.user, data=data)
+    except ServiceError as error:
+        return _author_page(request, submission, error=error.message, status=error.status, metadata_form=form)
+    messages.success(request, "Saved and confirmed: the public accepted-papers page shows these details. The reviewed submission is unchanged.")
+    return redirect(reverse("decisions:author", args=[submission.public_id]) + "#camera-ready-metadata")
 
 
 # --- public -----------------------------------------------------------------------------------

@@ -107,7 +107,7 @@ def test_a_chair_who_is_an_author_sees_their_paper_as_an_author_does(reviewed, m
     assert "another chair must decide it" in response.content.decode()
     assert not Decision.objects.exists()
     assert client.get(reverse("reviews:paper", args=[reviewed.paper.public_id])).status_code == 404
-    exported = client.get(reverse("decisions:export_json", args=[reviewed.venue.slug])).content.decode()
+    exported = b"".join(client.get(reverse("decisions:export_json", args=[reviewed.venue.slug])).streaming_content).decode()
     assert REVIEW_TEXT not in exported and CANARY_REVIEWER not in exported
 
 
@@ -229,6 +229,40 @@ def test_release_resumes_after_a_crash_without_sending_twice(reviewed, monkeypat
     assert len({m.to[0] for m in mail.outbox}) == 3
     rel.refresh_from_db()
     assert rel.state == "done" and rel.sent == rel.total == 3
+
+
+def test_a_wave_whose_job_died_is_offered_for_resuming_once_it_stalls(reviewed, monkeypatch, django_capture_on_commit_callbacks, at):
+    """A worker killed mid-wave leaves it marked as sending: after a few silent minutes the
+    page says so and offers to resume, and resuming sends the rest once."""
+    import datetime as dt
+
+    from paperdesk import clock
+    from paperdesk import mail as mail_module
+
+    decide(reviewed, "reject", reviewed.paper, reviewed.other_paper)
+    real_send = mail_module.EmailMessage.send
+
+    def dying(self, *args, **kwargs):
+        raise Crash()
+
+    monkeypatch.setattr(mail_module.EmailMessage, "send", dying)
+    with django_capture_on_commit_callbacks(execute=True):
+        release(reviewed)
+    url = reverse("decisions:release_progress", args=[reviewed.venue.slug])
+    page = reviewed.client("chair").get(url).content.decode()
+    assert Release.objects.get().state == "running"
+    assert "Resume sending" not in page and 'id="release-stalled"' not in page  # still counts as sending
+
+    at(clock.now() + services.RELEASE_STALLED_AFTER + dt.timedelta(seconds=1))
+    page = reviewed.client("chair").get(url).content.decode()
+    assert 'id="release-stalled"' in page and "Resume sending" in page and 'hx-trigger="every 1s"' not in page
+    monkeypatch.setattr(mail_module.EmailMessage, "send", real_send)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        reviewed.client("chair").post(reverse("decisions:release_resume", args=[reviewed.venue.slug]), {"resend_unconfirmed": "yes"})
+    recipients = [m.to[0] for m in mail.outbox]
+    assert recipients and len(recipients) == len(set(recipients)) == NoticeSent.objects.filter(state="sent").count()  # each once
+    assert Release.objects.get().state == "done"
 
 
 def test_a_failed_send_is_retried_on_resume(reviewed, monkeypatch, django_capture_on_commit_callbacks):

@@ -88,7 +88,7 @@ def test_public_program_json(released):
 
 def test_chair_exports_hold_everything(released):
     chair = released.client("chair")
-    data = json.loads(chair.get(reverse("decisions:export_json", args=[released.venue.slug])).content)
+    data = json.loads(b"".join(chair.get(reverse("decisions:export_json", args=[released.venue.slug])).streaming_content))
     paper = next(p for p in data["papers"] if p["title"] == "The canary paper")
     assert paper["decision"]["outcome"] == "accept-oral" and paper["meta_review"]["text"] == META_TEXT
     assert {r["reviewer"] for r in paper["reviews"]} >= {CANARY_REVIEWER}
