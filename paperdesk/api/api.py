@@ -15,21 +15,33 @@ from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 
+from paperdesk.reviewing.services import ReviewingError
 from paperdesk.submissions.services import ServiceError
 
-from . import me, submissions, venues
+from . import bids, decisions, me, reviewing, submissions, venues
 from .auth import REQUIRED
 
 logger = logging.getLogger("paperdesk.api")
 
 DESCRIPTION = """\
-Venue facts, your own submissions and the chairs' submission list: the same services and
-access policy as the web pages.
+Venue facts, your own submissions, reviewing and decisions: the same services and access
+policy as the web pages.
+
+- **Authors**: create, change, upload, submit and withdraw submissions; once the chairs
+  release the decisions, read the decision, the reviews and the meta-review
+  (`/submissions/{id}/results`; reviewers appear as "Reviewer 1", "Reviewer 2", ...).
+- **Reviewers**: your papers per venue (`/venues/{slug}/assignments`), the review form
+  (`/venues/{slug}/review-form`), your review (`/papers/{id}/review`: GET, PUT a draft,
+  POST `.../submit`), the other reviews once the venue lets you (`/papers/{id}/reviews`),
+  and bidding (`/venues/{slug}/bidding`, `/venues/{slug}/bids`). Authors are never shown.
+- **Chairs**: the submission list, the reviews of a paper with who wrote them, the decision
+  table with score statistics and setting decisions (`/venues/{slug}/decisions`). Papers
+  you have a conflict with show nothing of their reviewing.
 
 Authenticate with a personal token from [/api/tokens/](/api/tokens/):
 `Authorization: Bearer pd_...`. In the browser, your signed-in session works too (writes
-then need the CSRF token). Errors are `{"detail": "...", "field": "..."}`; a submission
-you may not see is a 404, exactly like one that does not exist.
+then need the CSRF token). Errors are `{"detail": "...", "field": "..."}`; a submission,
+paper or review you may not see is a 404, exactly like one that does not exist.
 """
 
 api = NinjaAPI(
@@ -44,6 +56,9 @@ api = NinjaAPI(
 api.add_router("/venues", venues.router)
 api.add_router("/me", me.router)
 api.add_router("", submissions.router)
+api.add_router("", reviewing.router)
+api.add_router("", bids.router)
+api.add_router("", decisions.router)
 
 
 def _error(request, status: int, detail: str, field: str | None = None):
@@ -52,6 +67,11 @@ def _error(request, status: int, detail: str, field: str | None = None):
 
 @api.exception_handler(ServiceError)
 def service_error(request, exc: ServiceError):
+    return _error(request, exc.status, exc.message, exc.field)
+
+
+@api.exception_handler(ReviewingError)
+def reviewing_error(request, exc: ReviewingError):
     return _error(request, exc.status, exc.message, exc.field)
 
 

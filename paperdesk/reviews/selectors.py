@@ -325,11 +325,13 @@ class VenueReviews:
         return sum(1 for r in self.rows if r.review is not None and r.review.state == Review.State.SUBMITTED)
 
 
-def reviewer_dashboard(viewer, now=None) -> list[VenueReviews]:
+def reviewer_dashboard(viewer, now=None, venue: Venue | None = None) -> list[VenueReviews]:
+    """The reviewer's papers per venue (only `venue`'s when given), with their review state."""
     now = now or clock.now()
     assignments = (
-        policy.my_assignments(viewer)
+        policy.my_assignments(viewer, venue)
         .select_related("submission__venue", "submission__track", "submission__primary_topic")
+        .prefetch_related("submission__secondary_topics")
         .order_by("submission__venue_id", "submission__number")
     )
     reviews = {r.assignment_id: r for r in Review.objects.filter(assignment__in=[a.pk for a in assignments])}

@@ -18,6 +18,19 @@ EXPECTED = {
     ("post", "/api/submissions/{public_id}/submit"),
     ("post", "/api/submissions/{public_id}/withdraw"),
     ("post", "/api/submissions/{public_id}/restore"),
+    ("get", "/api/venues/{slug}/review-form"),
+    ("get", "/api/venues/{slug}/assignments"),
+    ("get", "/api/papers/{public_id}/review"),
+    ("put", "/api/papers/{public_id}/review"),
+    ("post", "/api/papers/{public_id}/review/submit"),
+    ("get", "/api/papers/{public_id}/reviews"),
+    ("get", "/api/submissions/{public_id}/results"),
+    ("get", "/api/venues/{slug}/bidding"),
+    ("get", "/api/venues/{slug}/bids"),
+    ("put", "/api/venues/{slug}/bids/{public_id}"),
+    ("delete", "/api/venues/{slug}/bids/{public_id}"),
+    ("get", "/api/venues/{slug}/decisions"),
+    ("post", "/api/venues/{slug}/decisions"),
 }
 
 

@@ -2,7 +2,8 @@
 reviewing; after the decisions are released), against every object (review text, score,
 comments to the chairs, reviewer identity, alias, discussion post, meta-review, area chair
 identity, decision, author identity) through every channel it could leak by: HTML pages,
-the API, CSV/JSON exports, e-mails (mail.outbox) and file downloads.
+the API (its reviewing endpoints too, also checked alone), CSV/JSON exports, e-mails
+(mail.outbox) and file downloads.
 
 Each object carries a canary (a unique string). For each role we gather everything that
 role receives, and a canary must be present exactly when the policy says the role may see
@@ -12,6 +13,7 @@ the object: absent is a leak test, present proves the feature works.
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from django.core import mail
@@ -20,6 +22,7 @@ from django.urls import reverse
 
 from paperdesk.api.models import ApiToken
 from paperdesk.decisions import services as decision_services
+from paperdesk.reviewing import services as reviewing_services
 from paperdesk.reviews import reminders
 from paperdesk.submissions.models import Upload
 from tests.reviews.fixtures import rworld  # noqa: F401 - the world fixture
@@ -88,11 +91,54 @@ ACCESS = {
 }
 PUBLIC = ["accepted_page", "program_json", "reviewer_dashboard_or_login", "api_detail"]
 
+# The reviewing API (token auth): channel -> {status: roles}; every other signed-in role gets
+# the same 404 as a missing object, anonymous callers a 401.
+API_ACCESS = {
+    "api_review_form": {200: set(ROLES) - {"anonymous"}},
+    "api_assignments": {200: set(ROLES) - {"anonymous"}},
+    "api_my_review": {200: {"reviewer"}},
+    "api_reviews": {200: {"chair", "area_chair", "reviewer"}},
+    "api_results": {200: {"author"}},
+    "api_decisions": {200: {"chair"}},
+    # Bidding says why it is closed to someone outside the pool (the venue is public; no paper is named).
+    "api_bidding": {200: {"reviewer", "unassigned_reviewer", "conflicted_reviewer"}, 403: {"chair", "area_chair", "author", "other_author"}},
+    "api_bids": {200: {"reviewer", "unassigned_reviewer", "conflicted_reviewer"}, 403: {"chair", "area_chair", "author", "other_author"}},
+}
+
+# What reaches each role through the API alone (JSON as the API writes it). Reviewers and
+# area chairs are never named there (not even to themselves: that is /api/me); the decision
+# reaches the authors only after release.
+API_EXPECTED = {
+    "review_text": {"reviewing": {"chair", "area_chair", "reviewer"}, "released": {"chair", "area_chair", "reviewer", "author"}},
+    "score": {"reviewing": {"chair", "area_chair", "reviewer"}, "released": {"chair", "area_chair", "reviewer", "author"}},
+    "alias": {"reviewing": {"chair", "area_chair", "reviewer"}, "released": {"chair", "area_chair", "reviewer", "author"}},
+    "comments_to_chairs": {"reviewing": {"chair", "area_chair", "reviewer"}, "released": {"chair", "area_chair", "reviewer"}},
+    "other_comments_to_chairs": {"reviewing": {"chair", "area_chair"}, "released": {"chair", "area_chair"}},
+    "reviewer_identity": {"reviewing": {"chair"}, "released": {"chair"}},
+    "discussion_post": {"reviewing": set(), "released": set()},
+    "meta_review": {"reviewing": {"chair", "area_chair", "reviewer"}, "released": {"chair", "area_chair", "reviewer", "author"}},
+    "area_chair_identity": {"reviewing": {"chair"}, "released": {"chair"}},
+    "decision": {"reviewing": {"chair"}, "released": {"chair", "author"}},
+    "author_identity": {"reviewing": {"chair", "author"}, "released": {"chair", "author"}},
+    "author_email": {"reviewing": {"chair", "author"}, "released": {"chair", "author"}},
+}
+API_CANARIES = {
+    **CANARIES,
+    "score": '"overall_label": "Strong reject"',  # the second review's score
+    "alias": '"alias": "Reviewer 2"',
+    "other_comments_to_chairs": "r2 note",  # the second reviewer's comments to the chairs
+    "decision": '"decision": {"outcome": "reject"',  # the decision cell (chairs) and the released decision (authors)
+}
+
 
 def prepare(world, phase: str, capture) -> None:
     """Reviews, a meta-review, a discussion post, reminders, decisions, and (in the released
     phase) the release: every e-mail this sends lands in mail.outbox."""
     venue, paper = world.venue, world.paper
+    # The conflicted reviewer's conflict as they would declare it, so that recomputing
+    # conflicts (the bidding list does) keeps it.
+    reviewing_services.reviewer_declare(venue=venue, actor=world.people["conflicted_reviewer"],
+                                        data=reviewing_services.DeclarationInput(note="Same lab"), submission=paper)
     with capture(execute=True):
         world.client("reviewer").post(reverse("reviews:save", args=[paper.public_id]),
                                       review_post_data(venue, overall=5, action="submit"))
@@ -131,6 +177,14 @@ def urls(world) -> dict[str, str]:
         "program_json": reverse("decisions:program_json", args=[venue.slug]),
         "reviewer_dashboard_or_login": reverse("reviews:dashboard"),
         "api_detail": f"/api/submissions/{paper.public_id}",
+        "api_review_form": f"/api/venues/{venue.slug}/review-form",
+        "api_assignments": f"/api/venues/{venue.slug}/assignments",
+        "api_my_review": f"/api/papers/{paper.public_id}/review",
+        "api_reviews": f"/api/papers/{paper.public_id}/reviews",
+        "api_results": f"/api/submissions/{paper.public_id}/results",
+        "api_decisions": f"/api/venues/{venue.slug}/decisions",
+        "api_bidding": f"/api/venues/{venue.slug}/bidding",
+        "api_bids": f"/api/venues/{venue.slug}/bids",
     }
 
 
@@ -139,25 +193,28 @@ def body_of(response) -> str:
     return raw.decode("utf-8", "replace")
 
 
-def gather(world, role: str) -> tuple[dict[str, int], str]:
-    """Every channel's status for this role, and everything the role received as one text."""
+def gather(world, role: str) -> tuple[dict[str, int], str, str]:
+    """Every channel's status for this role, everything the role received as one text, and
+    what the API's channels alone gave it."""
     client = Client()
     headers = {}
     if role != "anonymous":
         user = world.people[role]
         client.force_login(user)
         headers = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user, 'matrix')[1]}"}
-    statuses, corpus = {}, []
+    statuses, corpus, api_corpus = {}, [], []
     for channel, url in urls(world).items():
         response = client.get(url, follow=True, **(headers if channel.startswith("api") else {}))
         statuses[channel] = response.status_code
         corpus.append(body_of(response))
+        if channel.startswith("api"):
+            api_corpus.append(corpus[-1])
     if role != "anonymous":
         address = world.people[role].email
         for message in mail.outbox:
             if address in message.to:
                 corpus.append(message.subject + "\n" + message.body)
-    return statuses, "\n".join(corpus)
+    return statuses, "\n".join(corpus), "\n".join(api_corpus)
 
 
 @pytest.mark.parametrize("phase", PHASES)
@@ -165,13 +222,73 @@ def gather(world, role: str) -> tuple[dict[str, int], str]:
 def test_review_matrix(rworld, role, phase, django_capture_on_commit_callbacks):  # noqa: F811
     mail.outbox.clear()
     prepare(rworld, phase, django_capture_on_commit_callbacks)
-    statuses, corpus = gather(rworld, role)
+    statuses, corpus, api_corpus = gather(rworld, role)
     for channel, allowed in ACCESS.items():
         expected = 200 if role in allowed else 404
         assert statuses[channel] == expected, (role, phase, channel, statuses[channel])
+    for channel, by_status in API_ACCESS.items():
+        assert statuses[channel] == api_status(by_status, role), (role, phase, channel, statuses[channel])
     for name, canary in CANARIES.items():
         should = role in EXPECTED[name][phase]
         assert (canary in corpus) == should, f"{role} in phase {phase}: {name} {'missing' if should else 'LEAKED'}"
+    # The same objects through the API alone: present exactly where the policy lets the role
+    # see them over the API.
+    for name, canary in API_CANARIES.items():
+        should = role in API_EXPECTED[name][phase]
+        assert (canary in api_corpus) == should, f"{role} in phase {phase} (API): {name} {'missing' if should else 'LEAKED'}"
+
+
+def api_status(by_status: dict[int, set], role: str) -> int:
+    if role == "anonymous":
+        return 401
+    return next((status for status, roles in by_status.items() if role in roles), 404)
+
+
+def test_a_conflicted_chair_gets_nothing_of_the_papers_reviewing_through_the_api(rworld, make_user, django_capture_on_commit_callbacks):  # noqa: F811
+    from paperdesk.reviewing.models import Conflict
+    from paperdesk.venues.models import VenueRole
+
+    prepare(rworld, "reviewing", django_capture_on_commit_callbacks)
+    cora = make_user("cora@chairs.org", "Cora Conflicted-Chair")
+    VenueRole.objects.create(venue=rworld.venue, user=cora, role=VenueRole.Role.CHAIR)
+    Conflict.objects.create(submission=rworld.paper, user=cora, source=Conflict.Source.INSTITUTION, reason="Same lab")
+    rworld.people["conflicted_chair"] = cora
+    statuses, _, corpus = gather(rworld, "conflicted_chair")
+    assert statuses["api_reviews"] == statuses["api_results"] == statuses["api_my_review"] == 404
+    assert statuses["api_decisions"] == 200 and '"conflict": true' in corpus
+    for name in ("review_text", "score", "alias", "comments_to_chairs", "other_comments_to_chairs", "reviewer_identity",
+                 "meta_review", "area_chair_identity", "decision"):
+        assert API_CANARIES[name] not in corpus, f"conflicted chair (API): {name} LEAKED"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_reviewing_writes_through_the_api_follow_the_policy(rworld, role):  # noqa: F811
+    """Writing a review, deciding and bidding: allowed to the roles the pages allow; a
+    refusal is the 404 of a missing object (401 without a token) and changes nothing."""
+    from paperdesk.decisions.models import Decision
+    from paperdesk.reviewing.models import Bid
+    from paperdesk.reviews.models import Review
+
+    client, headers = Client(), {}
+    if role != "anonymous":
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(rworld.people[role], 'matrix')[1]}"}
+    paper, venue = rworld.paper, rworld.venue
+
+    def send(method, url, body):
+        return getattr(client, method)(url, data=json.dumps(body), content_type="application/json", **headers).status_code
+
+    writes = {
+        "review": (send("put", f"/api/papers/{paper.public_id}/review", {"answers": {"summary": REVIEW_TEXT}}), {"reviewer"},
+                   Review.objects.filter(assignment__submission=paper).exists()),
+        "decision": (send("post", f"/api/venues/{venue.slug}/decisions", {"papers": [paper.public_id], "outcome": "reject"}), {"chair"},
+                     Decision.objects.filter(submission=paper).exists()),
+        "bid": (send("put", f"/api/venues/{venue.slug}/bids/{paper.public_id}", {"value": "eager"}), {"reviewer", "unassigned_reviewer"},
+                Bid.objects.filter(submission=paper).exists()),
+    }
+    for name, (status, allowed, written) in writes.items():
+        expected = 200 if role in allowed else (401 if role == "anonymous" else 404)
+        assert status == expected, (role, name, status)
+        assert written == (role in allowed), (role, name, "written" if written else "not written")
 
 
 @pytest.mark.parametrize("role", ["unassigned_reviewer", "conflicted_reviewer", "other_author", "author", "anonymous"])

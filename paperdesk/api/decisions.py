@@ -1,0 +1,76 @@
+"""The chairs' decisions over the API: the decision table (score statistics per paper,
+papers the chair is conflicted with shown without anything of their reviewing) and
+setting decisions in bulk, through `decisions.selectors` and `decisions.services.decisions_set`
+as on the decision table page. Anyone but a chair gets the page's 404."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from ninja import Query, Router
+
+from paperdesk import policy
+from paperdesk.decisions import selectors, services
+from paperdesk.submissions.models import Submission
+from paperdesk.submissions.services import ServiceError
+from paperdesk.venues.models import Venue
+
+from .reviewing_schemas import BulkDecisionOut, DecisionParams, DecisionsIn, DecisionTableOut
+from .reviewing_views import decision_row_view
+from .schemas import ErrorOut
+from .venues import venue_or_404
+
+router = Router(tags=["decisions"])
+
+
+def _chair_venue(user, slug: str) -> Venue:
+    venue = venue_or_404(slug)
+    if not policy.is_chair(user, venue):
+        raise Http404("No such list")  # as for the chairs' pages: the same 404 as a missing venue
+    return venue
+
+
+@router.get(
+    "/venues/{slug}/decisions",
+    response={200: DecisionTableOut, 404: ErrorOut},
+    exclude_unset=True,
+    summary="The decision table (chairs)",
+    description="Every submitted paper with its review statistics, meta-review recommendation and decision, filtered and sorted as on the decision table.",
+)
+def decision_table(request, slug: str, params: Query[DecisionParams]):
+    user = request.auth
+    venue = _chair_venue(user, slug)
+    filters = selectors.TableFilters(
+        track=params.track or "", decision=params.decision or "", recommendation=params.recommendation or "",
+        agreement=params.agreement or "", q=params.q or "", sort=params.sort.lstrip("-"), descending=params.sort.startswith("-"),
+    )
+    # Filtered, sorted and sliced by the database, as the paginated page is: one page of a
+    # large venue costs a few queries.
+    ordered = selectors.table_queryset(user, venue, filters).values_list("pk", flat=True)
+    rows = selectors.rows_for(user, venue, list(ordered[params.offset : params.offset + params.limit]))
+    return {
+        "count": ordered.count(),
+        "limit": params.limit,
+        "offset": params.offset,
+        "counts": [{"outcome": slug, "name": name, "count": n} for slug, name, n in selectors.outcome_totals(user, venue)],
+        "items": [decision_row_view(r) for r in rows],
+    }
+
+
+@router.post(
+    "/venues/{slug}/decisions",
+    response={200: BulkDecisionOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Set decisions (chairs)",
+    description="Sets one outcome (or with `\"\"`, clears the decision) on each paper you may decide; the others are listed in `refused` with the reason.",
+)
+def set_decisions(request, slug: str, payload: DecisionsIn):
+    user = request.auth
+    venue = _chair_venue(user, slug)
+    wanted = list(dict.fromkeys(payload.papers))
+    submissions = list(Submission.objects.filter(venue=venue, public_id__in=wanted).select_related("venue"))
+    found = {s.public_id for s in submissions}
+    unknown = [public_id for public_id in wanted if public_id not in found]
+    if not submissions:
+        raise ServiceError(f"No paper of {venue.short_name} has {'this id' if len(unknown) == 1 else 'these ids'}.", 400, "papers")
+    result = services.decisions_set(venue=venue, submissions=submissions, outcome=payload.outcome, actor=user)
+    refused = result.refused + [f"No paper of {venue.short_name} has the id '{public_id}'." for public_id in unknown]
+    return {"changed": result.changed, "refused": refused}
