@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import Case, CharField, OuterRef, Prefetch, Q, Subquery, When
+from django.db.models.functions import Lower
 
 from paperdesk import clock, policy
 from paperdesk.reviews.selectors import MetaReviewView, ReviewCard, meta_review_for, visible_reviews
@@ -79,13 +80,17 @@ class ProgramEntry:
     published: Published | None = None  # title, abstract, authors and links as the authors confirmed them
 
 
-def program(venue: Venue) -> list[ProgramEntry]:
-    papers = list(
-        policy.accepted_papers(venue)
-        .select_related("track", "primary_topic", "decision", "contribution_type")
-        .prefetch_related(Prefetch("authorships", queryset=Authorship.objects.order_by("position")), "secondary_topics")
-        .order_by("track__position", "title")
+def _program_queryset(venue: Venue):
+    """Accepted papers in program order (track, then the published title, which is the
+    confirmed camera-ready title when there is one), ordered by the database."""
+    published_title = Case(
+        When(camera_ready__confirmed_at__isnull=False, then="camera_ready__title"),
+        default="title", output_field=CharField(),
     )
+    return policy.accepted_papers(venue).annotate(published_title=Lower(published_title)).order_by("track__position", "published_title", "pk")
+
+
+def _entries(venue: Venue, papers: list[Submission]) -> list[ProgramEntry]:
     latest = Upload.objects.filter(submission=OuterRef("submission_id"), kind=Upload.Kind.CAMERA_READY).order_by("-version").values("pk")[:1]
     hosted_ids = [p.pk for p in papers if p.decision.host_pdf]
     pdfs = {u.submission_id: u for u in Upload.objects.filter(submission_id__in=hosted_ids, kind=Upload.Kind.CAMERA_READY, pk=Subquery(latest))}
@@ -102,8 +107,55 @@ def program(venue: Venue) -> list[ProgramEntry]:
             pdf=pdfs.get(paper.pk),
             published=published[paper.pk],
         ))
-    entries.sort(key=lambda e: (e.submission.track.position, e.published.title.lower()))
     return entries
+
+
+def _with_entry_rows(queryset):
+    return (queryset.select_related("track", "primary_topic", "decision", "contribution_type")
+            .prefetch_related(Prefetch("authorships", queryset=Authorship.objects.order_by("position")), "secondary_topics"))
+
+
+def program(venue: Venue) -> list[ProgramEntry]:
+    """The whole program (the JSON export); the page shows it a page at a time."""
+    return _entries(venue, list(_with_entry_rows(_program_queryset(venue))))
+
+
+PROGRAM_PAGE_SIZE = 100
+
+
+@dataclass
+class ProgramPage:
+    entries: list[ProgramEntry]
+    page: object  # django Page: number, has_next, ...
+    total: int  # accepted papers in the whole program
+    matching: int  # of them, those the search and track filter keep
+    query: str
+    track: str
+
+
+def program_page(venue: Venue, *, page: str | int = 1, query: str = "", track: str = "") -> ProgramPage:
+    """One page of the public program, searched by title or author name and filtered by
+    track, paginated by the database (a conference lists thousands of papers)."""
+    from django.core.paginator import Paginator
+
+    everything = _program_queryset(venue)
+    chosen = everything
+    query = " ".join(query.split())[:200]
+    if track:
+        chosen = chosen.filter(track__slug=track)
+    for word in query.split():
+        chosen = chosen.filter(
+            Q(title__icontains=word) | Q(camera_ready__title__icontains=word)
+            | Q(authorships__name__icontains=word) | Q(camera_ready__authors__name__icontains=word)
+        )
+    if query:
+        chosen = chosen.distinct()
+    paginator = Paginator(chosen.values_list("pk", flat=True), PROGRAM_PAGE_SIZE)
+    current = paginator.get_page(page)
+    ids = list(current.object_list)
+    by_id = {p.pk: p for p in _with_entry_rows(Submission.objects.filter(pk__in=ids))}
+    total = everything.count() if (query or track) else paginator.count
+    return ProgramPage(_entries(venue, [by_id[i] for i in ids]), current, total, paginator.count, query, track)
 
 
 def program_json(venue: Venue, site_url: str) -> dict:

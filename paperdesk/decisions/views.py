@@ -370,9 +370,11 @@ def camera_ready_metadata(request, public_id):
 @require_safe
 def accepted(request, venue_slug):
     venue = _public_venue(request, venue_slug)
-    entries = selectors.program(venue)
-    return render(request, "decisions/accepted.html", {"venue": venue, "entries": entries,
-                                                       "released": Decision.objects.filter(submission__venue=venue, released_at__isnull=False).exists()})
+    program = selectors.program_page(venue, page=request.GET.get("page", 1), query=request.GET.get("q", ""), track=request.GET.get("track", ""))
+    return render(request, "decisions/accepted.html", {
+        "venue": venue, "program": program, "entries": program.entries, "tracks": venue.tracks.order_by("position"),
+        "released": Decision.objects.filter(submission__venue=venue, released_at__isnull=False).exists(),
+    })
 
 
 @require_safe
