@@ -13,7 +13,7 @@ from paperdesk import clock, policy
 from paperdesk.submissions.models import Authorship, CheckRun, Submission, Upload
 from paperdesk.venues.models import Venue
 
-from .camera_ready_models import CameraReady, CameraReadyReminder, CameraReadyReminderRun
+from .camera_ready_models import CameraReady, CameraReadyAuthor, CameraReadyReminder, CameraReadyReminderRun
 from .models import Decision
 
 # --- the published metadata ----------------------------------------------------------------
@@ -65,6 +65,17 @@ def camera_ready_rows(submission_ids) -> dict[int, CameraReady]:
     """submission id -> its CameraReady row with the published authors (two queries)."""
     rows = CameraReady.objects.filter(submission_id__in=list(submission_ids)).prefetch_related("authors")
     return {row.submission_id: row for row in rows}
+
+
+def confirmed_author_names(submission: Submission) -> dict[int, tuple[str, str]]:
+    """authorship id -> (name, affiliation) as the authors confirmed them for publication;
+    empty until they confirm. The camera-ready check expects these names on the PDF."""
+    return {
+        authorship_id: (name, affiliation)
+        for authorship_id, name, affiliation in CameraReadyAuthor.objects.filter(
+            camera_ready__submission=submission, camera_ready__confirmed_at__isnull=False,
+        ).values_list("authorship_id", "name", "affiliation")
+    }
 
 
 def published_for(submissions: list[Submission], rows: dict[int, CameraReady] | None = None) -> dict[int, Published]:

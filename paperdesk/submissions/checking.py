@@ -42,7 +42,10 @@ def local_copy(blob_name: str):
         os.unlink(path)
 
 
-def identities_for(submission: Submission) -> list:
+def identities_for(submission: Submission, published: dict[int, tuple[str, str]] | None = None) -> list:
+    """Each author's identity for the checker. `published` (authorship id -> the name and
+    affiliation the authors confirmed for the camera-ready) makes those the expected ones,
+    the submitted name still counting as another name."""
     from allauth.account.models import EmailAddress
 
     from paperdesk.checks import Identity
@@ -55,6 +58,12 @@ def identities_for(submission: Submission) -> list:
         other_names: list[str] = []
         github = huggingface = ""
         name = author.name
+        if published and author.pk in published:
+            name, affiliation = published[author.pk]
+            if author.name and author.name != name:
+                other_names.append(author.name)
+            if affiliation:
+                affiliations.add(affiliation)
         if user is not None:
             emails |= set(EmailAddress.objects.filter(user=user).values_list("email", flat=True)) | {user.email}
             affiliations |= {a.institution for a in user.affiliations.all()}
@@ -81,11 +90,16 @@ def check_upload(run: CheckRun) -> dict:
     upload = run.upload
     submission = upload.submission
     rules = rules_for(submission.venue.spec, submission.track.slug, run.mode)
+    published = None
+    if run.mode == "camera-ready":
+        from paperdesk.decisions.camera_ready_selectors import confirmed_author_names
+
+        published = confirmed_author_names(submission)
     with local_copy(upload.blob) as path:
         return check_in_child(
             path,
             rules,
-            identities_for(submission),
+            identities_for(submission, published),
             cpu_seconds=settings.CHECK_CPU_SECONDS,
             memory_mb=settings.CHECK_MEMORY_MB,
         )

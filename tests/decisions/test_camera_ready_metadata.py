@@ -144,3 +144,19 @@ def test_extensions_only_by_chairs_who_are_not_authors(crworld):
     assert response.status_code == 400 and "Enter the new camera-ready deadline" in response.content.decode()
     assert 'value="not a date"' in response.content.decode()
     assert not CameraReady.objects.filter(deadline_extension__isnull=False).exists()
+
+
+def test_the_camera_ready_check_expects_the_confirmed_names(crworld):
+    """A renamed author is looked for under the published name; the submitted one still counts."""
+    from paperdesk.decisions.camera_ready_selectors import confirmed_author_names
+    from paperdesk.submissions.checking import identities_for
+
+    john, jose = author_ids(crworld)
+    assert confirmed_author_names(crworld.paper) == {}
+    assert confirm(crworld, **{f"author-{jose}-name": "José A. Núñez", f"author-{jose}-affiliation": "Glenvale Institute"}).status_code == 302
+    published = confirmed_author_names(crworld.paper)
+    assert published[jose] == ("José A. Núñez", "Glenvale Institute") and published[john][0] == "John Smith"
+    identities = {i.name: i for i in identities_for(crworld.paper, published)}
+    assert set(identities) == {"John Smith", "José A. Núñez"}
+    assert "José Núñez" in identities["José A. Núñez"].other_names
+    assert "Glenvale Institute" in identities["José A. Núñez"].affiliations
