@@ -60,7 +60,7 @@ def _table(request, venue, *, error: str = "", status: int = 200):
         "tracks": list(venue.tracks.all()),
         "columns": [(key, label, filters.as_query(sort=key if (filters.sort != key or filters.descending) else f"-{key}")) for key, label in columns],
         "error": error,
-        "release": Release.objects.filter(venue=venue).first(),
+        "release": Release.objects.filter(venue=venue).order_by("-wave").first(),
     }, status=status)
 
 

@@ -80,6 +80,8 @@ def test_a_late_paper_goes_out_in_a_second_wave_to_its_authors_only(rworld, djan
     progress = reverse("decisions:release_progress", args=[rworld.venue.slug])
     assert "wave 1" in rworld.client("chair").get(progress + "?wave=1").content.decode()
     assert "wave 2" in rworld.client("chair").get(progress).content.decode()  # the latest by default
+    table = rworld.client("chair").get(reverse("decisions:table", args=[rworld.venue.slug])).content.decode()
+    assert "Wave 2 of decisions released" in table and "2 of 2 notices sent" in table
     for bad in ("?wave=9", "?wave=x", "?wave=-1"):
         assert rworld.client("chair").get(progress + bad).status_code == 404
     mail.outbox.clear()
