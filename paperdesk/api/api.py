@@ -18,7 +18,7 @@ from ninja.errors import AuthenticationError, HttpError
 from paperdesk.reviewing.services import ReviewingError
 from paperdesk.submissions.services import ServiceError
 
-from . import bids, decisions, me, reviewing, submissions, venues
+from . import bids, decisions, discussion, me, reviewing, submissions, venues
 from .auth import REQUIRED
 
 logger = logging.getLogger("paperdesk.api")
@@ -33,7 +33,11 @@ policy as the web pages.
 - **Reviewers**: your papers per venue (`/venues/{slug}/assignments`), the review form
   (`/venues/{slug}/review-form`), your review (`/papers/{id}/review`: GET, PUT a draft,
   POST `.../submit`), the other reviews once the venue lets you (`/papers/{id}/reviews`),
-  and bidding (`/venues/{slug}/bidding`, `/venues/{slug}/bids`). Authors are never shown.
+  the paper's discussion once you may read the other reviews (`/papers/{id}/discussion`:
+  GET, POST a post), and bidding (`/venues/{slug}/bidding`, `/venues/{slug}/bids`).
+  Authors are never shown.
+- **Area chairs**: the reviews and discussion of your papers, and their meta-reviews
+  (`/papers/{id}/meta-review`: GET, PUT a draft, POST `.../submit`).
 - **Chairs**: the submission list, the reviews of a paper with who wrote them, the decision
   table with score statistics and setting decisions (`/venues/{slug}/decisions`). Papers
   you have a conflict with show nothing of their reviewing.
@@ -57,6 +61,7 @@ api.add_router("/venues", venues.router)
 api.add_router("/me", me.router)
 api.add_router("", submissions.router)
 api.add_router("", reviewing.router)
+api.add_router("", discussion.router)
 api.add_router("", bids.router)
 api.add_router("", decisions.router)
 

@@ -38,7 +38,7 @@ WRITE_ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 HIDDEN_UNTIL_OWN = "The other reviews appear here once you have submitted yours."
 
 
-def _review_paper(user, public_id: str) -> Submission:
+def review_paper_or_404(user, public_id: str) -> Submission:
     """A paper the caller reviews, area-chairs or (without a conflict) chairs."""
     if not _PUBLIC_ID.fullmatch(public_id or ""):
         raise Http404("No such paper")
@@ -84,14 +84,14 @@ def my_assignments(request, slug: str):
 
 @router.get("/papers/{public_id}/review", response={200: MyReviewOut, 404: ErrorOut}, summary="My review of a paper")
 def get_my_review(request, public_id: str):
-    submission = _review_paper(request.auth, public_id)
+    submission = review_paper_or_404(request.auth, public_id)
     assignment = _my_assignment(request.auth, submission)
     review = Review.objects.filter(assignment=assignment).first()
     return my_review_view(request.auth, submission, assignment, review)
 
 
 def _save(request, public_id: str, payload: ReviewIn | None, *, submit: bool):
-    submission = _review_paper(request.auth, public_id)
+    submission = review_paper_or_404(request.auth, public_id)
     assignment = _my_assignment(request.auth, submission)
     with transaction.atomic():
         # A partial PUT merges into the stored review: two at once must not both start
@@ -165,7 +165,7 @@ def submit_my_review(request, public_id: str, payload: ReviewIn = Body(None)):
 )
 def paper_reviews(request, public_id: str):
     user = request.auth
-    submission = _review_paper(user, public_id)
+    submission = review_paper_or_404(user, public_id)
     cards = [card for card in selectors.visible_reviews(user, submission) if not card.is_mine]
     identities = {}
     if policy.can_view_reviewer_identities(user, submission):

@@ -293,3 +293,55 @@ class DecisionTableOut(Schema):
 class BulkDecisionOut(Schema):
     changed: list[int] = Field(description="Numbers of the papers whose decision was set.")
     refused: list[str] = Field(description="One sentence per paper that was not changed, saying why.")
+
+
+# --- discussion and meta-reviews ------------------------------------------------------------
+
+# Room above the services' limits, so that an oversized post or meta-review reaches the
+# service and gets the page's message (and status), not a bare 422.
+PostText = text(100_000)
+MetaReviewText = text(100_000)
+OutcomeSlug = Annotated[str, StringConstraints(pattern=r"^(|[a-z0-9][a-z0-9-]{0,63})$")]
+
+
+class DiscussionPostIn(InputSchema):
+    body: PostText = Field(description="Markdown (no raw HTML: it is removed when shown). At most `max_chars` characters.")
+
+
+class MetaReviewIn(InputSchema):
+    """Only the fields sent change; a first save needs a recommendation."""
+
+    recommendation: OutcomeSlug = Field(None, description="An outcome slug of the venue (`outcomes` of GET .../meta-review).")
+    text: MetaReviewText = Field(None, description="The meta-review the authors read after the release, without reviewer identities.")
+
+
+class PostOut(Schema):
+    public_id: str
+    label: str = Field(description="'You', 'Reviewer 2', 'Area chair 1', 'Program chair'; with the name only for the program chairs.")
+    html: str = Field(description="The post's Markdown rendered and sanitised (no scripts, event handlers or images).")
+    markdown: str = Field(description="The post as written: raw text, to be escaped before it is put in a page.")
+    created_at: dt.datetime
+    mine: bool
+
+
+class DiscussionOut(Schema):
+    paper: str
+    title: str
+    open: bool = Field(description="Whether you may read the discussion now (a reviewer: once they may read the other reviews).")
+    hidden_reason: str = Field(description="Why the discussion is not shown yet; empty when it is.")
+    can_post: PermissionOut
+    max_chars: int
+    posts: list[PostOut] = Field(description="Oldest first.")
+
+
+class MetaReviewFormOut(Schema):
+    paper: str
+    title: str
+    state: Literal["none", "draft", "submitted"]
+    recommendation: str
+    recommendation_name: str
+    text: str
+    label: str = Field(description="'Area chair', or who wrote it for the program chairs; empty before a first save.")
+    outcomes: list[OptionOut] = Field(description="The recommendations to choose from: the venue's outcomes.")
+    max_chars: int
+    can_write: PermissionOut = Field(description="Whether you may save or submit now, with the reason when not.")

@@ -13,7 +13,8 @@ from paperdesk.decisions.selectors import AuthorResults, TableRow
 from paperdesk.reviewing.models import Assignment, Bid
 from paperdesk.reviewing.selectors import BiddingPage, BidPaper
 from paperdesk.reviews.models import Review
-from paperdesk.reviews.selectors import AssignmentRow, MetaReviewView, ReviewCard
+from paperdesk.reviews.forms import DISCUSSION_MAX_CHARS, META_REVIEW_MAX_CHARS
+from paperdesk.reviews.selectors import AssignmentRow, MetaReviewView, PostView, ReviewCard
 from paperdesk.submissions.models import Submission
 from paperdesk.venues.models import Venue
 
@@ -109,6 +110,54 @@ def meta_review_view(meta: MetaReviewView | None) -> dict | None:
         return None
     return {"recommendation": meta.recommendation, "recommendation_name": meta.recommendation_name, "text": meta.text,
             "submitted": meta.submitted, "label": meta.author_label}
+
+
+def post_view(post: PostView, markdown: str) -> dict:
+    """A discussion post as the selector built it for the viewer (label, sanitised HTML),
+    with the Markdown its author wrote."""
+    return {"public_id": post.public_id, "label": post.label, "html": post.html, "markdown": markdown,
+            "created_at": post.created_at, "mine": post.is_mine}
+
+
+DISCUSSION_HIDDEN = "The discussion among the reviewers opens for you once you have submitted your review."
+
+
+def discussion_view(viewer, submission: Submission, posts: list[PostView], bodies: dict[str, str]) -> dict:
+    """`posts` from `reviews.selectors.discussion_for` (empty for someone who may not read
+    the thread), `bodies` the raw Markdown by post id."""
+    shown = policy.can_view_discussion(viewer, submission)
+    may_post = policy.can_post_discussion(viewer, submission)
+    return {
+        "paper": submission.public_id,
+        "title": submission.title,
+        "open": shown,
+        "hidden_reason": "" if shown else DISCUSSION_HIDDEN,
+        "can_post": {"allowed": may_post.allowed, "reason": may_post.reason if shown else DISCUSSION_HIDDEN},
+        "max_chars": DISCUSSION_MAX_CHARS,
+        "posts": [post_view(p, bodies.get(p.public_id, "")) for p in posts],
+    }
+
+
+def meta_review_form_view(viewer, submission: Submission, meta: MetaReviewView | None) -> dict:
+    """The meta-review as its writers (area chair, chairs) see it on the page's form."""
+    venue = submission.venue
+    decision = policy.can_write_meta_review(viewer, submission)
+    view = {
+        "paper": submission.public_id,
+        "title": submission.title,
+        "state": "none",
+        "recommendation": "",
+        "recommendation_name": "",
+        "text": "",
+        "label": "",
+        "outcomes": [{"slug": o.slug, "name": o.name} for o in venue.spec.outcomes],
+        "max_chars": META_REVIEW_MAX_CHARS,
+        "can_write": {"allowed": decision.allowed, "reason": decision.reason},
+    }
+    if meta is not None:
+        view.update(state="submitted" if meta.submitted else "draft", recommendation=meta.recommendation,
+                    recommendation_name=meta.recommendation_name, text=meta.text, label=meta.author_label)
+    return view
 
 
 NOT_RELEASED = "The decision on this paper has not been released yet. You will get an e-mail when it is."

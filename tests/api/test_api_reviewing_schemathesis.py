@@ -1,10 +1,10 @@
 """Property tests for the reviewing API, as in test_api_schemathesis.py: every reviewing
 operation, called with generated valid and invalid input by the person it is for (the
-reviewer for reviews and bids, the author for results, the chair for decisions), never
-answers with a server error.
+reviewer for reviews and bids, the author for results, the chair for decisions and the
+discussion, the area chair for the meta-review), never answers with a server error.
 
 The world is the reviews tests' (a submitted paper with reviewers, an area chair, a chair,
-another paper); generated ids, question keys and outcomes are often swapped for real ones so
+another paper); generated ids, question keys and outcomes (recommendations too) are often swapped for real ones so
 that the services behind the 404s and 400s are reached too.
 """
 
@@ -32,6 +32,11 @@ REVIEWING_OPERATIONS = {
     "PUT /api/papers/{public_id}/review": "reviewer",
     "POST /api/papers/{public_id}/review/submit": "reviewer",
     "GET /api/papers/{public_id}/reviews": "reviewer",
+    "GET /api/papers/{public_id}/discussion": "chair",  # the reviewer's thread opens after their review
+    "POST /api/papers/{public_id}/discussion": "chair",
+    "GET /api/papers/{public_id}/meta-review": "area_chair",
+    "PUT /api/papers/{public_id}/meta-review": "area_chair",
+    "POST /api/papers/{public_id}/meta-review/submit": "area_chair",
     "GET /api/venues/{slug}/bidding": "reviewer",
     "GET /api/venues/{slug}/bids": "reviewer",
     "PUT /api/venues/{slug}/bids/{public_id}": "reviewer",
@@ -78,14 +83,18 @@ def _realistic(strategy, real):
                 body["papers"] = real["public_id"][: max(1, len(body["papers"]))]
             if isinstance(body.get("outcome"), str):
                 body["outcome"] = real["outcome"][pick % len(real["outcome"])]
+            if isinstance(body.get("recommendation"), str):
+                body["recommendation"] = real["outcome"][pick % len(real["outcome"])]
         return case
 
     return st.tuples(strategy, st.integers(0, 3)).map(swap)
 
 
 # A generated review is almost never complete, so submitting it is refused (400); the
-# submit path is covered by test_api_reviewing.py.
-RARELY_COMPLETE = {"POST /api/papers/{public_id}/review/submit"}
+# submit path is covered by test_api_reviewing.py. A meta-review is submitted with a real
+# recommendation and a text on the area chair's own paper, rarely all three at once
+# (test_api_discussion.py covers it).
+RARELY_COMPLETE = {"POST /api/papers/{public_id}/review/submit", "POST /api/papers/{public_id}/meta-review/submit"}
 CASES = [
     pytest.param(label, mode, id=f"{mode.value}-{label}")
     for label in REVIEWING_OPERATIONS

@@ -98,6 +98,8 @@ API_ACCESS = {
     "api_assignments": {200: set(ROLES) - {"anonymous"}},
     "api_my_review": {200: {"reviewer"}},
     "api_reviews": {200: {"chair", "area_chair", "reviewer"}},
+    "api_discussion": {200: {"chair", "area_chair", "reviewer"}},
+    "api_meta_review": {200: {"chair", "area_chair"}},
     "api_results": {200: {"author"}},
     "api_decisions": {200: {"chair"}},
     # Bidding says why it is closed to someone outside the pool (the venue is public; no paper is named).
@@ -115,7 +117,7 @@ API_EXPECTED = {
     "comments_to_chairs": {"reviewing": {"chair", "area_chair", "reviewer"}, "released": {"chair", "area_chair", "reviewer"}},
     "other_comments_to_chairs": {"reviewing": {"chair", "area_chair"}, "released": {"chair", "area_chair"}},
     "reviewer_identity": {"reviewing": {"chair"}, "released": {"chair"}},
-    "discussion_post": {"reviewing": set(), "released": set()},
+    "discussion_post": {"reviewing": {"chair", "area_chair", "reviewer"}, "released": {"chair", "area_chair", "reviewer"}},
     "meta_review": {"reviewing": {"chair", "area_chair", "reviewer"}, "released": {"chair", "area_chair", "reviewer", "author"}},
     "area_chair_identity": {"reviewing": {"chair"}, "released": {"chair"}},
     "decision": {"reviewing": {"chair"}, "released": {"chair", "author"}},
@@ -181,6 +183,8 @@ def urls(world) -> dict[str, str]:
         "api_assignments": f"/api/venues/{venue.slug}/assignments",
         "api_my_review": f"/api/papers/{paper.public_id}/review",
         "api_reviews": f"/api/papers/{paper.public_id}/reviews",
+        "api_discussion": f"/api/papers/{paper.public_id}/discussion",
+        "api_meta_review": f"/api/papers/{paper.public_id}/meta-review",
         "api_results": f"/api/submissions/{paper.public_id}/results",
         "api_decisions": f"/api/venues/{venue.slug}/decisions",
         "api_bidding": f"/api/venues/{venue.slug}/bidding",
@@ -255,9 +259,10 @@ def test_a_conflicted_chair_gets_nothing_of_the_papers_reviewing_through_the_api
     rworld.people["conflicted_chair"] = cora
     statuses, _, corpus = gather(rworld, "conflicted_chair")
     assert statuses["api_reviews"] == statuses["api_results"] == statuses["api_my_review"] == 404
+    assert statuses["api_discussion"] == statuses["api_meta_review"] == 404
     assert statuses["api_decisions"] == 200 and '"conflict": true' in corpus
     for name in ("review_text", "score", "alias", "comments_to_chairs", "other_comments_to_chairs", "reviewer_identity",
-                 "meta_review", "area_chair_identity", "decision"):
+                 "discussion_post", "meta_review", "area_chair_identity", "decision"):
         assert API_CANARIES[name] not in corpus, f"conflicted chair (API): {name} LEAKED"
 
 
@@ -289,6 +294,35 @@ def test_reviewing_writes_through_the_api_follow_the_policy(rworld, role):  # no
         expected = 200 if role in allowed else (401 if role == "anonymous" else 404)
         assert status == expected, (role, name, status)
         assert written == (role in allowed), (role, name, "written" if written else "not written")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_discussion_and_meta_review_writes_through_the_api_follow_the_policy(rworld, role, django_capture_on_commit_callbacks):  # noqa: F811
+    """A discussion post (once the reviewer has reviewed) and a meta-review: allowed to the
+    roles the page allows; a refusal is the 404 of a missing object (401 without a token)
+    and writes nothing; a post's e-mails reach the others who may read the thread."""
+    from paperdesk.reviews.models import DiscussionPost, MetaReview
+
+    rworld.client("reviewer").post(reverse("reviews:save", args=[rworld.paper.public_id]),
+                                   review_post_data(rworld.venue, overall=5, action="submit"))
+    client, headers = Client(), {}
+    if role != "anonymous":
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(rworld.people[role], 'matrix')[1]}"}
+    paper = rworld.paper
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        posted = client.post(f"/api/papers/{paper.public_id}/discussion", data=json.dumps({"body": POST_TEXT}),
+                             content_type="application/json", **headers).status_code
+    meta = client.put(f"/api/papers/{paper.public_id}/meta-review", data=json.dumps({"recommendation": "reject", "text": META_TEXT}),
+                      content_type="application/json", **headers).status_code
+    refused = 401 if role == "anonymous" else 404
+    may_post, may_meta = role in ACCESS["discussion"], role in {"chair", "area_chair"}
+    assert posted == (201 if may_post else refused), (role, posted)
+    assert meta == (200 if may_meta else refused), (role, meta)
+    assert DiscussionPost.objects.filter(submission=paper).exists() == may_post
+    assert MetaReview.objects.filter(submission=paper).exists() == may_meta
+    told = {r for r in ROLES if r != "anonymous" and any(rworld.people[r].email in m.to for m in mail.outbox)}
+    assert told == (ACCESS["discussion"] - {role} if may_post else set()), (role, told)
 
 
 @pytest.mark.parametrize("role", ["unassigned_reviewer", "conflicted_reviewer", "other_author", "author", "anonymous"])
