@@ -25,6 +25,9 @@ from .models import Venue, VenueRole
 from .services import role_grant
 
 DEMO_DOMAIN = "demo.test"
+# Reviewers get a registrable domain of their own: conflict detection treats every
+# *.demo.test address as one institution, which would conflict them with every author.
+DEMO_REVIEWER_DOMAIN = "demo-pool.test"
 
 # (full name, local part, institution, active?, github, huggingface)
 PEOPLE = [
@@ -70,15 +73,31 @@ class DemoReport:
     users: list[str] = field(default_factory=list)
     pending: list[str] = field(default_factory=list)
     venues: dict[str, dict[str, int]] = field(default_factory=dict)
+    pools: dict[str, dict[str, int]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
 
 def demo_users_exist() -> int:
-    return get_user_model().objects.filter(email__iendswith="." + DEMO_DOMAIN).count()
+    accounts = get_user_model().objects
+    return accounts.filter(email__iendswith="." + DEMO_DOMAIN).count() + accounts.filter(email__iendswith="." + DEMO_REVIEWER_DOMAIN).count()
+
+
+def _create_people(password: str) -> list:
+    rows = [(name, f"{local}@{'uni.' if active else 'mail.'}{DEMO_DOMAIN}", institution, active, github, huggingface)
+            for name, local, institution, active, github, huggingface in PEOPLE]
+    return _create_accounts(password, rows)
+
+
+def _create_reviewers(password: str) -> list:
+    from paperdesk.reviewing.demo import REVIEWERS
+
+    return _create_accounts(password, [(name, f"{local}@{label}.{DEMO_REVIEWER_DOMAIN}", institution, True, "", "")
+                                       for name, local, institution, label, _, _ in REVIEWERS])
 
 
 @transaction.atomic
-def _create_people(password: str) -> list:
+def _create_accounts(password: str, rows: list[tuple]) -> list:
+    """(full name, e-mail, institution, active?, github, huggingface) -> verified accounts."""
     from allauth.account.models import EmailAddress
 
     from paperdesk.accounts.models import Affiliation
@@ -86,9 +105,8 @@ def _create_people(password: str) -> list:
 
     User = get_user_model()
     people = []
-    for name, local, institution, active, github, huggingface in PEOPLE:
-        host = ("uni." if active else "mail.") + DEMO_DOMAIN
-        email = f"{local}@{host}"
+    for name, email, institution, active, github, huggingface in rows:
+        host = email.rsplit("@", 1)[1]
         user = User.objects.create_user(
             email=email,
             password=password,
@@ -240,5 +258,12 @@ def populate_demo(*, venue: Venue, rehearsal: Venue | None, log: Callable[[str],
         papers = PAPERS if target.is_rehearsal else PAPERS[:REAL_VENUE_PAPERS]
         log(f"{target.slug}: adding {len(papers)} submissions...")
         report.venues[target.slug] = _fill_venue(target, people, papers, now, log)
-    run_pending_jobs()  # receipts and invitations
+    if rehearsal is not None:  # the real venue's reviewing is over; the rehearsal's is ahead
+        from paperdesk.reviewing.demo import populate_pool
+
+        reviewers = _create_reviewers(report.password)
+        report.users += [r.email for r in reviewers]
+        log(f"{rehearsal.slug}: adding a reviewer pool of {len(reviewers)}...")
+        report.pools[rehearsal.slug] = populate_pool(venue=rehearsal, people=reviewers, log=log)
+    run_pending_jobs()  # receipts, invitations, the pool's e-mails
     return report

@@ -6,6 +6,7 @@ import pypdfium2
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
+from django.db import models
 
 from paperdesk.submissions.models import Submission, Upload
 from paperdesk.venues import demo_pdf
@@ -24,6 +25,7 @@ def test_demo_fills_both_venues_once(venue):
     User = get_user_model()
     demo_users = User.objects.filter(email__endswith=".demo.test")
     assert demo_users.count() == 13
+    assert User.objects.filter(email__endswith=".demo-pool.test").count() == 8  # the rehearsal's reviewer pool
     assert sorted(demo_users.filter(moderation_status="pending").values_list("email", flat=True)) == [
         "kai.andersen@mail.demo.test", "lena.fischer@mail.demo.test", "mateo.rossi@mail.demo.test",
     ]
@@ -43,7 +45,39 @@ def test_demo_fills_both_venues_once(venue):
     assert "  #12 stays a draft: The PDF cannot be submitted yet: The main content ends on page 5, over the limit of 4 pages." in out
     assert Upload.objects.filter(submission__venue=rehearsal).count() == 12
     assert "Every demo account has the password: " in out
-    assert again == "13 demo accounts already exist; nothing was added.\n"
+    assert again == "21 demo accounts already exist; nothing was added.\n"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_gives_the_rehearsal_a_reviewer_pool_a_chair_can_assign(venue):
+    """After `make demo`, a chair can run the assignment at once; it avoids the conflicts
+    the demo plants (a reviewer at an author's institution, a reviewer who co-authored)."""
+    from paperdesk.reviewing import assignment
+    from paperdesk.reviewing.models import Assignment, Bid, Conflict, PoolMember, Publication
+
+    run("venue", "load", str(VENUE_FILE), "--rehearsal")
+    run("ensurechair", "--email", "chair@chairs.example")
+    rehearsal = Venue.objects.get(slug="mechinterp-2025-rehearsal")
+    out = run("demo")
+    assert "reviewer pool of 8 (6 accepted, 2 waiting for a chair)" in out
+
+    pool = PoolMember.objects.filter(venue=rehearsal)
+    assert pool.filter(state="accepted").count() == 6 and pool.filter(state="volunteered").count() == 2
+    assert not PoolMember.objects.filter(venue=venue).exists()  # the real venue's reviewing is over
+    assert Publication.objects.filter(source="demo").count() == 24
+    assert Bid.objects.filter(submission__venue=rehearsal).count() > 0
+    reasons = " ".join(Conflict.objects.filter(submission__venue=rehearsal, user__email__startswith="rafael.costa").values_list("reason", flat=True))
+    assert "same institution: fjord university" in reasons
+    assert Conflict.objects.filter(submission__venue=rehearsal, user__email__startswith="quynh.tran", source="coauthor").exists()
+    assert not Bid.objects.filter(submission__conflicts__user=models.F("user")).exists()
+
+    chair = get_user_model().objects.get(email="chair@chairs.example")
+    run_ = assignment.run_start(venue=rehearsal, actor=chair)
+    run_.refresh_from_db()
+    assert run_.state == "done", run_.message
+    pairs = Assignment.objects.filter(submission__venue=rehearsal)
+    assert pairs.count() == 3 * rehearsal.submissions.filter(status="submitted").count()
+    assert not pairs.filter(submission__conflicts__user=models.F("user")).exists()
 
 
 def test_demo_needs_default_venue(db):

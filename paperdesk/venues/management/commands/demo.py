@@ -13,7 +13,7 @@ from paperdesk.venues.models import Venue
 
 
 class Command(CleanFailures, BaseCommand):
-    help = f"Fill the default venue and its rehearsal copy with synthetic accounts (*.{DEMO_DOMAIN}) and submissions."
+    help = f"Fill the default venue and its rehearsal copy with synthetic accounts (*.{DEMO_DOMAIN}), submissions and, in the rehearsal, a reviewer pool."
     requires_system_checks: list[str] = []
 
     def handle(self, *args, **options):
@@ -31,6 +31,10 @@ class Command(CleanFailures, BaseCommand):
         for slug, counts in report.venues.items():
             summary = ", ".join(f"{n} {state}" for state, n in counts.items() if n)
             self.stdout.write(self.style.SUCCESS(f"{slug}: {summary}"))
+        for slug, pool in report.pools.items():
+            self.stdout.write(self.style.SUCCESS(
+                f"{slug}: reviewer pool of {pool['accepted'] + pool['volunteered']} ({pool['accepted']} accepted, "
+                f"{pool['volunteered']} waiting for a chair), {pool['bids']} bids: try Reviewing → Assignment."))
         self.stdout.write(f"{len(report.users)} demo accounts can sign in, e.g. {report.users[0]}; "
                           f"{len(report.pending)} wait for approval: {', '.join(report.pending)}.")
         self.stdout.write(f"Every demo account has the password: {report.password}  (shown once)")
