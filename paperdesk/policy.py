@@ -376,11 +376,6 @@ def review_deadline_passed(venue: Venue, now=None) -> bool:
     return (now or clock.now()) > venue.review_deadline
 
 
-def _when(venue: Venue, moment) -> str:
-    local = venue.local(moment)
-    return f"{local:%B} {local.day}, {local:%Y} at {local:%H:%M} ({venue.timezone})"
-
-
 def can_write_review(user, submission: Submission, now=None) -> Decision:
     """May this person save or submit their review of this paper now?"""
     if not is_assigned_reviewer(user, submission):
@@ -393,7 +388,7 @@ def can_write_review(user, submission: Submission, now=None) -> Decision:
     review = getattr(assignment, "review", None) if assignment else None
     venue = submission.venue
     if review is not None and review.state == "submitted" and review_deadline_passed(venue, now):
-        return Decision(False, f"The review deadline passed on {_when(venue, venue.review_deadline)}; a submitted review can no longer be changed. Write to {venue.contact_email} if something must be corrected.")
+        return Decision(False, f"The review deadline passed on {venue.moment_text(venue.review_deadline)}; a submitted review can no longer be changed. Write to {venue.contact_email} if something must be corrected.")
     return ALLOW
 
 
@@ -499,7 +494,7 @@ def _camera_ready_open(user, submission: Submission, now, not_author: str) -> De
         return Decision(False, "Only accepted papers have a camera-ready version; this paper was not accepted.")
     deadline = camera_ready_deadline(submission)
     if (now or clock.now()) > deadline:
-        return Decision(False, f"The camera-ready deadline passed on {_when(venue, deadline)}. Write to {venue.contact_email} if this is a problem.")
+        return Decision(False, f"The camera-ready deadline passed on {venue.moment_text(deadline)}. Write to {venue.contact_email} if this is a problem.")
     return ALLOW
 
 

@@ -18,7 +18,7 @@ from ninja.errors import AuthenticationError, HttpError
 from paperdesk.reviewing.services import ReviewingError
 from paperdesk.submissions.services import ServiceError
 
-from . import bids, decisions, discussion, me, reviewing, submissions, venues
+from . import bids, camera_ready, decisions, discussion, me, reviewing, submissions, venues
 from .auth import REQUIRED
 
 logger = logging.getLogger("paperdesk.api")
@@ -29,7 +29,9 @@ policy as the web pages.
 
 - **Authors**: create, change, upload, submit and withdraw submissions; once the chairs
   release the decisions, read the decision, the reviews and the meta-review
-  (`/submissions/{id}/results`; reviewers appear as "Reviewer 1", "Reviewer 2", ...).
+  (`/submissions/{id}/results`; reviewers appear as "Reviewer 1", "Reviewer 2", ...); for
+  an accepted paper, the camera-ready checklist, PDF versions, published details and
+  hosting (`/submissions/{id}/camera-ready`).
 - **Reviewers**: your papers per venue (`/venues/{slug}/assignments`), the review form
   (`/venues/{slug}/review-form`), your review (`/papers/{id}/review`: GET, PUT a draft,
   POST `.../submit`), the other reviews once the venue lets you (`/papers/{id}/reviews`),
@@ -64,6 +66,7 @@ api.add_router("", reviewing.router)
 api.add_router("", discussion.router)
 api.add_router("", bids.router)
 api.add_router("", decisions.router)
+api.add_router("", camera_ready.router)
 
 
 def _error(request, status: int, detail: str, field: str | None = None):

@@ -17,7 +17,7 @@ from paperdesk import clock, policy
 from paperdesk.audit.services import record
 from paperdesk.jobs import task
 from paperdesk.submissions.models import Submission, Upload
-from paperdesk.submissions.services import ServiceError
+from paperdesk.submissions.services import ServiceError, require
 from paperdesk.submissions.storage import store_blob
 from paperdesk.submissions.uploads import UploadRejected, max_upload_bytes, validate_pdf
 from paperdesk.venues.models import Venue
@@ -27,16 +27,6 @@ from .camera_ready_selectors import camera_ready_rows, deadline_of, papers_to_re
 from .models import Decision
 
 __all__ = ["MetadataInput", "ServiceError", "camera_ready_upload", "extension_grant", "hosting_set", "metadata_confirm", "reminders_start"]
-
-
-def _require(decision: policy.Decision, status: int = 403) -> None:
-    if not decision:
-        raise ServiceError(decision.reason, status)
-
-
-def _when(venue: Venue, moment) -> str:
-    local = venue.local(moment)
-    return f"{local:%B} {local.day}, {local:%Y} at {local:%H:%M} ({venue.timezone})"
 
 
 def _row_for_update(submission: Submission) -> CameraReady:
@@ -54,7 +44,7 @@ def camera_ready_upload(*, submission: Submission, actor, stream: IO[bytes], ori
     The upload form carries the hosting choice, so uploading also makes that choice."""
     now = now or clock.now()
     venue = submission.venue
-    _require(policy.can_upload_camera_ready(actor, submission, now))
+    require(policy.can_upload_camera_ready(actor, submission, now))
     try:
         validate_pdf(stream, max_upload_bytes(venue.spec.submission, Upload.Kind.CAMERA_READY))
     except UploadRejected as rejected:
@@ -62,7 +52,7 @@ def camera_ready_upload(*, submission: Submission, actor, stream: IO[bytes], ori
     blob = store_blob(stream)  # durable before any row points at it
     with transaction.atomic():
         locked = Submission.objects.select_for_update().get(pk=submission.pk)
-        _require(policy.can_upload_camera_ready(actor, locked, now))
+        require(policy.can_upload_camera_ready(actor, locked, now))
         version = (locked.uploads.filter(kind=Upload.Kind.CAMERA_READY).aggregate(v=Max("version"))["v"] or 0) + 1
         upload = Upload.objects.create(
             submission=locked, kind=Upload.Kind.CAMERA_READY, version=version, sha256=blob.sha256, size=blob.size,
@@ -146,7 +136,7 @@ def metadata_confirm(*, submission: Submission, actor, data: MetadataInput, now=
     """Save and confirm what the public page shows of the paper. The submission itself is
     not touched: reviewers and the decision table keep what was reviewed."""
     now = now or clock.now()
-    _require(policy.can_edit_camera_ready_metadata(actor, submission, now))
+    require(policy.can_edit_camera_ready_metadata(actor, submission, now))
     data = MetadataInput(data.title.strip(), data.abstract.strip(), data.code_url.strip(), data.data_url.strip(),
                          [(i, name.strip(), affiliation.strip()) for i, name, affiliation in data.authors])
     problems = _problems(data)
@@ -154,7 +144,7 @@ def metadata_confirm(*, submission: Submission, actor, data: MetadataInput, now=
         raise ServiceError(" ".join(problems), 400, "metadata")
     with transaction.atomic():
         locked = Submission.objects.select_for_update().select_related("venue").get(pk=submission.pk)
-        _require(policy.can_edit_camera_ready_metadata(actor, locked, now))
+        require(policy.can_edit_camera_ready_metadata(actor, locked, now))
         authorship_ids = set(locked.authorships.values_list("pk", flat=True))
         given = [i for i, _, _ in data.authors]
         if len(given) != len(set(given)) or set(given) != authorship_ids:
@@ -179,7 +169,7 @@ def metadata_confirm(*, submission: Submission, actor, data: MetadataInput, now=
 
 def extension_grant(*, submission: Submission, actor, until) -> CameraReady:
     """A later camera-ready deadline for one accepted paper (None removes it)."""
-    _require(policy.can_grant_extension(actor, submission))
+    require(policy.can_grant_extension(actor, submission))
     with transaction.atomic():
         locked = Submission.objects.select_for_update().select_related("venue").get(pk=submission.pk)
         if not policy.accepted_papers(locked.venue).filter(pk=locked.pk).exists():
@@ -195,7 +185,7 @@ def reminders_start(*, venue: Venue, actor, now=None) -> CameraReadyReminderRun:
     """Remind the authors of every accepted paper without a camera-ready PDF (deadline not
     passed), from a background job; at most once a day (in the venue's time zone)."""
     now = now or clock.now()
-    _require(policy.can_follow_camera_ready(actor, venue))
+    require(policy.can_follow_camera_ready(actor, venue))
     day = venue.local(now).date()
     refused = ServiceError(f"The authors were already reminded today ({day:%B} {day.day} in {venue.timezone}); "
                            "reminders go out at most once a day.", 409, "remind")
@@ -239,7 +229,7 @@ def send_camera_ready_reminders(run_id: int) -> str:
                 continue  # claimed by another run of this job
             try:
                 send_templated("camera_ready_reminder", {
-                    "venue": venue, "name": author.name, "title": published[paper.pk].title, "deadline": _when(venue, deadline),
+                    "venue": venue, "name": author.name, "title": published[paper.pk].title, "deadline": venue.moment_text(deadline),
                     "url": settings.SITE_URL.rstrip("/") + reverse("decisions:author", args=[paper.public_id]),
                     "page_limit": paper.track.page_limit("camera-ready"),
                 }, [author.email], reply_to=venue.contact_email)

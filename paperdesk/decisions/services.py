@@ -15,7 +15,7 @@ from paperdesk import clock, policy
 from paperdesk.audit.services import record
 from paperdesk.jobs import task
 from paperdesk.submissions.models import Submission
-from paperdesk.submissions.services import ServiceError
+from paperdesk.submissions.services import ServiceError, require
 from paperdesk.venueconfig.notifications import DEFAULT_BODY, DEFAULT_SUBJECT, PLACEHOLDERS, fill, template_problems  # noqa: F401 - read by the release page and tests
 from paperdesk.venues.models import Venue
 
@@ -24,16 +24,6 @@ from .models import Decision, NoticeSent, Release
 RELEASE_STALLED_AFTER = dt.timedelta(minutes=5)  # a sending job sends a notice every few seconds
 
 __all__ = ["ServiceError", "decisions_set", "release_resume", "release_start"]
-
-
-def _require(decision: policy.Decision, status: int = 403) -> None:
-    if not decision:
-        raise ServiceError(decision.reason, status)
-
-
-def _when(venue: Venue, moment) -> str:
-    local = venue.local(moment)
-    return f"{local:%B} {local.day}, {local:%Y} at {local:%H:%M} ({venue.timezone})"
 
 
 # --- deciding ---------------------------------------------------------------------------
@@ -117,7 +107,7 @@ def notice_values(decision: Decision, author_name: str, site_url: str) -> dict[s
     accepted = bool(outcome and outcome.accepted)
     if accepted:
         next_steps = (
-            f"Congratulations! Please upload the camera-ready version by {_when(venue, venue.camera_ready_deadline)} "
+            f"Congratulations! Please upload the camera-ready version by {venue.moment_text(venue.camera_ready_deadline)} "
             f"on the page below: it may use one more page than the submission, and there you choose whether the PDF "
             f"is hosted on the public accepted-papers page."
             + ("" if venue.archival else f" {venue.short_name} is non-archival.")
@@ -131,7 +121,7 @@ def notice_values(decision: Decision, author_name: str, site_url: str) -> dict[s
         "venue_name": venue.name,
         "venue_short_name": venue.short_name,
         "results_url": site_url.rstrip("/") + reverse("decisions:author", args=[submission.public_id]),
-        "camera_ready_deadline": _when(venue, venue.camera_ready_deadline),
+        "camera_ready_deadline": venue.moment_text(venue.camera_ready_deadline),
         "contact_email": venue.contact_email,
         "next_steps": next_steps,
     }
@@ -155,9 +145,9 @@ def decisions_to_release(venue: Venue):
 def _nothing_new(venue: Venue, waves: list[Release]) -> ServiceError:
     first, last = waves[0], waves[-1]
     sent, total = sum(w.sent for w in waves), sum(w.total for w in waves)
-    later = f", most recently in wave {last.wave} on {_when(venue, last.started_at)}" if len(waves) > 1 else ""
+    later = f", most recently in wave {last.wave} on {venue.moment_text(last.started_at)}" if len(waves) > 1 else ""
     return ServiceError(
-        f"The decisions were already released on {_when(venue, first.started_at)}{later} ({sent} of {total} notices sent). "
+        f"The decisions were already released on {venue.moment_text(first.started_at)}{later} ({sent} of {total} notices sent). "
         "Nothing new to release: every decision has been released. A decision set later (a late paper, say) "
         "can be released in a further wave.", 409, "release")
 
@@ -169,7 +159,7 @@ def release_start(*, venue: Venue, actor, subject: str = "", body: str = "", tem
     it, `subject` and `body` serve every outcome. Papers without a decision block the wave
     unless `hold_back_undecided`: then they wait for a later wave."""
     now = now or clock.now()
-    _require(policy.can_release_decisions(actor, venue))
+    require(policy.can_release_decisions(actor, venue))
     templates = templates or NoticeTemplates.same_for_every_outcome(subject, body)
     problems = templates.problems()
     if problems:
@@ -211,7 +201,7 @@ def release_resume(*, venue: Venue, actor, resend_unconfirmed: bool = False, wav
     stopped. Notices confirmed as sent are never sent again; those that failed are retried;
     those whose sending was cut off by a crash (maybe delivered, maybe not) are resent only
     when the chair asks for it."""
-    _require(policy.can_release_decisions(actor, venue))
+    require(policy.can_release_decisions(actor, venue))
     waves = Release.objects.filter(venue=venue).order_by("-wave")
     release = (waves.filter(wave=wave) if wave else waves).first()
     if release is None:

@@ -8,17 +8,12 @@ from django.db import transaction
 from paperdesk import clock, policy
 from paperdesk.audit.services import record
 from paperdesk.submissions.models import Submission
-from paperdesk.submissions.services import ServiceError
+from paperdesk.submissions.services import ServiceError, require
 
 from .forms import COMMENTS_MAX_CHARS, DISCUSSION_MAX_CHARS, META_REVIEW_MAX_CHARS
 from .models import DiscussionPost, MetaReview, Review
 
 __all__ = ["ServiceError", "discussion_post_create", "meta_review_save", "review_save"]
-
-
-def _require(decision: policy.Decision, status: int = 403) -> None:
-    if not decision:
-        raise ServiceError(decision.reason, status)
 
 
 def _clean_review(spec, answers: dict, overall, confidence, comments: str) -> tuple[dict, int | None, int | None, str]:
@@ -56,7 +51,7 @@ def review_save(*, submission: Submission, actor, answers: dict, overall=None, c
     still be submitted and is marked late, while a submitted one is final."""
     now = now or clock.now()
     venue = submission.venue
-    _require(policy.can_write_review(actor, submission, now))
+    require(policy.can_write_review(actor, submission, now))
     spec = venue.spec.review_form
     cleaned, overall, confidence, comments = _clean_review(spec, answers, overall, confidence, comments_to_chairs)
     with transaction.atomic():
@@ -80,7 +75,7 @@ def review_save(*, submission: Submission, actor, answers: dict, overall=None, c
 
 
 def discussion_post_create(*, submission: Submission, actor, body: str, now=None) -> DiscussionPost:
-    _require(policy.can_post_discussion(actor, submission))
+    require(policy.can_post_discussion(actor, submission))
     body = (body or "").strip()
     if not body:
         raise ServiceError("Write something before posting.", 400, "body")
@@ -99,7 +94,7 @@ def discussion_post_create(*, submission: Submission, actor, body: str, now=None
 
 def meta_review_save(*, submission: Submission, actor, recommendation: str, text: str, submit: bool = False, now=None) -> MetaReview:
     now = now or clock.now()
-    _require(policy.can_write_meta_review(actor, submission))
+    require(policy.can_write_meta_review(actor, submission))
     if policy.outcome_of(submission.venue, recommendation) is None:
         raise ServiceError("Choose a recommendation.", 400, "recommendation")
     text = (text or "").strip()

@@ -11,7 +11,7 @@ from paperdesk.jobs import task
 from paperdesk.mail import send_templated
 
 from .models import Submission
-from .services import ServiceError, _require
+from .services import ServiceError, require
 
 MAX_MESSAGE = 10_000
 
@@ -19,7 +19,7 @@ MAX_MESSAGE = 10_000
 @transaction.atomic
 def submission_desk_reject(*, submission: Submission, actor, reason: str) -> Submission:
     submission = Submission.objects.select_for_update().select_related("venue").get(pk=submission.pk)
-    _require(policy.can_desk_reject(actor, submission))
+    require(policy.can_desk_reject(actor, submission))
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError("Give the reason the authors will read.", 400, "reason")
@@ -38,7 +38,7 @@ def submission_desk_reject(*, submission: Submission, actor, reason: str) -> Sub
 @transaction.atomic
 def submission_reinstate(*, submission: Submission, actor) -> Submission:
     submission = Submission.objects.select_for_update().select_related("venue").get(pk=submission.pk)
-    _require(policy.can_desk_reject(actor, submission))
+    require(policy.can_desk_reject(actor, submission))
     if submission.status != Submission.Status.DESK_REJECTED:
         raise ServiceError("This submission is not desk-rejected.", 409)
     submission.status = Submission.Status.SUBMITTED
@@ -59,7 +59,7 @@ def authors_contact(*, submissions: list[Submission], actor, subject: str, body:
     if not submissions:
         raise ServiceError("Choose at least one submission.", 400, "submissions")
     for submission in submissions:
-        _require(policy.can_contact_authors(actor, submission))
+        require(policy.can_contact_authors(actor, submission))
     with transaction.atomic():
         for submission in submissions:
             record("submission.contact_authors", submission, actor=actor, venue=submission.venue, subject=subject, at=clock.now().isoformat())

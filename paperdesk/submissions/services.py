@@ -30,7 +30,8 @@ class ServiceError(Exception):
         self.field = field
 
 
-def _require(decision: policy.Decision, status: int = 403) -> None:
+def require(decision: policy.Decision, status: int = 403) -> None:
+    """Refuse with the policy's reason (a person reads it) unless the policy allows."""
     if not decision:
         raise ServiceError(decision.reason, status)
 
@@ -170,7 +171,7 @@ def models_offset():
 
 @transaction.atomic
 def submission_create(*, venue: Venue, actor, data: SubmissionInput, now=None) -> Submission:
-    _require(policy.can_create_submission(actor, venue, now))
+    require(policy.can_create_submission(actor, venue, now))
     fields = _resolve(venue, data)
     authors = _clean_authors(actor, data.authors)
     Venue.objects.select_for_update().filter(pk=venue.pk).first()  # serialises numbering
@@ -187,7 +188,7 @@ def submission_create(*, venue: Venue, actor, data: SubmissionInput, now=None) -
 @transaction.atomic
 def submission_update(*, submission: Submission, actor, data: SubmissionInput, now=None) -> Submission:
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
-    _require(policy.can_edit_submission(actor, submission, now))
+    require(policy.can_edit_submission(actor, submission, now))
     fields = _resolve(submission.venue, data)
     authors = _clean_authors(actor, data.authors, _claimed_emails(submission, actor))
     secondary = fields.pop("secondary")
@@ -239,12 +240,12 @@ def _validate_upload(venue: Venue, kind: str, stream: IO[bytes]) -> None:
 def upload_add(*, submission: Submission, actor, stream: IO[bytes], original_name: str, kind: str = Upload.Kind.PAPER, now=None) -> Upload:
     """Validate, store durably, then record the version. Acknowledged only once on disk."""
     venue = submission.venue
-    _require(policy.can_edit_submission(actor, submission, now))
+    require(policy.can_edit_submission(actor, submission, now))
     _validate_upload(venue, kind, stream)
     blob = store_blob(stream)  # durable before any database row points at it
     with transaction.atomic():
         locked = Submission.objects.select_for_update().get(pk=submission.pk)
-        _require(policy.can_edit_submission(actor, locked, now))
+        require(policy.can_edit_submission(actor, locked, now))
         version = (locked.uploads.filter(kind=kind).aggregate(v=Max("version"))["v"] or 0) + 1
         upload = Upload.objects.create(
             submission=locked,
@@ -290,7 +291,7 @@ def _prepare_files(venue: Venue, files: list[FileInput]) -> None:
 def submission_create_with_files(*, venue: Venue, actor, data: SubmissionInput, files: list[FileInput] = (), now=None) -> Submission:
     """Create a draft and its first file versions in one transaction: a refused file or a
     crash part-way leaves no submission behind."""
-    _require(policy.can_create_submission(actor, venue, now))
+    require(policy.can_create_submission(actor, venue, now))
     _resolve(venue, data)  # fail fast on the metadata before writing any file
     _clean_authors(actor, data.authors)
     _prepare_files(venue, list(files))
@@ -304,7 +305,7 @@ def submission_create_with_files(*, venue: Venue, actor, data: SubmissionInput, 
 def submission_update_with_files(*, submission: Submission, actor, data: SubmissionInput, files: list[FileInput] = (), now=None) -> Submission:
     """Save the form of an existing submission: metadata and any new file versions, all or
     nothing."""
-    _require(policy.can_edit_submission(actor, submission, now))
+    require(policy.can_edit_submission(actor, submission, now))
     _resolve(submission.venue, data)
     _clean_authors(actor, data.authors, _claimed_emails(submission, actor))
     _prepare_files(submission.venue, list(files))
@@ -318,7 +319,7 @@ def submission_update_with_files(*, submission: Submission, actor, data: Submiss
 @transaction.atomic
 def submission_submit(*, submission: Submission, actor, now=None) -> Submission:
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
-    _require(policy.can_edit_submission(actor, submission, now))
+    require(policy.can_edit_submission(actor, submission, now))
     if submission.status == Submission.Status.SUBMITTED:
         raise ServiceError("This paper is already submitted; changes you make are saved until the deadline.", 409)
     paper = submission.current_upload(Upload.Kind.PAPER)
@@ -342,7 +343,7 @@ def submission_submit(*, submission: Submission, actor, now=None) -> Submission:
 @transaction.atomic
 def submission_withdraw(*, submission: Submission, actor, now=None) -> Submission:
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
-    _require(policy.can_withdraw(actor, submission, now))
+    require(policy.can_withdraw(actor, submission, now))
     submission.status_before_withdrawal = submission.status
     submission.status = Submission.Status.WITHDRAWN
     submission.withdrawn_at = clock.now()
@@ -355,7 +356,7 @@ def submission_withdraw(*, submission: Submission, actor, now=None) -> Submissio
 @transaction.atomic
 def submission_unwithdraw(*, submission: Submission, actor, now=None) -> Submission:
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
-    _require(policy.can_unwithdraw(actor, submission, now))
+    require(policy.can_unwithdraw(actor, submission, now))
     submission.status = submission.status_before_withdrawal or Submission.Status.DRAFT
     submission.status_before_withdrawal = ""
     submission.withdrawn_at = None
@@ -367,7 +368,7 @@ def submission_unwithdraw(*, submission: Submission, actor, now=None) -> Submiss
 @transaction.atomic
 def extension_grant(*, submission: Submission, actor, until) -> Submission:
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
-    _require(policy.can_grant_extension(actor, submission))
+    require(policy.can_grant_extension(actor, submission))
     submission.deadline_extension = until
     submission.save(update_fields=["deadline_extension", "updated_at"])
     record("submission.extension", submission, actor=actor, venue=submission.venue, until=until.isoformat() if until else None)

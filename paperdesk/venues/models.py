@@ -57,6 +57,11 @@ class Venue(models.Model):
     def local(self, moment: dt.datetime) -> dt.datetime:
         return moment.astimezone(self.tzinfo)
 
+    def moment_text(self, moment: dt.datetime) -> str:
+        """A moment as people read it in messages: "August 22, 2025 at 23:59 (AoE)"."""
+        local = self.local(moment)
+        return f"{local:%B} {local.day}, {local:%Y} at {local:%H:%M} ({self.timezone})"
+
 
 class Track(models.Model):
     venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="tracks")
