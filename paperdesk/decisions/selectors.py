@@ -8,6 +8,7 @@ Lists take a fixed number of queries whatever the number of papers."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.db.models import Case, CharField, OuterRef, Prefetch, Q, Subquery, When
 from django.db.models.functions import Lower
@@ -131,6 +132,11 @@ class ProgramPage:
     matching: int  # of them, those the search and track filter keep
     query: str
     track: str
+
+    @property
+    def as_query(self) -> str:
+        """The search and track filter as query parameters, for the pager's links."""
+        return urlencode({key: value for key, value in (("q", self.query), ("track", self.track)) if value})
 
 
 def program_page(venue: Venue, *, page: str | int = 1, query: str = "", track: str = "") -> ProgramPage:

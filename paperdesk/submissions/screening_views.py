@@ -3,6 +3,8 @@ authors. Every page answers 404 to anyone but the venue's chairs."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Subquery
@@ -37,6 +39,7 @@ def chair_findings(request, venue_slug):
         "categories": [(c.slug, c.label, counts[c.slug]) for c in findings.CATEGORIES],
         "category_label": findings.BY_SLUG[category].label if category else "All papers",
         "page": page,
+        "pager_query": urlencode({"status": status, "finding": category}),
         "rows": selectors.chair_rows(page.object_list, venue),
     })
 
