@@ -19,26 +19,14 @@ run's wall time, the proposal's size and the process's peak memory. It never ass
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import datetime as dt
-import os
 import random
 import resource
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("PAPERDESK_VAR", tempfile.mkdtemp(prefix="paperdesk-bench-"))
-os.environ["DJANGO_SETTINGS_MODULE"] = "paperdesk.test_settings"
+import django
+from benchdb import fresh_database, load_venue
 
-import django  # noqa: E402
-
-django.setup()
-
-VENUE_FILE = ROOT / "venues" / "mechinterp-2025.toml"
 # A field's vocabulary: a few hundred shared terms and a long Zipf tail of rarer ones,
 # so that TF-IDF matrices are as sparse as real titles and abstracts make them.
 TERMS = ("circuit sparse autoencoder feature attention head probe steering vector superposition "
@@ -62,15 +50,6 @@ def _text(rng: random.Random, n: int) -> str:
     return " ".join(words)
 
 
-def _venue(slug: str):
-    from paperdesk.venueconfig import load_venue_file, rehearsal_copy
-    from paperdesk.venues.services import venue_load
-
-    spec = rehearsal_copy(load_venue_file(VENUE_FILE), dt.datetime.now(dt.timezone.utc), days_ahead=-3)
-    venue, _ = venue_load(dataclasses.replace(spec, slug=slug, rehearsal=False))
-    return venue
-
-
 def seed(papers: int, reviewers: int, seed_value: int = 11):
     from paperdesk.accounts.models import Affiliation, User
     from paperdesk.reviewing.models import Bid, PoolMember, Publication
@@ -78,7 +57,7 @@ def seed(papers: int, reviewers: int, seed_value: int = 11):
     from paperdesk.venues.models import ContributionType, TopicArea, Track
 
     rng = random.Random(seed_value)
-    venue = _venue(f"bench-{papers}x{reviewers}")
+    venue = load_venue(slug=f"bench-{papers}x{reviewers}", deadline_in_days=-3)
     topics = list(TopicArea.objects.filter(venue=venue))
     track = Track.objects.filter(venue=venue).first()
     kind = ContributionType.objects.filter(venue=venue).first()
@@ -146,31 +125,22 @@ def main() -> None:
     parser.add_argument("--sizes", default="2000x1500,6000x4500", help="comma-separated PAPERSxREVIEWERS (default: 2000x1500,6000x4500)")
     args = parser.parse_args()
     setup_test_environment()
-    from django.test.utils import get_runner
-
-    from django.conf import settings
-
-    runner = get_runner(settings)(verbosity=0, interactive=False)
-    old = runner.setup_databases()
-    try:
-        print(f"database: {django.db.connection.vendor}")
-        print("| papers x reviewers | seed s | conflicts s | affinity s | solve s | save s | run wall s | pairs | conflicts found | peak MB | state |")
-        print("|---|---|---|---|---|---|---|---|---|---|---|")
-        for size in args.sizes.split(","):
-            papers, reviewers = (int(x) for x in size.lower().split("x"))
+    print(f"database: {django.db.connection.vendor}")
+    print("| papers x reviewers | seed s | conflicts s | affinity s | solve s | save s | run wall s | pairs | conflicts found | peak MB | state |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for size in args.sizes.split(","):
+        papers, reviewers = (int(x) for x in size.lower().split("x"))
+        with fresh_database():
             t = time.perf_counter()
             venue = seed(papers, reviewers)
             seeded = time.perf_counter() - t
             run, wall, pairs = run_once(venue)
-            timings = (run.result or {}).get("timings", {})
-            found = (run.result or {}).get("conflicts", {})
-            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            print(f"| {papers:,} x {reviewers:,} | {seeded:.1f} | {timings.get('conflicts', '-')} | {timings.get('affinity', '-')} | "
-                  f"{timings.get('solve', '-')} | {timings.get('save', '-')} | {wall:.1f} | {pairs:,} | {found.get('total', found) if found else '-'} | "
-                  f"{peak:.0f} | {run.state}: {run.message[:60]} |", flush=True)
-    finally:
-        runner.teardown_databases(old)
-
+        timings = (run.result or {}).get("timings", {})
+        found = (run.result or {}).get("conflicts", {})
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"| {papers:,} x {reviewers:,} | {seeded:.1f} | {timings.get('conflicts', '-')} | {timings.get('affinity', '-')} | "
+              f"{timings.get('solve', '-')} | {timings.get('save', '-')} | {wall:.1f} | {pairs:,} | {found.get('total', found) if found else '-'} | "
+              f"{peak:.0f} | {run.state}: {run.message[:60]} |", flush=True)
 
 if __name__ == "__main__":
     main()

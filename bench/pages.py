@@ -27,25 +27,14 @@ import datetime as dt
 import os
 import random
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("PAPERDESK_VAR", tempfile.mkdtemp(prefix="paperdesk-bench-"))
-os.environ["DJANGO_SETTINGS_MODULE"] = "paperdesk.test_settings"
+from benchdb import fresh_database, load_venue
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, setup_test_environment
+from django.urls import reverse
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
-from django.urls import reverse  # noqa: E402
-
-VENUE_FILE = ROOT / "venues" / "mechinterp-2025.toml"
 AUTHORS_PER_PAPER = 3
 REVIEWERS_PER_PAPER = 3
 REVIEWER_LOAD = 6
@@ -54,14 +43,7 @@ BATCH = 2000
 
 def _venue(now: dt.datetime):
     """The default venue, deadline 35 days ago: reviews are in, decisions are made."""
-    import dataclasses
-
-    from paperdesk.venueconfig import load_venue_file, rehearsal_copy
-    from paperdesk.venues.services import venue_load
-
-    spec = rehearsal_copy(load_venue_file(VENUE_FILE), now, days_ahead=-35)
-    venue, _ = venue_load(dataclasses.replace(spec, slug="mechinterp-2025", rehearsal=False))
-    return venue
+    return load_venue(deadline_in_days=-35)
 
 
 def _report(rng: random.Random, limit: int) -> tuple[dict, dict]:
@@ -241,12 +223,7 @@ def measure(client: Client, url: str) -> dict:
 
 
 def run(papers: int) -> list[dict]:
-    from django.db import connections
-
-    creation = connection.creation
-    old_name = connection.settings_dict["NAME"]
-    test_name = creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
+    with fresh_database() as test_name:
         start = time.perf_counter()
         venue, chair = seed(papers)
         seeded = time.perf_counter() - start
@@ -260,9 +237,6 @@ def run(papers: int) -> list[dict]:
             rows.append({"papers": papers, "page": name, **result})
             print(f"  {name}: {result['seconds']:.2f} s, {result['queries']} queries", file=sys.stderr, flush=True)
         return rows
-    finally:
-        connections.close_all()
-        creation.destroy_test_db(old_name, verbosity=0)
 
 
 def print_table(rows: list[dict]) -> None:
