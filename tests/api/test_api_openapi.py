@@ -36,6 +36,10 @@ EXPECTED = {
     ("delete", "/api/venues/{slug}/bids/{public_id}"),
     ("get", "/api/venues/{slug}/decisions"),
     ("post", "/api/venues/{slug}/decisions"),
+    ("get", "/api/submissions/{public_id}/camera-ready"),
+    ("post", "/api/submissions/{public_id}/camera-ready/versions"),
+    ("put", "/api/submissions/{public_id}/camera-ready/details"),
+    ("put", "/api/submissions/{public_id}/camera-ready/hosting"),
 }
 
 

@@ -39,6 +39,12 @@ OPERATIONS = [
     "POST /api/submissions/{public_id}/submit",
     "POST /api/submissions/{public_id}/withdraw",
     "POST /api/submissions/{public_id}/restore",
+    # Camera-ready: the seeded papers are not accepted, so past input validation these are
+    # 404s here; tests/api/test_api_camera_ready.py covers them on an accepted paper.
+    "GET /api/submissions/{public_id}/camera-ready",
+    "POST /api/submissions/{public_id}/camera-ready/versions",
+    "PUT /api/submissions/{public_id}/camera-ready/details",
+    "PUT /api/submissions/{public_id}/camera-ready/hosting",
 ]
 
 
