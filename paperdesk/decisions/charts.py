@@ -72,8 +72,10 @@ def line_chart(title: str, days: list[dt.date], series: list[Series], *, marker:
         body.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{y(value):.1f}" y2="{y(value):.1f}" stroke="#e5e7eb"/>')
         body.append(f'<text x="{left - 6}" y="{y(value) + 4:.1f}" text-anchor="end" {FONT} fill="#555">{value:g}</text>')
     ticks = days if len(days) <= 7 else [days[round(i * (len(days) - 1) / 6)] for i in range(7)]
-    for day in ticks:
-        body.append(f'<text x="{x(day):.1f}" y="{height - bottom + 16}" text-anchor="middle" {FONT} fill="#555">{day:%b %d}</text>')
+    for number, day in enumerate(ticks):
+        # The last label ends at the axis's end rather than running past the picture's edge.
+        anchor = "end" if number == len(ticks) - 1 and len(ticks) > 1 else "middle"
+        body.append(f'<text x="{x(day):.1f}" y="{height - bottom + 16}" text-anchor="{anchor}" {FONT} fill="#555">{day:%b %d}</text>')
     if marker is not None and days[0] <= marker <= days[-1] + dt.timedelta(days=span):
         mx = min(x(marker), left + plot_w)
         body.append(f'<line x1="{mx:.1f}" x2="{mx:.1f}" y1="{top}" y2="{top + plot_h}" stroke="#c92a2a" stroke-dasharray="4 3"/>')
