@@ -1,5 +1,5 @@
 """Every page a person can reach by following links, for each role, after the decisions are
-released: no server error, no link to a missing page, and the basics a screen reader and a
+released: no server error, no link to a missing page, no template syntax shown, and the basics a screen reader and a
 browser tab need (a language, a title, one main heading, labelled form fields, unique ids,
 images with alt text).
 
@@ -10,6 +10,7 @@ checked by the matrix)."""
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from html.parser import HTMLParser
 from urllib.parse import urldefrag, urlsplit
@@ -126,9 +127,14 @@ def crawl(client: Client, starts: list[str]) -> tuple[dict[str, int], dict[str, 
         status[url] = response.status_code
         if "text/html" not in response.get("Content-Type", ""):
             continue
+        html = response.content.decode("utf-8", "replace")
         facts = PageFacts()
-        facts.feed(response.content.decode("utf-8", "replace"))
-        if found := facts.problems():
+        facts.feed(html)
+        found = facts.problems()
+        text = re.sub(r"<script\b.*?</script>", "", html, flags=re.S)  # scripts may hold JSON
+        if leaked := [marker for marker in ("{#", "#}", "{%", "%}", "{{", "}}") if marker in text]:
+            found.append(f"template syntax in the page: {leaked}")  # e.g. a multi-line {# #} comment
+        if found:
             problems[url] = found
         final = response.redirect_chain[-1][0] if response.redirect_chain else url
         for href in facts.links:
