@@ -369,3 +369,25 @@ def test_policy_functions_agree_with_the_matrix(rworld):  # noqa: F811
     assert {r for r, u in roles.items() if policy.can_write_meta_review(u, paper)} == {"chair", "area_chair"}
     assert {r for r, u in roles.items() if policy.can_decide(u, paper)} == {"chair"}
     assert not policy.can_view_reviews(None, paper) and not policy.can_view_discussion(None, paper)
+
+
+@pytest.mark.parametrize("phase", PHASES)
+@pytest.mark.parametrize("role", ROLES)
+def test_camera_ready_api_answers_only_the_authors_of_an_accepted_released_paper(rworld, role, phase, django_capture_on_commit_callbacks):  # noqa: F811
+    """The other paper is accepted, the canary paper rejected: a camera-ready exists only for
+    the first, once released, and only its authors reach it; to everyone else it is missing."""
+    prepare(rworld, phase, django_capture_on_commit_callbacks)
+    client = Client()
+    headers = {}
+    if role != "anonymous":
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(rworld.people[role], 'matrix')[1]}"}
+    missing = client.get("/api/submissions/nosuchpaper/camera-ready", **headers)
+    for paper, owner in ((rworld.other_paper, "other_author"), (rworld.paper, None)):
+        response = client.get(f"/api/submissions/{paper.public_id}/camera-ready", **headers)
+        if role == "anonymous":
+            assert response.status_code == 401
+        elif role == owner and phase == "released":
+            assert response.status_code == 200 and response.json()["published"]["title"] == paper.title
+        else:
+            assert (response.status_code, response.content) == (missing.status_code, missing.content) == (404, missing.content), (role, phase)
+        assert CANARY_AUTHOR not in body_of(response) and CANARY_REVIEWER not in body_of(response)
