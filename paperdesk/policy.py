@@ -600,6 +600,13 @@ def pool_membership(user, venue: Venue, role: str = "reviewer"):
     return PoolMember.objects.filter(venue=venue, user=user, role=role, state=PoolMember.State.ACCEPTED).select_related("venue").first()
 
 
+def can_keep_reviewer_profile(member) -> bool:
+    """A pool row (reviewer or area chair) whose owner keeps a reviewer profile (expertise,
+    load, publications, declared conflicts): once they volunteered or accepted."""
+    PoolMember = _pool_models()
+    return member is not None and member.state in (PoolMember.State.ACCEPTED, PoolMember.State.VOLUNTEERED)
+
+
 def can_manage_pool(user, venue: Venue) -> bool:
     return is_chair(user, venue)
 

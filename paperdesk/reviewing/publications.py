@@ -130,25 +130,15 @@ class _BibReader:
 
     def braced(self) -> str:
         """From just after an opening brace to its matching closing brace."""
-        start, depth, n = self.pos, 1, len(self.text)
-        opened_at = self.pos - 1
-        while self.pos < n:
-            c = self.text[self.pos]
-            if c == "\\":
-                self.pos += 2
-                continue
-            if c == "{":
-                depth += 1
-            elif c == "}":
-                depth -= 1
-                if depth == 0:
-                    self.pos += 1
-                    return self.text[start:self.pos - 1]
-            self.pos += 1
-        self.fail("a '{' is never closed.", opened_at)
+        return self._delimited(quoted=False)
 
     def quoted(self) -> str:
-        start, depth, n = self.pos, 0, len(self.text)
+        """From just after an opening quote to the closing one (braces inside may hold quotes)."""
+        return self._delimited(quoted=True)
+
+    def _delimited(self, *, quoted: bool) -> str:
+        start, n = self.pos, len(self.text)
+        depth = 0 if quoted else 1
         opened_at = self.pos - 1
         while self.pos < n:
             c = self.text[self.pos]
@@ -159,11 +149,14 @@ class _BibReader:
                 depth += 1
             elif c == "}":
                 depth -= 1
-            elif c == '"' and depth <= 0:
+                if not quoted and depth == 0:
+                    self.pos += 1
+                    return self.text[start:self.pos - 1]
+            elif quoted and c == '"' and depth <= 0:
                 self.pos += 1
                 return self.text[start:self.pos - 1]
             self.pos += 1
-        self.fail('a quoted value is never closed (missing ").', opened_at)
+        self.fail('a quoted value is never closed (missing ").' if quoted else "a '{' is never closed.", opened_at)
 
     def value(self) -> str:
         parts = []

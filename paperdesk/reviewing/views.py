@@ -250,9 +250,19 @@ def first_authors_remind(request, venue_slug):
 
 def _member_or_refuse(request, venue: Venue):
     member = services.membership_of(request.user, venue) or services.membership_of(request.user, venue, PoolMember.Role.AREA_CHAIR)
-    if member is None or member.state not in (PoolMember.State.ACCEPTED, PoolMember.State.VOLUNTEERED):
-        return None
+    return member if policy.can_keep_reviewer_profile(member) else None
+
+
+def _profile_member_or_404(request, venue: Venue):
+    """The profile's forms answer someone without a profile as if the page did not exist."""
+    member = _member_or_refuse(request, venue)
+    if member is None:
+        raise Http404("No such page")
     return member
+
+
+def _to_profile(venue: Venue, section: str):
+    return redirect(reverse("reviewing:profile", args=[venue.slug]) + f"#{section}")
 
 
 @login_required
@@ -297,9 +307,7 @@ def _profile_page(request, venue, member, *, form=None, import_form=None, public
 @require_POST
 def publications_import(request, venue_slug):
     venue = _venue(request, venue_slug)
-    member = _member_or_refuse(request, venue)
-    if member is None:
-        raise Http404("No such page")
+    member = _profile_member_or_404(request, venue)
     form = forms.PublicationImportForm(request.POST, request.FILES)
     if not form.is_valid():
         return _profile_page(request, venue, member, import_form=form, status=400)
@@ -326,16 +334,14 @@ def publications_import(request, venue_slug):
     if result.duplicates:
         text += f" ({result.duplicates} already listed or without a title were skipped)"
     messages.success(request, text + ".")
-    return redirect(reverse("reviewing:profile", args=[venue.slug]) + "#publications")
+    return _to_profile(venue, "publications")
 
 
 @login_required
 @require_POST
 def publication_add(request, venue_slug):
     venue = _venue(request, venue_slug)
-    member = _member_or_refuse(request, venue)
-    if member is None:
-        raise Http404("No such page")
+    member = _profile_member_or_404(request, venue)
     form = forms.PublicationForm(request.POST)
     if form.is_valid():
         try:
@@ -344,7 +350,7 @@ def publication_add(request, venue_slug):
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             messages.success(request, "Publication added.")
-            return redirect(reverse("reviewing:profile", args=[venue.slug]) + "#publications")
+            return _to_profile(venue, "publications")
     return _profile_page(request, venue, member, publication_form=form, status=400)
 
 
@@ -357,7 +363,7 @@ def publication_delete(request, venue_slug, publication_id):
     if _is_htmx(request):
         return HttpResponse("")
     messages.success(request, "Publication removed.")
-    return redirect(reverse("reviewing:profile", args=[venue.slug]) + "#publications")
+    return _to_profile(venue, "publications")
 
 
 @login_required
@@ -366,16 +372,14 @@ def publications_clear(request, venue_slug):
     venue = _venue(request, venue_slug)
     count = services.publications_clear(user=request.user, actor=request.user)
     messages.success(request, f"Removed {count} publication{'s' if count != 1 else ''}.")
-    return redirect(reverse("reviewing:profile", args=[venue.slug]) + "#publications")
+    return _to_profile(venue, "publications")
 
 
 @login_required
 @require_POST
 def reviewer_declare(request, venue_slug):
     venue = _venue(request, venue_slug)
-    member = _member_or_refuse(request, venue)
-    if member is None:
-        raise Http404("No such page")
+    member = _profile_member_or_404(request, venue)
     form = forms.DeclarationForm(request.POST)
     if form.is_valid():
         try:
@@ -386,7 +390,7 @@ def reviewer_declare(request, venue_slug):
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             messages.success(request, "Conflict declared. Papers it concerns will not be shown to you or assigned to you.")
-            return redirect(reverse("reviewing:profile", args=[venue.slug]) + "#conflicts")
+            return _to_profile(venue, "conflicts")
     return _profile_page(request, venue, member, declaration_form=form, status=400)
 
 
@@ -397,7 +401,7 @@ def reviewer_declaration_delete(request, venue_slug, declaration_id):
     declaration = get_object_or_404(DeclaredConflict, pk=declaration_id, venue=venue, side=DeclaredConflict.Side.REVIEWER, declared_by=request.user)
     services.reviewer_declaration_delete(declaration=declaration, actor=request.user)
     messages.success(request, "Declaration removed.")
-    return redirect(reverse("reviewing:profile", args=[venue.slug]) + "#conflicts")
+    return _to_profile(venue, "conflicts")
 
 
 # --- authors' declared conflicts ------------------------------------------------------------------------
