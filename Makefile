@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 PAPERDESK_SITE_URL ?= http://$(HOST):$(PORT)
 export PAPERDESK_SITE_URL
 
-.PHONY: run test test-pg demo setup clean-venv bench chromium
+.PHONY: run test test-pg lint demo setup clean-venv bench chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ $(VENV)/.run-installed: pyproject.toml | $(BIN)/python
 $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@ $(VENV)/.run-installed
+
+$(VENV)/.lint-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[lint]'
+	touch $@
 
 setup: $(VENV)/.run-installed
 	$(BIN)/paperdesk migrate --no-input -v0
@@ -47,6 +51,12 @@ chromium:
 
 test: $(VENV)/.test-installed chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The linter, the type checker and the import contracts, all configured in pyproject.toml.
+lint: $(VENV)/.lint-installed
+	$(BIN)/ruff check paperdesk tests bench
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # The same suite against PostgreSQL (DATABASE_URL, default: the local server).
 test-pg: $(VENV)/.test-installed chromium
