@@ -22,27 +22,13 @@ import time
 from pathlib import Path
 
 from .identity import Identity
+from .limits import apply_limits
 from .report import Report
 from .rules import CheckRules
 
 DEFAULT_CPU_SECONDS = 30
 DEFAULT_MEMORY_MB = 1024
 PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent.parent)
-
-
-def apply_limits(cpu_seconds: float, memory_mb: int) -> None:
-    """Limit the calling process (the child): CPU seconds, address space, no core dumps.
-
-    The child applies them to itself (no `preexec_fn`, which is unsafe in a threaded
-    parent such as a web server)."""
-    import resource
-
-    cpu = max(1, int(cpu_seconds + 0.999))
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
-    if memory_mb:
-        size = int(memory_mb) * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (size, size))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
 def _quiet_child() -> None:

@@ -8,6 +8,7 @@ import sys
 
 from .checker import check_pdf
 from .identity import identities_from_json
+from .limits import apply_limits
 from .rules import CheckRules
 
 
@@ -21,8 +22,6 @@ def main() -> int:
     job = json.loads(sys.stdin.buffer.read())
     limits = job.get("limits")
     if limits:
-        from .sandbox import apply_limits
-
         apply_limits(limits["cpu_seconds"], limits["memory_mb"])
     sys.stdout.write(json.dumps(run_job(job)))
     sys.stdout.flush()

@@ -77,7 +77,7 @@ def main(argv: list[str]) -> int:
     source, destination = argv[0], argv[1]
     cpu = int(argv[2]) if len(argv) > 2 else 30
     memory = int(argv[3]) if len(argv) > 3 else 1024
-    from paperdesk.checks.sandbox import apply_limits
+    from paperdesk.checks.limits import apply_limits
 
     apply_limits(cpu, memory)
     try:
