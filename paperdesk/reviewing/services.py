@@ -7,6 +7,7 @@ The automatic assignment and its manual edits are in `assignment.py`.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import secrets
 from dataclasses import dataclass, field
@@ -211,12 +212,40 @@ def invite(*, venue: Venue, actor, invitees: list[Invitee], message: str = "") -
 
 
 def invitation(token: str) -> PoolMember | None:
-    """The pool row an invitation link points at (the token is the capability)."""
+    """The pool row an invitation link points at, open or not (see `open_invitation`)."""
     if not token or len(token) > 64:
         return None
     return PoolMember.objects.select_related("venue", "user").filter(invite_token=token).first()
 
 
+# An invitation link is a capability that works once and not forever: it opens the answer
+# form while the invitation waits for an answer, for INVITATION_DAYS after the last e-mail
+# that carried it (the invitation or its reminder), and never after the venue's review
+# deadline. Answered (accepted or declined), expired and unknown links all get the same
+# neutral page, which names neither the invitee, the role nor the venue.
+INVITATION_DAYS = 30
+
+
+def invitation_expires_at(member: PoolMember):
+    sent = member.reminded_at or member.invited_at
+    deadline = member.venue.review_deadline
+    return min(deadline, sent + dt.timedelta(days=INVITATION_DAYS)) if sent else deadline
+
+
+def invitation_is_open(member: PoolMember | None, now=None) -> bool:
+    if member is None or member.state != PoolMember.State.INVITED:
+        return False
+    return (now or clock.now()) < invitation_expires_at(member)
+
+
+def open_invitation(token: str) -> PoolMember | None:
+    """The pool row of an invitation link that can still be answered; None for an answered,
+    expired or unknown link (the caller cannot tell which)."""
+    member = invitation(token)
+    return member if invitation_is_open(member) else None
+
+
+CLOSED_INVITATION = "This invitation link is no longer open: it was already answered, it expired, or it is not valid."
 ANSWERS = ("accept", "reduce", "decline")
 
 
@@ -225,19 +254,15 @@ def invitation_respond(*, token: str, actor, answer: str, max_load=None) -> Pool
     """Accept, accept with a reduced load, or decline an invitation. Declining works
     without an account; accepting links the invitation to the signed-in account."""
     member = PoolMember.objects.select_for_update(of=("self",)).select_related("venue").filter(invite_token=token).first() if token else None
-    if member is None:
-        raise ReviewingError("This invitation link is not valid. Write to the chairs if you expected one.", 404)
+    if not invitation_is_open(member):  # single use, and expiring: see INVITATION_DAYS
+        raise ReviewingError(CLOSED_INVITATION, 404)
     venue = member.venue
     if answer not in ANSWERS:
         raise ReviewingError("Choose to accept, accept with a reduced load, or decline.", 400, "answer")
-    if member.state not in (PoolMember.State.INVITED, PoolMember.State.DECLINED, PoolMember.State.ACCEPTED):
-        raise ReviewingError("This invitation is no longer open.", 409)
     signed_in = getattr(actor, "is_authenticated", False)
     if member.user_id and signed_in and member.user_id != actor.pk:
         raise ReviewingError("This invitation was accepted with another account. Sign in with that account to change the answer.", 409)
     if answer == "decline":
-        if member.state == PoolMember.State.ACCEPTED and member.user_id and member.user.assignments.filter(submission__venue=venue).exists():
-            raise ReviewingError(f"You already have papers assigned; write to {venue.contact_email} to step down.", 409)
         member.state = PoolMember.State.DECLINED
         member.responded_at = clock.now()
         member.save(update_fields=["state", "responded_at"])

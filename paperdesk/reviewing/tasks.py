@@ -6,6 +6,7 @@ retry, two workers, a chair clicking twice) never sends the same reminder twice.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections import defaultdict
 
@@ -26,14 +27,18 @@ def _when(venue: Venue, moment) -> str:
 
 
 def _invitation_mail(member: PoolMember, message: str = "", reminder: bool = False) -> int:
+    from .services import INVITATION_DAYS
+
     venue = member.venue
     rules = venue.spec.reviewing
+    sent = clock.now()  # a reminder renews the link's lifetime (reminded_at is set to about now)
+    expires = min(venue.review_deadline, sent + dt.timedelta(days=INVITATION_DAYS))
     return send_templated(
         "reviewing_invitation",
         {
             "venue": venue, "member": member, "role": member.get_role_display(), "message": message, "reminder": reminder,
             "max_load": rules.max_load, "k": rules.reviewers_per_paper, "review_deadline": _when(venue, venue.review_deadline),
-            "url": reverse("reviewing:invitation", args=[member.invite_token]),
+            "url": reverse("reviewing:invitation", args=[member.invite_token]), "expires": _when(venue, expires),
         },
         to=[member.email],
         reply_to=venue.contact_email,

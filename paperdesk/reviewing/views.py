@@ -113,10 +113,21 @@ def volunteer(request, venue_slug):
 
 # --- invitations ---------------------------------------------------------------------------------
 
+def _closed_invitation(request, *, declined: bool = False):
+    """The one page for an answered, expired or unknown link: it names nobody, no role and
+    no venue, and answers the same status for all three (a thank-you after declining)."""
+    return render(request, "reviewing/invitation_closed.html", {"declined": declined}, status=200 if declined else 404)
+
+
 def invitation(request, token):
-    member = services.invitation(token)
+    member = services.open_invitation(token)
     if member is None:
-        return _refused(request, "This invitation link is not valid. Write to the chairs if you expected one.", status=404)
+        used = services.invitation(token) if request.user.is_authenticated else None
+        if used is not None and used.user_id == request.user.pk:
+            # The account that answered sees its answer; nobody else learns anything.
+            request.venue = used.venue
+            return render(request, "reviewing/invitation.html", {"venue": used.venue, "member": used, "open": False, "rules": used.venue.spec.reviewing})
+        return _closed_invitation(request)
     venue = member.venue
     request.venue = venue
     answer = request.POST.get("answer") or request.GET.get("answer") or ""
@@ -127,12 +138,11 @@ def invitation(request, token):
                 member = services.invitation_respond(token=token, actor=request.user, answer=form.cleaned_data["answer"], max_load=form.cleaned_data.get("max_load"))
             except ReviewingError as error:
                 if error.status == 404:
-                    raise Http404(error.message) from None
+                    return _closed_invitation(request)
                 form.add_error("max_load" if error.field == "max_load" else None, error.message)
             else:
                 if member.state == PoolMember.State.DECLINED:
-                    messages.info(request, "You declined the invitation. Thank you for letting us know.")
-                    return redirect("reviewing:invitation", token)
+                    return _closed_invitation(request, declined=True)
                 messages.success(request, f"Welcome to {venue.short_name}'s {'reviewers' if member.role == PoolMember.Role.REVIEWER else 'area chairs'}. Please complete your reviewer profile.")
                 return redirect("reviewing:profile", venue.slug)
         status = 400
@@ -146,8 +156,9 @@ def invitation(request, token):
             get_adapter(request).stash_verified_email(request, member.email)
     here = reverse("reviewing:invitation", args=[token]) + (f"?answer={answer}" if answer in services.ANSWERS else "")
     return render(request, "reviewing/invitation.html", {
-        "venue": venue, "member": member, "form": form, "answer": answer, "next": here,
-        "rules": venue.spec.reviewing, "taken_by_other": member.user_id and request.user.is_authenticated and member.user_id != request.user.pk,
+        "venue": venue, "member": member, "form": form, "answer": answer, "next": here, "open": True,
+        "expires_at": services.invitation_expires_at(member), "rules": venue.spec.reviewing,
+        "taken_by_other": member.user_id and request.user.is_authenticated and member.user_id != request.user.pk,
     }, status=status)
 
 
