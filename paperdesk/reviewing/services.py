@@ -12,7 +12,7 @@ import re
 import secrets
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from paperdesk import clock, policy
 from paperdesk.audit.services import record
@@ -20,7 +20,7 @@ from paperdesk.submissions.models import Submission
 from paperdesk.venues.models import TopicArea, Venue, VenueRole
 
 from .invitations import Invitee
-from .models import Bid, DeclaredConflict, InstitutionAlias, PoolMember, Publication, ReminderLog
+from .models import Bid, DeclaredConflict, InstitutionAlias, PoolMember, Publication
 
 
 class ReviewingError(Exception):
@@ -303,15 +303,6 @@ def invitation_reminders(*, venue: Venue, actor) -> int:
         record("pool.remind", venue, actor=actor, venue=venue, pending=pending)
         tasks.send_invitation_reminders_job.enqueue(venue.pk)
     return pending
-
-
-def claim_reminder(venue: Venue, email: str, key: str) -> ReminderLog | None:
-    """Record a reminder before sending it; None if it was already sent."""
-    try:
-        with transaction.atomic():
-            return ReminderLog.objects.create(venue=venue, email=email.lower(), key=key)
-    except IntegrityError:
-        return None
 
 
 def first_author_reminders(*, venue: Venue, actor) -> int:

@@ -17,7 +17,8 @@ from paperdesk.jobs import task
 from paperdesk.mail import send_templated
 from paperdesk.venues.models import Venue
 
-from .models import Assignment, AssignmentRun, PoolMember
+from .models import Assignment, PoolMember
+from .reminders import FIRST_AUTHOR_KEY, claim_reminder
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +56,6 @@ def send_invitations_job(member_ids: list[int], message: str = "") -> int:
 
 @task()
 def send_invitation_reminders_job(venue_id: int) -> int:
-    from .services import claim_reminder
-
     venue = Venue.objects.get(pk=venue_id)
     sent = 0
     for member in PoolMember.objects.filter(venue=venue, state=PoolMember.State.INVITED, reminded_at__isnull=True).select_related("venue"):
@@ -91,13 +90,9 @@ def send_pool_decision_job(member_id: int) -> int:
     )
 
 
-FIRST_AUTHOR_KEY = "first-author-volunteer"
-
-
 @task()
 def send_first_author_reminders_job(venue_id: int) -> int:
     from . import selectors
-    from .services import claim_reminder
 
     venue = Venue.objects.get(pk=venue_id)
     sent = 0
@@ -145,14 +140,6 @@ def compute_conflicts_job(venue_id: int, actor_id: int | None = None) -> dict:
     actor = User.objects.filter(pk=actor_id).first() if actor_id else None
     record("conflicts.compute", venue, actor=actor, venue=venue, **stats.as_dict())
     return stats.as_dict()
-
-
-@task()
-def run_assignment_job(run_id: int) -> str:
-    from .assignment import run_execute
-
-    run = run_execute(run_id)
-    return run.state if run else AssignmentRun.objects.filter(pk=run_id).values_list("state", flat=True).first() or ""
 
 
 @task()

@@ -1,0 +1,293 @@
+"""The access matrix's route table (issue 8): every URL pattern of the URLconf and every
+operation of the API's OpenAPI spec has an entry here, or tests/policy/test_route_inventory.py
+fails. An entry says which object each converter takes (a kind of object of the sweep's
+world, tests/policy/sweep_world.py) and which roles may ever get a 2xx answer from it; the
+canary sweep requests every entry for every role in every phase.
+
+To add a route: add `"namespace:name": Route(reach, {"converter": "kind"})` (URLconf) or
+`"GET /api/path/{param}": Route(...)` (API operation). `reach` is PUBLIC, SIGNED_IN or a set
+of roles; a write-only route gets `get=False` (it is still in the matrix; the sweep does not
+GET it); a route the sweep cannot meaningfully request gets `ignore="why"`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+ROLES = ("anonymous", "user", "author", "pending_coauthor", "reviewer", "unassigned_reviewer", "area_chair",
+         "chair", "chair_author", "conflicted_chair")
+PUBLIC = frozenset(ROLES)
+SIGNED_IN = PUBLIC - {"anonymous"}
+CHAIRS = frozenset({"chair", "chair_author", "conflicted_chair"})
+AUTHORS = frozenset({"author", "chair_author"})  # confirmed authors of the canary paper
+POOL = frozenset({"reviewer", "unassigned_reviewer", "pending_coauthor", "area_chair"})
+PAPER_READERS = frozenset({"reviewer", "area_chair", "chair"})  # its reviewing: assigned people, unconflicted chairs
+NOBODY = frozenset()
+
+# Object kinds a converter can take (values come from the world, sweep_world.SweepWorld.objects):
+# venue (slug), paper (the canary paper's public id), upload (its original PDF), account,
+# publication, declaration (a reviewer's), author_declaration, pool_member, alias, run,
+# pair (the canary paper's reviewer assignment), ac_pair, invite_token (a used reviewer
+# invitation), claim_token (a used co-author invitation), authorship (the pending
+# co-author's row), action, api_token, nothing (a made-up value).
+
+
+@dataclasses.dataclass(frozen=True)
+class Route:
+    reach: frozenset = NOBODY
+    args: dict = dataclasses.field(default_factory=dict)
+    get: bool = True  # False: a write (POST/PUT/...) only; in the matrix, not requested by the sweep
+    ignore: str = ""  # a reason the sweep leaves it out
+
+
+V = {"venue_slug": "venue"}
+P = {"public_id": "paper"}
+VP = {"venue_slug": "venue", "public_id": "paper"}
+API_V = {"slug": "venue"}
+API_P = {"public_id": "paper"}
+WRITE = "write"
+
+ROUTES: dict[str, Route] = {
+    "home": Route(PUBLIC),
+    # allauth's account pages: no paper data; signed-in people are sent on.
+    "account_login": Route(PUBLIC),
+    "account_logout": Route(SIGNED_IN, ignore="a GET may sign the viewer out (ACCOUNT_LOGOUT_ON_GET) and would spoil the rest of the sweep"),
+    "account_inactive": Route(PUBLIC),
+    "account_signup": Route(PUBLIC),
+    "account_reauthenticate": Route(SIGNED_IN),
+    "account_email": Route(SIGNED_IN),
+    "account_email_verification_sent": Route(PUBLIC),
+    "account_change_password": Route(SIGNED_IN),
+    "account_set_password": Route(SIGNED_IN),
+    "account_reset_password": Route(PUBLIC),
+    "account_confirm_login_code": Route(PUBLIC),
+    "account_confirm_email": Route(PUBLIC, {"key": "nothing"}),
+    "account_reset_password_from_key_done": Route(PUBLIC),
+    "account_reset_password_from_key": Route(PUBLIC, {"uidb36": "nothing", "key": "nothing"}),
+    "account_reset_password_done": Route(PUBLIC),
+    "accounts:status": Route(SIGNED_IN),
+    "accounts:profile": Route(SIGNED_IN),
+    "accounts:moderation": Route(CHAIRS),
+    "accounts:moderation_approve": Route(CHAIRS, {"account_id": "account"}, get=False),
+    "accounts:moderation_reject": Route(CHAIRS, {"account_id": "account"}, get=False),
+    "venues:cfp": Route(PUBLIC, V),
+    "venues:dates": Route(PUBLIC, V),
+    "venues:dates_ics": Route(PUBLIC, V),
+    "submissions:mine": Route(SIGNED_IN),
+    "submissions:create": Route(SIGNED_IN, V),
+    "submissions:chair_table": Route(CHAIRS, V),
+    "submissions:chair_csv": Route(CHAIRS, V),
+    "submissions:chair_findings": Route(CHAIRS, V),
+    "submissions:chair_contact": Route(CHAIRS, V),
+    "submissions:invitations": Route(SIGNED_IN),
+    "submissions:invitation_answer": Route(NOBODY, {"authorship_id": "authorship", "action": "action"}, get=False),
+    "submissions:desk_reject": Route({"chair"}, P),
+    "submissions:reinstate": Route({"chair"}, P),
+    "submissions:detail": Route(AUTHORS | CHAIRS, P),
+    "submissions:edit": Route(AUTHORS, P),
+    "submissions:upload": Route(AUTHORS, P),
+    "submissions:submit": Route(AUTHORS, P),
+    "submissions:withdraw": Route(AUTHORS, P),
+    "submissions:restore": Route(AUTHORS, P),
+    "submissions:extension": Route({"chair"}, P),
+    "submissions:check_status": Route(AUTHORS | {"chair"}, P),
+    "submissions:download": Route(AUTHORS | CHAIRS, {"upload_public_id": "upload"}),
+    # A used co-author invitation shows nothing to anyone.
+    "submissions:claim": Route(NOBODY, {"token": "claim_token"}),
+    "reviewing:hub": Route(PUBLIC, V),
+    "reviewing:volunteer": Route(PUBLIC, V),
+    "reviewing:profile": Route(POOL, V),
+    "reviewing:publications_import": Route(POOL, V),
+    "reviewing:publication_add": Route(POOL, V),
+    "reviewing:publications_clear": Route(POOL, V, get=False),
+    "reviewing:publication_delete": Route({"reviewer"}, {"venue_slug": "venue", "publication_id": "publication"}, get=False),
+    "reviewing:reviewer_declare": Route(POOL, V),
+    "reviewing:reviewer_declaration_delete": Route({"reviewer"}, {"venue_slug": "venue", "declaration_id": "declaration"}, get=False),
+    "reviewing:bidding": Route(POOL, V),
+    "reviewing:bid": Route({"reviewer", "unassigned_reviewer", "area_chair"}, VP),
+    "reviewing:bid_conflict": Route({"reviewer", "unassigned_reviewer", "area_chair"}, VP),
+    "reviewing:pool": Route(CHAIRS, V),
+    "reviewing:pool_invite": Route(CHAIRS, V),
+    "reviewing:pool_remind": Route(CHAIRS, V, get=False),
+    "reviewing:pool_decide": Route(CHAIRS, {"venue_slug": "venue", "member_id": "pool_member"}, get=False),
+    "reviewing:first_authors": Route(CHAIRS, V),
+    "reviewing:first_authors_remind": Route(CHAIRS, V, get=False),
+    "reviewing:conflicts": Route(CHAIRS, V),
+    "reviewing:conflicts_compute": Route(CHAIRS, V, get=False),
+    "reviewing:aliases": Route(CHAIRS, V),
+    "reviewing:alias_delete": Route(CHAIRS, {"venue_slug": "venue", "alias_id": "alias"}, get=False),
+    "reviewing:assignment": Route(CHAIRS, V),
+    "reviewing:run_start": Route(CHAIRS, V, get=False),
+    "reviewing:run_status": Route(CHAIRS, {"venue_slug": "venue", "run_id": "run"}),
+    "reviewing:run_cancel": Route(CHAIRS, {"venue_slug": "venue", "run_id": "run"}, get=False),
+    "reviewing:pair_add": Route({"chair"}, VP),
+    "reviewing:pair_remove": Route({"chair"}, {"venue_slug": "venue", "pair_id": "pair"}, get=False),
+    "reviewing:pair_swap": Route({"chair"}, {"venue_slug": "venue", "pair_id": "pair"}),
+    "reviewing:publish": Route(CHAIRS, V, get=False),
+    "reviewing:area_chairs": Route(CHAIRS, V),
+    "reviewing:area_chairs_propose": Route(CHAIRS, V, get=False),
+    "reviewing:area_chairs_publish": Route(CHAIRS, V, get=False),
+    "reviewing:area_chair_add": Route({"chair"}, VP, get=False),
+    "reviewing:area_chair_move": Route({"chair"}, {"venue_slug": "venue", "pair_id": "ac_pair"}, get=False),
+    "reviewing:area_chair_remove": Route({"chair"}, {"venue_slug": "venue", "pair_id": "ac_pair"}, get=False),
+    # A used reviewer invitation: nothing without signing in as the invitee.
+    "reviewing:invitation": Route({"unassigned_reviewer"}, {"token": "invite_token"}),
+    "reviewing:my_assignments": Route(SIGNED_IN),
+    "reviewing:author_conflicts": Route(AUTHORS | {"chair"}, P),
+    "reviewing:author_conflict_delete": Route(AUTHORS, {"public_id": "paper", "declaration_id": "author_declaration"}, get=False),
+    "reviews:dashboard": Route(SIGNED_IN),
+    "reviews:paper": Route(PAPER_READERS, P),
+    "reviews:pdf": Route(PAPER_READERS, P),
+    "reviews:save": Route({"reviewer"}, P, get=False),
+    "reviews:autosave": Route({"reviewer"}, P, get=False),
+    "reviews:discussion": Route(PAPER_READERS, P),
+    "reviews:meta_review": Route({"area_chair", "chair"}, P),
+    "reviews:area_chair": Route({"area_chair"}, V),
+    "reviews:history": Route({"chair"}, P),
+    "reviews:history_revert": Route({"chair"}, P),
+    "reviews:venue_revert": Route(CHAIRS, V),
+    "decisions:table": Route(CHAIRS, V),
+    "decisions:bulk_set": Route(CHAIRS, V, get=False),
+    "decisions:release": Route(CHAIRS, V),
+    "decisions:release_progress": Route(CHAIRS, V),
+    "decisions:release_resume": Route(CHAIRS, V, get=False),
+    "decisions:dashboard": Route(CHAIRS, V),
+    "decisions:export_json": Route(CHAIRS, V),
+    "decisions:export_csv": Route(CHAIRS, V),
+    "decisions:export_reviews_csv": Route(CHAIRS, V),
+    "decisions:camera_ready_status": Route(CHAIRS, V),
+    "decisions:camera_ready_remind": Route(CHAIRS, V, get=False),
+    "decisions:camera_ready_extension": Route({"chair"}, VP, get=False),
+    "decisions:camera_ready_csv": Route(CHAIRS, V),
+    "decisions:accepted": Route(PUBLIC, V),
+    "decisions:public_pdf": Route(NOBODY, VP),  # the canary paper is rejected: never public
+    "decisions:program_json": Route(PUBLIC, V),
+    "decisions:author": Route(AUTHORS, P),
+    "decisions:camera_ready": Route(AUTHORS, P),
+    "decisions:camera_ready_metadata": Route(AUTHORS, P),
+    "ops:healthz": Route(PUBLIC),
+    "ops:readyz": Route(PUBLIC),
+    "ops:metrics": Route(PUBLIC),
+    "api_tokens": Route(SIGNED_IN),
+    "api/tokens": Route(PUBLIC),  # unnamed: a redirect to api/tokens/
+    "api_token_revoke": Route(SIGNED_IN, {"token_id": "api_token"}, get=False),
+    "paperdesk-api:openapi-json": Route(PUBLIC),
+    "paperdesk-api:openapi-view": Route(PUBLIC),
+    "paperdesk-api:api-root": Route(PUBLIC),
+    "api/^(?P<rest>.*)$": Route(NOBODY, {"rest": "nothing"}),  # unnamed: the API's 404 for unknown paths
+    # --- the API's operations (from its OpenAPI spec) ---
+    "GET /api/venues": Route(SIGNED_IN),
+    "GET /api/venues/{slug}": Route(SIGNED_IN, API_V),
+    "GET /api/me": Route(SIGNED_IN),
+    "GET /api/submissions": Route(SIGNED_IN),
+    "POST /api/venues/{slug}/submissions": Route(SIGNED_IN, API_V, get=False),
+    "GET /api/venues/{slug}/submissions": Route(CHAIRS, API_V),
+    "GET /api/submissions/{public_id}": Route(AUTHORS | CHAIRS, API_P),
+    "PATCH /api/submissions/{public_id}": Route(AUTHORS, API_P, get=False),
+    "POST /api/submissions/{public_id}/versions": Route(AUTHORS, API_P, get=False),
+    "GET /api/submissions/{public_id}/versions": Route(AUTHORS | CHAIRS, API_P),
+    "POST /api/submissions/{public_id}/submit": Route(AUTHORS, API_P, get=False),
+    "POST /api/submissions/{public_id}/withdraw": Route(AUTHORS, API_P, get=False),
+    "POST /api/submissions/{public_id}/restore": Route(AUTHORS, API_P, get=False),
+    "GET /api/venues/{slug}/review-form": Route(SIGNED_IN, API_V),
+    "GET /api/venues/{slug}/assignments": Route(SIGNED_IN, API_V),
+    "GET /api/papers/{public_id}/review": Route({"reviewer"}, API_P),
+    "PUT /api/papers/{public_id}/review": Route({"reviewer"}, API_P, get=False),
+    "POST /api/papers/{public_id}/review/submit": Route({"reviewer"}, API_P, get=False),
+    "GET /api/papers/{public_id}/reviews": Route(PAPER_READERS, API_P),
+    "GET /api/papers/{public_id}/review-history": Route({"chair"}, API_P),
+    "GET /api/submissions/{public_id}/results": Route(AUTHORS, API_P),
+    "GET /api/papers/{public_id}/discussion": Route(PAPER_READERS, API_P),
+    "POST /api/papers/{public_id}/discussion": Route(PAPER_READERS, API_P, get=False),
+    "GET /api/papers/{public_id}/meta-review": Route({"area_chair", "chair"}, API_P),
+    "PUT /api/papers/{public_id}/meta-review": Route({"area_chair", "chair"}, API_P, get=False),
+    "POST /api/papers/{public_id}/meta-review/submit": Route({"area_chair", "chair"}, API_P, get=False),
+    "GET /api/venues/{slug}/bidding": Route({"reviewer", "unassigned_reviewer", "pending_coauthor"}, API_V),
+    "GET /api/venues/{slug}/bids": Route({"reviewer", "unassigned_reviewer", "pending_coauthor"}, API_V),
+    "PUT /api/venues/{slug}/bids/{public_id}": Route({"reviewer", "unassigned_reviewer"}, {**API_V, **API_P}, get=False),
+    "DELETE /api/venues/{slug}/bids/{public_id}": Route({"reviewer", "unassigned_reviewer"}, {**API_V, **API_P}, get=False),
+    "GET /api/venues/{slug}/decisions": Route(CHAIRS, API_V),
+    "POST /api/venues/{slug}/decisions": Route(CHAIRS, API_V, get=False),
+    "GET /api/submissions/{public_id}/camera-ready": Route(AUTHORS, API_P),
+    "POST /api/submissions/{public_id}/camera-ready/versions": Route(AUTHORS, API_P, get=False),
+    "PUT /api/submissions/{public_id}/camera-ready/details": Route(AUTHORS, API_P, get=False),
+    "PUT /api/submissions/{public_id}/camera-ready/hosting": Route(AUTHORS, API_P, get=False),
+}
+
+
+# --- the inventory: what the URLconf and the OpenAPI spec say exists ----------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Found:
+    key: str  # the table's key: "namespace:name", the pattern for an unnamed one, or "METHOD /api/path"
+    params: tuple[str, ...]  # converter (or regex group) names
+    pattern: str  # the URL pattern as written, or the API path
+    api: bool = False
+
+
+def _params(pattern) -> tuple[str, ...]:
+    converters = getattr(pattern, "converters", None)
+    if converters:
+        return tuple(converters)
+    regex = getattr(pattern, "regex", None)
+    return tuple(regex.groupindex) if regex is not None else ()
+
+
+def urlconf_routes() -> list[Found]:
+    """Every URLPattern of the URLconf, walked recursively, with its full name and the names
+    of its converters. The API's operation views are left to openapi_routes(), except those
+    the spec does not describe."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    api_paths = {re.sub(r"\{(\w+)\}", r"<\1>", f.pattern) for f in openapi_routes()}
+    found: list[Found] = []
+
+    def walk(resolver, prefix: str, namespace: str, params: tuple[str, ...]):
+        for entry in resolver.url_patterns:
+            if isinstance(entry, URLResolver):
+                ns = f"{namespace}:{entry.namespace}".strip(":") if entry.namespace else namespace
+                walk(entry, prefix + str(entry.pattern), ns, params + _params(entry.pattern))
+            elif isinstance(entry, URLPattern):
+                full = prefix + str(entry.pattern)
+                if getattr(entry.callback, "__module__", "") == "ninja.operation" and "/" + full in api_paths:
+                    continue
+                name = f"{namespace}:{entry.name}".strip(":") if entry.name else full
+                found.append(Found(name, params + _params(entry.pattern), full))
+
+    walk(get_resolver(), "", "", ())
+    return found
+
+
+def openapi_routes() -> list[Found]:
+    """Every operation (method and path) of the API's OpenAPI spec."""
+    from paperdesk.api.api import api
+
+    spec = api.get_openapi_schema()
+    found = []
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            if method.lower() not in ("get", "put", "post", "patch", "delete", "head", "options"):
+                continue
+            params = tuple(p["name"] for p in operation.get("parameters", []) if p.get("in") == "path")
+            found.append(Found(f"{method.upper()} {path}", params, path, api=True))
+    return found
+
+
+def inventory() -> list[Found]:
+    return urlconf_routes() + openapi_routes()
+
+
+def url_for(found: Found, route: Route, objects: dict) -> str:
+    """The route's URL with the world's objects in its converters."""
+    values = {param: objects[route.args[param]] for param in found.params}
+    if found.api:
+        return re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), found.pattern)
+    if ":" in found.key or found.key.isidentifier():
+        from django.urls import reverse
+
+        return reverse(found.key, kwargs=values)
+    path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), found.pattern)
+    path = re.sub(r"\^?\(\?P<(\w+)>[^)]*\)\$?", lambda m: str(values[m.group(1)]), path).replace("^", "").replace("$", "")
+    return "/" + path
