@@ -35,6 +35,20 @@ DEBUG = env_bool("PAPERDESK_DEBUG", False)
 ALLOWED_HOSTS = [h for h in os.environ.get("PAPERDESK_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver,[::1]").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("PAPERDESK_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 SITE_URL = os.environ.get("PAPERDESK_SITE_URL", "http://127.0.0.1:8000")
+
+# Behind a reverse proxy: who may say who the client is (a count of proxies, or their
+# addresses/CIDRs); paperdesk.ops.proxy rewrites REMOTE_ADDR from X-Forwarded-For, so
+# allauth's per-IP limits, throttles, logs and the audit see the client. (allauth's own
+# ALLAUTH_TRUSTED_PROXY_COUNT stays 0: the address it reads is already the client's.)
+PAPERDESK_TRUSTED_PROXIES = os.environ.get("PAPERDESK_TRUSTED_PROXIES", "")
+if PAPERDESK_TRUSTED_PROXIES.strip():
+    # The proxy terminates TLS and says so; the middleware drops this header from any
+    # peer that is not a trusted proxy, so a client cannot claim HTTPS itself.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# /metrics answers loopback clients, or anyone presenting this bearer token.
+PAPERDESK_METRICS_TOKEN = os.environ.get("PAPERDESK_METRICS_TOKEN", "")
+# /readyz says "not ready" when no job worker has beaten for this long.
+PAPERDESK_WORKER_STALE_SECONDS = float(os.environ.get("PAPERDESK_WORKER_STALE_SECONDS", "60"))
 DEFAULT_VENUE = os.environ.get("PAPERDESK_DEFAULT_VENUE", "mechinterp-2025")
 
 INSTALLED_APPS = [
@@ -58,9 +72,16 @@ INSTALLED_APPS = [
     "paperdesk.reviews",
     "paperdesk.decisions",
     "paperdesk.api",
+    # Operations: proxy-aware client address, request ids, /healthz /readyz /metrics, and
+    # a `migrate` that takes a database lock so two hosts starting at once do not collide.
+    "paperdesk.ops",
 ]
 
 MIDDLEWARE = [
+    # First: the client's address behind a trusted proxy (PAPERDESK_TRUSTED_PROXIES), then
+    # the request id and access log, so everything after sees the client, not the proxy.
+    "paperdesk.ops.proxy.ClientAddressMiddleware",
+    "paperdesk.ops.requests.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -204,11 +225,30 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Logs on stderr, one line per event with the time, level, request id and client address:
+# JSON lines (python-json-logger) for a log collector, or text for a person at a terminal
+# (PAPERDESK_LOG_FORMAT=text). The access log is `paperdesk.access` (PAPERDESK_ACCESS_LOG=0 mutes it).
+LOG_FORMAT = os.environ.get("PAPERDESK_LOG_FORMAT", "json").strip().lower()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request": {"()": "paperdesk.ops.context.RequestContextFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s %(client_ip)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",  # ISO 8601, UTC
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s %(client_ip)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request"], "formatter": "text" if LOG_FORMAT == "text" else "json"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("PAPERDESK_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "paperdesk.access": {"level": "INFO" if env_bool("PAPERDESK_ACCESS_LOG", True) else "WARNING"},
+    },
 }
 
 # Checker child-process limits (untrusted PDFs are parsed out of process).

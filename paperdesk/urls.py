@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("paperdesk.reviews.urls")),
     path("", include("paperdesk.decisions.urls")),
     path("api/", include("paperdesk.api.urls")),
+    # /healthz, /readyz and /metrics for load balancers and Prometheus.
+    path("", include("paperdesk.ops.urls")),
 ]
 
 handler400 = "paperdesk.venues.views.bad_request"

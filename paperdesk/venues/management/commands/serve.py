@@ -17,6 +17,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
 
+from paperdesk.ops.proxy import parse_trusted_proxies
 from paperdesk.venues.management.errors import CleanFailures, CommandFailed
 
 POLL_SECONDS = 0.3
@@ -113,7 +114,8 @@ class Command(CleanFailures, BaseCommand):
         parser.add_argument("--threads", type=int, default=3, help="threads per worker process (default: 3)")
         parser.add_argument("--timeout", type=int, default=120, help="seconds before a stuck worker is restarted (default: 120)")
         parser.add_argument("--no-worker", action="store_true", help="do not start the background worker")
-        parser.add_argument("--no-collectstatic", action="store_true", help="skip collecting static files")
+        parser.add_argument("--no-collectstatic", action="store_true",
+                            help="never collect static files here, even when they were not collected at install (`paperdesk collectstatic`)")
 
     def handle(self, *args, host: str, port: int, workers: int, threads: int, timeout: int,
                no_worker: bool, no_collectstatic: bool, **options):
@@ -127,6 +129,7 @@ class Command(CleanFailures, BaseCommand):
         self.prepare(collect=not no_collectstatic)
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         env.setdefault("DJANGO_SETTINGS_MODULE", os.environ.get("DJANGO_SETTINGS_MODULE", "paperdesk.settings"))
+        env["PROMETHEUS_MULTIPROC_DIR"] = self.metrics_dir(env)
         web = Child("web server", self.gunicorn_argv(host, port, workers, threads, timeout), env)
         worker = None if no_worker else self.worker_child(env)
 
@@ -160,9 +163,32 @@ class Command(CleanFailures, BaseCommand):
             self.stderr.write(f"Warning: {len(pending)} database migration(s) are not applied; pages will fail until you run `paperdesk migrate`.")
         if settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache") and not pending:
             call_command("createcachetable", verbosity=0)
-        if collect:
+        if collect and not self.static_collected():
+            # Static files are collected and compressed once, at install (`make setup`,
+            # the image build); only a first start without that step collects them here.
+            self.say("Static files were not collected at install; collecting them once (paperdesk collectstatic).")
             call_command("collectstatic", interactive=False, verbosity=0)
         connection.close()  # the children open their own
+
+    def static_collected(self) -> bool:
+        from django.contrib.staticfiles.storage import staticfiles_storage
+
+        manifest = getattr(staticfiles_storage, "manifest_name", None)
+        if manifest is None:  # not a manifest storage (DEBUG): served from the source folders
+            return True
+        return staticfiles_storage.exists(manifest)
+
+    def metrics_dir(self, env: dict[str, str]) -> str:
+        """The directory where the web and worker processes keep their Prometheus counters
+        (prometheus_client's multiprocess mode), emptied at each start."""
+        import shutil
+        from pathlib import Path
+
+        path = Path(env.get("PROMETHEUS_MULTIPROC_DIR") or Path(settings.VAR_DIR) / "metrics")
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        path.mkdir(parents=True, exist_ok=True)
+        return str(path)
 
     def gunicorn_argv(self, host: str, port: int, workers: int, threads: int, timeout: int) -> list[str]:
         argv = [
@@ -176,8 +202,11 @@ class Command(CleanFailures, BaseCommand):
             "--keep-alive", "5",
             "--max-requests", "2000",
             "--max-requests-jitter", "200",
-            "--access-logfile", "-",
+            # The access log is Django's (paperdesk.access): the client's address behind a
+            # proxy, the request id, the time and the level, as every other line.
             "--error-logfile", "-",
+            # Peers that may set X-Forwarded-Proto (HTTPS) and friends: the trusted proxies.
+            "--forwarded-allow-ips", parse_trusted_proxies(getattr(settings, "PAPERDESK_TRUSTED_PROXIES", "")).gunicorn_allow_ips(),
             "--no-control-socket",  # one per user by default: two instances would collide
         ]
         if os.path.isdir("/dev/shm"):

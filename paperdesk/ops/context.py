@@ -1,0 +1,25 @@
+"""What a log line or an audit entry knows about the request it belongs to."""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+
+request_id: contextvars.ContextVar[str] = contextvars.ContextVar("paperdesk_request_id", default="-")
+client_ip: contextvars.ContextVar[str] = contextvars.ContextVar("paperdesk_client_ip", default="-")
+
+
+def current_client_ip() -> str | None:
+    value = client_ip.get()
+    return None if value == "-" else value
+
+
+class RequestContextFilter(logging.Filter):
+    """Adds `request_id` and `client_ip` to every record (a dash outside a request)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not hasattr(record, "request_id"):
+            record.request_id = request_id.get()
+        if not hasattr(record, "client_ip"):
+            record.client_ip = client_ip.get()
+        return True
