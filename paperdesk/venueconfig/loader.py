@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import datetime as dt
 import re
 import tomllib
@@ -117,6 +118,43 @@ class _Reader:
         self.data = data
         self.positions = positions
         self.problems: list[Problem] = []
+        # (id of a table, key) for every key the builder looked at; what is left in the
+        # document afterwards is unknown (a typo such as `max_page` must not pass as "ok").
+        self._read: set[tuple[int, str]] = set()
+        self._asked: dict[int, set[str]] = {}
+
+    def mark(self, table: dict, *keys: str) -> None:
+        """Record keys the builder reads directly (without `get`)."""
+        for key in keys:
+            self._note(table, key)
+
+    def _note(self, table: dict, key: str) -> None:
+        self._read.add((id(table), key))
+        self._asked.setdefault(id(table), set()).add(key)
+
+    def unknown_keys(self) -> None:
+        """Report every key of the document that no part of the builder read (once: a part
+        that checks its own keys has already named them)."""
+        reported = {problem.path for problem in self.problems}
+
+        def walk(node: dict, path: tuple) -> None:
+            for key, value in node.items():
+                if (id(node), key) not in self._read:
+                    if self._shown(path + (key,)) in reported:
+                        continue
+                    known = sorted(self._asked.get(id(node), ()))
+                    close = difflib.get_close_matches(key, known, n=1)
+                    hint = f"; did you mean '{close[0]}'?" if close else ""
+                    self.fail(path + (key,), f"unknown key '{key}'{hint}")
+                    continue
+                if isinstance(value, dict):
+                    walk(value, path + (key,))
+                elif isinstance(value, list):
+                    for index, item in enumerate(value):
+                        if isinstance(item, dict):
+                            walk(item, path + (key, index))
+
+        walk(self.data, ())
 
     def line_of(self, path: tuple) -> int | None:
         while path:
@@ -125,13 +163,18 @@ class _Reader:
             path = path[:-1]
         return None
 
+    @staticmethod
+    def _shown(path: tuple) -> str:
+        return ".".join(f"[{p}]" if isinstance(p, int) else p for p in path).replace(".[", "[")
+
     def fail(self, path: tuple, message: str) -> None:
-        shown = ".".join(f"[{p}]" if isinstance(p, int) else p for p in path).replace(".[", "[")
-        self.problems.append(Problem(self.line_of(path), shown, message))
+        self.problems.append(Problem(self.line_of(path), self._shown(path), message))
 
     def table(self, path: tuple, required: bool = False) -> dict:
         node: Any = self.data
         for part in path:
+            if isinstance(node, dict):
+                self._note(node, part)
             node = node.get(part) if isinstance(node, dict) else None
             if node is None:
                 if required:
@@ -143,6 +186,7 @@ class _Reader:
         return node
 
     def get(self, table: dict, path: tuple, key: str, kind, default=dataclasses.MISSING):
+        self._note(table, key)
         if key not in table:
             if default is dataclasses.MISSING:
                 self.fail(path + (key,), f"required key '{key}' is missing")
@@ -169,6 +213,8 @@ class _Reader:
     def items(self, path: tuple, required: bool = True) -> list[tuple[tuple, dict]]:
         node: Any = self.data
         for part in path:
+            if isinstance(node, dict):
+                self._note(node, part)
             node = node.get(part) if isinstance(node, dict) else None
         if node is None:
             if required:
@@ -187,14 +233,18 @@ class _Reader:
 
 
 def parse_venue(text: str, source: str = "<venue>") -> VenueSpec:
+    text = text.removeprefix("\ufeff")  # editors on Windows save UTF-8 with a byte-order mark
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        raise VenueConfigError(source, [Problem(None, "", "arrays or inline tables are nested too deeply to be a venue file")]) from None
     except tomllib.TOMLDecodeError as error:
         match = re.search(r"line (\d+)", str(error))
         line = int(match.group(1)) if match else None
         raise VenueConfigError(source, [Problem(line, "", f"TOML syntax error: {error}")]) from None
     reader = _Reader(data, locate_keys(text))
     spec = _build(reader, source)
+    reader.unknown_keys()
     if reader.problems:
         raise VenueConfigError(source, reader.problems)
     assert spec is not None
@@ -351,17 +401,21 @@ def _build(r: _Reader, source: str) -> VenueSpec | None:
     )
     review_form = _review_form(r)
     notifications = read_notifications(r)
+    short_name = r.get(venue, p, "short_name", str, name)
+    website = r.get(venue, p, "website", str, "")
+    archival = r.get(venue, p, "archival", bool, False)
+    description = r.get(venue, p, "description", str, "")
     if r.problems:
         return None
     return VenueSpec(
         slug=slug,
         name=name,
-        short_name=r.get(venue, p, "short_name", str, name),
+        short_name=short_name,
         contact_email=contact,
-        website=r.get(venue, p, "website", str, ""),
+        website=website,
         timezone=timezone,
-        archival=r.get(venue, p, "archival", bool, False),
-        description=r.get(venue, p, "description", str, ""),
+        archival=archival,
+        description=description,
         dates=dates,
         submission=submission,
         template=template,
@@ -465,6 +519,7 @@ def _scale(r: _Reader, path: tuple, default: Scale) -> Scale:
         if not isinstance(item, dict) or not isinstance(item.get("value"), int) or isinstance(item.get("value"), bool) or not str(item.get("label") or "").strip():
             r.fail(path + ("levels",), f"level {index + 1} must be an inline table {{ value = <whole number>, label = \"...\" }}")
             continue
+        r.mark(item, "value", "label")
         levels.append(ScaleLevel(item["value"], str(item["label"])))
     if len(raw) < 2:
         r.fail(path + ("levels",), "a scale needs at least two levels")
