@@ -40,7 +40,7 @@ from paperdesk.submissions.models import Authorship, Submission
 from paperdesk.venues.models import Venue, VenueRole
 
 from . import affinity
-from .assignment import Inputs, _explanations, _labels, _pair_explanation, _paper_for_edit, _readable, _scores, conflict_reasons, refuse_conflicted_pairs
+from .assignment import Inputs, _explanations, _labels, _pair_explanation, _paper_for_edit, _readable, _scores, conflict_reasons, number_aliases, refuse_conflicted_pairs
 from .models import Assignment, Conflict, PoolMember
 from .services import ReviewingError
 
@@ -263,9 +263,9 @@ def _changeable(row: Assignment, verb: str) -> None:
     """A published area chair who has started the paper's meta-review stays."""
     if not row.published:
         return
-    from paperdesk.reviews.models import MetaReview
-
-    if MetaReview.objects.filter(submission_id=row.submission_id, author_id=row.user_id).exists():
+    # Asked through the relation the reviews app declares (MetaReview.submission, related_name
+    # "meta_review"): reviewing sits below reviews and does not import it.
+    if Submission.objects.filter(pk=row.submission_id, meta_review__author_id=row.user_id).exists():
         raise ReviewingError(f"{row.user.display_name} has started the meta-review of #{row.submission.number}; the area chair cannot be {verb} here.", 409)
 
 
@@ -374,11 +374,7 @@ def batches_publish(*, venue: Venue, actor) -> int:
                          .values("submission_id").annotate(m=Max("alias_number")).values_list("submission_id", "m"))
     ids = [a.pk for a in pending]
     Assignment.objects.filter(pk__in=ids).update(alias_number=F("alias_number") + 10000)  # free the numbers first
-    counter = Counter()
-    for a in pending:
-        counter[a.submission_id] += 1
-        a.alias_number = published_max.get(a.submission_id, 0) + counter[a.submission_id]
-        a.published = True
+    number_aliases(pending, published_max)
     Assignment.objects.bulk_update(pending, ["alias_number", "published"], batch_size=1000)
     for user_id in user_ids:
         VenueRole.objects.get_or_create(venue=venue, user_id=user_id, role=VenueRole.Role.AREA_CHAIR)

@@ -27,6 +27,7 @@ from django.db.models import F, Max
 
 from paperdesk import clock, policy
 from paperdesk.audit.services import record
+from paperdesk.jobs import task
 from paperdesk.submissions.models import Authorship, Submission
 from paperdesk.venues.models import TopicArea, Venue, VenueRole
 
@@ -54,8 +55,6 @@ def _require_manager(actor, venue: Venue) -> None:
 
 @transaction.atomic
 def run_start(*, venue: Venue, actor, objective: str = "total") -> AssignmentRun:
-    from . import tasks
-
     _require_manager(actor, venue)
     if objective not in OBJECTIVES:
         raise ReviewingError(f"Unknown objective '{objective[:20]}'.", 400, "objective")
@@ -70,7 +69,7 @@ def run_start(*, venue: Venue, actor, objective: str = "total") -> AssignmentRun
         params={"objective": objective, "k": rules.reviewers_per_paper, "max_load": rules.max_load, "min_load": rules.min_load},
     )
     record("assignment.run_start", run, actor=actor, venue=venue, **run.params)
-    transaction.on_commit(lambda: tasks.run_assignment_job.enqueue(run.pk))
+    transaction.on_commit(lambda: run_assignment_job.enqueue(run.pk))
     return run
 
 
@@ -148,6 +147,14 @@ def _readable(text: str, inputs: Inputs) -> str:
     ids = {pid: paper(pid) for pid in inputs.submissions}
     ids.update({rid: reviewer(rid) for rid in inputs.members})
     return re.sub(r"\b[0-9a-z]+\b", lambda m: ids.get(m.group(0), m.group(0)), text)
+
+
+@task()
+def run_assignment_job(run_id: int) -> str:
+    """The background job of `run_start`: it lives beside the run it executes, so that the
+    jobs module (which the services enqueue) never imports the assignment back."""
+    run = run_execute(run_id)
+    return run.state if run else AssignmentRun.objects.filter(pk=run_id).values_list("state", flat=True).first() or ""
 
 
 def run_execute(run_id: int) -> AssignmentRun | None:
@@ -411,9 +418,9 @@ def _removable(assignment: Assignment) -> None:
     """A published pair whose review has been started is not removed from this page."""
     if not assignment.published:
         return
-    from paperdesk.reviews.models import Review
-
-    if Review.objects.filter(assignment=assignment).exists():
+    # Asked through the relation the reviews app declares (Review.assignment, related_name
+    # "review"): reviewing sits below reviews and does not import it.
+    if Assignment.objects.filter(pk=assignment.pk, review__isnull=False).exists():
         raise ReviewingError("This reviewer has started a review of the paper; it cannot be removed here.", 409)
 
 
@@ -457,6 +464,25 @@ def pair_swap(*, assignment: Assignment, user, actor) -> EditResult:
 
 # --- publishing ---------------------------------------------------------------------------------------
 
+def number_aliases(pending: list[Assignment], published_max: dict[int, int]) -> None:
+    """Give the pairs being published their alias numbers: per paper, the next free numbers
+    after the published ones, in a random order. An alias then says nothing about who was
+    assigned first, nor about the solver's ranking; aliases already published never change."""
+    import random
+
+    shuffle = random.SystemRandom().shuffle
+    per_paper: dict[int, list[Assignment]] = defaultdict(list)
+    for a in pending:
+        per_paper[a.submission_id].append(a)
+    for submission_id, rows in per_paper.items():
+        first = published_max.get(submission_id, 0) + 1
+        numbers = list(range(first, first + len(rows)))
+        shuffle(numbers)
+        for a, number in zip(rows, numbers):
+            a.alias_number = number
+            a.published = True
+
+
 def refuse_conflicted_pairs(venue: Venue, actor, pending: list[Assignment], *, what: str, fix: str) -> None:
     """Before publishing: the publishing chair must have no conflict with the papers, and
     no pending pair may be a conflict (recorded or authorship) that arose since proposing."""
@@ -490,11 +516,7 @@ def publish(*, venue: Venue, actor) -> int:
                          .values("submission_id").annotate(m=Max("alias_number")).values_list("submission_id", "m"))
     ids = [a.pk for a in pending]
     Assignment.objects.filter(pk__in=ids).update(alias_number=F("alias_number") + 10000)
-    counter = Counter()
-    for a in pending:
-        counter[a.submission_id] += 1
-        a.alias_number = published_max.get(a.submission_id, 0) + counter[a.submission_id]
-        a.published = True
+    number_aliases(pending, published_max)
     Assignment.objects.bulk_update(pending, ["alias_number", "published"], batch_size=1000)
     for user_id in user_ids:
         VenueRole.objects.get_or_create(venue=venue, user_id=user_id, role=VenueRole.Role.REVIEWER)

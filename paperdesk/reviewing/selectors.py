@@ -90,7 +90,7 @@ def first_author_rows(venue: Venue) -> list[FirstAuthorRow]:
     pool (by account or address) and when they were reminded: 4 queries."""
     from allauth.account.models import EmailAddress
 
-    from .tasks import FIRST_AUTHOR_KEY
+    from .reminders import FIRST_AUTHOR_KEY
 
     submissions = list(
         Submission.objects.filter(venue=venue).exclude(status=Submission.Status.WITHDRAWN)
