@@ -35,12 +35,24 @@ class ParseError(ValueError):
     """A file that cannot be read, with the reason a person is shown."""
 
 
+# Control characters (NUL and friends) and the bidirectional overrides and isolates that
+# make a name display differently from what it holds ("Trojan Source"); joiners stay, as
+# several scripts need them.
+_HIDDEN = dict.fromkeys([*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0), 0x061C, 0x200E, 0x200F,
+                         *range(0x202A, 0x202F), *range(0x2066, 0x206A)], " ")
+
+
+def _clean(value, limit: int) -> str:
+    """One line of visible text: hidden characters become spaces, runs of space collapse."""
+    return " ".join(str(value or "").translate(_HIDDEN).split())[:limit]
+
+
 def _record(title, abstract="", year=None, authors=()) -> dict:
     return {
-        "title": " ".join(str(title).split())[:500],
-        "abstract": " ".join(str(abstract or "").split())[:5000],
+        "title": _clean(title, 500),
+        "abstract": _clean(abstract, 5000),
         "year": year,
-        "authors": [a for a in (" ".join(str(x).split())[:200] for x in authors) if a][:200],
+        "authors": [a for a in (_clean(x, 200) for x in authors) if a][:200],
     }
 
 
