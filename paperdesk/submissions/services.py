@@ -209,11 +209,11 @@ def _claimed_emails(submission: Submission, actor) -> set[str]:
 
 
 def _after_commit_refresh_conflicts(submission: Submission) -> None:
-    """Authors changed: the chairs' conflict list follows (bidding and assignment runs
-    recompute on their own as well)."""
-    from paperdesk.reviewing.tasks import refresh_conflicts_job
+    """Authors changed: announce it; the reviewing app recomputes the paper's conflicts
+    after the commit (paperdesk.reviewing.signals)."""
+    from .signals import authors_changed
 
-    transaction.on_commit(lambda: refresh_conflicts_job.enqueue(submission.venue_id, [], [submission.pk]))
+    authors_changed.send(sender=Submission, submission=submission)
 
 
 def _after_commit_invitations(submission: Submission, invitees: list[Authorship]) -> None:
