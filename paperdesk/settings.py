@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "paperdesk.ops.requests.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the body: a declared length beyond every venue's limit is a 413.
+    "paperdesk.submissions.body_limit.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
