@@ -694,3 +694,13 @@ def get_submission_for_declared_conflicts(user, public_id: str) -> Submission:
 def reviewer_assignments(user):
     """Published assignments of this person on submitted papers they have no conflict with."""
     return my_assignments(user, kind=None).filter(submission__status=Submission.Status.SUBMITTED)
+
+
+# The SHA-256 of an upload is the fingerprint of the file as uploaded, metadata and all:
+# anyone holding it can confirm a guess of the original (a preprint, a file found elsewhere)
+# and so the authors. Reviewers read a copy with the metadata removed and never get it.
+
+
+def can_view_original_file_hash(user, submission: Submission) -> bool:
+    """The authors, and the chairs without a conflict with the paper."""
+    return is_author(user, submission) or is_unconflicted_chair(user, submission)

@@ -269,7 +269,7 @@ class VersionOut(Schema):
     kind: str
     version: int
     current: bool
-    sha256: str
+    sha256: str = Field(None, description="The file's SHA-256 as uploaded (with its metadata). Present only for the authors and the chairs without a conflict.")
     size: int
     uploaded_at: dt.datetime
     original_name: str = Field(None, description="Present only for people who may see the authors.")
@@ -467,28 +467,31 @@ def _check_run_of(upload: Upload) -> CheckRun | None:
         return None
 
 
-def version_view(upload: Upload, venue: Venue, *, current: bool, authors_visible: bool) -> dict:
+def version_view(upload: Upload, venue: Venue, *, current: bool, authors_visible: bool, hash_visible: bool = False) -> dict:
     view = {
         "public_id": upload.public_id,
         "kind": upload.kind,
         "version": upload.version,
         "current": current,
-        "sha256": upload.sha256,
         "size": upload.size,
         "uploaded_at": upload.uploaded_at,
         "check": check_view(_check_run_of(upload), venue, authors_visible=authors_visible),
     }
     if authors_visible:  # file names often carry a surname
         view["original_name"] = upload.original_name
+    if hash_visible:  # the original's fingerprint confirms a guess of the authors
+        view["sha256"] = upload.sha256
     return view
 
 
 def versions_view(viewer, submission: Submission, uploads: list[Upload]) -> list[dict]:
     authors_visible = policy.can_view_authors(viewer, submission)
+    hash_visible = policy.can_view_original_file_hash(viewer, submission)
     latest: dict[str, int] = {}
     for upload in uploads:
         latest[upload.kind] = max(latest.get(upload.kind, 0), upload.version)
-    return [version_view(u, submission.venue, current=u.version == latest[u.kind], authors_visible=authors_visible) for u in uploads]
+    return [version_view(u, submission.venue, current=u.version == latest[u.kind], authors_visible=authors_visible, hash_visible=hash_visible)
+            for u in uploads]
 
 
 def _decision(decision: policy.Decision) -> dict:
@@ -522,7 +525,8 @@ def submission_view(viewer, submission: Submission, *, detail: bool = False) -> 
         "updated_at": submission.updated_at,
         "submitted_at": submission.submitted_at,
         "withdrawn_at": submission.withdrawn_at,
-        "paper": version_view(paper, venue, current=True, authors_visible=authors_visible) if paper else None,
+        "paper": version_view(paper, venue, current=True, authors_visible=authors_visible,
+                              hash_visible=policy.can_view_original_file_hash(viewer, submission)) if paper else None,
     }
     if policy.is_chair(viewer, venue):
         view["number"] = submission.number

@@ -136,7 +136,8 @@ def upload_version(request, public_id: str, file: File[UploadedFile], kind: Form
     upload = services.upload_add(submission=submission, actor=request.auth, stream=file, original_name=name, kind=kind)
     upload = Upload.objects.select_related("check_run").get(pk=upload.pk)
     authors_visible = policy.can_view_authors(request.auth, submission)
-    return Status(201, version_view(upload, submission.venue, current=True, authors_visible=authors_visible))
+    hash_visible = policy.can_view_original_file_hash(request.auth, submission)
+    return Status(201, version_view(upload, submission.venue, current=True, authors_visible=authors_visible, hash_visible=hash_visible))
 
 
 @router.get("/submissions/{public_id}/versions", response={200: list[VersionOut], 404: ErrorOut}, exclude_unset=True, summary="Every uploaded version")

@@ -302,6 +302,7 @@ class SubmissionView:
     audit: list[AuditEntry] | None = None
     can_grant_extension: bool = False
     can_desk_reject: bool = False
+    hashes_visible: bool = False  # the originals' SHA-256: policy.can_view_original_file_hash
 
 
 def submission_view(viewer, submission: Submission, now=None) -> SubmissionView:
@@ -335,6 +336,7 @@ def submission_view(viewer, submission: Submission, now=None) -> SubmissionView:
         can_withdraw=policy.can_withdraw(viewer, submission, now),
         can_unwithdraw=policy.can_unwithdraw(viewer, submission, now),
         is_author=is_author,
+        hashes_visible=policy.can_view_original_file_hash(viewer, submission),
     )
     if as_chair:
         view.audit = list(
