@@ -134,9 +134,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Files: content-addressed blobs on disk (embedded) or S3-compatible storage at scale.
 MEDIA_ROOT = Path(os.environ.get("PAPERDESK_MEDIA_ROOT", VAR_DIR / "files"))
 _s3_bucket = os.environ.get("PAPERDESK_S3_BUCKET")
+# Any S3-compatible store (AWS, MinIO, Garage, Ceph RGW...): AWS_S3_ENDPOINT_URL names it,
+# AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY are read by boto3 from the environment.
+# Blobs are content-addressed (the key is the SHA-256 of the bytes), so writing an existing
+# key writes the same bytes again: overwrite, never rename to a new key (which left orphans
+# and a 500 when two identical files arrived at once).
+_s3_options = {
+    "bucket_name": _s3_bucket,
+    "file_overwrite": True,
+    "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+    "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+    "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,  # "path" for most MinIO/Garage setups
+}
 STORAGES = {
     "default": (
-        {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {"bucket_name": _s3_bucket, "file_overwrite": False}}
+        {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _s3_options}
         if _s3_bucket
         else {"BACKEND": "paperdesk.submissions.storage.DurableFileSystemStorage", "OPTIONS": {"location": str(MEDIA_ROOT)}}
     ),

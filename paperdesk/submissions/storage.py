@@ -76,14 +76,23 @@ def sha256_of(stream: IO[bytes]) -> tuple[str, int]:
 
 
 def store_blob(stream: IO[bytes], storage=None) -> StoredBlob:
-    """Store bytes durably under their hash; returns only after they are on disk."""
+    """Store bytes durably under their hash; returns only after they are on disk.
+
+    The key is the content's hash, so an existing key already holds these very bytes: it is
+    reused, never renamed. Two uploads of the same file at the same moment may both write
+    it (same key, same bytes: harmless; settings.py gives S3 `file_overwrite=True`). A
+    backend that renames anyway (django-storages' default, any `get_available_name` that
+    dodges an existing name) has its renamed copy removed, so nothing is left orphaned."""
     storage = storage or default_storage
     digest, size = sha256_of(stream)
     name = blob_name(digest)
     if not storage.exists(name):
         stored = storage.save(name, File(stream, name=digest))
-        if stored != name:  # a backend that renamed would break content addressing
-            raise RuntimeError(f"storage saved {name} as {stored}")
+        if stored != name:
+            # Another upload of the same bytes stored `name` between our look and our save.
+            storage.delete(stored)
+            if not storage.exists(name):
+                raise RuntimeError(f"storage saved {name} as {stored} and has no {name}")
     return StoredBlob(name=name, sha256=digest, size=size)
 
 
