@@ -92,9 +92,9 @@ def check_upload(run: CheckRun) -> dict:
     rules = rules_for(submission.venue.spec, submission.track.slug, run.mode)
     published = None
     if run.mode == "camera-ready":
-        from paperdesk.decisions.camera_ready_selectors import confirmed_author_names
+        from .signals import published_authors
 
-        published = confirmed_author_names(submission)
+        published = published_authors(submission)
     with local_copy(upload.blob) as path:
         return check_in_child(
             path,
