@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "django_tasks",
+    # Before django_tasks_db: its `db_worker` command is the lease-holding one (paperdesk.jobs).
+    "paperdesk.jobs",
     "django_tasks_db",
     "ninja",
     "paperdesk.audit",
@@ -167,6 +169,10 @@ TASKS = {
         "BACKEND": os.environ.get("PAPERDESK_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# Job leases (paperdesk.jobs): a worker not heard from for this long is dead and its jobs
+# are taken over; a job is tried at most this many times, then failed for a person to retry.
+JOB_LEASE_SECONDS = float(os.environ.get("PAPERDESK_JOB_LEASE_SECONDS", "30"))
+JOB_MAX_ATTEMPTS = int(os.environ.get("PAPERDESK_JOB_MAX_ATTEMPTS", "3"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

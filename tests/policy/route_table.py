@@ -177,8 +177,8 @@ ROUTES: dict[str, Route] = {
     "paperdesk-api:api-root": Route(PUBLIC),
     "api/^(?P<rest>.*)$": Route(NOBODY, {"rest": "nothing"}),  # unnamed: the API's 404 for unknown paths
     # --- the API's operations (from its OpenAPI spec) ---
-    "GET /api/venues": Route(SIGNED_IN),
-    "GET /api/venues/{slug}": Route(SIGNED_IN, API_V),
+    "GET /api/venues": Route(PUBLIC),  # the venues' public facts
+    "GET /api/venues/{slug}": Route(PUBLIC, API_V),
     "GET /api/me": Route(SIGNED_IN),
     "GET /api/submissions": Route(SIGNED_IN),
     "POST /api/venues/{slug}/submissions": Route(SIGNED_IN, API_V, get=False),
@@ -203,8 +203,8 @@ ROUTES: dict[str, Route] = {
     "GET /api/papers/{public_id}/meta-review": Route({"area_chair", "chair"}, API_P),
     "PUT /api/papers/{public_id}/meta-review": Route({"area_chair", "chair"}, API_P, get=False),
     "POST /api/papers/{public_id}/meta-review/submit": Route({"area_chair", "chair"}, API_P, get=False),
-    "GET /api/venues/{slug}/bidding": Route({"reviewer", "unassigned_reviewer", "pending_coauthor"}, API_V),
-    "GET /api/venues/{slug}/bids": Route({"reviewer", "unassigned_reviewer", "pending_coauthor"}, API_V),
+    "GET /api/venues/{slug}/bidding": Route(POOL, API_V),
+    "GET /api/venues/{slug}/bids": Route(POOL, API_V),
     "PUT /api/venues/{slug}/bids/{public_id}": Route({"reviewer", "unassigned_reviewer"}, {**API_V, **API_P}, get=False),
     "DELETE /api/venues/{slug}/bids/{public_id}": Route({"reviewer", "unassigned_reviewer"}, {**API_V, **API_P}, get=False),
     "GET /api/venues/{slug}/decisions": Route(CHAIRS, API_V),
