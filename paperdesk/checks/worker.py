@@ -18,8 +18,21 @@ def run_job(job: dict) -> dict:
     return check_pdf(job["path"], rules, identities, filename=job.get("filename") or job["path"]).to_dict()
 
 
+def _wait_at_test_gate() -> None:
+    """Tests only: with PAPERDESK_CHECK_TEST_GATE naming a FIFO, the child blocks opening
+    it until a writer opens it, so a test can kill a worker in the middle of a check
+    deterministically (never set in production)."""
+    import os
+
+    gate = os.environ.get("PAPERDESK_CHECK_TEST_GATE")
+    if gate:
+        with open(gate, "rb") as fifo:
+            fifo.read(1)
+
+
 def main() -> int:
     job = json.loads(sys.stdin.buffer.read())
+    _wait_at_test_gate()
     limits = job.get("limits")
     if limits:
         apply_limits(limits["cpu_seconds"], limits["memory_mb"])

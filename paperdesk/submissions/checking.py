@@ -107,17 +107,42 @@ def check_upload(run: CheckRun) -> dict:
 
 @task()
 def run_check(check_run_id: int) -> str:
-    return perform_check(check_run_id) or "already claimed"
+    from paperdesk.jobs import leases
+
+    return perform_check(check_run_id, holder=leases.current_worker()) or "already claimed"
 
 
-def perform_check(check_run_id: int) -> str | None:
-    """Claim a queued check and run it; None when someone else has claimed it."""
-    claimed = CheckRun.objects.filter(pk=check_run_id, state=CheckRun.State.QUEUED).update(
-        state=CheckRun.State.RUNNING, started_at=clock.now()
-    )
-    if not claimed:
+def _claim_key(check_run_id: int) -> str:
+    return f"check:{check_run_id}"
+
+
+def _claim(check_run_id: int, holder: str) -> CheckRun | None:
+    """Claim a queued run, or a running one whose holder died (its lease expired). A run
+    started too many times is failed instead, with a message for the author and chairs."""
+    from paperdesk.jobs import leases
+
+    with transaction.atomic():
+        run = CheckRun.objects.select_for_update().filter(pk=check_run_id).first()
+        if run is None or run.state not in (CheckRun.State.QUEUED, CheckRun.State.RUNNING):
+            return None
+        took = leases.claim(_claim_key(run.pk), holder, running=run.state == CheckRun.State.RUNNING, started_at=run.started_at)
+        if took is None:
+            return None
+        if took.attempts > leases.max_attempts():
+            give_up_check(run.pk, message=leases.lost_message(took.attempts - 1))
+            return None
+        CheckRun.objects.filter(pk=run.pk).update(state=CheckRun.State.RUNNING, started_at=clock.now())
+    return CheckRun.objects.select_related("upload__submission__venue", "upload__submission__track").get(pk=check_run_id)
+
+
+def perform_check(check_run_id: int, holder: str | None = None) -> str | None:
+    """Claim a check (queued, or abandoned by a dead holder) and run it; None when someone
+    else holds it. `holder`: the worker's lease holder (default: this process)."""
+    from paperdesk.jobs import leases
+
+    run = _claim(check_run_id, holder or leases.process_holder())
+    if run is None:
         return None
-    run = CheckRun.objects.select_related("upload__submission__venue", "upload__submission__track").get(pk=check_run_id)
     try:
         report = check_upload(run)
     except Exception as error:  # the job must always end in a state the author can see
@@ -136,7 +161,59 @@ def perform_check(check_run_id: int) -> str | None:
     for name, value in summary.items():
         setattr(run, name, value)
     run.save(update_fields=["report", "blocking", "state", "finished_at", *summary])
+    leases.release_claim(_claim_key(run.pk))
     return report.get("status", "")
+
+
+# --- what the lease layer does with checks (see paperdesk.jobs) ------------------------------
+
+
+def give_up_check(check_run_id: int, message: str = "") -> None:
+    """Attempts exhausted: the run fails with a report that says why; the author may submit
+    (a checker fault never stops an author) and a chair may run it again."""
+    CheckRun.objects.filter(pk=check_run_id, state__in=(CheckRun.State.QUEUED, CheckRun.State.RUNNING)).update(
+        state=CheckRun.State.FAILED, finished_at=clock.now(), verdict="unreadable",
+        report={"status": "unreadable", "findings": [], "error": {
+            "code": "worker_lost", "message": f"The check of this PDF could not be completed. {message} You can still "
+            "submit; the chairs see this and can run the check again."}},
+    )
+
+
+def takeover_check(check_run_id: int) -> None:
+    """Its worker died: the run may be claimed again (its claim keeps the attempts)."""
+    CheckRun.objects.filter(pk=check_run_id, state=CheckRun.State.RUNNING).update(state=CheckRun.State.QUEUED)
+
+
+def retry_check(check_run_id: int) -> None:
+    """A chair runs a failed check again, from the start."""
+    from paperdesk.jobs import leases
+
+    CheckRun.objects.filter(pk=check_run_id).exclude(state=CheckRun.State.DONE).update(
+        state=CheckRun.State.QUEUED, finished_at=None, report=None, verdict="")
+    leases.release_claim(_claim_key(check_run_id))
+
+
+def sweep_checks(live: set[str], now) -> int:
+    """Runs left "running" by a dead holder that no queued job will pick up (the author's
+    submit was checking it in a web process that died; or a worker from before leases):
+    queue them again. Returns how many."""
+    import datetime as dt
+
+    from paperdesk.jobs.models import Claim
+
+    stale = now - dt.timedelta(seconds=settings.CHECK_CPU_SECONDS * 2 + 5 + settings.JOB_LEASE_SECONDS)
+    running = list(CheckRun.objects.filter(state=CheckRun.State.RUNNING).values_list("pk", "started_at")[:200])
+    owners = dict(Claim.objects.filter(key__in=[_claim_key(pk) for pk, _ in running]).values_list("key", "owner"))
+    candidates = [(pk, owners.get(_claim_key(pk)), started_at) for pk, started_at in running]
+    requeued = 0
+    for pk, holder, started_at in candidates:
+        dead = holder not in live if holder else (started_at is None or started_at < stale)
+        if not dead:
+            continue
+        if CheckRun.objects.filter(pk=pk, state=CheckRun.State.RUNNING).update(state=CheckRun.State.QUEUED):
+            requeued += 1
+            run_check.enqueue(pk)
+    return requeued
 
 
 def report_summary(report: dict) -> dict:
@@ -170,8 +247,9 @@ def blocking_findings(venue, report: dict) -> list[str]:
 
 def blocking_reason(upload: Upload) -> str:
     run = CheckRun.objects.filter(upload=upload).first()
-    if run is not None and run.state == CheckRun.State.QUEUED:
-        # Submitting right after uploading: check now rather than send the author away.
+    if run is not None and run.state in (CheckRun.State.QUEUED, CheckRun.State.RUNNING):
+        # Submitting right after uploading (or while the worker checking it has died):
+        # check now rather than send the author away. A run a live worker holds is left to it.
         perform_check(run.pk)
         run.refresh_from_db()
     if run is None or run.state in (CheckRun.State.QUEUED, CheckRun.State.RUNNING):
