@@ -18,6 +18,15 @@ class AccountAdapter(DefaultAccountAdapter):
         "email_password_mismatch": "The e-mail address or the password is not correct.",
     }
 
+    def _get_login_attempts_cache_key(self, request, **credentials):
+        # allauth counts failed sign-ins per "key" (ACCOUNT_RATE_LIMITS["login_failed"], the
+        # ".../key" rate) with the key built here, by default the address alone: five wrong
+        # passwords from anywhere then locked the owner out everywhere. The key is the
+        # (address, client IP) pair instead, so a guesser locks out only their own address;
+        # the "/ip" rate still bounds one client across all addresses. REMOTE_ADDR is the
+        # client's address (paperdesk.ops.proxy rewrites it behind a trusted proxy).
+        return f"{super()._get_login_attempts_cache_key(request, **credentials)}:{request.META.get('REMOTE_ADDR', '')}"
+
     def save_user(self, request, user, form, commit=True):
         data = form.cleaned_data
         full_name = " ".join((data.get("full_name") or "").split())
