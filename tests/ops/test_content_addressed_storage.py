@@ -10,10 +10,9 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from tests.conftest import make_pdf_bytes
 
 from paperdesk.submissions.storage import DurableFileSystemStorage, blob_name, sha256_of, store_blob
-
+from tests.conftest import make_pdf_bytes
 from tests.ops.conftest import s3_keys
 
 UPLOADERS = 8
