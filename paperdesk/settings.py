@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "paperdesk.reviews",
     "paperdesk.decisions",
     "paperdesk.api",
+    # The demo (`make demo`): fills every app above, so it comes after them all.
+    "paperdesk.demo",
     # Operations: proxy-aware client address, request ids, /healthz /readyz /metrics, and
     # a `migrate` that takes a database lock so two hosts starting at once do not collide.
     "paperdesk.ops",

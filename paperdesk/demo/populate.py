@@ -20,9 +20,10 @@ from django.db import transaction
 
 from paperdesk import clock
 
-from . import demo_pdf
-from .models import Venue, VenueRole
-from .services import role_grant
+from paperdesk.venues.models import Venue, VenueRole
+from paperdesk.venues.services import role_grant
+
+from . import pdf as demo_pdf
 
 DEMO_DOMAIN = "demo.test"
 # Reviewers get a registrable domain of their own: conflict detection treats every

@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 from django.db import models
 
 from paperdesk.submissions.models import Submission, Upload
-from paperdesk.venues import demo_pdf
+from paperdesk.demo import pdf as demo_pdf
 from paperdesk.venues.models import Venue
 from venue_helpers import VENUE_FILE, run
 
