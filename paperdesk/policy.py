@@ -3,21 +3,41 @@
 Views, the API, exports, e-mails and downloads ask these functions; none decides
 visibility on its own. Single objects are fetched with `get_*_for(viewer, public_id)`,
 which raises the same 404 for "missing" and "forbidden", so an id reveals nothing.
-A conflict overrides every role: a chair who is an author of a paper sees that paper as
-its authors see it (issue 4/5 extend this with reviewers, area chairs and conflicts).
+
+Every function takes a `Viewer` (one per request: `viewer_for(request)`), or a plain user,
+which `as_viewer` turns into a fresh one. A viewer loads its roles and its conflicts (the
+papers of a venue it authored or has a recorded Conflict with) once per venue and keeps
+them for the request.
+
+A conflict overrides every role: on a paper where a person is conflicted, what they see
+and may do is the *intersection* of their roles' rights. A chair who is an author of a
+paper (or has a conflict with it) sees that paper as its authors see it: not its reviews,
+scores, reviewers, decision before release or check findings beyond what authors see; it
+is left out of their aggregates, loads and previews (`hidden_from_aggregates`), and every
+action on it (decide, release, assign, desk-reject, contact) is refused.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Union
 
-from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.db.models import Q, QuerySet, Value
+from django.http import Http404, HttpRequest
 
 from paperdesk import clock
 from paperdesk.accounts.models import User
 from paperdesk.submissions.models import Authorship, Submission, Upload
 from paperdesk.venues.models import Venue, VenueRole
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from paperdesk.decisions.models import Decision as PaperDecision
+    from paperdesk.reviewing.models import Assignment, Conflict, PoolMember
+    from paperdesk.reviews.models import MetaReview, Review
+    from paperdesk.venueconfig.spec import Outcome
 
 
 @dataclass(frozen=True)
@@ -34,82 +54,189 @@ class Decision:
 ALLOW = Decision(True)
 
 
-def _authenticated(user) -> bool:
-    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
+# --- the viewer -----------------------------------------------------------------------------
 
 
-def roles_in(user, venue: Venue) -> set[str]:
-    if not _authenticated(user):
-        return set()
-    cache = getattr(user, "_venue_roles_cache", None)
-    if cache is None:
-        cache = {}
-        user._venue_roles_cache = cache
-    if venue.pk not in cache:
-        cache[venue.pk] = set(VenueRole.objects.filter(user=user, venue=venue).values_list("role", flat=True))
-    return cache[venue.pk]
+@dataclass(frozen=True, eq=False)
+class Viewer:
+    """Who is asking, built once per request: the user (None when not signed in or
+    inactive), and, loaded lazily per venue and then kept, their roles and the ids of the
+    papers they authored or have a recorded conflict with. The caches are per object:
+    `as_viewer(user)` makes a fresh viewer, so a service that writes and then asks sees
+    its own write; `viewer_for(request)` keeps one for the request's reads."""
+
+    user: User | None
+    _authored: dict[int, frozenset[int]] = field(default_factory=dict, repr=False)
+    _recorded: dict[int, frozenset[int]] = field(default_factory=dict, repr=False)
+    _assignments: dict[tuple[int, str], Assignment | None] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def of(cls, user: User | AnonymousUser | None) -> Viewer:
+        active = user is not None and getattr(user, "is_authenticated", False) and getattr(user, "is_active", False)
+        return cls(user if active and isinstance(user, User) else None)
+
+    @property
+    def pk(self) -> int | None:
+        return self.user.pk if self.user is not None else None
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.user is not None
+
+    @property
+    def is_superuser(self) -> bool:
+        return bool(self.user is not None and self.user.is_superuser)
+
+    def roles_in(self, venue: Venue) -> set[str]:
+        """The person's roles in `venue` (kept on the user object, as before, so that a
+        role granted by a service is seen by `_grant_role`'s cache reset)."""
+        user = self.user
+        if user is None:
+            return set()
+        cache: dict[int, set[str]] | None = getattr(user, "_venue_roles_cache", None)
+        if cache is None:
+            cache = {}
+            user._venue_roles_cache = cache  # type: ignore[attr-defined]
+        if venue.pk not in cache:
+            cache[venue.pk] = set(VenueRole.objects.filter(user=user, venue=venue).values_list("role", flat=True))
+        return cache[venue.pk]
+
+    def _load_conflicts(self, venue_id: int) -> None:
+        """Authored and recorded conflicts of one venue: one query."""
+        from paperdesk.reviewing.models import Conflict
+
+        authored = Authorship.objects.filter(submission__venue_id=venue_id, user_id=self.pk).annotate(kind=Value(1)).order_by().values_list("submission_id", "kind")
+        recorded = Conflict.objects.filter(submission__venue_id=venue_id, user_id=self.pk).annotate(kind=Value(2)).order_by().values_list("submission_id", "kind")
+        rows = list(authored.union(recorded, all=True))
+        self._authored[venue_id] = frozenset(pk for pk, kind in rows if kind == 1)
+        self._recorded[venue_id] = frozenset(pk for pk, kind in rows if kind == 2)
+
+    def authored_ids(self, venue_id: int) -> frozenset[int]:
+        """Papers of the venue this person is an author of."""
+        if self.user is None:
+            return frozenset()
+        if venue_id not in self._authored:
+            self._load_conflicts(venue_id)
+        return self._authored[venue_id]
+
+    def conflicted_ids(self, venue_id: int) -> frozenset[int]:
+        """Papers of the venue this person is conflicted with: authored, or a recorded
+        Conflict (declared by either side or computed)."""
+        if self.user is None:
+            return frozenset()
+        if venue_id not in self._recorded:
+            self._load_conflicts(venue_id)
+        return self._authored[venue_id] | self._recorded[venue_id]
+
+    def published_assignment(self, submission: Submission, kind: str) -> Assignment | None:
+        if self.user is None:
+            return None
+        key = (submission.pk, kind)
+        if key not in self._assignments:
+            from paperdesk.reviewing.models import Assignment
+
+            self._assignments[key] = Assignment.objects.filter(submission=submission, user_id=self.pk, kind=kind, published=True).first()
+        return self._assignments[key]
 
 
-def is_chair(user, venue: Venue) -> bool:
-    return VenueRole.Role.CHAIR in roles_in(user, venue) or (_authenticated(user) and user.is_superuser)
+ViewerLike = Union[Viewer, User, "AnonymousUser", None]
 
 
-def is_author(user, submission: Submission) -> bool:
-    if not _authenticated(user):
+def as_viewer(user_or_viewer: ViewerLike) -> Viewer:
+    """The one normalisation: a Viewer is returned as it is, a user becomes a fresh one."""
+    if isinstance(user_or_viewer, Viewer):
+        return user_or_viewer
+    return Viewer.of(user_or_viewer)
+
+
+def viewer_for(request: HttpRequest) -> Viewer:
+    """The request's viewer, built on first use and kept on the request (pages and the API:
+    both authentications set `request.user`). For reads: a view that writes asks the
+    service with `request.user`, which checks with a fresh viewer."""
+    user = getattr(request, "user", None)
+    cached: Viewer | None = getattr(request, "_paperdesk_viewer", None)
+    fresh = Viewer.of(user)
+    if cached is None or cached.user is not fresh.user:  # a login or logout in this request
+        cached = fresh
+        request._paperdesk_viewer = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _authenticated(user: ViewerLike) -> bool:
+    return as_viewer(user).is_authenticated
+
+
+def roles_in(user: ViewerLike, venue: Venue) -> set[str]:
+    return as_viewer(user).roles_in(venue)
+
+
+def is_chair(user: ViewerLike, venue: Venue) -> bool:
+    viewer = as_viewer(user)
+    return viewer.is_superuser or VenueRole.Role.CHAIR in viewer.roles_in(venue)
+
+
+def is_author(user: ViewerLike, submission: Submission) -> bool:
+    viewer = as_viewer(user)
+    if not viewer.is_authenticated:
         return False
     prefetched = getattr(submission, "_prefetched_objects_cache", {})
     if "authorships" in prefetched:  # lists prefetch authorships: no query per row
-        return any(a.user_id == user.pk for a in prefetched["authorships"])
-    return Authorship.objects.filter(submission=submission, user=user).exists()
+        return any(a.user_id == viewer.pk for a in prefetched["authorships"])
+    return submission.pk in viewer.authored_ids(submission.venue_id)
 
 
-def can_moderate_accounts(user, chaired_venues: list | None = None) -> bool:
+def can_moderate_accounts(user: ViewerLike, chaired_venues: list[Venue] | QuerySet[Venue] | None = None) -> bool:
     """Chairs of any venue moderate the (global) accounts. `chaired_venues`, when the
     caller already has `chair_venues(user)`, saves the query."""
-    if not _authenticated(user):
+    viewer = as_viewer(user)
+    if not viewer.is_authenticated:
         return False
     if chaired_venues is not None:
-        return user.is_superuser or bool(chaired_venues)
-    return user.is_superuser or VenueRole.objects.filter(user=user, role=VenueRole.Role.CHAIR).exists()
+        return viewer.is_superuser or bool(chaired_venues)
+    return viewer.is_superuser or VenueRole.objects.filter(user_id=viewer.pk, role=VenueRole.Role.CHAIR).exists()
 
 
-def can_manage_venue(user, venue: Venue) -> bool:
+def can_manage_venue(user: ViewerLike, venue: Venue) -> bool:
     return is_chair(user, venue)
 
 
 # --- submissions: reading ---------------------------------------------------------------
 
-def submissions_visible_to(user, venue: Venue) -> QuerySet[Submission]:
+def submissions_visible_to(user: ViewerLike, venue: Venue) -> QuerySet[Submission]:
     """Every submission of `venue` this person may see (chairs: all; authors: their own)."""
+    viewer = as_viewer(user)
     base = Submission.objects.filter(venue=venue)
-    if not _authenticated(user):
+    if not viewer.is_authenticated:
         return base.none()
-    if is_chair(user, venue):
+    if is_chair(viewer, venue):
         return base
-    reviewing = Q(assignments__user=user, assignments__published=True) & ~Q(conflicts__user=user)
-    return base.filter(Q(authorships__user=user) | reviewing).distinct()
+    reviewing = Q(assignments__user_id=viewer.pk, assignments__published=True) & ~Q(conflicts__user_id=viewer.pk)
+    return base.filter(Q(authorships__user_id=viewer.pk) | reviewing).distinct()
 
 
-def my_submissions(user) -> QuerySet[Submission]:
+def my_submissions(user: ViewerLike) -> QuerySet[Submission]:
     """Submissions across venues on which this person is an author."""
-    if not _authenticated(user):
+    viewer = as_viewer(user)
+    if not viewer.is_authenticated:
         return Submission.objects.none()
-    return Submission.objects.filter(authorships__user=user).distinct()
+    return Submission.objects.filter(authorships__user_id=viewer.pk).distinct()
 
 
-def can_view_submission(user, submission: Submission) -> bool:
-    return is_author(user, submission) or is_chair(user, submission.venue) or can_review_paper(user, submission)
+def can_view_submission(user: ViewerLike, submission: Submission) -> bool:
+    viewer = as_viewer(user)
+    return is_author(viewer, submission) or is_chair(viewer, submission.venue) or can_review_paper(viewer, submission)
 
 
-def can_view_authors(user, submission: Submission) -> bool:
+def can_view_authors(user: ViewerLike, submission: Submission) -> bool:
     """Author identities: the authors themselves and the chairs; reviewers only when the
     venue is not double-blind."""
-    if is_author(user, submission) or is_chair(user, submission.venue):
+    viewer = as_viewer(user)
+    if is_author(viewer, submission) or is_chair(viewer, submission.venue):
         return True
-    return not blind_to_authors(submission) and can_review_paper(user, submission)
+    return not blind_to_authors(submission) and can_review_paper(viewer, submission)
 
 
-def get_submission_for(user, public_id: str) -> Submission:
+def get_submission_for(user: ViewerLike, public_id: str) -> Submission:
     submission = (
         Submission.objects.select_related("venue", "track", "primary_topic", "contribution_type")
         .filter(public_id=public_id)
@@ -120,23 +247,69 @@ def get_submission_for(user, public_id: str) -> Submission:
     return submission
 
 
-def can_download(user, upload: Upload) -> bool:
+def can_download(user: ViewerLike, upload: Upload) -> bool:
     """The file as uploaded (with its metadata): the authors and the chairs. Reviewers read
     the paper through the reviews app, which serves it with author metadata removed."""
+    viewer = as_viewer(user)
     submission = upload.submission
-    return is_author(user, submission) or is_chair(user, submission.venue)
+    return is_author(viewer, submission) or is_chair(viewer, submission.venue)
 
 
-def get_upload_for(user, public_id: str) -> Upload:
+def get_upload_for(user: ViewerLike, public_id: str) -> Upload:
     upload = Upload.objects.select_related("submission__venue").filter(public_id=public_id).first()
     if upload is None or not can_download(user, upload):
         raise Http404("No such file")
     return upload
 
 
+# --- field-level answers: what of a submission, upload or check report one viewer sees -----
+
+
+def can_view_upload_hash(user: ViewerLike, upload: Upload) -> bool:
+    """The SHA-256 of the file as uploaded identifies the original, metadata-bearing PDF:
+    those who may download that file (authors, chairs) and no one else."""
+    return can_download(user, upload)
+
+
+def can_view_upload_name(user: ViewerLike, upload: Upload) -> bool:
+    """File names often carry a surname: those who may see the authors."""
+    return can_view_authors(user, upload.submission)
+
+
+def can_view_check_findings(user: ViewerLike, submission: Submission) -> bool:
+    """The checker's report with its findings: what leaked (it quotes author names, the
+    PDF's metadata), how many leaks, the blocking reasons. The authors, and the chairs
+    without a conflict. Reviewers and area chairs learn nothing about anonymity findings,
+    not even that there are any."""
+    viewer = as_viewer(user)
+    return is_author(viewer, submission) or is_unconflicted_chair(viewer, submission)
+
+
+def get_check_submission_for(user: ViewerLike, public_id: str) -> Submission:
+    """The submission whose check report (the polled fragment) this person may read; the
+    same 404 as for a missing one otherwise."""
+    viewer = as_viewer(user)
+    submission = Submission.objects.select_related("venue").filter(public_id=public_id).first()
+    if submission is None or not can_view_check_findings(viewer, submission):
+        raise Http404("No such submission")
+    return submission
+
+
+def can_view_format_check(user: ViewerLike, submission: Submission) -> bool:
+    """The non-identifying part of the check (pages, page limit, format notes with author
+    names redacted): whoever reads the paper, reviewers included."""
+    viewer = as_viewer(user)
+    return can_view_check_findings(viewer, submission) or can_review_paper(viewer, submission)
+
+
+def can_view_paper_number(user: ViewerLike, submission: Submission) -> bool:
+    """The paper's number (the chairs' handle; numbers follow submission order)."""
+    return is_chair(user, submission.venue)
+
+
 # --- submissions: writing ---------------------------------------------------------------
 
-def submission_window(venue: Venue, submission: Submission | None = None, now=None) -> Decision:
+def submission_window(venue: Venue, submission: Submission | None = None, now: dt.datetime | None = None) -> Decision:
     now = now or clock.now()
     if now < venue.submission_open:
         opens = venue.local(venue.submission_open)
@@ -148,15 +321,16 @@ def submission_window(venue: Venue, submission: Submission | None = None, now=No
     return ALLOW
 
 
-def can_create_submission(user, venue: Venue, now=None) -> Decision:
-    if not _authenticated(user):
+def can_create_submission(user: ViewerLike, venue: Venue, now: dt.datetime | None = None) -> Decision:
+    viewer = as_viewer(user)
+    if viewer.user is None:
         return Decision(False, "Sign in to submit a paper.")
-    if not user.is_approved:
+    if not viewer.user.is_approved:
         return Decision(False, f"Your account is waiting for approval. Contact {venue.contact_email} if this prevents you from submitting.")
     return submission_window(venue, now=now)
 
 
-def can_edit_submission(user, submission: Submission, now=None) -> Decision:
+def can_edit_submission(user: ViewerLike, submission: Submission, now: dt.datetime | None = None) -> Decision:
     if not is_author(user, submission):
         return Decision(False, "Only the authors can change a submission.")
     if submission.status == Submission.Status.WITHDRAWN:
@@ -166,19 +340,20 @@ def can_edit_submission(user, submission: Submission, now=None) -> Decision:
     return submission_window(submission.venue, submission, now)
 
 
-def can_desk_reject(user, submission: Submission) -> Decision:
-    if not is_chair(user, submission.venue):
+def can_desk_reject(user: ViewerLike, submission: Submission) -> Decision:
+    viewer = as_viewer(user)
+    if not is_chair(viewer, submission.venue):
         return Decision(False, "Only chairs desk-reject submissions.")
-    if is_conflicted(user, submission):
+    if is_conflicted(viewer, submission):
         return Decision(False, "You have a conflict with this submission; another chair must decide on it.")
     return ALLOW
 
 
-def can_contact_authors(user, submission: Submission) -> Decision:
+def can_contact_authors(user: ViewerLike, submission: Submission) -> Decision:
     return can_desk_reject(user, submission)
 
 
-def can_withdraw(user, submission: Submission, now=None) -> Decision:
+def can_withdraw(user: ViewerLike, submission: Submission, now: dt.datetime | None = None) -> Decision:
     if not is_author(user, submission):
         return Decision(False, "Only the authors can withdraw a submission.")
     if submission.status == Submission.Status.DESK_REJECTED:
@@ -188,7 +363,7 @@ def can_withdraw(user, submission: Submission, now=None) -> Decision:
     return ALLOW
 
 
-def can_unwithdraw(user, submission: Submission, now=None) -> Decision:
+def can_unwithdraw(user: ViewerLike, submission: Submission, now: dt.datetime | None = None) -> Decision:
     if not is_author(user, submission):
         return Decision(False, "Only the authors can restore a submission.")
     if submission.status != Submission.Status.WITHDRAWN:
@@ -196,57 +371,62 @@ def can_unwithdraw(user, submission: Submission, now=None) -> Decision:
     return submission_window(submission.venue, submission, now)
 
 
-def can_grant_extension(user, submission: Submission) -> Decision:
-    if not is_chair(user, submission.venue):
+def can_grant_extension(user: ViewerLike, submission: Submission) -> Decision:
+    viewer = as_viewer(user)
+    if not is_chair(viewer, submission.venue):
         return Decision(False, "Only chairs grant extensions.")
-    if is_author(user, submission):  # a conflict overrides the chair role
-        return Decision(False, "You are an author of this submission; another chair must grant its extension.")
+    if is_conflicted(viewer, submission):  # a conflict overrides the chair role
+        if is_author(viewer, submission):
+            return Decision(False, "You are an author of this submission; another chair must grant its extension.")
+        return Decision(False, "You have a conflict with this submission; another chair must grant its extension.")
     return ALLOW
 
 
-def chair_venues(user) -> QuerySet[Venue]:
-    if not _authenticated(user):
+def chair_venues(user: ViewerLike) -> QuerySet[Venue]:
+    viewer = as_viewer(user)
+    if not viewer.is_authenticated:
         return Venue.objects.none()
-    if user.is_superuser:
+    if viewer.is_superuser:
         return Venue.objects.all()
-    return Venue.objects.filter(Q(roles__user=user, roles__role=VenueRole.Role.CHAIR)).distinct()
+    return Venue.objects.filter(Q(roles__user_id=viewer.pk, roles__role=VenueRole.Role.CHAIR)).distinct()
 
 
 # --- accounts ----------------------------------------------------------------------------
 
 
-def account_standing(user) -> Decision:
+def account_standing(user: ViewerLike) -> Decision:
     """May this signed-in person use what needs an approved account (submitting, editing)?
     The reason names the status; the accounts status page explains the wait and the contact."""
-    if not _authenticated(user):
+    viewer = as_viewer(user)
+    if viewer.user is None:
         return Decision(False, "Sign in first.")
-    if user.is_approved:
+    if viewer.user.is_approved:
         return ALLOW
-    if user.moderation_status == User.Moderation.REJECTED:
+    if viewer.user.moderation_status == User.Moderation.REJECTED:
         return Decision(False, "Your account was not approved.")
     return Decision(False, "Your account is waiting for approval by the program chairs.")
 
 
-def accounts_awaiting_moderation(viewer) -> QuerySet[User]:
+def accounts_awaiting_moderation(viewer: ViewerLike) -> QuerySet[User]:
     """Accounts waiting for a chair's decision, for those who moderate accounts (else none)."""
     if not can_moderate_accounts(viewer):
         return User.objects.none()
     return User.objects.filter(moderation_status=User.Moderation.PENDING)
 
 
-def accounts_recently_rejected(viewer) -> QuerySet[User]:
+def accounts_recently_rejected(viewer: ViewerLike) -> QuerySet[User]:
     """Rejected accounts (a decision a moderator may revisit), for moderators only."""
     if not can_moderate_accounts(viewer):
         return User.objects.none()
     return User.objects.filter(moderation_status=User.Moderation.REJECTED)
 
 
-def get_account_for_moderation(viewer, account_id) -> User:
+def get_account_for_moderation(viewer: ViewerLike, account_id: object) -> User:
     """One account a moderator may decide on; the same 404 for "missing" and "forbidden"."""
     if not can_moderate_accounts(viewer):
         raise Http404("No such account")
     try:
-        return User.objects.get(pk=int(account_id))
+        return User.objects.get(pk=int(account_id))  # type: ignore[call-overload]
     except (User.DoesNotExist, TypeError, ValueError):
         raise Http404("No such account") from None
 
@@ -258,94 +438,102 @@ def get_account_for_moderation(viewer, account_id) -> User:
 # says so. A conflict (author of the paper, or a recorded Conflict) overrides every role.
 
 
-def _reviewing_models():
+def _reviewing_models() -> tuple[type[Assignment], type[Conflict]]:
     from paperdesk.reviewing.models import Assignment, Conflict
 
     return Assignment, Conflict
 
 
-def is_conflicted(user, submission: Submission) -> bool:
-    if not _authenticated(user):
+def is_conflicted(user: ViewerLike, submission: Submission) -> bool:
+    viewer = as_viewer(user)
+    if not viewer.is_authenticated:
         return False
-    if is_author(user, submission):
-        return True
-    _, Conflict = _reviewing_models()
-    return Conflict.objects.filter(submission=submission, user=user).exists()
+    return is_author(viewer, submission) or submission.pk in viewer.conflicted_ids(submission.venue_id)
 
 
-def published_assignment(user, submission: Submission, kind: str = "reviewer"):
-    if not _authenticated(user):
-        return None
-    Assignment, _ = _reviewing_models()
-    return Assignment.objects.filter(submission=submission, user=user, kind=kind, published=True).first()
+def published_assignment(user: ViewerLike, submission: Submission, kind: str = "reviewer") -> Assignment | None:
+    return as_viewer(user).published_assignment(submission, kind)
 
 
-def is_assigned_reviewer(user, submission: Submission) -> bool:
-    return published_assignment(user, submission) is not None and not is_conflicted(user, submission)
+def is_assigned_reviewer(user: ViewerLike, submission: Submission) -> bool:
+    viewer = as_viewer(user)
+    return published_assignment(viewer, submission) is not None and not is_conflicted(viewer, submission)
 
 
-def is_area_chair_of(user, submission: Submission) -> bool:
-    return published_assignment(user, submission, "area_chair") is not None and not is_conflicted(user, submission)
+def is_area_chair_of(user: ViewerLike, submission: Submission) -> bool:
+    viewer = as_viewer(user)
+    return published_assignment(viewer, submission, "area_chair") is not None and not is_conflicted(viewer, submission)
 
 
-def is_unconflicted_chair(user, submission: Submission) -> bool:
-    return is_chair(user, submission.venue) and not is_conflicted(user, submission)
+def is_unconflicted_chair(user: ViewerLike, submission: Submission) -> bool:
+    viewer = as_viewer(user)
+    return is_chair(viewer, submission.venue) and not is_conflicted(viewer, submission)
 
 
-def can_review_paper(user, submission: Submission) -> bool:
+def can_review_paper(user: ViewerLike, submission: Submission) -> bool:
     """May read the paper as a reviewer does (PDF without author metadata, no authors)."""
-    return is_assigned_reviewer(user, submission) or is_area_chair_of(user, submission)
+    viewer = as_viewer(user)
+    return is_assigned_reviewer(viewer, submission) or is_area_chair_of(viewer, submission)
 
 
 def blind_to_authors(submission: Submission) -> bool:
-    return submission.venue.spec.submission.anonymity == "double-blind"
+    return bool(submission.venue.spec.submission.anonymity == "double-blind")
 
 
 def reviews_released(submission: Submission) -> bool:
-    decision = getattr(submission, "decision", None) if hasattr(submission, "decision") else None
+    decision = _decision_of(submission)
     return bool(decision is not None and decision.released_at)
 
 
-def can_view_reviews(user, submission: Submission) -> bool:
-    if is_author(user, submission):
+def can_view_reviews(user: ViewerLike, submission: Submission) -> bool:
+    viewer = as_viewer(user)
+    if is_author(viewer, submission):
         return reviews_released(submission)
-    if is_unconflicted_chair(user, submission) or is_area_chair_of(user, submission):
+    if is_unconflicted_chair(viewer, submission) or is_area_chair_of(viewer, submission):
         return True
-    if is_assigned_reviewer(user, submission):
+    if is_assigned_reviewer(viewer, submission):
         if not submission.venue.spec.reviewing.reviews_visible_after_own:
             return True
-        assignment = published_assignment(user, submission)
+        assignment = published_assignment(viewer, submission)
         review = getattr(assignment, "review", None) if assignment else None
         return bool(review is not None and review.state == "submitted")
     return False
 
 
-def can_view_reviewer_identities(user, submission: Submission) -> bool:
+def can_view_scores(user: ViewerLike, submission: Submission) -> bool:
+    """A paper's scores (and anything computed from them): whoever may read its reviews."""
+    return can_view_reviews(user, submission)
+
+
+def can_view_reviewer_identities(user: ViewerLike, submission: Submission) -> bool:
     """Who wrote which review: chairs without a conflict only; everyone else sees aliases."""
     return is_unconflicted_chair(user, submission)
 
 
-def can_view_discussion(user, submission: Submission) -> bool:
+def can_view_discussion(user: ViewerLike, submission: Submission) -> bool:
     """Chairs without a conflict and the area chair always; a reviewer once they may read the
     other reviews (the discussion is about them). Authors and conflicted people never."""
-    if is_unconflicted_chair(user, submission) or is_area_chair_of(user, submission):
+    viewer = as_viewer(user)
+    if is_unconflicted_chair(viewer, submission) or is_area_chair_of(viewer, submission):
         return True
-    return is_assigned_reviewer(user, submission) and can_view_reviews(user, submission)
+    return is_assigned_reviewer(viewer, submission) and can_view_reviews(viewer, submission)
 
 
-def can_view_decision(user, submission: Submission) -> bool:
-    if is_author(user, submission):
+def can_view_decision(user: ViewerLike, submission: Submission) -> bool:
+    viewer = as_viewer(user)
+    if is_author(viewer, submission):
         return reviews_released(submission)
-    return is_unconflicted_chair(user, submission) or is_area_chair_of(user, submission)
+    return is_unconflicted_chair(viewer, submission) or is_area_chair_of(viewer, submission)
 
 
-def can_bid(user, submission: Submission) -> bool:
+def can_bid(user: ViewerLike, submission: Submission) -> bool:
     from paperdesk.reviewing.models import PoolMember
 
-    if not _authenticated(user) or submission.status != Submission.Status.SUBMITTED:
+    viewer = as_viewer(user)
+    if not viewer.is_authenticated or submission.status != Submission.Status.SUBMITTED:
         return False
-    in_pool = PoolMember.objects.filter(venue=submission.venue, user=user, state=PoolMember.State.ACCEPTED).exists()
-    return in_pool and not is_conflicted(user, submission)
+    in_pool = PoolMember.objects.filter(venue=submission.venue, user_id=viewer.pk, state=PoolMember.State.ACCEPTED).exists()
+    return in_pool and not is_conflicted(viewer, submission)
 
 
 # --- reviews and decisions ---------------------------------------------------------------
@@ -357,34 +545,29 @@ def can_bid(user, submission: Submission) -> bool:
 # until the chairs release the decisions, and then only what the form lets authors see.
 
 
-def _review_models():
-    from paperdesk.reviews.models import DiscussionPost, MetaReview, Review
-
-    return Review, DiscussionPost, MetaReview
-
-
-def _decision_of(submission: Submission):
+def _decision_of(submission: Submission) -> PaperDecision | None:
     from paperdesk.decisions.models import Decision as PaperDecision
 
     try:
-        return submission.decision
+        return submission.decision  # type: ignore[no-any-return]
     except PaperDecision.DoesNotExist:
         return None
 
 
-def review_deadline_passed(venue: Venue, now=None) -> bool:
-    return (now or clock.now()) > venue.review_deadline
+def review_deadline_passed(venue: Venue, now: dt.datetime | None = None) -> bool:
+    return bool((now or clock.now()) > venue.review_deadline)
 
 
-def can_write_review(user, submission: Submission, now=None) -> Decision:
+def can_write_review(user: ViewerLike, submission: Submission, now: dt.datetime | None = None) -> Decision:
     """May this person save or submit their review of this paper now?"""
-    if not is_assigned_reviewer(user, submission):
+    viewer = as_viewer(user)
+    if not is_assigned_reviewer(viewer, submission):
         return Decision(False, "You are not a reviewer of this paper, so you cannot review it.")
     if submission.status == Submission.Status.WITHDRAWN:
         return Decision(False, "This paper was withdrawn by its authors; it needs no review.")
     if reviews_released(submission):
         return Decision(False, "The decision on this paper has been released; its reviews are closed.")
-    assignment = published_assignment(user, submission)
+    assignment = published_assignment(viewer, submission)
     review = getattr(assignment, "review", None) if assignment else None
     venue = submission.venue
     if review is not None and review.state == "submitted" and review_deadline_passed(venue, now):
@@ -392,34 +575,53 @@ def can_write_review(user, submission: Submission, now=None) -> Decision:
     return ALLOW
 
 
-def can_view_review(user, review) -> bool:
-    """One review: its writer always (drafts too); others only once it is submitted."""
+def can_view_review(user: ViewerLike, review: Review) -> bool:
+    """One review, the rule every list of reviews applies (`reviews.selectors`): its writer
+    always (drafts too) unless a conflict voids their assignment; others only once it is
+    submitted, if they may read the paper's reviews, and never a review whose assignment a
+    conflict voids (no review is due from a conflicted reviewer)."""
+    viewer = as_viewer(user)
     assignment = review.assignment
     submission = assignment.submission
-    if _authenticated(user) and assignment.user_id == user.pk and not is_conflicted(user, submission):
-        return True
-    return review.state == "submitted" and can_view_reviews(user, submission)
+    if not assignment.published or _assignment_voided(assignment):
+        return False
+    if viewer.is_authenticated and assignment.user_id == viewer.pk:
+        return not is_conflicted(viewer, submission)
+    return review.state == "submitted" and can_view_reviews(viewer, submission)
 
 
-def can_view_chair_only_answers(user, submission: Submission) -> bool:
+def _assignment_voided(assignment: Assignment) -> bool:
+    """A conflict recorded (or an authorship added) after the assignment voids it."""
+    voided: bool | None = getattr(assignment, "_voided", None)
+    if voided is None:
+        _, Conflict = _reviewing_models()
+        voided = (Conflict.objects.filter(submission_id=assignment.submission_id, user_id=assignment.user_id).exists()
+                  or Authorship.objects.filter(submission_id=assignment.submission_id, user_id=assignment.user_id).exists())
+        assignment._voided = voided  # type: ignore[attr-defined]
+    return voided
+
+
+def can_view_chair_only_answers(user: ViewerLike, submission: Submission) -> bool:
     """Comments to the chairs: the unconflicted chairs and the paper's area chair."""
-    return is_unconflicted_chair(user, submission) or is_area_chair_of(user, submission)
+    viewer = as_viewer(user)
+    return is_unconflicted_chair(viewer, submission) or is_area_chair_of(viewer, submission)
 
 
-def can_view_hidden_from_authors(user, submission: Submission) -> bool:
+def can_view_hidden_from_authors(user: ViewerLike, submission: Submission) -> bool:
     """Answers the form keeps from the authors (`authors_see = false`)."""
-    return can_view_reviews(user, submission) and not is_author(user, submission)
+    viewer = as_viewer(user)
+    return can_view_reviews(viewer, submission) and not is_author(viewer, submission)
 
 
-def reviewer_label(viewer, assignment) -> str:
+def reviewer_label(viewer: ViewerLike, assignment: Assignment) -> str:
     """How a reviewer (or area chair) appears to this viewer: the alias, plus the name for
     those who may see reviewer identities."""
     if can_view_reviewer_identities(viewer, assignment.submission):
         return f"{assignment.alias} ({assignment.user.display_name})"
-    return assignment.alias
+    return str(assignment.alias)
 
 
-def can_post_discussion(user, submission: Submission) -> Decision:
+def can_post_discussion(user: ViewerLike, submission: Submission) -> Decision:
     if not can_view_discussion(user, submission):
         return Decision(False, "You cannot take part in the discussion of this paper.")
     if submission.status == Submission.Status.WITHDRAWN:
@@ -427,63 +629,91 @@ def can_post_discussion(user, submission: Submission) -> Decision:
     return ALLOW
 
 
-def can_write_meta_review(user, submission: Submission) -> Decision:
-    if not (is_area_chair_of(user, submission) or is_unconflicted_chair(user, submission)):
+def can_write_meta_review(user: ViewerLike, submission: Submission) -> Decision:
+    viewer = as_viewer(user)
+    if not (is_area_chair_of(viewer, submission) or is_unconflicted_chair(viewer, submission)):
         return Decision(False, "Only the paper's area chair and the program chairs write its meta-review.")
     if reviews_released(submission):
         return Decision(False, "The decision on this paper has been released; the meta-review is final.")
     return ALLOW
 
 
-def can_view_meta_review(user, submission: Submission, meta_review) -> bool:
+def can_view_meta_review(user: ViewerLike, submission: Submission, meta_review: MetaReview | None) -> bool:
+    viewer = as_viewer(user)
     if meta_review is None:
         return False
-    if is_author(user, submission):
+    if is_author(viewer, submission):
         return reviews_released(submission) and meta_review.submitted
-    if is_unconflicted_chair(user, submission) or is_area_chair_of(user, submission):
+    if is_unconflicted_chair(viewer, submission) or is_area_chair_of(viewer, submission):
         return True
-    return meta_review.submitted and is_assigned_reviewer(user, submission) and can_view_reviews(user, submission)
+    return meta_review.submitted and is_assigned_reviewer(viewer, submission) and can_view_reviews(viewer, submission)
 
 
-def can_decide(user, submission: Submission) -> Decision:
-    if not is_chair(user, submission.venue):
+def can_decide(user: ViewerLike, submission: Submission) -> Decision:
+    viewer = as_viewer(user)
+    if not is_chair(viewer, submission.venue):
         return Decision(False, "Only the program chairs decide.")
-    if is_conflicted(user, submission):
+    if is_conflicted(viewer, submission):
         return Decision(False, f"You have a conflict with paper #{submission.number}; another chair must decide it.")
     if reviews_released(submission):
         return Decision(False, f"The decision on paper #{submission.number} has already been released to its authors.")
     return ALLOW
 
 
-def can_release_decisions(user, venue: Venue) -> Decision:
+def can_release_decisions(user: ViewerLike, venue: Venue) -> Decision:
+    """The release page and starting or resuming a wave: the chairs. Which decisions a
+    chair's wave contains is `can_release_decision`: never one they are conflicted with."""
     if not is_chair(user, venue):
         return Decision(False, "Only the program chairs release decisions.")
     return ALLOW
 
 
-def outcome_of(venue: Venue, slug: str):
+RELEASE_CONFLICT_NOTE = ("Papers you have a conflict with (as an author, or a declared or computed conflict) are never in a "
+                         "wave you release, nor counted or previewed here: another program chair releases their decisions.")
+
+
+def can_release_decision(user: ViewerLike, submission: Submission) -> Decision:
+    """May this chair release this paper's decision (put it in their wave)? Not a paper
+    they are conflicted with: a chair who is also an author must not learn their paper's
+    decision early, nor release it themselves; another chair releases it."""
+    viewer = as_viewer(user)
+    if not is_chair(viewer, submission.venue):
+        return Decision(False, "Only the program chairs release decisions.")
+    if is_conflicted(viewer, submission):
+        return Decision(False, f"You have a conflict with paper #{submission.number}; another chair must release its decision.")
+    return ALLOW
+
+
+def hidden_from_aggregates(user: ViewerLike, venue: Venue) -> frozenset[int]:
+    """Papers left out of every count, chart, load, preview and export statistic this
+    viewer sees: those they are conflicted with. A count that includes such a paper would
+    change when a hidden fact about it changes (a score, a reviewer, a decision)."""
+    return as_viewer(user).conflicted_ids(venue.pk)
+
+
+def outcome_of(venue: Venue, slug: str) -> Outcome | None:
     for outcome in venue.spec.outcomes:
         if outcome.slug == slug:
             return outcome
     return None
 
 
-def is_accepted(decision) -> bool:
+def is_accepted(decision: PaperDecision | None) -> bool:
     outcome = outcome_of(decision.submission.venue, decision.outcome) if decision is not None else None
     return bool(outcome and outcome.accepted)
 
 
-def camera_ready_deadline(submission: Submission):
+def camera_ready_deadline(submission: Submission) -> dt.datetime:
     """The venue's camera-ready deadline, or the later one a chair granted this paper (as
     submission deadlines honour per-paper extensions)."""
     from paperdesk.decisions.models import CameraReady
 
     extension = CameraReady.objects.filter(submission=submission).values_list("deadline_extension", flat=True).first()
-    deadline = submission.venue.camera_ready_deadline
+    deadline: dt.datetime = submission.venue.camera_ready_deadline
     return extension if extension and extension > deadline else deadline
 
 
-def _camera_ready_open(user, submission: Submission, now, not_author: str) -> Decision:
+def _camera_ready_open(user: ViewerLike, submission: Submission, now: dt.datetime | None, not_author: str) -> Decision:
     if not is_author(user, submission):
         return Decision(False, not_author)
     decision = _decision_of(submission)
@@ -498,16 +728,16 @@ def _camera_ready_open(user, submission: Submission, now, not_author: str) -> De
     return ALLOW
 
 
-def can_upload_camera_ready(user, submission: Submission, now=None) -> Decision:
+def can_upload_camera_ready(user: ViewerLike, submission: Submission, now: dt.datetime | None = None) -> Decision:
     return _camera_ready_open(user, submission, now, "Only the authors upload the camera-ready version.")
 
 
-def can_edit_camera_ready_metadata(user, submission: Submission, now=None) -> Decision:
+def can_edit_camera_ready_metadata(user: ViewerLike, submission: Submission, now: dt.datetime | None = None) -> Decision:
     """The published title, abstract, author names, affiliations, order and links."""
     return _camera_ready_open(user, submission, now, "Only the authors change the published details of their paper.")
 
 
-def can_follow_camera_ready(user, venue: Venue) -> Decision:
+def can_follow_camera_ready(user: ViewerLike, venue: Venue) -> Decision:
     """The chairs' camera-ready status page, its CSV and the reminders to authors."""
     if not is_chair(user, venue):
         return Decision(False, "Only the program chairs follow the camera-ready versions.")
@@ -527,46 +757,48 @@ def can_view_public_pdf(submission: Submission) -> bool:
     return bool(decision is not None and decision.host_pdf and accepted_papers(submission.venue).filter(pk=submission.pk).exists())
 
 
-def conflicted_ids(user, venue: Venue) -> set[int]:
+def conflicted_ids(user: ViewerLike, venue: Venue) -> set[int]:
     """Ids of the venue's submissions this person is conflicted with, for
     lists and exports that must show those rows as an author would see them."""
     return conflicted_submission_ids(user, venue)
 
 
-def my_assignments(user, venue: Venue | None = None, kind: str | None = "reviewer"):
+def my_assignments(user: ViewerLike, venue: Venue | None = None, kind: str | None = "reviewer") -> QuerySet[Assignment]:
     """Published, unconflicted assignments of this person (as reviewer, as area chair, or
     both with kind=None)."""
     Assignment, Conflict = _reviewing_models()
-    if not _authenticated(user):
+    viewer = as_viewer(user)
+    if not viewer.is_authenticated:
         return Assignment.objects.none()
-    qs = Assignment.objects.filter(user=user, published=True).exclude(submission__status=Submission.Status.WITHDRAWN)
+    qs = Assignment.objects.filter(user_id=viewer.pk, published=True).exclude(submission__status=Submission.Status.WITHDRAWN)
     if kind is not None:
         qs = qs.filter(kind=kind)
     if venue is not None:
         qs = qs.filter(submission__venue=venue)
-    conflicted = Conflict.objects.filter(user=user).values("submission_id")
-    return qs.exclude(submission__in=conflicted).exclude(submission__authorships__user=user)
+    conflicted = Conflict.objects.filter(user_id=viewer.pk).values("submission_id")
+    return qs.exclude(submission__in=conflicted).exclude(submission__authorships__user_id=viewer.pk)
 
 
-def can_open_review_page(user, submission: Submission) -> bool:
+def can_open_review_page(user: ViewerLike, submission: Submission) -> bool:
     """The reviewing page of a paper: its reviewers, area chair and the unconflicted chairs."""
-    return is_unconflicted_chair(user, submission) or can_review_paper(user, submission)
+    viewer = as_viewer(user)
+    return is_unconflicted_chair(viewer, submission) or can_review_paper(viewer, submission)
 
 
-def get_review_paper_for(user, public_id: str) -> Submission:
+def get_review_paper_for(user: ViewerLike, public_id: str) -> Submission:
     submission = Submission.objects.select_related("venue", "track", "primary_topic", "contribution_type").filter(public_id=public_id).first()
     if submission is None or not can_open_review_page(user, submission):
         raise Http404("No such paper")
     return submission
 
 
-def can_view_author_results(user, submission: Submission) -> bool:
+def can_view_author_results(user: ViewerLike, submission: Submission) -> bool:
     """The authors' page of decision, reviews and camera-ready (before release it only says
     that the decision is not out yet)."""
     return is_author(user, submission)
 
 
-def without_conflicts(assignments: QuerySet) -> QuerySet:
+def without_conflicts(assignments: QuerySet[Assignment]) -> QuerySet[Assignment]:
     """Assignments whose person has no conflict with the paper (a conflict recorded after
     the assignment was published voids it: no review is due, none may be written)."""
     from django.db.models import Exists, OuterRef
@@ -583,35 +815,37 @@ def without_conflicts(assignments: QuerySet) -> QuerySet:
 # Bidding shows accepted members the submitted papers they have no conflict with, never
 # their authors. Chairs manage the pool, the assignment and the area chairs' batches; a
 # chair with a conflict on a paper does not see or change that paper's reviewers or area
-# chair. Reviewers and area chairs see their papers only once the chairs publish them.
+# chair, and that paper's assignments are left out of the loads the chair sees.
+# Reviewers and area chairs see their papers only once the chairs publish them.
 
 
-def _pool_models():
+def _pool_models() -> type[PoolMember]:
     from paperdesk.reviewing.models import PoolMember
 
     return PoolMember
 
 
-def pool_membership(user, venue: Venue, role: str = "reviewer"):
+def pool_membership(user: ViewerLike, venue: Venue, role: str = "reviewer") -> PoolMember | None:
     """This person's accepted membership of the venue's pool in `role` (None if none)."""
-    if not _authenticated(user):
+    viewer = as_viewer(user)
+    if not viewer.is_authenticated:
         return None
     PoolMember = _pool_models()
-    return PoolMember.objects.filter(venue=venue, user=user, role=role, state=PoolMember.State.ACCEPTED).select_related("venue").first()
+    return PoolMember.objects.filter(venue=venue, user_id=viewer.pk, role=role, state=PoolMember.State.ACCEPTED).select_related("venue").first()
 
 
-def can_keep_reviewer_profile(member) -> bool:
+def can_keep_reviewer_profile(member: PoolMember | None) -> bool:
     """A pool row (reviewer or area chair) whose owner keeps a reviewer profile (expertise,
     load, publications, declared conflicts): once they volunteered or accepted."""
     PoolMember = _pool_models()
     return member is not None and member.state in (PoolMember.State.ACCEPTED, PoolMember.State.VOLUNTEERED)
 
 
-def can_manage_pool(user, venue: Venue) -> bool:
+def can_manage_pool(user: ViewerLike, venue: Venue) -> bool:
     return is_chair(user, venue)
 
 
-def can_volunteer(user, venue: Venue) -> Decision:
+def can_volunteer(user: ViewerLike, venue: Venue) -> Decision:
     if not venue.spec.reviewing.volunteer_form:
         return Decision(False, f"{venue.short_name} does not take reviewer volunteers through this site; write to {venue.contact_email}.")
     if not _authenticated(user):
@@ -619,60 +853,67 @@ def can_volunteer(user, venue: Venue) -> Decision:
     return ALLOW
 
 
-def can_view_bidding(user, venue: Venue) -> Decision:
+def can_view_bidding(user: ViewerLike, venue: Venue) -> Decision:
+    viewer = as_viewer(user)
     if not venue.spec.reviewing.bidding:
         return Decision(False, f"{venue.short_name} does not use bidding.")
-    if pool_membership(user, venue) is None and pool_membership(user, venue, "area_chair") is None:
+    if pool_membership(viewer, venue) is None and pool_membership(viewer, venue, "area_chair") is None:
         return Decision(False, "Bidding is open to the venue's reviewers once they have accepted.")
     return ALLOW
 
 
-def biddable_submissions(user, venue: Venue) -> QuerySet[Submission]:
+def biddable_submissions(user: ViewerLike, venue: Venue) -> QuerySet[Submission]:
     """Submitted papers this pool member may bid on: none they author or have a conflict
     with (one query, usable as a subquery)."""
-    if not can_view_bidding(user, venue):
+    viewer = as_viewer(user)
+    if not can_view_bidding(viewer, venue):
         return Submission.objects.none()
     return (
         Submission.objects.filter(venue=venue, status=Submission.Status.SUBMITTED)
-        .exclude(authorships__user=user)
-        .exclude(conflicts__user=user)
+        .exclude(authorships__user_id=viewer.pk)
+        .exclude(conflicts__user_id=viewer.pk)
     )
 
 
-def get_biddable_submission_for(user, venue: Venue, public_id: str) -> Submission:
+def get_biddable_submission_for(user: ViewerLike, venue: Venue, public_id: str) -> Submission:
     """One paper to bid on; the same 404 for missing, not submitted and conflicted."""
+    viewer = as_viewer(user)
     submission = Submission.objects.select_related("venue").filter(venue=venue, public_id=public_id).first()
-    if submission is None or not can_bid(user, submission) or not can_view_bidding(user, venue):
+    if submission is None or not can_bid(viewer, submission) or not can_view_bidding(viewer, venue):
         raise Http404("No such paper")
     return submission
 
 
-def can_manage_assignment(user, venue: Venue) -> bool:
+def can_manage_assignment(user: ViewerLike, venue: Venue) -> bool:
     return is_chair(user, venue)
 
 
-def can_manage_area_chairs(user, venue: Venue) -> bool:
+def can_manage_area_chairs(user: ViewerLike, venue: Venue) -> bool:
     """The area chairs' batches (propose, edit, publish): the chairs. A chair's conflicted
     papers are left out of what that chair sees and may change (`can_assign_paper`)."""
     return is_chair(user, venue)
 
 
-def can_assign_paper(user, submission: Submission) -> bool:
+def can_assign_paper(user: ViewerLike, submission: Submission) -> bool:
     """Change or see the reviewers of this paper: chairs without a conflict."""
     return is_unconflicted_chair(user, submission)
 
 
-def conflicted_submission_ids(user, venue: Venue) -> set[int]:
+def can_see_assignment(user: ViewerLike, assignment: Assignment) -> bool:
+    """One reviewer or area-chair assignment (as a row, or counted in a load): the
+    chairs who may assign its paper, and the assigned person."""
+    viewer = as_viewer(user)
+    if viewer.is_authenticated and assignment.user_id == viewer.pk:
+        return True
+    return can_assign_paper(viewer, assignment.submission)
+
+
+def conflicted_submission_ids(user: ViewerLike, venue: Venue) -> set[int]:
     """Papers of `venue` this person has a conflict with (authored or recorded): one query."""
-    if not _authenticated(user):
-        return set()
-    _, Conflict = _reviewing_models()
-    authored = Submission.objects.filter(venue=venue, authorships__user=user).order_by().values_list("pk", flat=True)
-    recorded = Conflict.objects.filter(submission__venue=venue, user=user).order_by().values_list("submission_id", flat=True)
-    return set(authored.union(recorded))
+    return set(as_viewer(user).conflicted_ids(venue.pk))
 
 
-def can_declare_conflicts(user, submission: Submission, now=None) -> Decision:
+def can_declare_conflicts(user: ViewerLike, submission: Submission, now: dt.datetime | None = None) -> Decision:
     """Authors declare their submission's conflicts while they may still edit it."""
     if not is_author(user, submission):
         return Decision(False, "Only the authors declare a submission's conflicts.")
@@ -682,25 +923,40 @@ def can_declare_conflicts(user, submission: Submission, now=None) -> Decision:
     return ALLOW
 
 
-def get_submission_for_declared_conflicts(user, public_id: str) -> Submission:
+def get_submission_for_declared_conflicts(user: ViewerLike, public_id: str) -> Submission:
     """The submission whose declared conflicts this person may read: its authors, and
     chairs without a conflict. The same 404 otherwise."""
+    viewer = as_viewer(user)
     submission = Submission.objects.select_related("venue").filter(public_id=public_id).first()
-    if submission is None or not (is_author(user, submission) or is_unconflicted_chair(user, submission)):
+    if submission is None or not (is_author(viewer, submission) or is_unconflicted_chair(viewer, submission)):
         raise Http404("No such submission")
     return submission
 
 
-def reviewer_assignments(user):
+def reviewer_assignments(user: ViewerLike) -> QuerySet[Assignment]:
     """Published assignments of this person on submitted papers they have no conflict with."""
     return my_assignments(user, kind=None).filter(submission__status=Submission.Status.SUBMITTED)
 
 
-# The SHA-256 of an upload is the fingerprint of the file as uploaded, metadata and all:
-# anyone holding it can confirm a guess of the original (a preprint, a file found elsewhere)
-# and so the authors. Reviewers read a copy with the metadata removed and never get it.
+# --- review history -------------------------------------------------------------------------
+#
+# Every version of a paper's reviews and meta-review (who, when, what) is for the chairs
+# without a conflict with it; they alone put reviews back to an earlier version. Everyone
+# else gets the 404 of a missing paper. A venue-wide revert leaves out the papers the chair
+# is conflicted with (and counts nothing of them).
 
 
-def can_view_original_file_hash(user, submission: Submission) -> bool:
-    """The authors, and the chairs without a conflict with the paper."""
-    return is_author(user, submission) or is_unconflicted_chair(user, submission)
+def can_view_review_history(viewer: ViewerLike, submission: Submission) -> bool:
+    return is_unconflicted_chair(viewer, submission)
+
+
+def can_revert_reviews(viewer: ViewerLike, submission: Submission) -> Decision:
+    if not is_unconflicted_chair(viewer, submission):
+        return Decision(False, "Only the program chairs without a conflict with this paper revert its reviews.")
+    return ALLOW
+
+
+def can_revert_venue_reviews(viewer: ViewerLike, venue: Venue) -> Decision:
+    if not is_chair(viewer, venue):
+        return Decision(False, "Only the program chairs revert the venue's reviews.")
+    return ALLOW
