@@ -23,8 +23,21 @@ from .models import Decision
 
 # The decision table lives in table.py; its names stay importable from here.
 from .table import (  # noqa: F401
-    PAGE_SIZE, SORT_KEYS, CheckSummary, TableFilters, TableRow, _has_decision, decision_rows, latest_runs, outcome_counts,
-    outcome_totals, rows_for, summarize_report, table, table_page, table_queryset,
+    PAGE_SIZE,
+    SORT_KEYS,
+    CheckSummary,
+    TableFilters,
+    TableRow,
+    _has_decision,
+    decision_rows,
+    latest_runs,
+    outcome_counts,
+    outcome_totals,
+    rows_for,
+    summarize_report,
+    table,
+    table_page,
+    table_queryset,
 )
 
 # --- the authors' page ---------------------------------------------------------------------
@@ -188,16 +201,3 @@ def program_json(venue: Venue, site_url: str) -> dict:
             for e in program(venue)
         ],
     }
-
-
-# --- the chairs' export ------------------------------------------------------------------------
-
-
-def export_data(viewer, venue: Venue) -> dict:
-    """Everything about every submission, for the chairs, as one dict (built in memory:
-    the download views stream `exports.export_papers` instead)."""
-    from .exports import export_header, export_papers
-
-    if not policy.is_chair(viewer, venue):
-        return {}
-    return {**export_header(venue), "papers": list(export_papers(viewer, venue))}

@@ -273,11 +273,13 @@ def _replace(scope, rows: dict) -> None:
     columns = ", ".join(q(meta.get_field(name).column) for name in ("submission", "user", "source", "reason", "created_at"))
     for start in range(0, len(stale), 900):
         Conflict.objects.filter(pk__in=stale[start:start + 900]).delete()
+    # Table and column names come from the model's meta, quoted by the backend; every value
+    # is a parameter.
     with connection.cursor() as cursor:
         if changed:
-            cursor.executemany(f"UPDATE {q(meta.db_table)} SET {q('reason')} = %s WHERE {q(meta.pk.column)} = %s", changed)
+            cursor.executemany(f"UPDATE {q(meta.db_table)} SET {q('reason')} = %s WHERE {q(meta.pk.column)} = %s", changed)  # noqa: S608
         if fresh:
-            cursor.executemany(f"INSERT INTO {q(meta.db_table)} ({columns}) VALUES (%s, %s, %s, %s, %s)", fresh)
+            cursor.executemany(f"INSERT INTO {q(meta.db_table)} ({columns}) VALUES (%s, %s, %s, %s, %s)", fresh)  # noqa: S608
 
 
 def _source_of(reason: str) -> str:
@@ -307,10 +309,6 @@ def _join(reasons: list[str]) -> str:
 
 def refresh_for_reviewer(venue: Venue, user) -> ConflictStats:
     return compute_conflicts(venue, users=[user])
-
-
-def refresh_for_submission(submission: Submission) -> ConflictStats:
-    return compute_conflicts(submission.venue, submissions=[submission])
 
 
 def reviewer_is_stale(venue: Venue, member: PoolMember) -> bool:
