@@ -265,10 +265,16 @@ def get_upload_for(user: ViewerLike, public_id: str) -> Upload:
 # --- field-level answers: what of a submission, upload or check report one viewer sees -----
 
 
+def can_view_original_file_hash(user: ViewerLike, submission: Submission) -> bool:
+    """The SHA-256 of the files as uploaded identifies the original, metadata-bearing PDF:
+    those who may download those files (authors, chairs) and no one else."""
+    viewer = as_viewer(user)
+    return is_author(viewer, submission) or is_chair(viewer, submission.venue)
+
+
 def can_view_upload_hash(user: ViewerLike, upload: Upload) -> bool:
-    """The SHA-256 of the file as uploaded identifies the original, metadata-bearing PDF:
-    those who may download that file (authors, chairs) and no one else."""
-    return can_download(user, upload)
+    """One upload's SHA-256: as `can_view_original_file_hash` for its submission."""
+    return can_view_original_file_hash(user, upload.submission)
 
 
 def can_view_upload_name(user: ViewerLike, upload: Upload) -> bool:
