@@ -73,3 +73,27 @@ class MetaReviewForm(forms.Form):
     def __init__(self, venue, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["recommendation"].choices = [(o.slug, o.name) for o in venue.spec.outcomes]
+
+
+class MomentForm(forms.Form):
+    """A moment in the venue's time zone (reverting reviews to their state then)."""
+
+    at = forms.DateTimeField(
+        label="Moment",
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        error_messages={"required": "Choose the moment to go back to.",
+                        "invalid": "Write the moment as YYYY-MM-DD HH:MM (the venue's time zone)."},
+    )
+
+    def __init__(self, venue, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.venue = venue
+        self.fields["at"].help_text = f"In the venue's time zone ({venue.timezone})."
+
+    def clean_at(self):
+        import datetime as dt
+
+        value = self.cleaned_data["at"]
+        # The browser sends a wall-clock time; it means the venue's time zone, not the server's.
+        return value.replace(tzinfo=None).replace(tzinfo=self.venue.tzinfo).astimezone(dt.timezone.utc)

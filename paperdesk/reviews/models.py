@@ -77,3 +77,40 @@ class ReminderSchedule(models.Model):
     next_at = models.DateTimeField(null=True, blank=True)
     task_id = models.CharField(max_length=64, blank=True)
     last_run_at = models.DateTimeField(null=True, blank=True)
+
+
+class ReviewVersion(models.Model):
+    """One saved state of a review or of a meta-review: who saved it, when, why, and a JSON
+    snapshot of everything it then said (answers, scores, comments, state). Written by the
+    services in the transaction of the save (`reviews.history`); never changed afterwards,
+    except that a run of draft saves by the same person keeps only its last state."""
+
+    class Reason(models.TextChoices):
+        BASELINE = "baseline", "State when history started"
+        DRAFT = "draft", "Draft saved"
+        SUBMIT = "submit", "Submitted"
+        EDIT = "edit", "Edited"
+        SCORE = "score", "Score changed"
+        REVERT = "revert", "Reverted"
+
+    submission = models.ForeignKey("submissions.Submission", on_delete=models.CASCADE, related_name="+")
+    review = models.ForeignKey(Review, null=True, blank=True, on_delete=models.CASCADE, related_name="versions")
+    meta_review = models.ForeignKey(MetaReview, null=True, blank=True, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField()
+    reason = models.CharField(max_length=10, choices=Reason.choices)
+    snapshot = models.JSONField()
+    restored = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                 help_text="For a revert: the version whose content was restored")
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["submission", "at"], name="review_version_paper_at")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(review__isnull=False, meta_review__isnull=True) | models.Q(review__isnull=True, meta_review__isnull=False)),
+                name="review_version_one_object"),
+            models.UniqueConstraint(fields=["review", "number"], name="review_version_number"),
+            models.UniqueConstraint(fields=["meta_review", "number"], name="meta_review_version_number"),
+        ]

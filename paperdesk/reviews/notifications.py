@@ -49,3 +49,35 @@ def send_discussion_notifications(post_id: int) -> int:
         }, [recipient.email])
         sent += 1
     return sent
+
+
+@task()
+def send_revert_notifications(version_ids: list[int]) -> int:
+    """Tell each person whose review (or meta-review) the chairs reverted: one e-mail per
+    person, listing their papers. Never says which chair did it."""
+    from .history import Reason
+    from .models import ReviewVersion
+
+    versions = (ReviewVersion.objects.filter(pk__in=version_ids, reason=Reason.REVERT)
+                .select_related("submission__venue", "review__assignment__user", "meta_review__author", "restored")
+                .order_by("submission__number", "id"))
+    by_person: dict[int, dict] = {}
+    for version in versions:
+        if version.review_id is not None:
+            person, alias = version.review.assignment.user, version.review.assignment.alias
+            what = "review"
+        else:
+            person, alias, what = version.meta_review.author, "", "meta-review"
+        if not person.is_active:
+            continue
+        venue = version.submission.venue
+        entry = by_person.setdefault(person.pk, {"person": person, "venue": venue, "rows": []})
+        entry["rows"].append({
+            "what": what, "alias": alias, "number": version.submission.number, "title": version.submission.title,
+            "restored_text": venue.moment_text(version.restored.at) if version.restored else "an earlier version",
+            "path": reverse("reviews:paper", args=[version.submission.public_id]) + ("#my-review" if what == "review" else "#meta-review"),
+        })
+    for entry in by_person.values():
+        send_templated("review_reverted", {"venue": entry["venue"], "rows": entry["rows"]}, [entry["person"].email],
+                       reply_to=entry["venue"].contact_email)
+    return len(by_person)

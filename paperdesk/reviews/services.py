@@ -10,6 +10,7 @@ from paperdesk.audit.services import record
 from paperdesk.submissions.models import Submission
 from paperdesk.submissions.services import ServiceError, require
 
+from . import history
 from .forms import COMMENTS_MAX_CHARS, DISCUSSION_MAX_CHARS, META_REVIEW_MAX_CHARS
 from .models import DiscussionPost, MetaReview, Review
 
@@ -58,6 +59,7 @@ def review_save(*, submission: Submission, actor, answers: dict, overall=None, c
         assignment = policy.published_assignment(actor, submission)
         review, _ = Review.objects.select_for_update().get_or_create(assignment=assignment)
         was_submitted = review.state == Review.State.SUBMITTED
+        before = history.review_snapshot(review)
         if submit or was_submitted:
             missing = missing_answers(spec, cleaned, overall, confidence)
             if missing:
@@ -69,8 +71,12 @@ def review_save(*, submission: Submission, actor, answers: dict, overall=None, c
             review.submitted_at = now
             review.late = policy.review_deadline_passed(venue, now)
         review.save()
+        reason = history.review_save_reason(submitted_now=submit and not was_submitted, was_submitted=was_submitted,
+                                            before=before, after=history.review_snapshot(review))
+        version = history.record_review_version(review, actor=actor, reason=reason, now=now)
         action = "review.submit" if submit and not was_submitted else ("review.update" if was_submitted else "review.draft")
-        record(action, review, actor=actor, venue=venue, submission=submission.public_id, alias=assignment.alias, late=review.late)
+        record(action, review, actor=actor, venue=venue, submission=submission.public_id, alias=assignment.alias, late=review.late,
+               version=version.number if version else None)
     return review
 
 
@@ -105,9 +111,13 @@ def meta_review_save(*, submission: Submission, actor, recommendation: str, text
             submission=submission, defaults={"author": actor, "recommendation": recommendation, "text": text})
         if (submit or meta.submitted) and not text:
             raise ServiceError("Write the meta-review before submitting it: the authors will read it.", 400, "text")
+        was_submitted = meta.submitted
         meta.author, meta.recommendation, meta.text = actor, recommendation, text
         if submit and not meta.submitted:
             meta.submitted, meta.submitted_at = True, now
         meta.save()
-        record("meta_review.submit" if submit else "meta_review.save", submission, actor=actor, venue=submission.venue, recommendation=recommendation)
+        reason = history.meta_save_reason(submitted_now=submit and not was_submitted, was_submitted=was_submitted)
+        version = history.record_meta_version(meta, actor=actor, reason=reason, now=now)
+        record("meta_review.submit" if submit else "meta_review.save", submission, actor=actor, venue=submission.venue, recommendation=recommendation,
+               version=version.number if version else None)
     return meta

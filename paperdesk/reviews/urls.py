@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import history_views, views
 
 app_name = "reviews"
 urlpatterns = [
@@ -12,4 +12,7 @@ urlpatterns = [
     path("reviews/paper/<str:public_id>/discussion/", views.discussion, name="discussion"),
     path("reviews/paper/<str:public_id>/meta-review/", views.meta_review, name="meta_review"),
     path("v/<slug:venue_slug>/area-chair/", views.area_chair, name="area_chair"),
+    path("reviews/paper/<str:public_id>/history/", history_views.paper_history, name="history"),
+    path("reviews/paper/<str:public_id>/history/revert/", history_views.paper_revert, name="history_revert"),
+    path("v/<slug:venue_slug>/chair/review-history/", history_views.venue_revert, name="venue_revert"),
 ]

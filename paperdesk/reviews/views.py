@@ -20,7 +20,7 @@ from paperdesk.submissions.models import Upload
 from paperdesk.submissions.services import ServiceError
 from paperdesk.venues.models import Venue
 
-from . import selectors, services
+from . import history, selectors, services
 from .anonymize import StripFailed, anonymized_copy
 from .forms import DISCUSSION_MAX_CHARS, MetaReviewForm, initial_from_review, review_form_class
 
@@ -62,6 +62,7 @@ def _page(request, submission, *, form=None, meta_form=None, error: str = "", st
         "error": error,
         "post_text": post_text,
         "discussion_max": DISCUSSION_MAX_CHARS,
+        "reverted": history.last_revert_of(page.my_review),
     }, status=status)
 
 

@@ -29,6 +29,7 @@ EXPECTED = {
     ("get", "/api/papers/{public_id}/meta-review"),
     ("put", "/api/papers/{public_id}/meta-review"),
     ("post", "/api/papers/{public_id}/meta-review/submit"),
+    ("get", "/api/papers/{public_id}/review-history"),
     ("get", "/api/submissions/{public_id}/results"),
     ("get", "/api/venues/{slug}/bidding"),
     ("get", "/api/venues/{slug}/bids"),

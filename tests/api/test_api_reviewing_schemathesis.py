@@ -37,6 +37,7 @@ REVIEWING_OPERATIONS = {
     "GET /api/papers/{public_id}/meta-review": "area_chair",
     "PUT /api/papers/{public_id}/meta-review": "area_chair",
     "POST /api/papers/{public_id}/meta-review/submit": "area_chair",
+    "GET /api/papers/{public_id}/review-history": "chair",
     "GET /api/venues/{slug}/bidding": "reviewer",
     "GET /api/venues/{slug}/bids": "reviewer",
     "PUT /api/venues/{slug}/bids/{public_id}": "reviewer",
