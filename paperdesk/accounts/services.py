@@ -47,18 +47,19 @@ def account_signed_up(*, user: User) -> None:
 
 @dataclass(frozen=True)
 class Confirmation:
-    linked_authorships: int
+    pending_invitations: int
     auto_approved: bool
 
 
 @transaction.atomic
 def email_confirmed(*, user: User, email: str) -> Confirmation:
-    """A person proved they own `email`: attach the authorships listed under it, and
-    approve a waiting account when the address is institutional (a rejected account stays
-    rejected: that was a chair's decision)."""
-    from paperdesk.submissions.services import link_authorships_to
+    """A person proved they own `email`: count the co-authorship invitations listed under
+    it (they are answered by the person, never linked here), and approve a waiting account
+    when the address is institutional (a rejected account stays rejected: that was a
+    chair's decision)."""
+    from paperdesk.submissions.services import pending_invitations_for
 
-    linked = link_authorships_to(user, email)
+    invitations = pending_invitations_for(email)
     locked = User.objects.select_for_update().get(pk=user.pk)
     auto_approved = False
     rules = account_rules()
@@ -79,10 +80,10 @@ def email_confirmed(*, user: User, email: str) -> Confirmation:
         locked,
         actor=locked,
         domain=moderation.email_domain(email),
-        linked_authorships=linked,
+        pending_invitations=invitations,
         auto_approved=auto_approved,
     )
-    return Confirmation(linked, auto_approved)
+    return Confirmation(invitations, auto_approved)
 
 
 # --- moderation ------------------------------------------------------------------------------

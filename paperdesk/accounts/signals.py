@@ -15,9 +15,9 @@ def _tell(request, result: services.Confirmation, email: str) -> None:
         return
     if result.auto_approved:
         messages.success(request, f"Your account is now active: {email} is an institutional address.")
-    if result.linked_authorships:
-        n = result.linked_authorships
-        messages.info(request, f"{n} submission{'s' if n != 1 else ''} listing {email} as an author {'are' if n != 1 else 'is'} now linked to your account.")
+    if result.pending_invitations:
+        n = result.pending_invitations
+        messages.info(request, f"{n} submission{'s' if n != 1 else ''} list{'' if n != 1 else 's'} {email} as an author: confirm or decline on “Invitations to co-author” (My submissions).")
 
 
 @receiver(email_confirmed, dispatch_uid="paperdesk.accounts.email_confirmed")

@@ -8,18 +8,20 @@ OpenAPI: /api/openapi.json; interactive docs: /api/docs.
 from __future__ import annotations
 
 import logging
+import math
 
 from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent, TooManyFilesSent
 from django.http import Http404
 from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, HttpError, Throttled
 
 from paperdesk.reviewing.services import ReviewingError
 from paperdesk.submissions.services import ServiceError
 
 from . import bids, camera_ready, decisions, discussion, me, review_history, reviewing, submissions, venues
 from .auth import REQUIRED
+from .throttling import THROTTLES
 
 logger = logging.getLogger("paperdesk.api")
 
@@ -59,6 +61,7 @@ api = NinjaAPI(
     urls_namespace="paperdesk-api",
     openapi_url="/openapi.json",
     docs_url="/docs",
+    throttle=THROTTLES,  # per account and per client IP: settings.PAPERDESK_API_RATES
 )
 api.add_router("/venues", venues.router)
 api.add_router("/me", me.router)
@@ -98,6 +101,27 @@ def unauthenticated(request, exc: AuthenticationError):
     response = _error(request, 401, detail)
     response["WWW-Authenticate"] = 'Bearer realm="paperdesk"'
     return response
+
+
+_THROTTLE_WHAT = {"account": "from your account", "ip": "from your address", "lookups": "for objects that do not exist"}
+
+
+@api.exception_handler(Throttled)
+def throttled(request, exc: Throttled):
+    """429 with a message a script's author can act on (ninja adds Retry-After); the first
+    refusal of a client in a window is audited."""
+    from paperdesk.security import audit_once, client_ip, parse_rate
+
+    scope, rate, ident = getattr(request, "_paperdesk_throttled", ("", "", ""))
+    wait = max(1, math.ceil(exc.wait)) if exc.wait is not None else None
+    limit = parse_rate(rate)
+    detail = f"Too many requests {_THROTTLE_WHAT.get(scope, '')}".rstrip() + (
+        f" (at most {limit[0]} in {limit[1]} seconds)" if limit and scope != "lookups" else "") + (
+        f"; retry in {wait} seconds." if wait else "; retry later.")
+    user = getattr(request, "auth", None)
+    audit_once(f"api-throttled:{scope}:{ident}", limit[1] if limit else 60, "api.throttled", user or request,
+               actor=user, scope=scope, rate=rate, ip=client_ip(request), path=request.path[:200])
+    return _error(request, 429, detail)
 
 
 @api.exception_handler(HttpError)

@@ -255,12 +255,12 @@ class PagesOut(Schema):
 class CheckOut(Schema):
     state: str = Field(description="queued | running | done | failed")
     mode: str
-    blocking: bool
-    status: str | None = Field(description="The checker's overall status, once done.")
+    blocking: bool = Field(None, description="Present only for the authors and the chairs without a conflict (a leak alone can block).")
+    status: str | None = Field(None, description="The checker's overall status, once done; present only for the authors and the chairs without a conflict.")
     pages: PagesOut | None
     format_violations: int
-    anonymity_leaks: int
-    blocking_reasons: list[str] = Field(None, description="Present only for people who may see the authors (the reasons can quote them).")
+    anonymity_leaks: int = Field(None, description="Present only for the authors and the chairs without a conflict: reviewers learn nothing about anonymity findings.")
+    blocking_reasons: list[str] = Field(None, description="Present only for the authors and the chairs without a conflict (the reasons can quote the authors).")
     finished_at: dt.datetime | None
 
 
@@ -426,9 +426,10 @@ def _str_or_none(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def check_view(run: CheckRun | None, venue: Venue, *, authors_visible: bool) -> dict | None:
+def check_view(run: CheckRun | None, venue: Venue, *, findings_visible: bool) -> dict | None:
     """A summary of the checker's report; the report is data from a child process, so
-    every part is read defensively."""
+    every part is read defensively. The anonymity findings (how many leaks, the blocking
+    reasons that quote them) only with `findings_visible` (policy.can_view_check_findings)."""
     if run is None:
         return None
     report = _mapping(run.report)
@@ -436,18 +437,18 @@ def check_view(run: CheckRun | None, venue: Venue, *, authors_visible: bool) -> 
     view = {
         "state": run.state,
         "mode": run.mode,
-        "blocking": run.blocking,
-        "status": _str_or_none(report.get("status")) if run.state in (CheckRun.State.DONE, CheckRun.State.FAILED) else None,
         "pages": {
             "main_content_end": _int_or_none(pages.get("main_content_end")),
             "limit": _int_or_none(pages.get("limit")),
             "verdict": _str_or_none(pages.get("verdict")),
         } if pages else None,
         "format_violations": _count(_mapping(report.get("format")).get("violations")),
-        "anonymity_leaks": _count(_mapping(report.get("anonymity")).get("leaks")),
         "finished_at": run.finished_at,
     }
-    if authors_visible:
+    if findings_visible:  # blocking and status can be due to a leak alone
+        view["blocking"] = run.blocking
+        view["status"] = _str_or_none(report.get("status")) if run.state in (CheckRun.State.DONE, CheckRun.State.FAILED) else None
+        view["anonymity_leaks"] = _count(_mapping(report.get("anonymity")).get("leaks"))
         if run.state == CheckRun.State.DONE:
             from paperdesk.submissions.checking import blocking_findings
 
@@ -467,7 +468,8 @@ def _check_run_of(upload: Upload) -> CheckRun | None:
         return None
 
 
-def version_view(upload: Upload, venue: Venue, *, current: bool, authors_visible: bool, hash_visible: bool = False) -> dict:
+def version_view(upload: Upload, venue: Venue, *, current: bool, authors_visible: bool, hash_visible: bool = False,
+                 findings_visible: bool = False) -> dict:
     view = {
         "public_id": upload.public_id,
         "kind": upload.kind,
@@ -475,7 +477,7 @@ def version_view(upload: Upload, venue: Venue, *, current: bool, authors_visible
         "current": current,
         "size": upload.size,
         "uploaded_at": upload.uploaded_at,
-        "check": check_view(_check_run_of(upload), venue, authors_visible=authors_visible),
+        "check": check_view(_check_run_of(upload), venue, findings_visible=findings_visible),
     }
     if authors_visible:  # file names often carry a surname
         view["original_name"] = upload.original_name
@@ -490,7 +492,9 @@ def versions_view(viewer, submission: Submission, uploads: list[Upload]) -> list
     latest: dict[str, int] = {}
     for upload in uploads:
         latest[upload.kind] = max(latest.get(upload.kind, 0), upload.version)
-    return [version_view(u, submission.venue, current=u.version == latest[u.kind], authors_visible=authors_visible, hash_visible=hash_visible)
+    findings_visible = policy.can_view_check_findings(viewer, submission)
+    return [version_view(u, submission.venue, current=u.version == latest[u.kind], authors_visible=authors_visible, hash_visible=hash_visible,
+                         findings_visible=findings_visible)
             for u in uploads]
 
 
@@ -526,7 +530,8 @@ def submission_view(viewer, submission: Submission, *, detail: bool = False) -> 
         "submitted_at": submission.submitted_at,
         "withdrawn_at": submission.withdrawn_at,
         "paper": version_view(paper, venue, current=True, authors_visible=authors_visible,
-                              hash_visible=policy.can_view_original_file_hash(viewer, submission)) if paper else None,
+                              hash_visible=policy.can_view_original_file_hash(viewer, submission),
+                              findings_visible=policy.can_view_check_findings(viewer, submission)) if paper else None,
     }
     if policy.is_chair(viewer, venue):
         view["number"] = submission.number

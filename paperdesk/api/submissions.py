@@ -137,7 +137,8 @@ def upload_version(request, public_id: str, file: File[UploadedFile], kind: Form
     upload = Upload.objects.select_related("check_run").get(pk=upload.pk)
     authors_visible = policy.can_view_authors(request.auth, submission)
     hash_visible = policy.can_view_original_file_hash(request.auth, submission)
-    return Status(201, version_view(upload, submission.venue, current=True, authors_visible=authors_visible, hash_visible=hash_visible))
+    return Status(201, version_view(upload, submission.venue, current=True, authors_visible=authors_visible, hash_visible=hash_visible,
+                                    findings_visible=policy.can_view_check_findings(request.auth, submission)))
 
 
 @router.get("/submissions/{public_id}/versions", response={200: list[VersionOut], 404: ErrorOut}, exclude_unset=True, summary="Every uploaded version")

@@ -64,8 +64,17 @@ class Submission(models.Model):
 
 
 class Authorship(models.Model):
-    """One author of one submission, in order. An author without an account is known by
-    e-mail and gets an invitation to claim the authorship."""
+    """One author of one submission, in order. Every co-author the submitter lists is known
+    by e-mail and invited; the row is linked to an account (`user`) only when that
+    account's owner confirms (or when the submitter lists one of their own verified
+    addresses). Until then it gives no author rights, yet it already names the person for
+    conflicts of interest (matched by e-mail). A declined invitation stays on the list,
+    unlinked, so the authors see it and can correct the address or remove the row."""
+
+    class State(models.TextChoices):
+        INVITED = "invited", "invited, not yet confirmed"
+        CONFIRMED = "confirmed", "confirmed"
+        DECLINED = "declined", "declined"
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="authorships")
     position = models.PositiveIntegerField()
@@ -77,6 +86,7 @@ class Authorship(models.Model):
     is_co_first = models.BooleanField(default=False)
     claim_token = models.CharField(max_length=64, blank=True)
     invited_at = models.DateTimeField(null=True, blank=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["submission", "position"]
@@ -87,6 +97,13 @@ class Authorship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>"
+
+    @property
+    def state(self) -> str:
+        """invited (no answer yet: no author rights, but a conflict), confirmed, declined."""
+        if self.user_id is not None:
+            return self.State.CONFIRMED.value
+        return (self.State.DECLINED if self.declined_at is not None else self.State.INVITED).value
 
 
 class Upload(models.Model):

@@ -21,6 +21,10 @@ def send_receipt(submission_id: int, event: str, upload_id: int | None) -> None:
     send_receipt_job.enqueue(submission_id, event, upload_id)
 
 
+def send_decline_notice(authorship_id: int) -> None:
+    send_decline_notice_job.enqueue(authorship_id)
+
+
 def send_author_invitations(submission_id: int, authorship_ids: list[int]) -> None:
     send_invitations_job.enqueue(submission_id, authorship_ids)
 
@@ -30,7 +34,8 @@ def send_receipt_job(submission_id: int, event: str, upload_id: int | None) -> i
     submission = Submission.objects.select_related("venue", "track").get(pk=submission_id)
     upload = Upload.objects.filter(pk=upload_id).first() if upload_id else None
     authors = list(submission.authorships.all())
-    # Recipients are the authors, who may see everything in this message.
+    # Recipients are the authors, who may see everything in this message (an invited
+    # co-author already received the title; one who declined gets nothing more).
     return send_templated(
         "submission_receipt",
         {
@@ -41,7 +46,7 @@ def send_receipt_job(submission_id: int, event: str, upload_id: int | None) -> i
             "authors": authors,
             "url": reverse("submissions:detail", args=[submission.public_id]),
         },
-        to=[a.email for a in authors],
+        to=[a.email for a in authors if a.declined_at is None],
         reply_to=submission.venue.contact_email,
     )
 
@@ -63,3 +68,22 @@ def send_invitations_job(submission_id: int, authorship_ids: list[int]) -> int:
             reply_to=submission.venue.contact_email,
         )
     return sent
+
+
+@task()
+def send_decline_notice_job(authorship_id: int) -> int:
+    """Tell the confirmed authors that an invited co-author declined (the row stays, marked)."""
+    row = Authorship.objects.select_related("submission__venue").filter(pk=authorship_id, declined_at__isnull=False).first()
+    if row is None:
+        return 0
+    submission = row.submission
+    recipients = list(submission.authorships.filter(user__isnull=False).values_list("email", flat=True))
+    if not recipients:
+        return 0
+    return send_templated(
+        "author_declined",
+        {"submission": submission, "venue": submission.venue, "author": row,
+         "url": reverse("submissions:edit", args=[submission.public_id])},
+        to=recipients,
+        reply_to=submission.venue.contact_email,
+    )

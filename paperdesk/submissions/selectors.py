@@ -262,10 +262,30 @@ def author_identities(user) -> dict:
 
 
 def invitation(token: str) -> Authorship | None:
-    """The unclaimed authorship an invitation link points at (the token is the capability)."""
+    """The unanswered invitation a link points at (the token is the capability)."""
     if not token:
         return None
-    return Authorship.objects.select_related("submission__venue").filter(claim_token=token).first()
+    return (
+        Authorship.objects.select_related("submission__venue")
+        .filter(claim_token=token, user__isnull=True, declined_at__isnull=True)
+        .first()
+    )
+
+
+def pending_invitations(user) -> list[Authorship]:
+    """Invitations to co-author waiting for this person's answer: rows listed under one of
+    their verified addresses, neither confirmed nor declined (withdrawn papers left out)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    from .services import _verified_emails
+
+    return list(
+        Authorship.objects.select_related("submission__venue")
+        .filter(email__in=_verified_emails(user), user__isnull=True, declined_at__isnull=True)
+        .exclude(submission__status=Submission.Status.WITHDRAWN)
+        .exclude(submission__authorships__user=user)
+        .order_by("-submission__created_at", "pk")
+    )
 
 
 # --- one submission ----------------------------------------------------------------------------
@@ -279,7 +299,11 @@ class AuthorView:
     affiliation: str
     is_corresponding: bool
     is_co_first: bool
-    claimed: bool
+    state: str  # Authorship.State: invited, confirmed, declined
+
+    @property
+    def state_label(self) -> str:
+        return Authorship.State(self.state).label
 
 
 @dataclass
@@ -291,7 +315,7 @@ class SubmissionView:
     attestations: list[tuple[str, bool, bool]]  # text, confirmed, required
     papers: list[Upload]
     supplementary: list[Upload]
-    check: CheckView
+    check: CheckView | None  # None: not for this viewer (policy.can_view_check_findings)
     deadline: object
     extended: bool
     can_edit: policy.Decision
@@ -322,14 +346,15 @@ def submission_view(viewer, submission: Submission, now=None) -> SubmissionView:
         submission=submission,
         venue=venue,
         authors=[
-            AuthorView(a.position, a.name, a.email, a.affiliation, a.is_corresponding, a.is_co_first, a.user_id is not None)
+            AuthorView(a.position, a.name, a.email, a.affiliation, a.is_corresponding, a.is_co_first, a.state)
             for a in authorships
         ],
         secondary_topics=list(submission.secondary_topics.all()),
         attestations=attestations,
         papers=papers,
         supplementary=[u for u in uploads if u.kind == Upload.Kind.SUPPLEMENTARY],
-        check=check_view(getattr(latest, "check_run", None) if latest else None, latest, venue),
+        # Findings quote what leaked: only for the authors and the unconflicted chairs.
+        check=check_view(getattr(latest, "check_run", None) if latest else None, latest, venue) if policy.can_view_check_findings(viewer, submission) else None,
         deadline=submission.deadline,
         extended=submission.deadline != venue.submission_deadline,
         can_edit=policy.can_edit_submission(viewer, submission, now),

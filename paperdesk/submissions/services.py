@@ -135,19 +135,20 @@ def _verified_emails(user) -> set[str]:
 
 
 def _write_authors(submission: Submission, authors: list[AuthorInput], actor) -> list[Authorship]:
-    """Replace the author list, keeping claims of authors who stay; returns new invitees."""
-    from allauth.account.models import EmailAddress
+    """Replace the author list, keeping the state of authors who stay; returns new invitees.
 
+    Nobody is linked here but the actor (listed under one of their own verified addresses):
+    every other new row is an invitation, whether or not the address belongs to an account,
+    and becomes an authorship only when the address's owner confirms. Whether an account
+    exists is neither looked up nor shown."""
     existing = {a.email: a for a in submission.authorships.all()}
     emails = [a.email for a in authors]
-    accounts = {
-        row.email.lower(): row.user
-        for row in EmailAddress.objects.filter(email__in=emails, verified=True).select_related("user")
-    }
+    own = _verified_emails(actor)
     submission.authorships.exclude(email__in=emails).delete()
     # Positions are unique: move survivors out of the way before renumbering.
     submission.authorships.update(position=models_offset())
     invitees = []
+    now = clock.now()
     for position, author in enumerate(authors, start=1):
         row = existing.get(author.email) or Authorship(submission=submission, email=author.email)
         row.position = position
@@ -155,9 +156,11 @@ def _write_authors(submission: Submission, authors: list[AuthorInput], actor) ->
         row.affiliation = author.affiliation
         row.is_corresponding = author.is_corresponding
         row.is_co_first = author.is_co_first
-        row.user = row.user or accounts.get(author.email) or (actor if author.email in _verified_emails(actor) else None)
-        if row.user is None and not row.claim_token:
+        if row.user_id is None and author.email in own:
+            row.user, row.claim_token, row.declined_at = actor, "", None
+        if row.pk is None and row.user_id is None:
             row.claim_token = secrets.token_urlsafe(24)
+            row.invited_at = now
             invitees.append(row)
         row.save()
     return invitees
@@ -181,7 +184,10 @@ def submission_create(*, venue: Venue, actor, data: SubmissionInput, now=None) -
     submission.secondary_topics.set(secondary)
     invitees = _write_authors(submission, authors, actor)
     record("submission.create", submission, actor=actor, venue=venue, title=submission.title)
+    _record_invitations(submission, invitees, actor)
     _after_commit_invitations(submission, invitees)
+    if invitees:
+        _after_commit_refresh_conflicts(submission)  # an invited co-author is a conflict at once
     return submission
 
 
@@ -199,6 +205,7 @@ def submission_update(*, submission: Submission, actor, data: SubmissionInput, n
     submission.secondary_topics.set(secondary)
     invitees = _write_authors(submission, authors, actor)
     record("submission.update", submission, actor=actor, venue=submission.venue, fields=changed)
+    _record_invitations(submission, invitees, actor)
     _after_commit_invitations(submission, invitees)
     _after_commit_refresh_conflicts(submission)
     return submission
@@ -214,6 +221,11 @@ def _after_commit_refresh_conflicts(submission: Submission) -> None:
     from .signals import authors_changed
 
     authors_changed.send(sender=Submission, submission=submission)
+
+
+def _record_invitations(submission: Submission, invitees: list[Authorship], actor) -> None:
+    for row in invitees:
+        record("authorship.invite", submission, actor=actor, venue=submission.venue, email=row.email)
 
 
 def _after_commit_invitations(submission: Submission, invitees: list[Authorship]) -> None:
@@ -375,22 +387,60 @@ def extension_grant(*, submission: Submission, actor, until) -> Submission:
     return submission
 
 
-@transaction.atomic
-def authorship_claim(*, token: str, actor) -> Authorship:
-    row = Authorship.objects.select_for_update().filter(claim_token=token).first() if token else None
-    if row is None:
-        raise ServiceError("This invitation link is not valid (it may have been used already).", 404)
-    if row.user_id and row.user_id != actor.pk:
-        raise ServiceError("This authorship has already been claimed by another account.", 409)
-    row.user = actor
-    row.claim_token = ""
-    row.save(update_fields=["user", "claim_token"])
-    record("authorship.claim", row.submission, actor=actor, venue=row.submission.venue, email=row.email)
+# --- co-authorship invitations: confirm or decline ------------------------------------------
+
+
+def _invitation_for_update(*, token: str = "", authorship_id: int | None = None, actor) -> Authorship:
+    """The pending invitation the actor answers, locked: by the link's token (the capability
+    sent to the listed address), or by id for an invitation listed under one of the actor's
+    verified addresses. Anything else is the same 404."""
+    refused = ServiceError("This invitation is not valid any more (it may have been answered already, or the authors changed the list).", 404)
+    qs = Authorship.objects.select_for_update().select_related("submission__venue")
+    if token:
+        row = qs.filter(claim_token=token).first()
+    elif authorship_id is not None:
+        row = qs.filter(pk=authorship_id, email__in=_verified_emails(actor)).first()
+    else:
+        row = None
+    if row is None or row.user_id is not None or row.declined_at is not None:
+        raise refused
     return row
 
 
-def link_authorships_to(user, email: str) -> int:
-    """Called when an e-mail address is verified: attach authorships listed under it."""
-    rows = Authorship.objects.filter(email=email.lower(), user__isnull=True)
-    return rows.update(user=user, claim_token="")
+@transaction.atomic
+def authorship_confirm(*, actor, token: str = "", authorship_id: int | None = None) -> Authorship:
+    """The invited person confirms: only now does the row link to their account and give
+    author rights."""
+    row = _invitation_for_update(token=token, authorship_id=authorship_id, actor=actor)
+    if row.submission.authorships.filter(user=actor).exists():
+        raise ServiceError("You are already an author of this submission under another address.", 409)
+    row.user = actor
+    row.claim_token = ""
+    row.save(update_fields=["user", "claim_token"])
+    record("authorship.confirm", row.submission, actor=actor, venue=row.submission.venue, email=row.email)
+    _after_commit_refresh_conflicts(row.submission)
+    return row
 
+
+def authorship_claim(*, token: str, actor) -> Authorship:
+    """Confirm through the invitation link (kept under its old name for callers)."""
+    return authorship_confirm(actor=actor, token=token)
+
+
+@transaction.atomic
+def authorship_decline(*, actor, token: str = "", authorship_id: int | None = None) -> Authorship:
+    """The invited person says they are not an author: the row stays on the list as the
+    authors typed it, marked declined and never linked, so the authors see it and can
+    correct the address or remove it. The authors are told by e-mail."""
+    row = _invitation_for_update(token=token, authorship_id=authorship_id, actor=actor)
+    row.claim_token = ""
+    row.declined_at = clock.now()
+    row.save(update_fields=["claim_token", "declined_at"])
+    record("authorship.decline", row.submission, actor=actor, venue=row.submission.venue, email=row.email)
+    transaction.on_commit(lambda: notifications.send_decline_notice(row.pk))
+    return row
+
+
+def pending_invitations_for(email: str) -> int:
+    """How many invitations wait for an answer under this address."""
+    return Authorship.objects.filter(email=email.lower(), user__isnull=True, declined_at__isnull=True).count()

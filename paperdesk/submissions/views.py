@@ -67,6 +67,7 @@ def mine(request):
     return render(request, "submissions/mine.html", {
         "submissions": selectors.my_submissions(request.user),
         "open_venues": selectors.venues_open_for_submission(),
+        "invitations": selectors.pending_invitations(request.user),
     })
 
 
@@ -211,8 +212,11 @@ def detail(request, public_id):
 
 
 def check_status(request, public_id):
-    """The checker report of the latest PDF, as a fragment polled while the check runs."""
-    submission = _submission(request, public_id)
+    """The checker report of the latest PDF, as a fragment polled while the check runs:
+    its authors and the chairs without a conflict only (it quotes what leaked, author
+    names among it); everyone else gets the 404 of a missing submission."""
+    submission = policy.get_check_submission_for(policy.viewer_for(request), public_id)
+    request.venue = submission.venue
     check = selectors.latest_check(submission)
     return render(request, "submissions/_check.html", {"check": check, "submission": submission})
 
@@ -349,18 +353,42 @@ def download(request, upload_public_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def claim(request, token):
+    """The invitation link: the invited person confirms (only then linked as an author) or
+    declines."""
     if request.method == "POST":
-        try:
-            row = services.authorship_claim(token=token, actor=request.user)
-        except ServiceError as error:
-            return _refused(request, error.message, status=error.status)
-        messages.success(request, f"You are now linked as an author of “{row.submission.title}”.")
-        return redirect("submissions:detail", row.submission.public_id)
+        return _answer(request, request.POST.get("action", "confirm"), token=token)
     invitation = selectors.invitation(token)
     if invitation is None:
-        return _refused(request, "This invitation link is not valid (it may have been used already).", status=404)
+        return _refused(request, "This invitation link is not valid any more (it may have been answered already).", status=404)
     request.venue = invitation.submission.venue
     return render(request, "submissions/claim.html", {"invitation": invitation, "submission": invitation.submission})
+
+
+@login_required
+def invitations(request):
+    """Invitations to co-author listed under the viewer's verified addresses."""
+    return render(request, "submissions/invitations.html", {"invitations": selectors.pending_invitations(request.user)})
+
+
+@login_required
+@require_POST
+def invitation_answer(request, authorship_id: int, action: str):
+    return _answer(request, action, authorship_id=authorship_id)
+
+
+def _answer(request, action: str, **which):
+    if action not in ("confirm", "decline"):
+        return _refused(request, "Answer the invitation with Confirm or Decline.", status=400)
+    service = services.authorship_confirm if action == "confirm" else services.authorship_decline
+    try:
+        row = service(actor=request.user, **which)
+    except ServiceError as error:
+        return _refused(request, error.message, status=error.status)
+    if action == "confirm":
+        messages.success(request, f"You are now an author of “{row.submission.title}”.")
+        return redirect("submissions:detail", row.submission.public_id)
+    messages.success(request, f"You declined: you are not linked to “{row.submission.title}”, and its authors are told.")
+    return redirect("submissions:invitations")
 
 
 # --- chairs ------------------------------------------------------------------------------

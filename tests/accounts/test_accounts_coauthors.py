@@ -1,11 +1,18 @@
-"""Invited co-authors get their authorships when they confirm the address they were listed under."""
+"""Co-authorship needs the listed person's consent: every co-author is invited (whether or not
+their address has an account) and becomes an author only by confirming; confirming an
+e-mail address never links an authorship by itself."""
 
 from __future__ import annotations
 
-from accounts_helpers import confirm_from_outbox, sign_up
+import re
+
+import pytest
+from accounts_helpers import confirm_from_outbox, link_in, sign_up
 from django.core import mail
 
+from paperdesk import policy
 from paperdesk.accounts.models import User
+from paperdesk.audit.models import AuditEntry
 from paperdesk.submissions.models import Authorship
 from paperdesk.submissions.services import AuthorInput, SubmissionInput, submission_create
 
@@ -23,31 +30,147 @@ def submission_with_coauthor(venue, author, django_capture_on_commit_callbacks, 
         return submission_create(venue=venue, actor=author, data=data)
 
 
-def test_coauthors_invited_author_gets_the_authorship_on_confirming(client, venue, author, django_capture_on_commit_callbacks):
+def actions(submission) -> list[tuple[str, str | None]]:
+    return [(e.action, e.data.get("email")) for e in AuditEntry.objects.filter(object_id=submission.public_id).order_by("id")]
+
+
+def invitation_path(email: str) -> str:
+    message = [m for m in mail.outbox if email in m.to][-1]
+    return link_in(message, r"https?://\S+/claim/\S+")
+
+
+def test_coauthors_an_existing_account_is_invited_not_linked(client, venue, author, make_user, django_capture_on_commit_callbacks):
+    turing = make_user("turing@cs.manchester.ac.uk", "Alan Turing")
+    submission = submission_with_coauthor(venue, author, django_capture_on_commit_callbacks)
+
+    row = Authorship.objects.get(submission=submission, email="turing@cs.manchester.ac.uk")
+    assert (row.user, row.state) == (None, "invited")
+    assert not policy.is_author(turing, submission)
+    assert submission not in policy.my_submissions(turing)
+    # The same invitation as for an address without an account.
+    assert [m.to for m in mail.outbox] == [["turing@cs.manchester.ac.uk"]]
+    assert "only when you confirm" in mail.outbox[0].body
+    client.force_login(turing)
+    assert client.get(f"/submissions/{submission.public_id}/").status_code == 404
+    assert ("authorship.invite", "turing@cs.manchester.ac.uk") in actions(submission)
+
+
+def test_coauthors_confirming_through_the_link_makes_an_author(client, venue, author, make_user, django_capture_on_commit_callbacks):
+    turing = make_user("turing@cs.manchester.ac.uk", "Alan Turing")
+    submission = submission_with_coauthor(venue, author, django_capture_on_commit_callbacks)
+    path = invitation_path("turing@cs.manchester.ac.uk")
+    client.force_login(turing)
+
+    page = client.get(path)
+    assert page.status_code == 200
+    assert "Circuits in the Analytical Engine" in page.content.decode()
+    response = client.post(path, {"action": "confirm"})
+
+    assert response.status_code == 302 and response["Location"] == f"/submissions/{submission.public_id}/"
+    assert policy.is_author(turing, submission)
+    row = Authorship.objects.get(submission=submission, email="turing@cs.manchester.ac.uk")
+    assert (row.user, row.claim_token, row.state) == (turing, "", "confirmed")
+    assert client.get(f"/submissions/{submission.public_id}/").status_code == 200
+    assert ("authorship.confirm", "turing@cs.manchester.ac.uk") in actions(submission)
+    assert client.post(path, {"action": "confirm"}).status_code == 404  # single use
+
+
+def test_coauthors_confirm_on_the_invitations_page(client, venue, author, make_user, django_capture_on_commit_callbacks):
+    turing = make_user("turing@cs.manchester.ac.uk", "Alan Turing")
+    submission = submission_with_coauthor(venue, author, django_capture_on_commit_callbacks)
+    row = Authorship.objects.get(submission=submission, email="turing@cs.manchester.ac.uk")
+    client.force_login(turing)
+
+    mine = client.get("/submissions/").content.decode()
+    assert "1 invitation to co-author" in mine
+    listing = client.get("/submissions/invitations/").content.decode()
+    assert "Circuits in the Analytical Engine" in listing
+    assert f"/submissions/invitations/{row.pk}/confirm/" in listing
+
+    response = client.post(f"/submissions/invitations/{row.pk}/confirm/")
+    assert response.status_code == 302
+    assert policy.is_author(turing, submission)
+    assert "No invitation is waiting" in client.get("/submissions/invitations/").content.decode()
+
+
+def test_coauthors_nobody_else_answers_an_invitation(client, venue, author, make_user, django_capture_on_commit_callbacks):
+    make_user("turing@cs.manchester.ac.uk", "Alan Turing")
+    intruder = make_user("mallory@example.org", "Mallory")
+    submission = submission_with_coauthor(venue, author, django_capture_on_commit_callbacks)
+    row = Authorship.objects.get(submission=submission, email="turing@cs.manchester.ac.uk")
+    client.force_login(intruder)
+    for action in ("confirm", "decline"):
+        assert client.post(f"/submissions/invitations/{row.pk}/{action}/").status_code == 404
+    assert client.post(f"/submissions/invitations/{row.pk}/adopt/").status_code == 400
+    row.refresh_from_db()
+    assert (row.user, row.declined_at, row.state) == (None, None, "invited")
+
+
+def test_coauthors_declining_keeps_the_row_unlinked_and_tells_the_authors(client, venue, author, make_user, django_capture_on_commit_callbacks):
+    turing = make_user("turing@cs.manchester.ac.uk", "Alan Turing")
+    submission = submission_with_coauthor(venue, author, django_capture_on_commit_callbacks)
+    path = invitation_path("turing@cs.manchester.ac.uk")
+    client.force_login(turing)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(path, {"action": "decline"})
+
+    assert response.status_code == 302
+    row = Authorship.objects.get(submission=submission, email="turing@cs.manchester.ac.uk")
+    assert (row.user, row.claim_token, row.state) == (None, "", "declined")
+    assert not policy.is_author(turing, submission)
+    assert ("authorship.decline", "turing@cs.manchester.ac.uk") in actions(submission)
+    assert [m.to for m in mail.outbox] == [["ada@uni.edu"]]
+    assert "declined" in mail.outbox[0].subject
+    assert client.post(path, {"action": "confirm"}).status_code == 404  # the link is spent
+
+    client.force_login(author)
+    detail = client.get(f"/submissions/{submission.public_id}/").content.decode()
+    assert re.search(r"<td>Alan Turing</td><td>turing@cs.manchester.ac.uk</td>.*?badge warn[^>]*>declined<", detail, re.S)
+    # Saving the list again does not invite the person a second time.
+    mail.outbox.clear()
+    from paperdesk.submissions.services import submission_update
+
+    data = SubmissionInput(title="Circuits in the Analytical Engine", abstract="We find circuits.", track="short", primary_topic="circuits",
+                           contribution_type="empirical", authors=[AuthorInput("ada@uni.edu", "Ada Lovelace"), AuthorInput("turing@cs.manchester.ac.uk", "Alan Turing")])
+    with django_capture_on_commit_callbacks(execute=True):
+        submission_update(submission=submission, actor=author, data=data)
+    assert mail.outbox == []
+    assert Authorship.objects.get(submission=submission, email="turing@cs.manchester.ac.uk").state == "declined"
+
+
+def test_coauthors_confirming_the_address_at_sign_up_links_nothing(client, venue, author, django_capture_on_commit_callbacks):
     submission = submission_with_coauthor(venue, author, django_capture_on_commit_callbacks)
     row = Authorship.objects.get(submission=submission, email="turing@cs.manchester.ac.uk")
     assert row.user is None and row.claim_token
     assert [m.to for m in mail.outbox] == [["turing@cs.manchester.ac.uk"]]
 
     sign_up(client, "turing@cs.manchester.ac.uk", name="Alan Turing")
-    row.refresh_from_db()
-    assert row.user is None  # not before the address is confirmed
-
     page = confirm_from_outbox(client, "turing@cs.manchester.ac.uk")
+
     row.refresh_from_db()
     turing = User.objects.get(email="turing@cs.manchester.ac.uk")
-    assert (row.user, row.claim_token) == (turing, "")
-    assert "1 submission listing turing@cs.manchester.ac.uk as an author is now linked to your account." in [str(m) for m in page.context["messages"]]
+    assert row.user is None and not policy.is_author(turing, submission)
+    assert "1 submission lists turing@cs.manchester.ac.uk as an author: confirm or decline on “Invitations to co-author” (My submissions)." in [
+        str(m) for m in page.context["messages"]
+    ]
+    assert client.post(f"/submissions/invitations/{row.pk}/confirm/").status_code == 302
+    assert policy.is_author(turing, submission)
 
 
-def test_coauthors_second_address_links_authorships_listed_under_it(client, venue, author, make_user, django_capture_on_commit_callbacks):
+def test_coauthors_second_address_needs_confirming_too(client, venue, author, make_user, django_capture_on_commit_callbacks):
     submission = submission_with_coauthor(venue, author, django_capture_on_commit_callbacks, coauthor_email="alan@gmail.com")
     turing = make_user("turing@cs.manchester.ac.uk", "Alan Turing")
     client.force_login(turing)
+    row = Authorship.objects.get(submission=submission, email="alan@gmail.com")
+    # Not yet confirmed as Turing's address: the invitation is not his to answer by id.
+    assert client.post(f"/submissions/invitations/{row.pk}/confirm/").status_code == 404
     client.post("/accounts/email/", {"action_add": "", "email": "alan@gmail.com"})
-    assert Authorship.objects.get(submission=submission, email="alan@gmail.com").user is None
     confirm_from_outbox(client, "alan@gmail.com")
-    assert Authorship.objects.get(submission=submission, email="alan@gmail.com").user == turing
+    assert Authorship.objects.get(pk=row.pk).user is None
+    assert client.post(f"/submissions/invitations/{row.pk}/confirm/").status_code == 302
+    assert Authorship.objects.get(pk=row.pk).user == turing
 
 
 def test_coauthors_unconfirmed_address_claims_nothing(client, venue, author, django_capture_on_commit_callbacks):
@@ -55,3 +178,54 @@ def test_coauthors_unconfirmed_address_claims_nothing(client, venue, author, dja
     sign_up(client, "turing@cs.manchester.ac.uk", name="Alan Turing")
     client.logout()
     assert Authorship.objects.get(submission=submission, email="turing@cs.manchester.ac.uk").user is None
+
+
+@pytest.fixture
+def smtp_inbox(settings):
+    """A real SMTP server (aiosmtpd) on a free local port; Django sends to it."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    class Inbox:
+        def __init__(self):
+            self.envelopes = []
+
+        async def handle_DATA(self, server, session, envelope):
+            self.envelopes.append(envelope)
+            return "250 OK"
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    yield inbox
+    controller.stop()
+
+
+def test_coauthors_known_and_unknown_addresses_get_the_same_invitation_over_smtp(venue, author, make_user, smtp_inbox, django_capture_on_commit_callbacks):
+    """What reaches the two mailboxes is the same message (but for name, address and link):
+    the submitter's action tells nobody whether an address has an account."""
+    from email import message_from_bytes
+    from email import policy as email_policy
+
+    make_user("known@uni.edu", "Known Person")
+    data = SubmissionInput(
+        title="Circuits in the Analytical Engine", abstract="We find circuits.", track="short", primary_topic="circuits", contribution_type="empirical",
+        authors=[AuthorInput("ada@uni.edu", "Ada Lovelace"), AuthorInput("known@uni.edu", "Pat Person"), AuthorInput("unknown@uni.edu", "Pat Person")],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        submission_create(venue=venue, actor=author, data=data)
+
+    bodies = {}
+    for envelope in smtp_inbox.envelopes:
+        message = message_from_bytes(envelope.content, policy=email_policy.default)
+        bodies[tuple(envelope.rcpt_tos)] = (message["Subject"], re.sub(r"/claim/\S+", "/claim/TOKEN/", message.get_content()).replace("unknown@", "known@"))
+    assert set(bodies) == {("known@uni.edu",), ("unknown@uni.edu",)}
+    assert bodies[("known@uni.edu",)] == bodies[("unknown@uni.edu",)]

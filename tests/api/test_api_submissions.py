@@ -168,9 +168,9 @@ def test_api_patch_replaces_authors(client, draft, author_headers):
     ]
     response = client.patch(f"/api/submissions/{draft.public_id}", {"authors": authors}, content_type=JSON, headers=author_headers)
     assert response.status_code == 200, response.content
-    assert [(a["position"], a["email"], a["has_account"]) for a in response.json()["authors"]] == [
-        (1, "ada@uni.edu", True),
-        (2, "charles@uni.edu", False),
+    assert [(a["position"], a["email"], a["status"]) for a in response.json()["authors"]] == [
+        (1, "ada@uni.edu", "confirmed"),
+        (2, "charles@uni.edu", "invited"),
     ]
 
 

@@ -29,7 +29,7 @@ def test_detail_shows_metadata_authors_versions_and_supplementary(venue, author,
     assert "<dt>Under review at</dt><dd>NeurIPS 2025 main conference</dd>" in text
     assert 'href="https://anonymous.4open.science/r/sparse"' in text
     assert "<td>Dan Invited</td><td>dan@example.org</td><td>Lab</td>" in text
-    assert "invited, not yet claimed" in text
+    assert "invited, not yet confirmed" in text
     assert f'<td><code class="sha" title="{paper.sha256}">{paper.sha256}</code></td>' in text
     assert f'<td title="{paper.size} bytes">' in text
     assert f'href="/files/{paper.public_id}/"' in text

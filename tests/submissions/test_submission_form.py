@@ -49,7 +49,7 @@ def test_create_page_prefills_the_current_user_and_shows_the_venue_rules(venue, 
     assert text.index('name="pdf"') > text.index('name="authors-TOTAL_FORMS"') > text.index('name="title"')
 
 
-def test_create_save_draft_keeps_the_author_order_and_invites_a_coauthor_without_account(
+def test_create_save_draft_keeps_the_author_order_and_invites_every_coauthor(
     venue, author, other_author, login, django_capture_on_commit_callbacks
 ):
     authors = [
@@ -72,15 +72,15 @@ def test_create_save_draft_keeps_the_author_order_and_invites_a_coauthor_without
     assert rows == [
         (1, "linus@example.org", True, False, None),
         (2, "ada@uni.edu", True, True, "ada@uni.edu"),
-        (3, "grace@navy.mil.edu", False, False, "grace@navy.mil.edu"),
+        (3, "grace@navy.mil.edu", False, False, None),  # an account, but not linked before Grace confirms
     ]
-    assert [m.to for m in mail.outbox] == [["linus@example.org"]]
+    assert sorted(m.to for m in mail.outbox) == [["grace@navy.mil.edu"], ["linus@example.org"]]
     token = Authorship.objects.get(email="linus@example.org").claim_token
-    assert f"/claim/{token}/" in mail.outbox[0].body
+    assert f"/claim/{token}/" in next(m for m in mail.outbox if m.to == ["linus@example.org"]).body
 
     detail = page_text(client.get(response["Location"]))
     assert "Draft saved. It is not submitted yet: submit it before the deadline." in detail
-    assert "<td>Linus Newcomer</td><td>linus@example.org</td><td>Lab</td> <td><span class=\"badge\">co-first</span></td> <td><span class=\"badge pending\">invited, not yet claimed</span></td>" in detail
+    assert "<td>Linus Newcomer</td><td>linus@example.org</td><td>Lab</td> <td><span class=\"badge\">co-first</span></td> <td><span class=\"badge pending\" title=\"Co-authors become authors only when they confirm the invitation sent to this address.\">invited, not yet confirmed</span></td>" in detail
     assert AuditEntry.objects.filter(action="submission.create", object_id=submission.public_id).count() == 1
 
 
