@@ -243,7 +243,11 @@ class AuthorOut(Schema):
     affiliation: str
     is_corresponding: bool
     is_co_first: bool
-    has_account: bool
+    status: Literal["invited", "confirmed", "declined"] = Field(
+        description="invited: the co-author has not answered the invitation sent to this address (no author rights yet); "
+        "confirmed: they confirmed and are an author; declined: they said they are not an author. "
+        "Whether an address belongs to an account is never told."
+    )
 
 
 class PagesOut(Schema):
@@ -544,7 +548,7 @@ def submission_view(viewer, submission: Submission, *, detail: bool = False) -> 
                 "affiliation": a.affiliation,
                 "is_corresponding": a.is_corresponding,
                 "is_co_first": a.is_co_first,
-                "has_account": a.user_id is not None,
+                "status": a.state,
             }
             for a in sorted(submission.authorships.all(), key=lambda a: a.position)
         ]
