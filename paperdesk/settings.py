@@ -275,5 +275,5 @@ LOGGING = {
 
 # Checker child-process limits (untrusted PDFs are parsed out of process).
 CHECK_CPU_SECONDS = int(os.environ.get("PAPERDESK_CHECK_CPU_SECONDS", "60"))
-CHECK_MEMORY_MB = int(os.environ.get("PAPERDESK_CHECK_MEMORY_MB", "1024"))
+CHECK_MEMORY_MB = int(os.environ.get("PAPERDESK_CHECK_MEMORY_MB", "512"))
 AUTH_USER_MODEL = "accounts.User"

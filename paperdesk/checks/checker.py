@@ -77,7 +77,11 @@ def _analyse(source: PdfSource, rules: CheckRules, identities: list[Identity], f
     pages = extracted.pages
     text_chars = sum(len(line.text) for page in pages for line in page.lines)
     if text_chars < max(MIN_TEXT_CHARS, MIN_TEXT_CHARS_PER_PAGE * len(pages)):
-        raise Unreadable("no_text", "The PDF has no text layer (scanned pages?); export it from the source with text, not as images.")
+        if any(page.images for page in pages):
+            raise Unreadable("no_text", "The PDF has no text layer (scanned pages?); export it from the source with text, not as images.")
+        if not any(page.objects for page in pages):
+            raise Unreadable("no_text", "The PDF's pages show nothing that can be read: they are blank, or their content is damaged. Export the PDF again from its source.")
+        raise Unreadable("no_text", "The PDF has almost no text that can be extracted (damaged fonts or text drawn as shapes?); export it from the source with real text.")
 
     layout = analyse_layout(pages)
 

@@ -71,6 +71,8 @@ class Page:
     lines: list[Line] = field(default_factory=list)
     chars: int = 0
     has_graphics: bool | None = None  # computed lazily for the pages that need it
+    objects: int = 0  # page objects pdfium could read (0: empty, or its content is damaged)
+    images: int = 0
 
 
 @dataclass(slots=True)
@@ -240,6 +242,30 @@ def _page_has_graphics(page, below: float, above: float) -> bool:
     return False
 
 
+def _count_objects(page, cap: int = 100_000) -> tuple[int, int]:
+    """How many page objects pdfium read on a page, and how many of them are images."""
+    count = raw.FPDFPage_CountObjects(page.raw)
+    images = 0
+    for i in range(min(max(count, 0), cap)):
+        if raw.FPDFPageObj_GetType(raw.FPDFPage_GetObject(page.raw, i)) == raw.FPDF_PAGEOBJ_IMAGE:
+            images += 1
+    return max(count, 0), images
+
+
+_USER_UNIT_RE = re.compile(rb"/UserUnit\s+(\d{1,12}(?:\.\d{0,12})?|\.\d{1,12})")
+
+
+def declared_user_unit(data: bytes) -> float:
+    """The largest /UserUnit a page dictionary declares (PDF 1.6: one unit is that many
+    1/72 in). pdfium reports page boxes without it, so a letter-sized box with /UserUnit
+    75000 would pass as letter paper; the sizes are scaled by it instead. A page dictionary
+    kept in a compressed object stream is not seen: that only hides a scale from us when
+    the producer also compresses the page tree, which the exporters that set it do not."""
+    units = [float(m) for m in _USER_UNIT_RE.findall(data)]
+    units = [u for u in units if u > 0]
+    return max(units) if units else 1.0
+
+
 _METADATA_STREAM_RE = re.compile(rb"/Type\s*/Metadata\b[^>]*?/Subtype\s*/XML|/Subtype\s*/XML\b[^>]*?/Type\s*/Metadata")
 _STREAM_START_RE = re.compile(rb"stream\r?\n")
 
@@ -297,11 +323,14 @@ class PdfSource:
     def extract(self) -> Extracted:
         probe = _Probe()
         pages = []
+        user_unit = declared_user_unit(self.data)
         for index in range(self.page_count):
             self.check_time()
             page = self.document[index]
             try:
                 width, height = page.get_size()
+                width, height = width * user_unit, height * user_unit
+                objects, images = _count_objects(page)
                 textpage = page.get_textpage()
                 try:
                     count = textpage.count_chars()
@@ -311,7 +340,8 @@ class PdfSource:
                     textpage.close()
             finally:
                 page.close()
-            pages.append(Page(number=index + 1, width=width, height=height, lines=lines, chars=len(text)))
+            pages.append(Page(number=index + 1, width=width, height=height, lines=lines, chars=len(text),
+                              objects=objects, images=images))
         self.check_time()
         metadata = {}
         try:

@@ -124,6 +124,17 @@ def measure_format(pages: list[Page], main_end: int | None, rules: CheckRules) -
             "paper_size", first,
             f"Paper is {_describe_paper(paper)}; the template requires {_describe_paper(rules.paper_size)}.",
         ))
+    else:
+        # Most pages are right, but one odd page (a 200,000 pt poster, a scaled /UserUnit
+        # page) must not hide behind the majority.
+        odd = [p for p in pages if paper_name(p.width, p.height) != rules.paper_size]
+        if odd:
+            others = f" (and {len(odd) - 1} more page{'s' if len(odd) > 2 else ''})" if len(odd) > 1 else ""
+            result.violations.append(Violation(
+                "paper_size", odd[0].number,
+                f"Page {odd[0].number}{others} is {_describe_paper(paper_name(odd[0].width, odd[0].height))}; "
+                f"the template requires {_describe_paper(rules.paper_size)} on every page.",
+            ))
 
     if body is not None and body < rules.min_font_pt - 0.05:
         first = next(

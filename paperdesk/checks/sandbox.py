@@ -27,7 +27,7 @@ from .report import Report
 from .rules import CheckRules
 
 DEFAULT_CPU_SECONDS = 30
-DEFAULT_MEMORY_MB = 1024
+DEFAULT_MEMORY_MB = 512  # what one check may allocate beyond the process it starts from
 PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent.parent)
 
 
