@@ -104,12 +104,11 @@ class ReviewerCheck:
     references_start: int | None = None
     appendix_start: int | None = None
     notes: list[tuple[str, str]] = field(default_factory=list)  # (severity, sentence)
-    leak_count: int = 0
     limitations_section: bool | None = None
 
 
-def _redactor(submission: Submission):
-    """Replaces any author name, e-mail or affiliation that a sentence might carry."""
+def _identities(submission: Submission):
+    """A test for any author name, e-mail or affiliation a sentence might carry."""
     words = set()
     for author in submission.authorships.select_related("user"):
         words |= {author.name, author.email, author.affiliation}
@@ -118,14 +117,18 @@ def _redactor(submission: Submission):
             words |= set(author.user.other_names or [])
     words = sorted((w for w in words if w and len(w) >= 3), key=len, reverse=True)
     if not words:
-        return lambda text: text
+        return lambda text: False
     pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
-    return lambda text: pattern.sub("[redacted]", text or "")
+    return lambda text: bool(pattern.search(text or ""))
 
 
-def reviewer_check(submission: Submission) -> ReviewerCheck:
-    """The latest paper PDF's check for reviewers: pages, format, signals, and how many
-    identity leaks were flagged, never what they were."""
+def reviewer_check(viewer, submission: Submission) -> ReviewerCheck:
+    """The latest paper PDF's check as reviewers see it: pages, page limit, signals and the
+    format notes. Nothing about anonymity: not what leaked, not how many leaks, not even
+    that the checker looked (a reviewer told "1 leak flagged" knows the paper has one). A
+    note that names an author is left out rather than redacted, for the same reason."""
+    if not policy.can_view_format_check(viewer, submission):
+        return ReviewerCheck(state="none")
     upload = submission.uploads.filter(kind=Upload.Kind.PAPER).order_by("-version").first()
     if upload is None:
         return ReviewerCheck(state="none")
@@ -135,9 +138,8 @@ def reviewer_check(submission: Submission) -> ReviewerCheck:
     if run.state != CheckRun.State.DONE:
         return ReviewerCheck(state="failed")
     report = run.report or {}
-    redact = _redactor(submission)
+    names_someone = _identities(submission)
     pages = report.get("pages") or {}
-    leaks = (report.get("anonymity") or {}).get("leaks") or []
     signals = report.get("signals") or {}
     view = ReviewerCheck(
         state="done",
@@ -146,17 +148,17 @@ def reviewer_check(submission: Submission) -> ReviewerCheck:
         total_pages=pages.get("total"),
         references_start=pages.get("references_start"),
         appendix_start=pages.get("appendix_start"),
-        leak_count=len(leaks),
         limitations_section=signals.get("limitations_section"),
     )
     for finding in report.get("findings") or []:
         if not isinstance(finding, dict):
             continue
         code = str(finding.get("code") or "")
-        if code.startswith("leak") or "anonym" in code:
-            continue  # the sentence names what leaked
+        message = str(finding.get("message") or "")
+        if code.startswith("leak") or "anonym" in code or "identit" in code or names_someone(message):
+            continue  # the sentence is about, or names, what leaked
         severity = finding.get("severity") if finding.get("severity") in ("error", "warning", "info") else "info"
-        view.notes.append((severity, redact(str(finding.get("message") or ""))))
+        view.notes.append((severity, message))
     return view
 
 
@@ -275,7 +277,7 @@ def review_page(viewer, submission: Submission, now=None) -> ReviewPage:
         secondary_topics=list(submission.secondary_topics.all()),
         guidance=submission.track.review_guidance,
         intro_html=markdown_to_html(venue.spec.review_form.intro),
-        check=reviewer_check(submission),
+        check=reviewer_check(viewer, submission),
         has_pdf=submission.uploads.filter(kind=Upload.Kind.PAPER).exists(),
         deadline=venue.review_deadline,
         deadline_passed=policy.review_deadline_passed(venue, now),

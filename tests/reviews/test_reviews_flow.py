@@ -44,7 +44,7 @@ def test_paper_page_shows_form_guidance_and_check_without_identities(rworld):
     assert response.status_code == 200
     assert "Hypotheses and evidence" in body and "Overall score" in body and "Strong accept" in body
     assert "Judge a short paper" in body  # the track's guidance
-    assert "1 possible identity leak flagged to the authors" in body
+    assert "identity leak" not in body and "Anonymity" not in body  # reviewers learn nothing about leaks (issue 8)
     assert "Left margin is 1.2 in" in body
     assert CANARY_AUTHOR not in body and "Canarywhistle" not in body and CANARY_AUTHOR_EMAIL not in body
     assert 'hx-post="' + paper_url(rworld, "autosave") in body
