@@ -69,6 +69,8 @@ def paper_revert(request, public_id):
                 messages.success(request, _done(plan))
                 return redirect(back)
             return _confirm(request, plan=plan, venue=venue, submission=submission, hidden=hidden)
+        if request.method == "GET" and "at" not in data:  # choose the moment first
+            return _confirm(request, plan=None, venue=venue, submission=submission, form=MomentForm(venue))
         form = MomentForm(venue, data)
         if not form.is_valid():
             return _confirm(request, plan=None, venue=venue, submission=submission, form=form,
