@@ -966,3 +966,30 @@ def can_revert_venue_reviews(viewer: ViewerLike, venue: Venue) -> Decision:
     if not is_chair(viewer, venue):
         return Decision(False, "Only the program chairs revert the venue's reviews.")
     return ALLOW
+
+
+# Background jobs (paperdesk.jobs): the chairs of a venue see its jobs (checks, release
+# waves, assignment runs, reminders) that are running, waiting to be retried or failed, and
+# retry or cancel them; jobs of no venue, and every venue's, are for superusers.
+
+
+def can_view_jobs(viewer: ViewerLike, venue: Venue | None) -> bool:
+    if venue is None:
+        return as_viewer(viewer).is_superuser
+    return is_chair(viewer, venue)
+
+
+def jobs_for(viewer: ViewerLike, venue: Venue | None):
+    """The job leases this person may see: a venue's for its chairs; all for superusers."""
+    from paperdesk.jobs.models import JobLease
+
+    if not can_view_jobs(viewer, venue):
+        return JobLease.objects.none()
+    return JobLease.objects.all() if venue is None else JobLease.objects.filter(venue=venue)
+
+
+def can_manage_job(viewer: ViewerLike, lease) -> Decision:
+    venue = lease.venue if lease.venue_id else None
+    if not can_view_jobs(viewer, venue):
+        return Decision(False, "Only the venue's chairs (or an operator) retry or cancel its jobs.")
+    return ALLOW

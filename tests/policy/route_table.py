@@ -166,6 +166,8 @@ ROUTES: dict[str, Route] = {
     "decisions:author": Route(AUTHORS, P),
     "decisions:camera_ready": Route(AUTHORS, P),
     "decisions:camera_ready_metadata": Route(AUTHORS, P),
+    "jobs:venue": Route(CHAIRS, V),  # the venue's background jobs (tests/policy/test_matrix_jobs.py: retry, cancel)
+    "jobs:all": Route(NOBODY),  # every venue's jobs: superusers only (no role of the sweep)
     "ops:healthz": Route(PUBLIC),
     "ops:readyz": Route(PUBLIC),
     "ops:metrics": Route(PUBLIC),
