@@ -342,3 +342,36 @@ def test_a_conflicted_chair_is_refused_everywhere(rworld, days, make_user):
     review.refresh_from_db()
     assert AFTER in review.answers["summary"]
     assert not ReviewVersion.objects.filter(reason="revert").exists()
+
+
+def test_history_and_revert_pages_are_well_formed(rworld, days):
+    """The pages the crawl test does not reach by links (a confirmation needs a version or a
+    moment): one h1, labelled fields, unique ids, no template syntax."""
+    from tests.site.test_crawl import PageFacts
+
+    days(9)
+    write(rworld, "reviewer", text=BEFORE)
+    moment = days(9, 1)
+    days(8)
+    write(rworld, "reviewer", text=AFTER)
+    services.meta_review_save(submission=rworld.paper, actor=rworld.people["area_chair"], recommendation="reject", text="Meta")
+    days(7)
+    review = Review.objects.get(assignment=rworld.assignments["reviewer"])
+    paper, venue, chair = rworld.paper, rworld.venue, rworld.client("chair")
+    revert = reverse("reviews:history_revert", args=[paper.public_id])
+    pages = {
+        "history": chair.get(reverse("reviews:history", args=[paper.public_id])),
+        "one": chair.get(revert, {"review": review.public_id, "version": 1}),
+        "paper": chair.get(revert, {"at": local_input(venue, moment)}),
+        "paper_form": chair.get(revert),
+        "paper_bad": chair.get(revert, {"at": "soon"}),
+        "venue": chair.get(reverse("reviews:venue_revert", args=[venue.slug])),
+        "venue_plan": chair.get(reverse("reviews:venue_revert", args=[venue.slug]), {"at": local_input(venue, moment)}),
+    }
+    for name, response in pages.items():
+        assert response.status_code == (400 if name == "paper_bad" else 200), name
+        facts = PageFacts()
+        html = response.content.decode()
+        facts.feed(html)
+        assert not facts.problems(), (name, facts.problems())
+        assert not [m for m in ("{%", "%}", "{{", "}}") if m in html], name
