@@ -1,7 +1,8 @@
 """The SHA-256 of an uploaded file is the fingerprint of the original, metadata-bearing PDF:
 whoever holds it can confirm a guess of the paper's origin, and so its authors. Only the
-authors and the chairs without a conflict get it, in the API and on the pages; reviewers,
-area chairs and a conflicted chair never do, on any path."""
+authors and the chairs get it (those who may download the original anyway: a chair with a
+declared conflict gets the hash exactly when `policy.can_download` lets them have the file),
+in the API and on the pages; reviewers and area chairs never do, on any path."""
 
 from __future__ import annotations
 
@@ -46,17 +47,22 @@ def test_reviewers_never_get_the_original_files_hash_from_the_api(rworld, token_
             assert digest not in body, (role, body[:300])
 
 
-def test_a_conflicted_chair_gets_no_hash_but_the_authors_and_other_chairs_do(rworld, token_for, conflicted_chair):  # noqa: F811
+def test_the_hash_goes_to_the_authors_and_chairs_and_never_beyond_the_file(rworld, token_for, conflicted_chair):  # noqa: F811
+    from paperdesk import policy
+
     [digest] = _digests(rworld.paper)
+    may_have_the_file = policy.can_download(conflicted_chair, rworld.paper.uploads.get())
     for body in _api_bodies(conflicted_chair, token_for, rworld.paper):
-        assert digest not in body
+        assert (digest in body) == may_have_the_file
     for role in ("author", "chair"):
         detail, versions = _api_bodies(rworld.people[role], token_for, rworld.paper)
         assert detail.startswith("200 ") and json.loads(detail[4:])["paper"]["sha256"] == digest
         assert versions.startswith("200 ") and [v["sha256"] for v in json.loads(versions[4:])] == [digest]
 
 
-def test_the_detail_page_shows_the_hash_to_authors_and_unconflicted_chairs_only(rworld, conflicted_chair):  # noqa: F811
+def test_the_detail_page_shows_the_hash_to_authors_and_chairs_only(rworld, conflicted_chair):  # noqa: F811
+    from paperdesk import policy
+
     [digest] = _digests(rworld.paper)
     url = f"/submissions/{rworld.paper.public_id}/"
     for role in ("author", "chair"):
@@ -66,4 +72,5 @@ def test_the_detail_page_shows_the_hash_to_authors_and_unconflicted_chairs_only(
         assert digest not in response.content.decode(), role
     client = Client()
     client.force_login(conflicted_chair)
-    assert digest not in client.get(url, follow=True).content.decode()
+    may_have_the_file = policy.can_download(conflicted_chair, rworld.paper.uploads.get())
+    assert (digest in client.get(url, follow=True).content.decode()) == may_have_the_file
