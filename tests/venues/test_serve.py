@@ -30,30 +30,49 @@ def alive(pid: int) -> bool:
     return True
 
 
+# One generous bound for every wait: each wait ends as soon as its line arrives (or the
+# process ends), so the bound only matters when something is wrong, and a loaded machine
+# (a parallel build, `-n 2`) is never mistaken for a broken server.
+PATIENCE = 120.0
+
+
 class Output:
-    """Collects a process's output lines as they come."""
+    """Collects a process's output lines as they come; waiting wakes on each new line."""
 
     def __init__(self, stream):
         self.lines: list[str] = []
+        self.ended = False
+        self.changed = threading.Condition()
         self.thread = threading.Thread(target=self._read, args=(stream,), daemon=True)
         self.thread.start()
 
     def _read(self, stream):
         for line in stream:
-            self.lines.append(line.rstrip("\n"))
+            with self.changed:
+                self.lines.append(line.rstrip("\n"))
+                self.changed.notify_all()
+        with self.changed:
+            self.ended = True
+            self.changed.notify_all()
 
-    def wait_for(self, pattern: str, timeout: float) -> re.Match:
+    def wait_for(self, pattern: str, timeout: float = PATIENCE) -> re.Match:
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for line in list(self.lines):
-                if match := re.search(pattern, line):
-                    return match
-            time.sleep(0.05)
-        raise AssertionError(f"no line matching {pattern!r} in:\n" + "\n".join(self.lines))
+        seen = 0
+        with self.changed:
+            while True:
+                for line in self.lines[seen:]:
+                    if match := re.search(pattern, line):
+                        return match
+                seen = len(self.lines)
+                remaining = deadline - time.monotonic()
+                if self.ended or remaining <= 0:
+                    why = "the output ended" if self.ended else f"{timeout:g} s passed"
+                    raise AssertionError(f"{why} with no line matching {pattern!r}:\n" + "\n".join(self.lines))
+                self.changed.wait(remaining)
 
 
 def fetch(url: str) -> tuple[int, str, bytes]:
-    with urllib.request.urlopen(url, timeout=5) as response:
+    with urllib.request.urlopen(url, timeout=PATIENCE) as response:
         return response.status, response.headers["Content-Type"], response.read()
 
 
@@ -72,9 +91,9 @@ def test_serve_serves_pages_and_static_then_stops_cleanly(served_var):
     )
     output = Output(process.stdout)
     try:
-        output.wait_for(rf"^Paperdesk is serving http://127\.0\.0\.1:{port}/$", timeout=20)
-        master = int(output.wait_for(r"Listening at: http://\S+ \((\d+)\)", timeout=5).group(1))
-        worker = int(output.wait_for(r"^Background worker started \(pid (\d+)\)", timeout=5).group(1))
+        output.wait_for(rf"^Paperdesk is serving http://127\.0\.0\.1:{port}/$")
+        master = int(output.wait_for(r"Listening at: http://\S+ \((\d+)\)").group(1))
+        worker = int(output.wait_for(r"^Background worker started \(pid (\d+)\)").group(1))
 
         status, kind, body = fetch(f"http://127.0.0.1:{port}/")
         assert (status, kind) == (200, "text/html; charset=utf-8")
@@ -82,19 +101,19 @@ def test_serve_serves_pages_and_static_then_stops_cleanly(served_var):
         status, kind, body = fetch(f"http://127.0.0.1:{port}/static/venues/venues.css")
         assert (status, kind) == (200, 'text/css; charset="utf-8"')
         assert body.startswith(b"/* The public venue pages")
-        output.wait_for(r'"GET / HTTP/1\.1" 200', timeout=5)  # the access log reaches stdout
+        output.wait_for(r'"GET / HTTP/1\.1" 200')  # the access log reaches stdout
 
         os.kill(worker, signal.SIGKILL)  # a dead worker is restarted
-        restarted = int(output.wait_for(r"^Background worker restarted \(pid (\d+)\)", timeout=8).group(1))
+        restarted = int(output.wait_for(r"^Background worker restarted \(pid (\d+)\)").group(1))
         assert restarted != worker
 
         process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=30) == 0
+        assert process.wait(timeout=PATIENCE) == 0
     finally:
         if process.poll() is None:
             process.kill()
             process.wait()
-    output.thread.join(timeout=5)
+    output.thread.join(timeout=PATIENCE)
     assert output.lines[-1] == "Stopped."
     assert not alive(master) and not alive(restarted)
 
