@@ -94,6 +94,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # paperdesk.security: no caching of signed-in answers; a burst of 404s is a 429 and audited.
+    "paperdesk.security.NoStoreForSignedInMiddleware",
+    "paperdesk.security.LookupBurstMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -203,6 +206,9 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Paperdesk] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
+# "login_failed": the "/key" rate counts per (address, client IP) (AccountAdapter's
+# _get_login_attempts_cache_key): wrong passwords from one place never lock the owner out
+# from another; the "/ip" rate bounds one client across addresses.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": os.environ.get("PAPERDESK_LOGIN_RATE", "10/m/ip,5/5m/key"),
     "signup": "20/m/ip",
@@ -246,6 +252,17 @@ CSRF_COOKIE_SECURE = SITE_URL.startswith("https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+
+# API throttling (paperdesk.api.throttling, ninja's throttles) per account and per client
+# IP, and lookup bursts (paperdesk.security.LookupBurstMiddleware: this many 404s in the
+# window make a client wait until the window ends, audited for the chairs). A rate is
+# "count/period" with period s, m, h or d and an optional multiplier ("60/10m"); empty
+# turns the limit off.
+PAPERDESK_API_RATES = {
+    "account": os.environ.get("PAPERDESK_API_RATE_ACCOUNT", "300/m"),
+    "ip": os.environ.get("PAPERDESK_API_RATE_IP", "600/m"),
+}
+PAPERDESK_LOOKUP_BURST = os.environ.get("PAPERDESK_LOOKUP_BURST", "60/10m")
 
 # Logs on stderr, one line per event with the time, level, request id and client address:
 # JSON lines (python-json-logger) for a log collector, or text for a person at a terminal

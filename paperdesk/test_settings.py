@@ -25,3 +25,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not shared memory: the live server's threads then use their own connections,
     # as a real server would, instead of sharing the test's one.
     DATABASES["default"]["TEST"]["NAME"] = str(VAR_DIR / "test.sqlite3")
+# Throttles and lookup bursts never slow the suite down; their own tests set real rates.
+PAPERDESK_API_RATES = {"account": "1000000/m", "ip": "1000000/m"}
+PAPERDESK_LOOKUP_BURST = "1000000/m"
