@@ -28,7 +28,13 @@ $(VENV)/.lint-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[lint]'
 	touch $@
 
-setup: $(VENV)/.run-installed
+# Static files are collected (hashed names, gzip copies) at install, again only when a
+# static source or the installed packages change; `serve` never does it at each start.
+STATIC_MANIFEST := $(or $(PAPERDESK_STATIC_ROOT),$(or $(PAPERDESK_VAR),var)/static)/staticfiles.json
+$(STATIC_MANIFEST): $(VENV)/.run-installed $(shell find paperdesk/static -type f 2>/dev/null)
+	$(BIN)/paperdesk collectstatic --no-input -v0
+
+setup: $(VENV)/.run-installed $(STATIC_MANIFEST)
 	$(BIN)/paperdesk migrate --no-input -v0
 	$(BIN)/paperdesk createcachetable
 	$(BIN)/paperdesk venue load $(VENUE)

@@ -159,12 +159,15 @@ STORAGES = {
         if _s3_bucket
         else {"BACKEND": "paperdesk.submissions.storage.DurableFileSystemStorage", "OPTIONS": {"location": str(MEDIA_ROOT)}}
     ),
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage" if not DEBUG else "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Static files are collected once, at install or image build (`paperdesk collectstatic`,
+    # run by `make setup`): hashed names and gzip copies, served by WhiteNoise with
+    # a year's cache (the name changes when the content does). DEBUG serves the sources.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage" if not DEBUG else "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "paperdesk" / "static"]
-STATIC_ROOT = VAR_DIR / "static"
-WHITENOISE_USE_FINDERS = True
+STATIC_ROOT = Path(os.environ.get("PAPERDESK_STATIC_ROOT", VAR_DIR / "static"))
+WHITENOISE_USE_FINDERS = DEBUG  # in production only what collectstatic wrote is served
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_TEMP_DIR = None

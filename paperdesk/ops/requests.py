@@ -41,7 +41,7 @@ class RequestContextMiddleware:
             seconds = time.perf_counter() - started
             response["X-Request-ID"] = rid
             match = getattr(request, "resolver_match", None)
-            route = getattr(match, "route", None) or "<unmatched>"
+            route = "<unmatched>" if match is None else "/" + match.route.lstrip("^")
             metrics.observe_request(request.method, route, response.status_code, seconds)
             access_log.info(
                 "%s %s %s %.1fms", request.method, request.get_full_path()[:500], response.status_code, seconds * 1000,

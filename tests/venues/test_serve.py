@@ -101,7 +101,8 @@ def test_serve_serves_pages_and_static_then_stops_cleanly(served_var):
         status, kind, body = fetch(f"http://127.0.0.1:{port}/static/venues/venues.css")
         assert (status, kind) == (200, 'text/css; charset="utf-8"')
         assert body.startswith(b"/* The public venue pages")
-        output.wait_for(r'"GET / HTTP/1\.1" 200')  # the access log reaches stdout
+        # The access log (Django's JSON lines: client address, request id) reaches the output.
+        output.wait_for(r'"logger": "paperdesk\.access", "message": "GET / 200 .*"request_id": "[0-9a-f]{32}"')
 
         os.kill(worker, signal.SIGKILL)  # a dead worker is restarted
         restarted = int(output.wait_for(r"^Background worker restarted \(pid (\d+)\)").group(1))
