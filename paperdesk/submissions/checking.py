@@ -247,11 +247,9 @@ def blocking_findings(venue, report: dict) -> list[str]:
 
 def blocking_reason(upload: Upload) -> str:
     run = CheckRun.objects.filter(upload=upload).first()
-    if run is not None and run.state in (CheckRun.State.QUEUED, CheckRun.State.RUNNING):
-        # Submitting right after uploading (or while the worker checking it has died):
-        # check now rather than send the author away. A run a live worker holds is left to it.
-        perform_check(run.pk)
-        run.refresh_from_db()
+    # A check still queued or running is never run here: the caller holds the submission's
+    # transaction (on SQLite the only write lock), and a check may take a minute. The worker
+    # runs it (a dead worker's run is taken over by the lease sweep); the page polls.
     if run is None or run.state in (CheckRun.State.QUEUED, CheckRun.State.RUNNING):
         return "The PDF is still being checked; please submit again in a few seconds."
     if run.state == CheckRun.State.FAILED:

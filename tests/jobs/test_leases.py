@@ -1,6 +1,6 @@
 """The lease layer in one process: a job whose worker is dead is taken over by the sweep,
 given up with a message after its attempts, retried from the jobs page; the author's
-submit takes over a check whose holder died instead of waiting for ever."""
+submit never runs a check itself: it says "still being checked" until a worker has."""
 
 from __future__ import annotations
 
@@ -110,11 +110,19 @@ def test_a_retrying_job_can_be_cancelled_and_a_running_one_cannot(venue, author,
     assert run_queued_jobs() == 0
 
 
-def test_submit_takes_over_a_check_whose_holder_died(venue, author, queue):
-    """The web process checking a PDF for a submit was killed: the next submit checks it."""
+def test_submit_never_checks_a_check_whose_holder_died_the_sweep_hands_it_on(venue, author, queue):
+    """Submit never runs a check inside its transaction (it may take a minute, holding the
+    write lock): it answers "still being checked"; the sweep hands the dead holder's check
+    to a worker, and the next submit goes through."""
     submission, upload = draft(venue, author)
     run, db_task = check_job(upload)
     left_by_dead_worker(run, db_task, attempts=1)
+    with pytest.raises(services.ServiceError, match="still being checked"):
+        services.submission_submit(submission=submission, actor=author)
+    assert CheckRun.objects.get(pk=run.pk).state == CheckRun.State.RUNNING  # untouched by submit
+
+    assert leases.sweep()["retried"] == 1
+    run_queued_jobs()
     services.submission_submit(submission=submission, actor=author)
     assert Submission.objects.get(pk=submission.pk).status == Submission.Status.SUBMITTED
     run.refresh_from_db()

@@ -75,18 +75,30 @@ def test_submit_is_refused_with_the_services_reasons(venue, author, login, make_
         assert submission.status == Submission.Status.DRAFT
 
 
-def test_submit_right_after_upload_runs_the_queued_check_first(venue, author, login, make_submission, checker):
+def test_submit_right_after_upload_answers_still_checking_and_never_checks_in_its_transaction(venue, author, login, make_submission, checker):
+    """The check may take a minute and submit holds the submission's transaction (SQLite's
+    only write lock): submit answers "still checking"; the worker's check then lets it through."""
+    from paperdesk.submissions.checking import perform_check
+
     client = login(author)
     submission = make_submission(venue, author, pdf=pdf(), title="Fresh upload")
-    CheckRun.objects.filter(upload__submission=submission).update(state=CheckRun.State.QUEUED, report=None)
+    run = CheckRun.objects.get(upload__submission=submission)
+    CheckRun.objects.filter(pk=run.pk).update(state=CheckRun.State.QUEUED, report=None)
+    checked_before = len(checker.checked)
 
     response = client.post(f"/submissions/{submission.public_id}/submit/")
 
-    assert response.status_code == 302
+    assert response.status_code == 400
+    assert "The PDF is still being checked; please submit again in a few seconds." in page_text(response)
+    assert len(checker.checked) == checked_before  # nothing was checked inside the submit
+    submission.refresh_from_db()
+    run.refresh_from_db()
+    assert submission.status == Submission.Status.DRAFT and run.state == CheckRun.State.QUEUED
+
+    perform_check(run.pk)  # the worker's turn
+    assert client.post(f"/submissions/{submission.public_id}/submit/").status_code == 302
     submission.refresh_from_db()
     assert submission.status == Submission.Status.SUBMITTED
-    run = CheckRun.objects.get(upload__submission=submission)
-    assert run.state == CheckRun.State.DONE and "file" not in run.report
 
 
 def test_withdraw_asks_for_confirmation_then_restore_returns_the_previous_state(venue, author, login, make_submission, django_capture_on_commit_callbacks):
