@@ -185,10 +185,11 @@ ROUTES: dict[str, Route] = {
     "GET /api/submissions": Route(SIGNED_IN),
     "POST /api/venues/{slug}/submissions": Route(SIGNED_IN, API_V, get=False),
     "GET /api/venues/{slug}/submissions": Route(CHAIRS, API_V),
-    "GET /api/submissions/{public_id}": Route(AUTHORS | CHAIRS, API_P),
+    # Its reviewers and area chair get the anonymised view (no authors, no original-file hash).
+    "GET /api/submissions/{public_id}": Route(AUTHORS | CHAIRS | PAPER_READERS, API_P),
     "PATCH /api/submissions/{public_id}": Route(AUTHORS, API_P, get=False),
     "POST /api/submissions/{public_id}/versions": Route(AUTHORS, API_P, get=False),
-    "GET /api/submissions/{public_id}/versions": Route(AUTHORS | CHAIRS, API_P),
+    "GET /api/submissions/{public_id}/versions": Route(AUTHORS | CHAIRS | PAPER_READERS, API_P),
     "POST /api/submissions/{public_id}/submit": Route(AUTHORS, API_P, get=False),
     "POST /api/submissions/{public_id}/withdraw": Route(AUTHORS, API_P, get=False),
     "POST /api/submissions/{public_id}/restore": Route(AUTHORS, API_P, get=False),

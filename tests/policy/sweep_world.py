@@ -132,18 +132,19 @@ def _user(email: str, name: str):
 
 
 def check_report() -> dict:
-    """The checker's report on the canary paper: it quotes the co-author's name found in
-    the PDF's metadata, and carries a finding only the authors and chairs may read."""
+    """The checker's report on the canary paper: its identity-leak finding quotes the
+    co-author's name found in the PDF's metadata and carries CHECK_TEXT (only the authors and
+    unconflicted chairs may read it); its format finding is one reviewers may be told of."""
     return {
         "file": "paper.pdf",
         "status": "problems",
         "pages": {"total": 6, "main_content_end": 4, "references_start": 5, "appendix_start": None, "limit": 4, "verdict": "ok"},
-        "format": {"violations": [{"code": "margins", "detail": f"{CHECK_TEXT} left margin 1.2 in", "page": 2}]},
-        "anonymity": {"leaks": [{"kind": "author_name", "value": COAUTHOR_NAME, "context": f"by {COAUTHOR_NAME} et al.", "page": 1}]},
+        "format": {"violations": [{"code": "margins", "detail": "left margin 1.2 in", "page": 2}]},
+        "anonymity": {"leaks": [{"kind": "author_name", "value": COAUTHOR_NAME, "context": f"{CHECK_TEXT} by {COAUTHOR_NAME} et al.", "page": 1}]},
         "signals": {"line_numbers": True, "checklist": False, "limitations_section": True},
         "findings": [
-            {"severity": "warning", "code": "leak_name", "message": f"Author name “{COAUTHOR_NAME}” found on page 1", "page": 1},
-            {"severity": "warning", "code": "margins", "message": f"{CHECK_TEXT}: left margin is 1.2 in; the template has 1.5 in.", "page": 2},
+            {"severity": "warning", "code": "leak_name", "message": f"{CHECK_TEXT}: author name “{COAUTHOR_NAME}” found on page 1", "page": 1},
+            {"severity": "warning", "code": "margins", "message": "Left margin is 1.2 in; the template has 1.5 in.", "page": 2},
         ],
     }
 
