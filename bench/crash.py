@@ -271,6 +271,7 @@ def mail_counts(folder: Path) -> collections.Counter:
 
 def main() -> int:
     args = parse_args()
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # stopped: still kill what it started
     rng = random.Random(args.seed)
     env = prepare_environment(args)
     sys.path.insert(0, str(ROOT))
