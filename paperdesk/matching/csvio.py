@@ -3,6 +3,9 @@
 * scores.csv       ``paper_id,reviewer_id,score``
 * constraints.csv  ``paper_id,reviewer_id,value``  (-1 conflict, 0 nothing, 1 forced)
 * max_papers.csv   ``reviewer_id,max_papers``
+* min_papers.csv   ``reviewer_id,min_papers``
+* demands.csv      ``paper_id,k``  (reviewers the paper needs, overriding -k; 0 allowed)
+* limits.csv       ``paper_id,reviewer_id,q``  (randomized: the pair's probability cap)
 * assignment.csv   ``paper_id,reviewer_id,score``  (what `assign` writes)
 
 Files with a million rows are common, so rows are split with str methods mapped over the
@@ -187,7 +190,45 @@ def read_max_papers(path: str):
         i = int(bad[0])
         raise InputError(f"max_papers {v[i]:g} is not a whole number >= 0", path=path,
                          line=int(ln[i]))
-    return cols["reviewer_id"], v.astype(np.int64), ln
+    return cols["reviewer_id"], np.minimum(v, 2**40).astype(np.int64), ln
+
+
+def _whole_numbers(path: str, id_name: str, value_name: str):
+    cols, ln = read_columns(path, (id_name, value_name), (value_name,))
+    v = cols[value_name]
+    bad = np.flatnonzero((v < 0) | (v != np.floor(v)))
+    if len(bad):
+        i = int(bad[0])
+        raise InputError(f"{value_name} {v[i]:g} is not a whole number >= 0", path=path, line=int(ln[i]))
+    # a bound beyond any instance means "no bound"; int64 must not overflow
+    return cols[id_name], np.minimum(v, 2**40).astype(np.int64), ln
+
+
+def read_min_papers(path: str):
+    """(reviewer ids, minimum loads int64, line numbers)."""
+    return _whole_numbers(path, "reviewer_id", "min_papers")
+
+
+def read_demands(path: str):
+    """(paper ids, reviewers needed int64, line numbers)."""
+    return _whole_numbers(path, "paper_id", "k")
+
+
+def read_limits(path: str):
+    """(paper ids, reviewer ids, probability caps float64 in [0, 1], line numbers)."""
+    cols, ln = read_columns(path, ("paper_id", "reviewer_id", "q"), ("q",))
+    q = cols["q"]
+    bad = np.flatnonzero((q < 0) | (q > 1))
+    if len(bad):
+        i = int(bad[0])
+        raise InputError(f"q {q[i]:g} is not a probability between 0 and 1", path=path, line=int(ln[i]))
+    return cols["paper_id"], cols["reviewer_id"], q, ln
+
+
+def write_rows(path: str, rows) -> None:
+    """Write rows of any width, headerless (floats in their shortest exact form)."""
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        f.write("".join(",".join(repr(x) if isinstance(x, float) else str(x) for x in row) + "\n" for row in rows))
 
 
 def write_assignment(path: str, rows) -> None:

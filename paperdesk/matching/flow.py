@@ -71,6 +71,37 @@ def min_cost_flow(P, R, pair_paper, pair_reviewer, cost, demand, lo, hi, tiers=N
     raise RuntimeError(f"min-cost flow failed with status {status}")
 
 
+def min_cost_flow_units(P, R, pair_paper, pair_reviewer, cost, capacity, demand, lo, hi):
+    """Flow on every pair (int64 array), or None when infeasible: the network above with
+    a capacity per pair arc instead of 1 (the randomized mode's scaled probability caps)."""
+    from ortools.graph.python import min_cost_flow as mcf
+
+    smcf = mcf.SimpleMinCostFlow()
+    n = len(pair_paper)
+    smcf.add_arcs_with_capacity_and_unit_cost(
+        np.asarray(pair_paper, dtype=np.int32),
+        (pair_reviewer.astype(np.int64) + P).astype(np.int32),
+        np.asarray(capacity, dtype=np.int64),
+        cost.astype(np.int64),
+    )
+    sink = P + R
+    smcf.add_arcs_with_capacity_and_unit_cost(
+        np.arange(P, P + R, dtype=np.int32), np.full(R, sink, dtype=np.int32),
+        (hi - lo).astype(np.int64), np.zeros(R, dtype=np.int64)
+    )
+    supply = np.zeros(P + R + 1, dtype=np.int64)
+    supply[:P] = demand
+    supply[P:P + R] = -lo
+    supply[sink] = -(int(demand.sum()) - int(lo.sum()))
+    smcf.set_nodes_supplies(np.arange(P + R + 1, dtype=np.int32), supply)
+    status = smcf.solve()
+    if status == smcf.OPTIMAL:
+        return np.asarray(smcf.flows(np.arange(n, dtype=np.int32)), dtype=np.int64)
+    if status == smcf.INFEASIBLE:
+        return None
+    raise RuntimeError(f"min-cost flow failed with status {status}")
+
+
 def feasible(P, R, pair_paper, pair_reviewer, demand, lo, hi, tiers=None) -> bool:
     """Whether the pairs admit an assignment meeting demand and load bounds (max flow)."""
     flow, target, _ = _max_flow(P, R, pair_paper, pair_reviewer, demand, lo, hi, False, tiers)
@@ -159,7 +190,7 @@ def explain_infeasible(prob, pair_paper, pair_reviewer, demand, lo, hi) -> Infea
     Y = np.flatnonzero(~in_s[P : P + R] & (lo > 0))
     ids_y = sorted((rids[j] for j in Y), key=str)
     msg = (
-        f"the minimum loads cannot all be met while every paper gets k={prob.k} reviewers "
+        "the minimum loads cannot all be met while every paper gets the reviewers it needs "
         f"(short by {target - flow}); reviewers whose minimum is at stake: {name_some(ids_y)}"
         "; lower the minimum load or add usable pairs for them"
     )

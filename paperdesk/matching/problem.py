@@ -3,14 +3,18 @@
 Rules (those of the OpenReview matcher, see bench/matching/README.md in shared):
 
 * papers and reviewers are the ids that appear in the scores or constraints;
-* a pair is *usable* when it has a known score > 0 and is not a conflict; a pair that is
+* a pair is *usable* when it is listed with a score and is not a conflict, whatever the
+  sign of its score; a pair whose score is exactly 0 is usable only with
+  ``allow_zero_score`` (the matcher's ``allow_zero_score_assignments``); a pair that is
   not listed is unknown and never assigned;
 * a *forced* pair (constraint 1) is always assigned, whatever its score (an unknown score
   counts as 0); a forced pair that is also a conflict is an error;
-* every paper gets exactly ``k`` distinct reviewers;
-* a reviewer's maximum load is ``max_load`` unless ``max_papers`` overrides it; the minimum
-  load ``min_load`` applies only to reviewers with at least one usable or forced pair
-  (and never exceeds their maximum).
+* every paper gets exactly its demand of distinct reviewers: ``k``, unless a per-paper
+  demand overrides it (0 allowed);
+* a reviewer's maximum load is ``max_load`` unless ``max_papers`` overrides it; the global
+  minimum load ``min_load`` applies only to reviewers with at least one usable or forced
+  pair (and never exceeds their maximum); a per-reviewer minimum (``min_papers``) is a hard
+  bound for that reviewer.
 
 Forced pairs are taken out of the flow: they reduce their paper's demand and their
 reviewer's loads. What remains (`demand`, `lo`, `hi`, the free pairs) is what the solvers
@@ -24,6 +28,15 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .errors import Infeasible, InputError, name_some
+
+
+class DuplicatePair(InputError):
+    """A (paper, reviewer) pair listed more than once in the scores."""
+
+    def __init__(self, paper_id: str, reviewer_id: str):
+        self.paper_id, self.reviewer_id = paper_id, reviewer_id
+        super().__init__(f"paper {paper_id!r} and reviewer {reviewer_id!r} have more than one score row; "
+                         "list every pair once")
 
 
 @dataclass
@@ -42,6 +55,12 @@ class Problem:
     min_load: np.ndarray  # int64 per reviewer (0 for reviewers without a usable pair)
     max_load: np.ndarray  # int64 per reviewer
     info: dict = field(default_factory=dict)
+    # reviewers each paper needs (int64 per paper); None: k for every paper
+    demand: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        if self.demand is None:
+            self.demand = np.full(len(self.paper_ids), int(self.k), dtype=np.int64)
 
     @property
     def P(self) -> int:
@@ -60,7 +79,7 @@ class Problem:
     def residual(self):
         """(demand per paper, lo per reviewer, hi per reviewer) after forced pairs."""
         fp, fr = self.forced_counts()
-        demand = self.k - fp
+        demand = self.demand - fp
         hi = self.max_load - fr
         lo = np.maximum(self.min_load - fr, 0)
         return demand, lo, hi
@@ -78,6 +97,16 @@ def sorted_unique(a: np.ndarray) -> np.ndarray:
     keep[0] = True
     np.not_equal(a[1:], a[:-1], out=keep[1:])
     return a[keep]
+
+
+def _bounded(values, cap: int, what: str) -> np.ndarray:
+    """Whole numbers >= 0 as int64, those above `cap` capped (a maximum above the
+    instance's size means no maximum; anything else is capped only to keep int64 safe)."""
+    v = np.asarray([min(int(x), cap) if int(x) >= 0 else -1 for x in np.asarray(values).ravel().tolist()],
+                   dtype=np.int64)
+    if len(v) and v.min() < 0:
+        raise InputError(f"{what} must be >= 0")
+    return v
 
 
 def _as_index(a, n, what):
@@ -100,11 +129,18 @@ def make_problem(
     conflicts=((), ()),
     forced=((), ()),
     max_override=((), ()),
+    min_override=((), ()),
+    demand_override=((), ()),
+    allow_zero_score: bool = False,
+    duplicates: str = "last",
 ) -> Problem:
     """Build a Problem from integer index arrays into ``paper_ids``/``reviewer_ids``.
 
-    Duplicate score pairs: the last one wins. ``max_override`` is (reviewer indices,
-    maxima). Raises Infeasible for a forced pair that is also a conflict.
+    Duplicate score pairs: the last one wins, or with ``duplicates="error"`` an
+    InputError names the first pair listed twice (how files are read). ``max_override``/``min_override`` are (reviewer indices, bounds),
+    ``demand_override`` (paper indices, demands). Loads and demands larger than the
+    instance (more papers than exist) mean "no limit" and are capped at its size. Raises
+    Infeasible for a forced pair that is also a conflict.
     """
     paper_ids, reviewer_ids = list(paper_ids), list(reviewer_ids)
     P, R = len(paper_ids), len(reviewer_ids)
@@ -112,6 +148,8 @@ def make_problem(
         raise InputError(f"reviewers per paper must be at least 1, not {k}")
     if max_load < 0 or min_load < 0:
         raise InputError("loads must be >= 0")
+    # A bound beyond the instance means "no bound"; capping it keeps int64 arithmetic safe.
+    max_load, min_load = min(int(max_load), P), min(int(min_load), P)
     sp = _as_index(score_paper, P, "paper")
     sr = _as_index(score_reviewer, R, "reviewer")
     sv = np.asarray(score, dtype=np.float64).ravel()
@@ -123,6 +161,9 @@ def make_problem(
     if len(keys) > 1:  # the last occurrence of a pair wins (stable sort keeps file order)
         last = np.append(keys[1:] != keys[:-1], True)
         if not last.all():
+            if duplicates == "error":
+                twice = int(keys[np.flatnonzero(~last)[0]])
+                raise DuplicatePair(paper_ids[twice // R], reviewer_ids[twice % R])
             keys, sv = keys[last], sv[last]
     # keys are sorted and unique from here on
 
@@ -149,10 +190,10 @@ def make_problem(
     fscore = np.zeros(len(fkeys))
     fscore[known] = sv[pos[known]]
 
-    usable = sv > 0
+    usable = (sv != 0) | bool(allow_zero_score)
     if len(ckeys):
         usable &= ~np.isin(keys, ckeys, assume_unique=True)
-    n_conflict_scored = int(len(keys) - usable.sum() - (sv <= 0).sum())
+    n_conflict_scored = int(len(keys) - usable.sum() - (~((sv != 0) | bool(allow_zero_score))).sum())
     if len(fkeys):
         usable &= ~np.isin(keys, fkeys, assume_unique=True)
     ukeys = keys[usable]
@@ -162,14 +203,18 @@ def make_problem(
 
     hi = np.full(R, int(max_load), dtype=np.int64)
     orr = _as_index(max_override[0], R, "max_papers reviewer")
-    ov = np.asarray(max_override[1], dtype=np.int64).ravel()
-    if len(ov) and ov.min() < 0:
-        raise InputError("max_papers must be >= 0")
+    ov = _bounded(max_override[1], P, "max_papers")
     hi[orr] = ov
     has_pair = np.zeros(R, dtype=bool)
     has_pair[pair_reviewer] = True
     has_pair[fkeys % R] = True
     lo = np.where(has_pair, np.minimum(int(min_load), hi), 0).astype(np.int64)
+    mrr = _as_index(min_override[0], R, "min_papers reviewer")
+    lo[mrr] = _bounded(min_override[1], 2**40, "min_papers")  # hard: named if it cannot be met
+
+    demand = np.full(P, int(k), dtype=np.int64)
+    dpp = _as_index(demand_override[0], P, "demand paper")
+    demand[dpp] = _bounded(demand_override[1], 2**40, "demand")  # too many is infeasible, named
 
     return Problem(
         paper_ids=paper_ids,
@@ -183,6 +228,7 @@ def make_problem(
         forced_score=fscore,
         min_load=lo,
         max_load=hi,
+        demand=demand,
         info={
             "score_rows": int(len(sv)),
             "usable_pairs": int(len(pair_score)),
@@ -219,15 +265,19 @@ def problem_from_records(
     min_load: int = 0,
     constraints=(),
     max_papers=None,
+    min_papers=None,
+    demands=None,
     papers=(),
     reviewers=(),
+    allow_zero_score: bool = False,
 ) -> Problem:
     """Build a Problem from string ids.
 
     scores: iterable of (paper_id, reviewer_id, score); constraints: iterable of
     (paper_id, reviewer_id, value) with value -1 (conflict), 0 or 1 (forced);
-    max_papers: mapping reviewer_id -> maximum load. ``papers``/``reviewers`` add ids
-    that have no score row (a paper listed there still needs k reviewers).
+    max_papers / min_papers: mapping reviewer_id -> maximum / minimum load; demands:
+    mapping paper_id -> reviewers it needs (overrides k). ``papers``/``reviewers`` add
+    ids that have no score row (a paper listed there still needs its reviewers).
     """
     scores = list(scores)
     constraints = list(constraints)
@@ -240,11 +290,26 @@ def problem_from_records(
     if len(cv) and not np.isin(cv, (-1, 0, 1)).all():
         raise InputError("constraint values must be -1, 0 or 1")
     return _from_columns(sp, sr, sv, cp, cr, cv, max_papers or {}, k, max_load, min_load,
-                         papers, reviewers)
+                         papers, reviewers, min_papers=min_papers or {}, demands=demands or {},
+                         allow_zero_score=allow_zero_score)
+
+
+def _by_index(mapping: dict, interner: _Interner) -> tuple[list[int], list[int], list[str]]:
+    """(indices, values, unknown ids) of a mapping from ids to whole numbers."""
+    at, values, unknown = [], [], []
+    for key, value in mapping.items():
+        j = interner.index.get(key)
+        if j is None:
+            unknown.append(key)
+        else:
+            at.append(j)
+            values.append(int(value))
+    return at, values, unknown
 
 
 def _from_columns(sp, sr, sv, cp, cr, cv, max_papers, k, max_load, min_load,
-                  extra_papers=(), extra_reviewers=()):
+                  extra_papers=(), extra_reviewers=(), *, min_papers=None, demands=None,
+                  allow_zero_score=False, duplicates="last"):
     pi, ri = _Interner(), _Interner()
     pi.add(sp)
     pi.add(cp)
@@ -255,14 +320,13 @@ def _from_columns(sp, sr, sv, cp, cr, cv, max_papers, k, max_load, min_load,
     spi, sri = pi.map(sp), ri.map(sr)
     cpi, cri = pi.map(cp), ri.map(cr)
     cv = np.asarray(cv)
-    mo_r, mo_v, unknown = [], [], []
-    for rid, m in max_papers.items():
-        j = ri.index.get(rid)
-        if j is None:
-            unknown.append(rid)
-        else:
-            mo_r.append(j)
-            mo_v.append(int(m))
+    mo_r, mo_v, unknown = _by_index(max_papers, ri)
+    mi_r, mi_v, unknown_min = _by_index(min_papers or {}, ri)
+    if unknown_min:
+        # a minimum for someone with no pair at all can never be met: say so, not ignore it
+        raise Infeasible([f"{len(unknown_min)} reviewer(s) have a minimum load but no score or "
+                          f"constraint row: {name_some(sorted(unknown_min))}"], reviewers=sorted(unknown_min))
+    de_p, de_v, unknown_demand = _by_index(demands or {}, pi)
     prob = make_problem(
         pi.ids,
         ri.ids,
@@ -275,28 +339,48 @@ def _from_columns(sp, sr, sv, cp, cr, cv, max_papers, k, max_load, min_load,
         conflicts=(cpi[cv == -1], cri[cv == -1]),
         forced=(cpi[cv == 1], cri[cv == 1]),
         max_override=(mo_r, mo_v),
+        min_override=(mi_r, mi_v),
+        demand_override=(de_p, de_v),
+        allow_zero_score=allow_zero_score,
+        duplicates=duplicates,
     )
     prob.info["max_papers_unknown_reviewers"] = len(unknown)
+    prob.info["demands_unknown_papers"] = len(unknown_demand)
     return prob
 
 
 def load_csv(scores_path, *, k, max_load, min_load=0, constraints_path=None,
-             max_papers_path=None) -> Problem:
+             max_papers_path=None, min_papers_path=None, demands_path=None,
+             allow_zero_score=False) -> Problem:
     """Read the CSV files (see csvio) into a Problem."""
     from . import csvio
 
-    sp, sr, sv, _ = csvio.read_scores(scores_path)
+    sp, sr, sv, score_lines = csvio.read_scores(scores_path)
     if constraints_path:
         cp, cr, cv, _ = csvio.read_constraints(constraints_path)
     else:
         cp, cr, cv = [], [], np.zeros(0, dtype=np.int8)
-    max_papers = {}
+    max_papers, min_papers, demands = {}, {}, {}
     if max_papers_path:
         mr, mv, _ = csvio.read_max_papers(max_papers_path)
         max_papers = dict(zip(mr, mv.tolist()))  # last occurrence wins
+    if min_papers_path:
+        mr, mv, _ = csvio.read_min_papers(min_papers_path)
+        min_papers = dict(zip(mr, mv.tolist()))
+    if demands_path:
+        dp, dv, _ = csvio.read_demands(demands_path)
+        demands = dict(zip(dp, dv.tolist()))
     if not len(sp) and not len(cp):
         raise InputError("no rows: there are no papers to assign", path=scores_path)
-    return _from_columns(sp, sr, sv, cp, cr, cv, max_papers, k, max_load, min_load)
+    try:
+        return _from_columns(sp, sr, sv, cp, cr, cv, max_papers, k, max_load, min_load,
+                             min_papers=min_papers, demands=demands, allow_zero_score=allow_zero_score,
+                             duplicates="error")
+    except DuplicatePair as twice:
+        lines = [int(score_lines[i]) for i in range(len(sp)) if sp[i] == twice.paper_id and sr[i] == twice.reviewer_id]
+        raise InputError(f"paper {twice.paper_id!r} and reviewer {twice.reviewer_id!r} are listed on lines "
+                         f"{', '.join(map(str, lines[:5]))}; list every pair once", path=scores_path,
+                         line=lines[1] if len(lines) > 1 else None) from None
 
 
 def check_feasible(prob: Problem) -> None:
@@ -313,11 +397,12 @@ def check_feasible(prob: Problem) -> None:
     fp, fr = prob.forced_counts()
     problems, bad_p, bad_r = [], [], []
 
-    over = np.flatnonzero(fp > prob.k)
+    need_p = prob.demand
+    over = np.flatnonzero(fp > need_p)
     if len(over):
         problems.append(
-            f"{len(over)} paper(s) have more than k={prob.k} forced reviewers: "
-            + name_some(f"{pids[i]} ({fp[i]})" for i in over)
+            f"{len(over)} paper(s) have more forced reviewers than they need: "
+            + name_some(f"{pids[i]} ({fp[i]} > {need_p[i]})" for i in over)
         )
         bad_p += [pids[i] for i in over]
     over = np.flatnonzero(fr > prob.max_load)
@@ -331,12 +416,12 @@ def check_feasible(prob: Problem) -> None:
     demand, lo, hi = prob.residual()
     room = hi[prob.pair_reviewer] > 0
     avail = fp + np.bincount(prob.pair_paper[room], minlength=P)
-    short = np.flatnonzero((avail < prob.k) & (fp <= prob.k))
+    short = np.flatnonzero((avail < need_p) & (fp <= need_p))
     if len(short):
         problems.append(
-            f"{len(short)} paper(s) have fewer than k={prob.k} usable reviewers "
-            "(known score > 0, no conflict, maximum load > 0): "
-            + name_some(f"{pids[i]} ({avail[i]})" for i in short)
+            f"{len(short)} paper(s) have fewer usable reviewers than they need "
+            "(a listed score, not 0 unless allowed, no conflict, maximum load > 0): "
+            + name_some(f"{pids[i]} ({avail[i]} < {need_p[i]})" for i in short)
         )
         bad_p += [pids[i] for i in short]
 
@@ -353,15 +438,19 @@ def check_feasible(prob: Problem) -> None:
     cap = int(np.maximum(hi, 0).sum())
     if need > cap:
         problems.append(
-            f"papers need {need} more reviews (k={prob.k} x {P} papers minus forced) but "
+            f"papers need {need} more reviews ({int(need_p.sum())} for {P} papers minus forced) but "
             f"reviewers can take at most {cap} (sum of maximum loads); add reviewers or "
             "raise loads"
         )
     floor = int(lo.sum())
     if floor > need:
+        owed = np.flatnonzero(lo > 0)
+        owed = owed[np.argsort(-lo[owed], kind="stable")]
         problems.append(
             f"minimum loads add up to {floor} reviews but papers need only {need}; "
-            "lower the minimum load"
+            "lower the minimum load of "
+            + name_some(f"{rids[j]} ({lo[j]})" for j in owed)
         )
+        bad_r += [rids[j] for j in owed]
     if problems:
         raise Infeasible(problems, papers=bad_p, reviewers=bad_r)

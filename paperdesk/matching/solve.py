@@ -32,6 +32,7 @@ class Assignment:
     def summary(self, weak: float = metrics.WEAK) -> dict:
         out = {"objective": self.objective, "papers": self.problem.P,
                "reviewers": self.problem.R, "k": self.problem.k,
+               "demand_total": int(self.problem.demand.sum()),
                "assigned_pairs": int(len(self.paper))}
         out.update(metrics.summary(self.problem.P, self.paper, self.score, weak))
         out.update(self.info)
@@ -72,3 +73,25 @@ def assign(prob: Problem, objective: str = "total") -> Assignment:
     reviewer = np.concatenate([prob.forced_reviewer, pr[mask]]).astype(np.int32)
     score = np.concatenate([prob.forced_score, ps[mask]])
     return Assignment(prob, paper, reviewer, score, objective, info)
+
+
+def alternates(prob: Problem, paper: np.ndarray, reviewer: np.ndarray, n: int):
+    """Per paper, up to `n` reviewers a chair could add or swap in: usable pairs (listed,
+    not a conflict) not assigned, whose reviewer still has room under the maximum load
+    after the assignment, best score first. Rows (paper_id, reviewer_id, score, rank)."""
+    if n <= 0 or not len(prob.pair_paper):
+        return []
+    load = np.bincount(reviewer, minlength=prob.R)
+    room = (prob.max_load - load) > 0
+    taken = np.zeros(0, dtype=np.int64) if not len(paper) else paper.astype(np.int64) * prob.R + reviewer
+    keys = prob.pair_paper.astype(np.int64) * prob.R + prob.pair_reviewer
+    free = room[prob.pair_reviewer] & ~np.isin(keys, taken)
+    pp, pr, ps = prob.pair_paper[free], prob.pair_reviewer[free], prob.pair_score[free]
+    order = np.lexsort((pr, -ps, pp))  # by paper, best first, ties by reviewer order
+    pp, pr, ps = pp[order], pr[order], ps[order]
+    start = np.searchsorted(pp, np.arange(prob.P))
+    rank = np.arange(len(pp)) - start[pp] + 1
+    keep = rank <= n
+    pids, rids = prob.paper_ids, prob.reviewer_ids
+    return [(pids[i], rids[j], float(s), int(k)) for i, j, s, k in
+            zip(pp[keep].tolist(), pr[keep].tolist(), ps[keep].tolist(), rank[keep].tolist())]
