@@ -12,6 +12,12 @@ one table.
     .venv/bin/python bench/matching.py                       # all presets
     .venv/bin/python bench/matching.py --presets small,workshop --skip-fair
     .venv/bin/python bench/matching.py --conflicts           # 12,000 x 9,000 conflicts
+    .venv/bin/python bench/matching.py --randomized 0.5      # randomized mode, cap 0.5
+
+`--randomized Q` runs `paperdesk assign --objective randomized --probability-limit Q`
+on each preset and compares its expected total with the LP optimum under the same caps
+(scipy/HiGHS, the reference), then samples 1,000 assignments of the `small` preset and
+counts the pairs whose empirical frequency lies more than 3 sigma from its marginal.
 """
 
 from __future__ import annotations
@@ -135,6 +141,100 @@ def print_table(rows):
         print("| " + " | ".join(cells) + " |")
 
 
+# ---------------------------------------------------------------- randomized
+
+
+def capped_lp_total(d: Path, cap: float) -> tuple[float, float]:
+    """(LP optimum of the expected total under the cap, seconds) by HiGHS, the reference."""
+    sys.path.insert(0, str(ROOT))
+    import numpy as np
+    from scipy.optimize import linprog
+    from scipy.sparse import coo_matrix, vstack
+
+    from paperdesk.matching.problem import load_csv
+
+    params = json.loads((d / "instance.json").read_text())["params"]
+    prob = load_csv(str(d / "scores.csv"), k=params["k"], max_load=params["max_load"], min_load=params["min_load"],
+                    constraints_path=str(d / "constraints.csv"), max_papers_path=str(d / "max_papers.csv"))
+    demand, lo, hi = prob.residual()
+    n = len(prob.pair_paper)
+    t0 = time.perf_counter()
+    papers = coo_matrix((np.ones(n), (prob.pair_paper, np.arange(n))), shape=(prob.P, n)).tocsr()
+    loads = coo_matrix((np.ones(n), (prob.pair_reviewer, np.arange(n))), shape=(prob.R, n)).tocsr()
+    result = linprog(-prob.pair_score, A_ub=vstack([loads, -loads]), b_ub=np.concatenate([hi, -lo]),
+                     A_eq=papers, b_eq=demand, bounds=(0, cap), method="highs")
+    if result.status != 0:
+        raise SystemExit(f"reference LP failed: {result.message}")
+    return float(prob.forced_score.sum()) - float(result.fun), time.perf_counter() - t0
+
+
+def bench_randomized(presets, cache: Path, cap: float, reference_presets, samples: int = 1000) -> int:
+    print(f"randomized, probability limit {cap}")
+    print("| preset | valid | wall s | CPU s | peak MB | expected total | LP optimum under the caps | gap % | LP s |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    ok = True
+    for preset in presets:
+        d = ensure_instance(preset, cache, False)
+        params = json.loads((d / "instance.json").read_text())["params"]
+        out, marg = d / "assignment_randomized.csv", d / "marginals.csv"
+        cmd = assign_cmd() + [
+            "assign", "--scores", str(d / "scores.csv"), "--constraints", str(d / "constraints.csv"),
+            "--max-papers", str(d / "max_papers.csv"), "--reviewers-per-paper", str(params["k"]),
+            "--max-load", str(params["max_load"]), "--min-load", str(params["min_load"]),
+            "--objective", "randomized", "--probability-limit", str(cap), "--seed", "1",
+            "--marginals", str(marg), "--out", str(out), "--json"]
+        print(f"[{preset}] paperdesk assign --objective randomized ...", file=sys.stderr, flush=True)
+        rc, stdout, stderr, wall, cpu, peak = _run(cmd)
+        if rc != 0:
+            raise SystemExit(f"[{preset}/randomized] failed ({rc}):\n{stderr}")
+        expected = json.loads(stdout)["expected_total_affinity"]
+        scored = d / "score_randomized.json"
+        check = subprocess.run([sys.executable, str(SHARED / "score.py"), str(d), str(out), "--json", str(scored)],
+                               capture_output=True, text=True)
+        valid = check.returncode == 0 and json.loads(scored.read_text())["valid"]
+        if preset in reference_presets:
+            reference, lp_seconds = capped_lp_total(d, cap)
+            gap = 100 * (reference - expected) / abs(reference)
+            ok &= valid and gap <= 0.1
+            ref_cells = f"{reference:.4f} | {gap:.5f} | {lp_seconds:.1f}"
+        else:
+            ok &= valid
+            ref_cells = "- | - | -"
+        print(f"| {preset} | {'yes' if valid else 'NO'} | {wall:.2f} | {cpu:.2f} | {peak:.0f} | {expected:.4f} | "
+              f"{ref_cells} |", flush=True)
+    ok &= _sampling_check(cache, cap, samples)
+    return 0 if ok else 1
+
+
+def _sampling_check(cache: Path, cap: float, samples: int) -> bool:
+    sys.path.insert(0, str(ROOT))
+    import numpy as np
+
+    from paperdesk.matching import randomized
+    from paperdesk.matching.problem import load_csv
+
+    d = ensure_instance("small", cache, False)
+    params = json.loads((d / "instance.json").read_text())["params"]
+    prob = load_csv(str(d / "scores.csv"), k=params["k"], max_load=params["max_load"], min_load=params["min_load"],
+                    constraints_path=str(d / "constraints.csv"), max_papers_path=str(d / "max_papers.csv"))
+    marginals = randomized.solve_marginals(prob, randomized.pair_caps(prob, cap))
+    rng = np.random.default_rng(2020)
+    counts = np.zeros(len(marginals.units))
+    t0 = time.perf_counter()
+    for _ in range(samples):
+        counts += randomized.sample(marginals, rng)
+    seconds = time.perf_counter() - t0
+    p = marginals.probability
+    sigma = np.sqrt(p * (1 - p) / samples)
+    fractional = sigma > 0
+    z = np.abs(counts / samples - p)[fractional] / sigma[fractional]
+    outside = int((z > 3).sum())
+    expected_outside = 0.0027 * len(z)
+    print(f"sampling, small preset: {samples} assignments in {seconds:.1f} s; {len(z)} pairs with 0 < p < 1; "
+          f"{outside} outside 3 sigma (a fair sampler: about {expected_outside:.0f}), largest |z| {z.max():.2f}")
+    return outside <= max(3 * expected_outside, 5)
+
+
 # ---------------------------------------------------------------- conflicts
 
 
@@ -231,6 +331,10 @@ def main(argv=None):
                     help="time the conflicts finder on 12,000 x 9,000 synthetic people "
                     "(instead of the assignment presets)")
     ap.add_argument("--cache", default=str(CACHE), help="instance cache directory")
+    ap.add_argument("--randomized", type=float, metavar="Q",
+                    help="the randomized mode with probability limit Q instead of total/fair")
+    ap.add_argument("--lp-reference", default="small,workshop,medium",
+                    help="randomized: presets whose capped LP HiGHS solves as the reference (large: many minutes)")
     a = ap.parse_args(argv)
     if a.conflicts:
         sys.path.insert(0, str(ROOT))
@@ -243,6 +347,9 @@ def main(argv=None):
     bad = [p for p in presets if p not in PRESETS]
     if bad:
         ap.error(f"unknown preset(s) {bad}")
+    if a.randomized is not None:
+        references = [p.strip() for p in a.lp_reference.split(",") if p.strip()]
+        return bench_randomized(presets, cache, a.randomized, references)
     rows = []
     for preset in presets:
         d = ensure_instance(preset, cache, not a.no_bound)

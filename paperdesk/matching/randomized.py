@@ -139,6 +139,9 @@ def sample(marginals: Marginals, rng: np.random.Generator) -> np.ndarray:
         frac[tail[e]].add(e)
     x_list = x.tolist()
     pending = [v for v in range(n_nodes) if frac[v]]
+    # a random order of walks varies which pairs are rounded together from one sample to
+    # the next (the marginals are exact in any order)
+    rng.shuffle(pending)
 
     def other(e: int, v: int) -> int:
         return tail[e] if head[e] == v else head[e]
