@@ -1,6 +1,12 @@
 """The chairs' dashboard: where the venue stands, as numbers and server-drawn charts.
 A fixed number of queries, and every count is made by the database (aggregates per day,
-per track, per topic, per finding), whatever the size of the venue."""
+per track, per topic, per finding), whatever the size of the venue.
+
+Papers the viewer is conflicted with (`policy.hidden_from_aggregates`: a chair who is also
+an author, or has a declared or computed conflict) are left out of every number, chart
+and table here: a histogram that moved when a reviewer changed a score on the chair's own
+paper, or a reviewer listed with that paper's number, would tell the chair what the
+authors may not know."""
 
 from __future__ import annotations
 
@@ -70,6 +76,7 @@ class Dashboard:
     overdue: list[Overdue]
     review_deadline_passed: bool
     overdue_people: int = 0  # reviewers who owe a review, listed or not
+    hidden_papers: int = 0  # papers the viewer is conflicted with, left out of everything above
 
 
 FINDINGS_ORDER = ["No findings", "Possible identity leaks", "Format issues", "Over the page limit", "No limitations section", "Unreadable",
@@ -84,11 +91,11 @@ def _flag(condition: Q) -> Case:
     return Case(When(condition, then=Value(1)), default=Value(0))
 
 
-def findings_counts(venue: Venue) -> Counter:
-    """Papers per checker finding on the latest PDF of each live submission: one query.
-    The same reading of the report as the decision table's `summarize_report`."""
+def findings_counts(venue: Venue, hidden: frozenset[int] | set[int] = frozenset()) -> Counter:
+    """Papers per checker finding on the latest PDF of each live submission (but those in
+    `hidden`): one query. The same reading of the report as the decision table's `summarize_report`."""
     newer = Upload.objects.filter(submission=OuterRef("upload__submission"), kind=Upload.Kind.PAPER, version__gt=OuterRef("upload__version"))
-    live = Submission.objects.filter(venue=venue).exclude(status=Submission.Status.WITHDRAWN)
+    live = Submission.objects.filter(venue=venue).exclude(status=Submission.Status.WITHDRAWN).exclude(pk__in=hidden)
     runs = CheckRun.objects.filter(upload__submission__in=live.values("pk"), upload__kind=Upload.Kind.PAPER).exclude(Exists(newer)).annotate(
         f_unreadable=_flag(Q(report__status="unreadable")),
         f_over=_flag(Q(report__pages__verdict="over_limit")),
@@ -135,7 +142,8 @@ def _overdue(assignments) -> tuple[list[Overdue], int]:
 def build(viewer, venue: Venue, now=None) -> Dashboard:
     now = now or clock.now()
     tz = venue.tzinfo
-    subs = Submission.objects.filter(venue=venue)
+    hidden = policy.hidden_from_aggregates(viewer, venue)
+    subs = Submission.objects.filter(venue=venue).exclude(pk__in=hidden)
     counts = dict(subs.order_by().values_list("status").annotate(n=Count("pk")))
     for status in ("draft", "submitted", "withdrawn"):
         counts.setdefault(status, 0)
@@ -163,7 +171,7 @@ def build(viewer, venue: Venue, now=None) -> Dashboard:
     topics_chart = charts.bar_chart("Submissions per primary topic", sorted(by_topic.items(), key=lambda kv: -sum(kv[1])), ["Submitted", "Draft"])
 
     # Checker findings on the latest PDF of each live submission.
-    findings = findings_counts(venue)
+    findings = findings_counts(venue, hidden)
     findings_chart = charts.bar_chart("Checker findings (papers)", [(k, [findings[k]]) for k in FINDINGS_ORDER if findings.get(k)], ["Papers"])
 
     # Reviews done vs due, per day.
@@ -171,10 +179,11 @@ def build(viewer, venue: Venue, now=None) -> Dashboard:
     # (the voided ones, found once, are excluded by id rather than re-checked per query).
     void = void_assignments(venue)
     assignments = (Assignment.objects.filter(submission__venue=venue, kind=Assignment.Kind.REVIEWER, published=True)
-                   .exclude(submission__status=Submission.Status.WITHDRAWN).exclude(pk__in=void))
+                   .exclude(submission__status=Submission.Status.WITHDRAWN).exclude(pk__in=void).exclude(submission_id__in=hidden))
     reviews = (Review.objects.filter(assignment__submission__venue=venue, assignment__kind=Assignment.Kind.REVIEWER, assignment__published=True,
                                      state=Review.State.SUBMITTED)
-               .exclude(assignment__submission__status=Submission.Status.WITHDRAWN).exclude(assignment_id__in=void))
+               .exclude(assignment__submission__status=Submission.Status.WITHDRAWN).exclude(assignment_id__in=void)
+               .exclude(assignment__submission_id__in=hidden))
     totals = assignments.order_by().aggregate(due=Count("pk"), first=Min("created_at"))
     due = totals["due"]
     # Submitted reviews per track, score and lateness: one grouped query gives the totals
@@ -214,4 +223,5 @@ def build(viewer, venue: Venue, now=None) -> Dashboard:
         submissions_chart=submissions_chart, tracks_chart=tracks_chart, topics_chart=topics_chart,
         findings_chart=findings_chart, reviews_chart=reviews_chart, scores_chart=scores_chart,
         overdue=overdue, review_deadline_passed=policy.review_deadline_passed(venue, now), overdue_people=overdue_people,
+        hidden_papers=len(hidden),
     )

@@ -69,6 +69,11 @@ def decisions_set(*, venue: Venue, submissions: list[Submission], outcome: str, 
 # a decision set later (a late paper, a paper held back) goes out in a further wave that
 # notifies only the authors not told yet. A released decision is final: policy.can_decide
 # refuses to change or clear it, so no author is ever told one thing and shown another.
+# A chair's wave never contains a paper they are conflicted with (policy.can_release_decision):
+# a chair who is also an author neither sees their paper's decision in the preview or the
+# counts, nor releases it; another chair releases it, in a wave of their own. This is how
+# venues run it (the conflicted chair hands the paper to a co-chair), and a wave that
+# skipped the paper silently would be the same as one that revealed it by its count.
 
 
 @dataclass(frozen=True)
@@ -127,29 +132,44 @@ def notice_values(decision: Decision, author_name: str, site_url: str) -> dict[s
     }
 
 
-def release_blockers(venue: Venue) -> list[Submission]:
-    """Submitted papers without a decision: a wave waits for them unless the chair holds them back."""
-    return list(Submission.objects.filter(venue=venue, status=Submission.Status.SUBMITTED, decision__isnull=True).order_by("number"))
+def release_blockers(venue: Venue, viewer=None) -> list[Submission]:
+    """Submitted papers without a decision: a wave waits for them unless the chair holds them
+    back. For a `viewer`, none they are conflicted with (their wave never holds those)."""
+    papers = Submission.objects.filter(venue=venue, status=Submission.Status.SUBMITTED, decision__isnull=True)
+    if viewer is not None:
+        papers = papers.exclude(pk__in=policy.hidden_from_aggregates(viewer, venue))
+    return list(papers.order_by("number"))
 
 
-def decisions_to_release(venue: Venue):
-    """The decisions the next wave releases: set, not released yet, paper not withdrawn."""
-    return (
+def decisions_to_release(venue: Venue, viewer=None):
+    """The decisions the next wave releases: set, not released yet, paper not withdrawn;
+    for a `viewer` (the releasing chair) only those they may release: never a paper they
+    are conflicted with."""
+    decisions = (
         Decision.objects.filter(submission__venue=venue, released_at__isnull=True)
         .exclude(submission__status=Submission.Status.WITHDRAWN)
         .select_related("submission__venue")
         .order_by("submission__number")
     )
+    if viewer is not None:
+        decisions = decisions.exclude(submission_id__in=policy.hidden_from_aggregates(viewer, venue))
+    return decisions
 
 
-def _nothing_new(venue: Venue, waves: list[Release]) -> ServiceError:
+def conflict_note(viewer, venue: Venue) -> str:
+    """What the release page says to a chair with conflicts in the venue (whatever the
+    state of those papers, so that the sentence itself reveals nothing)."""
+    return policy.RELEASE_CONFLICT_NOTE if policy.hidden_from_aggregates(viewer, venue) else ""
+
+
+def _nothing_new(venue: Venue, waves: list[Release], note: str = "") -> ServiceError:
     first, last = waves[0], waves[-1]
     sent, total = sum(w.sent for w in waves), sum(w.total for w in waves)
     later = f", most recently in wave {last.wave} on {venue.moment_text(last.started_at)}" if len(waves) > 1 else ""
     return ServiceError(
         f"The decisions were already released on {venue.moment_text(first.started_at)}{later} ({sent} of {total} notices sent). "
         "Nothing new to release: every decision has been released. A decision set later (a late paper, say) "
-        "can be released in a further wave.", 409, "release")
+        "can be released in a further wave." + (f" {note}" if note else ""), 409, "release")
 
 
 def release_start(*, venue: Venue, actor, subject: str = "", body: str = "", templates: NoticeTemplates | None = None,
@@ -157,9 +177,13 @@ def release_start(*, venue: Venue, actor, subject: str = "", body: str = "", tem
     """Release the decisions not released yet as the venue's next wave, and send their
     notices from a background job. `templates` gives the notice per outcome kind; without
     it, `subject` and `body` serve every outcome. Papers without a decision block the wave
-    unless `hold_back_undecided`: then they wait for a later wave."""
+    unless `hold_back_undecided`: then they wait for a later wave. The wave holds only the
+    decisions the actor may release (`policy.can_release_decision`): never one of a paper
+    they are conflicted with, which another chair releases."""
     now = now or clock.now()
     require(policy.can_release_decisions(actor, venue))
+    viewer = policy.as_viewer(actor)
+    note = conflict_note(viewer, venue)
     templates = templates or NoticeTemplates.same_for_every_outcome(subject, body)
     problems = templates.problems()
     if problems:
@@ -172,12 +196,12 @@ def release_start(*, venue: Venue, actor, subject: str = "", body: str = "", tem
             raise ServiceError(
                 f"Wave {sending.wave} is still sending ({sending.sent} of {sending.total} notices sent). Wait until it "
                 "is done (if it stopped, resume it on the release page) before releasing more.", 409, "release")
-        decisions = list(decisions_to_release(venue))
+        decisions = [d for d in decisions_to_release(venue, viewer) if policy.can_release_decision(viewer, d.submission)]
         if not decisions:
             if waves:
-                raise _nothing_new(venue, waves)
-            raise ServiceError("There are no decisions to release.", 400, "release")
-        blockers = release_blockers(venue)
+                raise _nothing_new(venue, waves, note)
+            raise ServiceError("There are no decisions to release." + (f" {note}" if note else ""), 400, "release")
+        blockers = release_blockers(venue, viewer)
         if blockers and not hold_back_undecided:
             numbers = ", ".join(f"#{s.number}" for s in blockers[:20]) + (" …" if len(blockers) > 20 else "")
             raise ServiceError(

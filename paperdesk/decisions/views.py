@@ -103,9 +103,10 @@ def _posted_templates(post, venue) -> services.NoticeTemplates:
     )
 
 
-def _preview_context(venue, templates: services.NoticeTemplates) -> dict:
-    """One sample notice per outcome among the decisions the next wave would release."""
-    decisions = list(services.decisions_to_release(venue).annotate(author_count=Count("submission__authorships")))
+def _preview_context(viewer, venue, templates: services.NoticeTemplates) -> dict:
+    """One sample notice per outcome among the decisions the next wave of this chair would
+    release (never one of a paper they are conflicted with: not counted, not previewed)."""
+    decisions = list(services.decisions_to_release(venue, viewer).annotate(author_count=Count("submission__authorships")))
     samples = []
     seen = set()
     for decision in decisions:
@@ -120,7 +121,8 @@ def _preview_context(venue, templates: services.NoticeTemplates) -> dict:
     return {
         "templates": templates,
         "samples": samples,
-        "blockers": services.release_blockers(venue),
+        "blockers": services.release_blockers(venue, viewer),
+        "conflict_note": services.conflict_note(viewer, venue),
         "decision_count": len(decisions),
         "notice_count": sum(d.author_count for d in decisions),
         "placeholders": services.PLACEHOLDERS,
@@ -132,11 +134,12 @@ def _waves(venue) -> list[Release]:
     return list(Release.objects.filter(venue=venue).select_related("started_by").order_by("wave"))
 
 
-def _progress_context(release: Release | None) -> dict:
-    """The progress of one wave: counts, and the notices that failed or were cut off."""
+def _progress_context(viewer, release: Release | None) -> dict:
+    """The progress of one wave: counts, and the notices that failed or were cut off (but
+    none of a paper the viewer is conflicted with)."""
     if release is None:
         return {"release": None}
-    notices = NoticeSent.objects.filter(release=release)
+    notices = NoticeSent.objects.filter(release=release).exclude(submission_id__in=policy.hidden_from_aggregates(viewer, release.venue))
     stalled = services.release_stalled(release)
     return {
         "release": release,
@@ -152,6 +155,7 @@ def _progress_context(release: Release | None) -> dict:
 def release(request, venue_slug):
     """The past waves, the progress of the latest, and the form for the next wave."""
     venue = _chair_venue(request, venue_slug)
+    viewer = policy.viewer_for(request)
     templates = _posted_templates(request.POST, venue) if request.method == "POST" else services.NoticeTemplates.venue_defaults(venue)
     hold_back = request.POST.get("hold_back_undecided") == "yes"
     error, status = "", 200
@@ -166,8 +170,8 @@ def release(request, venue_slug):
     waves = _waves(venue)
     return render(request, "decisions/release.html", {
         "venue": venue, "error": error, "waves": waves, "hold_back": hold_back,
-        **_progress_context(waves[-1] if waves else None),
-        **_preview_context(venue, templates),
+        **_progress_context(viewer, waves[-1] if waves else None),
+        **_preview_context(viewer, venue, templates),
     }, status=status)
 
 
@@ -188,7 +192,7 @@ def _wave_of(request, venue) -> Release | None:
 @require_safe
 def release_progress(request, venue_slug):
     venue = _chair_venue(request, venue_slug)
-    context = {"venue": venue, **_progress_context(_wave_of(request, venue))}
+    context = {"venue": venue, **_progress_context(policy.viewer_for(request), _wave_of(request, venue))}
     if context["release"] is None:
         return redirect("decisions:release", venue.slug)
     template = "decisions/_release_progress.html" if request.headers.get("HX-Request") == "true" else "decisions/release_progress.html"
@@ -211,7 +215,7 @@ def release_resume(request, venue_slug):
         if shown is None:  # nothing released yet: the release page says what can be done
             messages.error(request, error.message)
             return redirect("decisions:release", venue.slug)
-        return render(request, "decisions/release_progress.html", {"venue": venue, "error": error.message, **_progress_context(shown)}, status=error.status)
+        return render(request, "decisions/release_progress.html", {"venue": venue, "error": error.message, **_progress_context(policy.viewer_for(request), shown)}, status=error.status)
     messages.success(request, f"Sending of wave {resumed.wave} resumed. Notices already sent are not sent again.")
     return redirect(reverse("decisions:release_progress", args=[venue.slug]) + f"?wave={resumed.wave}")
 
@@ -222,7 +226,7 @@ def release_resume(request, venue_slug):
 @require_safe
 def dashboard(request, venue_slug):
     venue = _chair_venue(request, venue_slug)
-    return render(request, "decisions/dashboard.html", {"venue": venue, "d": dashboard_data.build(request.user, venue)})
+    return render(request, "decisions/dashboard.html", {"venue": venue, "d": dashboard_data.build(policy.viewer_for(request), venue)})
 
 
 def _private(response):

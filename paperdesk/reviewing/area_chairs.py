@@ -425,7 +425,7 @@ class Batch:
     email: str
     max_load: int | None
     papers: list[BatchPaper] = field(default_factory=list)
-    load: int = 0  # every paper, including those hidden from this chair
+    load: int = 0  # the papers this chair may see (those they are conflicted with are left out)
     published: int = 0
 
     @property
@@ -462,8 +462,9 @@ class BatchPage:
 def batch_page(viewer, venue: Venue) -> BatchPage:
     """Accepted area chairs with their batches (proposed and published), papers without an
     area chair, loads. Seven queries whatever the size; papers the viewer has a conflict
-    with are counted, never shown."""
-    hidden = policy.conflicted_submission_ids(viewer, venue)
+    with are neither shown nor counted in anyone's load (`policy.hidden_from_aggregates`):
+    a load that moved when that paper's area chair changed would name them."""
+    hidden = policy.hidden_from_aggregates(viewer, venue)
     submissions = list(Submission.objects.filter(venue=venue, status=Submission.Status.SUBMITTED).order_by("number"))
     rows = list(Assignment.objects.filter(submission__venue=venue, kind=AREA_CHAIR, submission__status=Submission.Status.SUBMITTED)
                 .select_related("user", "submission").order_by("submission__number", "pk"))
@@ -477,13 +478,13 @@ def batch_page(viewer, venue: Venue) -> BatchPage:
         conflicts[(s, u)].insert(0, "an author of the submission")
     batches = {m.user_id: Batch(m, m.display_name, m.user.email, m.max_load) for m in members}
     for a in rows:
+        if a.submission_id in hidden:
+            continue
         batch = batches.get(a.user_id)
         if batch is None:
             batch = batches[a.user_id] = Batch(None, a.user.display_name, a.user.email, None)
         batch.load += 1
         batch.published += a.published
-        if a.submission_id in hidden:
-            continue
         batch.papers.append(BatchPaper(a, a.submission.number, a.submission.title, a.submission.public_id, a.score, a.explanation or {},
                                        "; ".join(conflicts.get((a.submission_id, a.user_id), []))))
     with_chair = {a.submission_id for a in rows}
