@@ -243,6 +243,10 @@ if os.environ.get("PAPERDESK_SMTP_HOST"):
 else:
     EMAIL_BACKEND = os.environ.get("PAPERDESK_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
     EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+# Every message goes through a thin backend that counts sent and failed e-mails for /metrics
+# and hands them to the backend chosen above.
+EMAIL_DELIVERY_BACKEND = EMAIL_BACKEND
+EMAIL_BACKEND = "paperdesk.ops.mail.MeteredEmailBackend"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

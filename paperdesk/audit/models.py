@@ -11,6 +11,9 @@ class AuditEntry(models.Model):
     object_type = models.CharField(max_length=64)
     object_id = models.CharField(max_length=64)
     data = models.JSONField(default=dict, blank=True)
+    # The client's address when the change came from a web request (behind a trusted proxy,
+    # the one it forwarded: paperdesk.ops.proxy); empty for commands and jobs.
+    ip = models.GenericIPAddressField(null=True, blank=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

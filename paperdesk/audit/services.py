@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from paperdesk.ops.context import current_client_ip
+
 from .models import AuditEntry
 
 
@@ -13,4 +15,5 @@ def record(action: str, obj, *, actor=None, venue=None, **data) -> AuditEntry:
         object_type=type(obj).__name__.lower(),
         object_id=str(object_id),
         data=data,
+        ip=current_client_ip(),
     )

@@ -133,3 +133,18 @@ def test_a_request_id_is_taken_from_a_trusted_proxy_only(db):
         from_client = Client(REMOTE_ADDR="192.0.2.1").get("/healthz", HTTP_X_REQUEST_ID="edge-1234")
     assert from_proxy["X-Request-ID"] == "edge-1234"
     assert from_client["X-Request-ID"] != "edge-1234"
+
+
+def test_the_audit_log_records_the_forwarded_client_address(db, venue):
+    from paperdesk.audit.models import AuditEntry
+
+    with override_settings(PAPERDESK_TRUSTED_PROXIES=PROXY):
+        assert signup(Client(REMOTE_ADDR=PROXY), 1, HTTP_X_FORWARDED_FOR="198.51.100.44").status_code == 302
+    entry = AuditEntry.objects.filter(action__startswith="account.").latest("id")
+    assert entry.ip == "198.51.100.44"
+
+
+def test_an_audit_entry_outside_a_request_has_no_address(db, venue):
+    from paperdesk.audit.services import record
+
+    assert record("test.event", venue).ip is None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 
 import pytest
 from django.core import mail
@@ -126,3 +127,12 @@ def test_metrics_count_requests_jobs_checks_and_emails(db, venue, author, pdf_by
     assert value(after, "paperdesk_checks_finished_last_minute") >= 1
     assert value(after, "paperdesk_checks_finished", "paperdesk_checks_finished_total", state=check.state) >= 1
     assert "paperdesk_jobs" in after and "paperdesk_job_oldest_ready_age_seconds" in after
+
+
+def test_production_mail_is_counted_then_delivered_by_the_configured_backend():
+    import paperdesk.settings as production
+
+    assert production.EMAIL_BACKEND == "paperdesk.ops.mail.MeteredEmailBackend"
+    assert production.EMAIL_DELIVERY_BACKEND in ("django.core.mail.backends.filebased.EmailBackend",
+                                                 "django.core.mail.backends.smtp.EmailBackend",
+                                                 os.environ.get("PAPERDESK_EMAIL_BACKEND"))
