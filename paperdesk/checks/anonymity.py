@@ -470,13 +470,13 @@ class AnonymityScan:
     def _bibliography(self) -> dict[int, str]:
         chunks = []
         for text in self.texts:
-            for line, region in zip(text.lines, text.regions):
+            for line, region in zip(text.lines, text.regions, strict=True):
                 if region == "references":
                     chunks.append(fold(line.text) + ("" if line.hyphen else " "))
         joined = "".join(chunks)
         marks = list(BIB_ENTRY_RE.finditer(joined))
         entries = {}
-        for mark, following in zip(marks, marks[1:] + [None]):
+        for mark, following in zip(marks, [*marks[1:], None], strict=False):  # no marks: [None] stands alone
             end = following.start() if following else len(joined)
             entries.setdefault(int(mark.group(1)), joined[mark.end():end])
         return entries

@@ -9,7 +9,8 @@ class Unreadable(Exception):
     """The PDF cannot be checked; `code` is one of READ_ERROR_CODES."""
 
     def __init__(self, code: str, message: str, pages: int | None = None):
-        assert code in READ_ERROR_CODES, code
+        if code not in READ_ERROR_CODES:
+            raise ValueError(f"unknown read error code {code!r}")
         super().__init__(message)
         self.code = code
         self.message = message

@@ -8,6 +8,7 @@ as a bare text extraction.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import re
 import time
@@ -358,7 +359,5 @@ class PdfSource:
             page.close()
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(Exception):  # closing a damaged document may fail too; nothing is left to do
             self.document.close()
-        except Exception:
-            pass

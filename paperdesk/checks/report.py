@@ -74,7 +74,7 @@ class Report:
         return "ok"
 
     @classmethod
-    def unreadable(cls, file: str | None, code: str, message: str, limit: int | None = None, total: int | None = None) -> "Report":
+    def unreadable(cls, file: str | None, code: str, message: str, limit: int | None = None, total: int | None = None) -> Report:
         return cls(
             file=file,
             error={"code": code, "message": message},

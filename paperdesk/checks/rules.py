@@ -49,7 +49,7 @@ class CheckRules:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "CheckRules":
+    def from_dict(cls, data: dict) -> CheckRules:
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         return cls(**known)
 

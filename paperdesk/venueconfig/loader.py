@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import datetime as dt
+import difflib
+import itertools
 import re
 import tomllib
 from dataclasses import dataclass
@@ -194,10 +195,7 @@ class _Reader:
             return default
         value = table[key]
         kinds = kind if isinstance(kind, tuple) else (kind,)
-        if isinstance(value, bool) and bool not in kinds:
-            ok = False
-        else:
-            ok = isinstance(value, kinds)
+        ok = False if isinstance(value, bool) and bool not in kinds else isinstance(value, kinds)
         if not ok:
             names = " or ".join(k.__name__ for k in kinds)
             self.fail(path + (key,), f"must be {names}, got {type(value).__name__} {value!r}")
@@ -247,7 +245,8 @@ def parse_venue(text: str, source: str = "<venue>") -> VenueSpec:
     reader.unknown_keys()
     if reader.problems:
         raise VenueConfigError(source, reader.problems)
-    assert spec is not None
+    if spec is None:  # _build returns None only with problems, raised above
+        raise RuntimeError(f"{source}: the venue file could not be read")
     return spec
 
 
@@ -289,7 +288,7 @@ def _build(r: _Reader, source: str) -> VenueSpec | None:
         else:
             dates[key] = dt.datetime.combine(value, dt.time(23, 59))
     order = [k for k in DATE_KEYS if k in dates]
-    for earlier, later in zip(order, order[1:]):
+    for earlier, later in itertools.pairwise(order):
         if dates[later] < dates[earlier]:
             r.fail(("dates", later), f"{later} ({dates[later]:%Y-%m-%d %H:%M}) is before {earlier} ({dates[earlier]:%Y-%m-%d %H:%M})")
 

@@ -7,10 +7,10 @@ import datetime as dt
 
 from .notifications import notifications_from_dict
 from .spec import (
+    DEFAULT_REVIEW_FORM,
     AccountRules,
     Attestation,
     Choice,
-    DEFAULT_REVIEW_FORM,
     Outcome,
     ReviewForm,
     ReviewingRules,

@@ -213,7 +213,7 @@ class VenueSpec:
     outcomes: tuple[Outcome, ...]
     accounts: AccountRules
     review_form: ReviewForm = DEFAULT_REVIEW_FORM
-    notifications: Notifications = Notifications()
+    notifications: Notifications = field(default_factory=Notifications)
     rehearsal: bool = False
     source: str = field(default="", compare=False)
 
