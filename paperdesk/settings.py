@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "paperdesk.ops.proxy.ClientAddressMiddleware",
     "paperdesk.ops.requests.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy: CONTENT_SECURITY_POLICY below
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything reads the body: a declared length beyond every venue's limit is a 413.
     "paperdesk.submissions.body_limit.RequestBodyLimitMiddleware",
@@ -254,8 +255,45 @@ USE_I18N = False
 USE_TZ = True
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = SITE_URL.startswith("https")
-CSRF_COOKIE_SECURE = SITE_URL.startswith("https")
+# HTTPS deployments (PAPERDESK_HTTPS=1, the default when PAPERDESK_SITE_URL is https):
+# cookies only over HTTPS, HSTS (sent on HTTPS requests; behind a TLS-terminating proxy set
+# PAPERDESK_TRUSTED_PROXIES so that its X-Forwarded-Proto is believed), and optionally a
+# redirect of plain HTTP to HTTPS (PAPERDESK_SSL_REDIRECT, for when no proxy does it).
+HTTPS = env_bool("PAPERDESK_HTTPS", SITE_URL.startswith("https"))
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("PAPERDESK_HSTS_SECONDS", "31536000")) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("PAPERDESK_HSTS_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("PAPERDESK_HSTS_PRELOAD", False)
+SECURE_SSL_REDIRECT = HTTPS and env_bool("PAPERDESK_SSL_REDIRECT", False)
+if HTTPS and env_bool("PAPERDESK_PROXY_SSL_HEADER", False):
+    # For a TLS-terminating proxy not listed in PAPERDESK_TRUSTED_PROXIES: it must strip any
+    # X-Forwarded-Proto a client sends (see Django's SECURE_PROXY_SSL_HEADER warning).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy on every response (django-csp): scripts and style elements from
+# this site or carrying the request's nonce (`{{ request.csp_nonce }}`); no inline event
+# handlers, no eval (htmx runs with allowEval off and no indicator <style>: paperdesk.js).
+# Style attributes stay allowed (style-src-attr): progress bars set their width there, and
+# an attribute cannot load or run anything.
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"

@@ -14,3 +14,35 @@
   document.addEventListener("DOMContentLoaded", function () { tick(); setInterval(tick, 1000); });
   document.addEventListener("htmx:afterSwap", tick);
 })();
+
+// The Content-Security-Policy refuses the <style> element htmx would add for its request
+// indicators (paperdesk.css has those rules) and code built from strings. Set here, before
+// htmx starts (both scripts are deferred; htmx reads its config on DOMContentLoaded), so a
+// page's own <meta name="htmx-config"> (the reviews pages have one) still applies.
+if (window.htmx) {
+  htmx.config.includeIndicatorStyles = false;
+  htmx.config.allowEval = false;
+}
+
+// Behaviour that used to be inline handlers (onclick, onsubmit), which the
+// Content-Security-Policy refuses: delegated, so htmx-swapped content works too.
+//   <input type="checkbox" data-select-all="input[name=ids]">  ticks or clears every match
+//   <form data-confirm="Remove every publication?">            asks before submitting
+//   <input data-select-on-click>                               selects its text when clicked
+(function () {
+  document.addEventListener("click", function (event) {
+    const target = event.target;
+    if (!(target instanceof Element)) return;
+    if (target.matches("input[type=checkbox][data-select-all]")) {
+      document.querySelectorAll(target.dataset.selectAll).forEach(function (box) { box.checked = target.checked; });
+    } else if (target.matches("input[data-select-on-click]")) {
+      target.select();
+    }
+  });
+  document.addEventListener("submit", function (event) {
+    const form = event.target;
+    if (form instanceof HTMLFormElement && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+      event.preventDefault();
+    }
+  }, true);
+})();
