@@ -170,6 +170,7 @@ def _fill_venue(venue: Venue, people: list, papers: list[tuple], now: dt.datetim
         AuthorInput,
         ServiceError,
         SubmissionInput,
+        authorship_confirm,
         submission_create,
         submission_submit,
         submission_withdraw,
@@ -203,6 +204,11 @@ def _fill_venue(venue: Venue, people: list, papers: list[tuple], now: dt.datetim
             code_url="https://anonymous.4open.science/r/demo-%d" % (index + 1) if index % 2 == 0 else "",
         )
         submission = submission_create(venue=venue, actor=first, data=data, now=when)
+        # The demo's co-author with an account has confirmed the invitation (nobody becomes
+        # an author without confirming); the external one is still invited.
+        if second.pk != first.pk:
+            invited = submission.authorships.get(email=second.email.lower())
+            authorship_confirm(actor=second, authorship_id=invited.pk)
         # One paper leaks an author's GitHub username, so the anonymity check has something to show.
         extra = f"Code is available at https://github.com/{first.github}/probe-kit." if index == 1 and first.github else ""
         # And the position piece has no limitations section, which the checker warns about.
