@@ -80,16 +80,24 @@ def review_card(viewer, review: Review, venue: Venue, *, for_author: bool = Fals
 
 
 def visible_reviews(viewer, submission: Submission, *, for_author: bool = False) -> list[ReviewCard]:
-    """The submitted reviews of a paper this viewer may read (not their own draft)."""
+    """The submitted reviews of a paper this viewer may read (not their own draft): each
+    passes `policy.can_view_review`, the one rule for a review."""
+    viewer = policy.as_viewer(viewer)
     if not policy.can_view_reviews(viewer, submission):
         return []
     live = policy.without_conflicts(Assignment.objects.filter(submission=submission, published=True))
     reviews = (
         Review.objects.filter(assignment__in=live, state=Review.State.SUBMITTED)
-        .select_related("assignment__user", "assignment__submission__venue")
+        .select_related("assignment__user")
         .order_by("assignment__alias_number")
     )
-    return [review_card(viewer, r, submission.venue, for_author=for_author) for r in reviews]
+    cards = []
+    for review in reviews:
+        review.assignment.submission = submission  # one object: its decision is read once
+        review.assignment._voided = False  # `live` left out the assignments a conflict voids
+        if policy.can_view_review(viewer, review):
+            cards.append(review_card(viewer, review, submission.venue, for_author=for_author))
+    return cards
 
 
 # --- the checker's report, without identities ---------------------------------------------
