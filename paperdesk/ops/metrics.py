@@ -79,16 +79,18 @@ class DatabaseCollector(Collector):
         yield age
 
     def check_families(self, moment: dt.datetime):
+        from django.apps import apps
         from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
 
-        from paperdesk.submissions.models import CheckRun
+        # By name: ops sits below the apps (the audit log imports its request context).
+        check_runs = apps.get_model("submissions", "CheckRun").objects
 
         waiting = GaugeMetricFamily("paperdesk_checks_waiting", "Uploaded PDFs whose check has not finished, by state.", labels=["state"])
-        for row in CheckRun.objects.filter(state__in=["queued", "running"]).values("state").annotate(n=Count("id")):
+        for row in check_runs.filter(state__in=["queued", "running"]).values("state").annotate(n=Count("id")):
             waiting.add_metric([row["state"]], row["n"])
         yield waiting
 
-        finished = CheckRun.objects.filter(state__in=["done", "failed"], finished_at__isnull=False)
+        finished = check_runs.filter(state__in=["done", "failed"], finished_at__isnull=False)
         last_minute = GaugeMetricFamily("paperdesk_checks_finished_last_minute", "Checks finished in the last 60 seconds.")
         last_minute.add_metric([], finished.filter(finished_at__gt=moment - dt.timedelta(minutes=1)).count())
         yield last_minute
