@@ -75,6 +75,6 @@ def send_author_message_job(submission_id: int, kind: str, subject: str, body: s
     return send_templated(
         f"submission_{kind}",
         {"submission": submission, "venue": submission.venue, "subject": subject, "body": body, "authors": authors},
-        to=[a.email for a in authors],
+        to=[a.email for a in authors if a.declined_at is None],  # not who said they are no author
         reply_to=submission.venue.contact_email,
     )

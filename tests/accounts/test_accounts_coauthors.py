@@ -138,6 +138,12 @@ def test_coauthors_declining_keeps_the_row_unlinked_and_tells_the_authors(client
         submission_update(submission=submission, actor=author, data=data)
     assert mail.outbox == []
     assert Authorship.objects.get(submission=submission, email="turing@cs.manchester.ac.uk").state == "declined"
+    # Who declined gets no more of the authors' mail (receipts, chairs' messages).
+    from paperdesk.submissions import notifications, screening
+
+    notifications.send_receipt(submission.pk, "withdrawn", None)
+    screening.send_author_message_job.enqueue(submission.pk, "chair_message", "A question", "Dear authors")
+    assert [m.to for m in mail.outbox] == [["ada@uni.edu"], ["ada@uni.edu"]]
 
 
 def test_coauthors_confirming_the_address_at_sign_up_links_nothing(client, venue, author, django_capture_on_commit_callbacks):
