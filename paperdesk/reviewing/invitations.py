@@ -21,6 +21,13 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+# An invitation link is a capability that works once and not forever: it opens the answer
+# form while the invitation waits for an answer, for INVITATION_DAYS after the last e-mail
+# that carried it (the invitation or its reminder), and never after the venue's review
+# deadline. Answered (accepted or declined), expired and unknown links all get the same
+# neutral page, which names neither the invitee, the role nor the venue.
+INVITATION_DAYS = 30
+
 MAX_LINES = 2000
 ROLES = {
     "reviewer": "reviewer", "reviewers": "reviewer", "r": "reviewer", "pc": "reviewer", "pc member": "reviewer",

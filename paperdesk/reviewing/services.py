@@ -19,7 +19,7 @@ from paperdesk.audit.services import record
 from paperdesk.submissions.models import Submission
 from paperdesk.venues.models import TopicArea, Venue, VenueRole
 
-from .invitations import Invitee
+from .invitations import INVITATION_DAYS, Invitee
 from .models import Bid, DeclaredConflict, InstitutionAlias, PoolMember, Publication
 
 
@@ -216,14 +216,6 @@ def invitation(token: str) -> PoolMember | None:
     if not token or len(token) > 64:
         return None
     return PoolMember.objects.select_related("venue", "user").filter(invite_token=token).first()
-
-
-# An invitation link is a capability that works once and not forever: it opens the answer
-# form while the invitation waits for an answer, for INVITATION_DAYS after the last e-mail
-# that carried it (the invitation or its reminder), and never after the venue's review
-# deadline. Answered (accepted or declined), expired and unknown links all get the same
-# neutral page, which names neither the invitee, the role nor the venue.
-INVITATION_DAYS = 30
 
 
 def invitation_expires_at(member: PoolMember):

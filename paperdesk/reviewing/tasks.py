@@ -17,6 +17,7 @@ from paperdesk.jobs import task
 from paperdesk.mail import send_templated
 from paperdesk.venues.models import Venue
 
+from .invitations import INVITATION_DAYS
 from .models import Assignment, PoolMember
 from .reminders import FIRST_AUTHOR_KEY, claim_reminder
 
@@ -28,8 +29,6 @@ def _when(venue: Venue, moment) -> str:
 
 
 def _invitation_mail(member: PoolMember, message: str = "", reminder: bool = False) -> int:
-    from .services import INVITATION_DAYS
-
     venue = member.venue
     rules = venue.spec.reviewing
     sent = clock.now()  # a reminder renews the link's lifetime (reminded_at is set to about now)
