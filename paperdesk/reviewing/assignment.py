@@ -30,8 +30,9 @@ from paperdesk.audit.services import record
 from paperdesk.jobs import task
 from paperdesk.submissions.models import Authorship, Submission
 from paperdesk.venues.models import TopicArea, Venue, VenueRole
+from paperdesk.venues.models import Track as TrackModel
 
-from . import affinity
+from . import affinity, demands
 from .models import Assignment, AssignmentRun, Conflict, PoolMember
 from .services import ReviewingError
 
@@ -66,7 +67,8 @@ def run_start(*, venue: Venue, actor, objective: str = "total") -> AssignmentRun
     rules = venue.spec.reviewing
     run = AssignmentRun.objects.create(
         venue=venue, created_by=actor, message="Waiting for a worker",
-        params={"objective": objective, "k": rules.reviewers_per_paper, "max_load": rules.max_load, "min_load": rules.min_load},
+        params={"objective": objective, "k": rules.reviewers_per_paper, "track_k": demands.by_slug(venue),
+                "max_load": rules.max_load, "min_load": rules.min_load},
     )
     record("assignment.run_start", run, actor=actor, venue=venue, **run.params)
     transaction.on_commit(lambda: run_assignment_job.enqueue(run.pk))
@@ -107,6 +109,7 @@ class Inputs:
     bids: dict
     conflicts: set  # (public id, reviewer key)
     forced: list  # published Assignments
+    tracks: dict = field(default_factory=dict)  # public id -> track slug
     timings: dict = field(default_factory=dict)
 
 
@@ -126,7 +129,9 @@ def gather(venue: Venue) -> Inputs:
     conflicts = {(public[s], affinity.reviewer_key(u)) for s, u in Conflict.objects.filter(submission__venue=venue, user_id__in=user_ids).values_list("submission_id", "user_id") if s in public}
     conflicts |= {(public[s], affinity.reviewer_key(u)) for s, u in Authorship.objects.filter(submission__venue=venue, user_id__in=user_ids).values_list("submission_id", "user_id") if s in public}
     forced = list(Assignment.objects.filter(submission__in=submitted, kind=Assignment.Kind.REVIEWER, published=True).select_related("submission", "user"))
-    return Inputs(papers, reviewers, by_key, submissions, affinity.bids_for(venue, user_ids), conflicts, forced)
+    slugs = dict(TrackModel.objects.filter(venue=venue).values_list("pk", "slug"))
+    tracks = {s.public_id: slugs.get(s.track_id, "") for s in submissions.values()}
+    return Inputs(papers, reviewers, by_key, submissions, affinity.bids_for(venue, user_ids), conflicts, forced, tracks=tracks)
 
 
 def _labels(inputs: Inputs):
@@ -250,11 +255,14 @@ def _problem(model, scored, inputs: Inputs, params: dict):
     forced = [(pidx[a.submission.public_id], ridx[affinity.reviewer_key(a.user_id)]) for a in inputs.forced
               if a.submission.public_id in pidx and affinity.reviewer_key(a.user_id) in ridx]
     override = [(ridx[key], m.effective_max_load()) for key, m in inputs.members.items() if key in ridx]
+    track_k = params.get("track_k") or {}
+    demand = [(pidx[pid], int(track_k[slug])) for pid, slug in inputs.tracks.items() if pid in pidx and slug in track_k]
     return make_problem(
         [p.id for p in model.papers], [r.id for r in model.reviewers], *scored,
         k=int(params["k"]), max_load=int(params["max_load"]), min_load=int(params["min_load"]),
         conflicts=tuple(zip(*conflicts)) or ((), ()), forced=tuple(zip(*forced)) or ((), ()),
         max_override=tuple(zip(*override)) or ((), ()),
+        demand_override=tuple(zip(*demand)) or ((), ()),
     )
 
 
@@ -366,10 +374,10 @@ def _warnings(venue: Venue, submission: Submission, member: PoolMember) -> list[
     load = Assignment.objects.filter(user=member.user, kind=Assignment.Kind.REVIEWER, submission__venue=venue, submission__status=Submission.Status.SUBMITTED).count()
     if load > member.effective_max_load():
         out.append(f"{member.display_name} now has {load} papers, over their maximum of {member.effective_max_load()}.")
-    k = venue.spec.reviewing.reviewers_per_paper
+    k = demands.of(venue, submission)
     count = Assignment.objects.filter(submission=submission, kind=Assignment.Kind.REVIEWER).count()
     if count != k:
-        out.append(f"#{submission.number} now has {count} reviewer{'s' if count != 1 else ''}; the venue asks for {k}.")
+        out.append(demands.needs(count, k, submission.number))
     return out
 
 
@@ -434,9 +442,9 @@ def pair_remove(*, assignment: Assignment, actor) -> EditResult:
     name = member.display_name if member else assignment.user.display_name
     record("assignment.remove", submission, actor=actor, venue=venue, reviewer=assignment.user.email, published=assignment.published)
     assignment.delete()
-    k = venue.spec.reviewing.reviewers_per_paper
+    k = demands.of(venue, submission)
     count = Assignment.objects.filter(submission=submission, kind=Assignment.Kind.REVIEWER).count()
-    warnings = [f"#{submission.number} now has {count} reviewer{'s' if count != 1 else ''}; the venue asks for {k}."] if count != k else []
+    warnings = [demands.needs(count, k, submission.number)] if count != k else []
     return EditResult(None, warnings, f"{name} removed from #{submission.number}.")
 
 

@@ -20,7 +20,7 @@ from paperdesk import policy
 from paperdesk.submissions.models import Submission
 from paperdesk.venues.models import Venue
 
-from . import assignment, forms, selectors, services
+from . import assignment, demands, forms, selectors, services
 from .models import AssignmentRun, Assignment, Bid, Conflict, DeclaredConflict, InstitutionAlias, PoolMember, Publication
 from .publications import KINDS, LABELS, ParseError, guess_kind, parse_in_child
 from .services import ReviewingError
@@ -590,10 +590,12 @@ def assignment_page(request, venue_slug):
 
     run = selectors.latest_run(venue)
     proposal = selectors.proposal(request.user, venue)
+    track_demands = demands.named(venue)
     pager = Paginator(proposal.papers, PROPOSAL_PAGE).get_page(request.GET.get("page"))
     return render(request, "reviewing/assignment.html", {
         "venue": venue, "run": run, "proposal": proposal, "pager": pager, "run_form": forms.RunForm(),
         "rules": venue.spec.reviewing, "bids": Bid.objects.filter(submission__venue=venue).count(),
+        "track_demands": track_demands, "uniform_demand": {k for _, k in track_demands} <= {venue.spec.reviewing.reviewers_per_paper},
     })
 
 

@@ -341,6 +341,10 @@ def _build(r: _Reader, source: str) -> VenueSpec | None:
     tracks = []
     for path, item in r.items(("tracks",)):
         max_pages = r.positive(item, path, "max_pages")
+        track_k = r.get(item, path, "reviewers_per_paper", int, None)
+        if track_k is not None and track_k < 0:
+            r.fail(path + ("reviewers_per_paper",), f"must be at least 0, got {track_k}")
+            track_k = None
         tracks.append(Track(
             slug=r.slug(item, path),
             name=r.get(item, path, "name", str) or "",
@@ -348,6 +352,7 @@ def _build(r: _Reader, source: str) -> VenueSpec | None:
             camera_ready_extra_pages=int(r.positive(item, path, "camera_ready_extra_pages", 1, minimum=0) or 0),
             description=r.get(item, path, "description", str, ""),
             review_guidance=r.get(item, path, "review_guidance", str, ""),
+            reviewers_per_paper=track_k,
         ))
     _unique(r, ("tracks",), [t.slug for t in tracks])
 

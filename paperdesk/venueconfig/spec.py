@@ -24,6 +24,8 @@ class Track:
     camera_ready_extra_pages: int = 1
     description: str = ""
     review_guidance: str = ""
+    # reviewers each paper of this track needs; None: the venue's reviewing.reviewers_per_paper
+    reviewers_per_paper: int | None = None
 
     def page_limit(self, mode: str = "submission") -> int:
         return self.max_pages + (self.camera_ready_extra_pages if mode == "camera-ready" else 0)
@@ -222,3 +224,10 @@ class VenueSpec:
             if track.slug == slug:
                 return track
         raise KeyError(slug)
+
+    def reviewers_for_track(self, slug: str) -> int:
+        """Reviewers a paper of this track needs: the track's own number, else the venue's."""
+        for track in self.tracks:
+            if track.slug == slug and track.reviewers_per_paper is not None:
+                return track.reviewers_per_paper
+        return self.reviewing.reviewers_per_paper

@@ -76,10 +76,10 @@ def test_assignment_infeasible_names_the_papers_and_is_shown(venue, world, chair
     PoolMember.objects.exclude(user__in=world["reviewers"][:2]).delete()
     run = start(chair, venue, run_jobs)
     assert run.state == "failed"
-    assert run.message.startswith("No assignment is possible: 6 paper(s) have fewer than k=3 usable reviewers")
+    assert run.message.startswith("No assignment is possible: 6 paper(s) have fewer usable reviewers than they need")
     assert "#1 “Circuits for indirect object identification”" in run.result["problems"][0]
     page = login(chair).get(reverse("reviewing:assignment", args=[venue.slug])).content.decode()
-    assert 'id="run-problems"' in page and "fewer than k=3 usable reviewers" in page and "#2 “Monitoring deception with probes”" in page
+    assert 'id="run-problems"' in page and "fewer usable reviewers than they need" in page and "#2 “Monitoring deception with probes”" in page
 
 
 def test_assignment_cancel_between_phases_keeps_the_previous_proposal(venue, world, chair, run_jobs, monkeypatch):

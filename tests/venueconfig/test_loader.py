@@ -125,3 +125,32 @@ def test_rehearsal_copy_puts_deadline_14_days_ahead_and_keeps_distances():
     assert dt.timedelta(days=13) < deadline - now <= dt.timedelta(days=15)
     for key in spec.dates:
         assert copy.dates[key] - copy.dates["submission_deadline"] == spec.dates[key] - spec.dates["submission_deadline"]
+
+
+def _with_track_reviewers(text: str, value: str) -> str:
+    """The long track of the default file with `reviewers_per_paper = value`."""
+    return text.replace("max_pages = 9\n", f"max_pages = 9\nreviewers_per_paper = {value}\n", 1)
+
+
+def test_track_reviewers_per_paper_overrides_the_venue_default_and_round_trips(text):
+    import json
+
+    spec = parse_venue(_with_track_reviewers(text, "4"), "venue.toml")
+    assert spec.track("long").reviewers_per_paper == 4 and spec.track("short").reviewers_per_paper is None
+    assert spec.reviewers_for_track("long") == 4
+    assert spec.reviewers_for_track("short") == spec.reviewing.reviewers_per_paper == 3
+    assert spec_from_dict(json.loads(json.dumps(spec_to_dict(spec)))) == spec
+    assert parse_venue(_with_track_reviewers(text, "0"), "venue.toml").reviewers_for_track("long") == 0
+
+
+def test_default_file_keeps_one_number_for_every_track():
+    spec = load_venue_file(VENUE_FILE)
+    assert {t.slug: spec.reviewers_for_track(t.slug) for t in spec.tracks} == {"short": 3, "long": 3}
+
+
+@pytest.mark.parametrize("value, message", [("-1", "must be at least 0, got -1"), ('"three"', "must be int, got str 'three'"),
+                                            ("2.5", "must be int, got float 2.5")])
+def test_track_reviewers_per_paper_must_be_a_whole_number_at_least_zero(text, value, message):
+    broken = _with_track_reviewers(text, value)
+    [problem] = problems_of(broken)
+    assert problem == f"line {line_of(broken, 'reviewers_per_paper = ' + value)}: tracks[1].reviewers_per_paper: {message}"

@@ -1,0 +1,91 @@
+"""Issue 13 in the app: per-track numbers of reviewers, per-reviewer minimums, the randomized
+mode (cap and seed recorded, each pair's probability shown) and alternates when a chair
+removes a reviewer. Runs execute synchronously (on-commit jobs run in the test)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from django.urls import reverse
+
+from paperdesk.audit.models import AuditEntry
+from paperdesk.reviewing import assignment
+from paperdesk.reviewing.models import Assignment, AssignmentRun, PoolMember
+
+TOPICS = ["circuits", "monitoring", "unsupervised-discovery", "safety-auditing"]
+TEXTS = [
+    ("Circuits for indirect object identification", "We find a circuit of attention heads in GPT-2 small."),
+    ("Monitoring deception with probes", "Linear probes on activations detect deceptive behaviour at inference time."),
+    ("Sparse dictionaries of features", "Sparse autoencoders learn monosemantic dictionary features."),
+    ("Auditing hidden objectives", "We audit language models for hidden objectives with interpretability tools."),
+    ("Attention head superposition", "Attention heads in superposition implement several circuits."),
+    ("Steering vectors at inference", "Activation steering changes behaviour at inference time."),
+]
+
+
+def set_track_reviewers(venue, **per_track):
+    """Give tracks their own `reviewers_per_paper`, as the venue file would."""
+    config = dict(venue.config)
+    config["tracks"] = [{**t, "reviewers_per_paper": per_track.get(t["slug"], t.get("reviewers_per_paper"))} for t in config["tracks"]]
+    venue.config = config
+    venue.save(update_fields=["config"])
+    venue.__dict__.pop("spec", None)
+
+
+@pytest.fixture
+def world(venue, make_paper, make_reviewer):
+    """Six papers (0, 2, 4 long; 1, 3, 5 short) and six reviewers who can take 5 each."""
+    papers = [make_paper(title, abstract, topic=TOPICS[i % 4], track="long" if i % 2 == 0 else "short",
+                         authors=((f"Author Number{i}", f"a{i}@uni{i}.edu", None, ""),))
+              for i, (title, abstract) in enumerate(TEXTS)]
+    reviewers = [make_reviewer(f"r{j}@lab{j}.org", f"Reviewer Person{j}", expertise=(TOPICS[j % 4],),
+                               publications=[(TEXTS[j][0], TEXTS[j][1], 2024, [])], max_load=5)
+                 for j in range(6)]
+    return {"papers": papers, "reviewers": reviewers}
+
+
+def start(chair, venue, run_jobs, **options):
+    run = run_jobs(assignment.run_start, venue=venue, actor=chair, **options)
+    run.refresh_from_db()
+    return run
+
+
+def per_paper(venue):
+    return Counter(Assignment.objects.filter(submission__venue=venue).values_list("submission__number", flat=True))
+
+
+# --- 1. per-track demands ------------------------------------------------------------------------------
+
+def test_run_gives_each_paper_its_tracks_number_of_reviewers(venue, world, chair, run_jobs, login):
+    set_track_reviewers(venue, long=3, short=2)
+    run = start(chair, venue, run_jobs)
+    assert run.state == "done", run.message
+    assert per_paper(venue) == {1: 3, 2: 2, 3: 3, 4: 2, 5: 3, 6: 2}
+    assert run.params["track_k"] == {"short": 2, "long": 3}
+    assert run.result["summary"]["demand_total"] == 15
+    page = login(chair).get(reverse("reviewing:assignment", args=[venue.slug])).content.decode()
+    assert "Short paper: 2; Long paper: 3" in page
+    assert "2/2 reviewers" in page and "3/3 reviewers" in page
+    assert "without exactly" not in page and "without the number" not in page  # complete: no warning
+
+
+def test_proposal_completeness_and_manual_edit_warnings_use_the_papers_own_number(venue, world, chair, run_jobs):
+    from paperdesk.reviewing.selectors import proposal
+
+    set_track_reviewers(venue, short=2)
+    start(chair, venue, run_jobs)
+    short_paper = world["papers"][1]
+    pair = Assignment.objects.filter(submission=short_paper).first()
+    result = assignment.pair_remove(assignment=pair, actor=chair)
+    assert result.warnings == ["#2 now has 1 reviewer; the venue asks for 2."]
+    shown = proposal(chair, venue)
+    assert [p.submission.number for p in shown.papers if p.short] == [2]
+    assert shown.warnings == ["1 paper without the number of reviewers their track asks for."]
+
+
+def test_a_track_asking_for_no_reviewers_gets_none(venue, world, chair, run_jobs):
+    set_track_reviewers(venue, short=0)
+    run = start(chair, venue, run_jobs)
+    assert run.state == "done", run.message
+    assert per_paper(venue) == {1: 3, 3: 3, 5: 3}
