@@ -7,9 +7,9 @@ scraping pattern: random object ids) is made to wait and reported to the chairs 
 from __future__ import annotations
 
 import pytest
+from api_helpers import bearer
 from django.test import Client
 
-from api_helpers import bearer
 from paperdesk.audit.models import AuditEntry
 
 A, B = "203.0.113.10", "198.51.100.20"

@@ -9,16 +9,16 @@ from __future__ import annotations
 import json
 
 import pytest
+from api_helpers import bearer
 from django.test import Client
 
-from api_helpers import bearer
 from paperdesk.reviewing.models import Conflict
 from paperdesk.venues.models import VenueRole
 from tests.reviews.fixtures import rworld  # noqa: F401 - fixtures
 
 
 @pytest.fixture
-def conflicted_chair(rworld, make_user):  # noqa: F811
+def conflicted_chair(rworld, make_user):
     chair = make_user("cora@chairs.org", "Cora Conflicted")
     VenueRole.objects.create(venue=rworld.venue, user=chair, role=VenueRole.Role.CHAIR)
     Conflict.objects.create(submission=rworld.paper, user=chair, source=Conflict.Source.REVIEWER_DECLARED, reason="Same lab")
@@ -40,14 +40,14 @@ def _digests(paper) -> list[str]:
 
 
 @pytest.mark.parametrize("role", ["reviewer", "reviewer2", "area_chair", "conflicted_reviewer", "unassigned_reviewer"])
-def test_reviewers_never_get_the_original_files_hash_from_the_api(rworld, token_for, role):  # noqa: F811
+def test_reviewers_never_get_the_original_files_hash_from_the_api(rworld, token_for, role):
     digests = _digests(rworld.paper)
     for body in _api_bodies(rworld.people[role], token_for, rworld.paper):
         for digest in digests:
             assert digest not in body, (role, body[:300])
 
 
-def test_the_hash_goes_to_the_authors_and_chairs_and_never_beyond_the_file(rworld, token_for, conflicted_chair):  # noqa: F811
+def test_the_hash_goes_to_the_authors_and_chairs_and_never_beyond_the_file(rworld, token_for, conflicted_chair):
     from paperdesk import policy
 
     [digest] = _digests(rworld.paper)
@@ -60,7 +60,7 @@ def test_the_hash_goes_to_the_authors_and_chairs_and_never_beyond_the_file(rworl
         assert versions.startswith("200 ") and [v["sha256"] for v in json.loads(versions[4:])] == [digest]
 
 
-def test_the_detail_page_shows_the_hash_to_authors_and_chairs_only(rworld, conflicted_chair):  # noqa: F811
+def test_the_detail_page_shows_the_hash_to_authors_and_chairs_only(rworld, conflicted_chair):
     from paperdesk import policy
 
     [digest] = _digests(rworld.paper)

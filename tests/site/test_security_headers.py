@@ -76,7 +76,7 @@ def _check_page(path: str, response) -> list[str]:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_reachable_page_has_a_csp_and_no_inline_code_outside_it(rworld, role, django_capture_on_commit_callbacks):  # noqa: F811
+def test_every_reachable_page_has_a_csp_and_no_inline_code_outside_it(rworld, role, django_capture_on_commit_callbacks):
     prepare(rworld, "released", django_capture_on_commit_callbacks)
     client = rworld.client(role)
     queue = deque(["/", f"/v/{rworld.venue.slug}/", "/accounts/login/", "/me/profile/", "/api/tokens/",
@@ -112,7 +112,7 @@ def test_the_profile_script_runs_with_the_nonce_of_its_response(client, make_use
     first, second = client.get("/me/profile/"), client.get("/me/profile/")
     nonces = [re.search(r'<script nonce="([^"]+)">', r.content.decode()).group(1) for r in (first, second)]
     assert nonces[0] != nonces[1]  # fresh per response
-    for response, nonce in zip((first, second), nonces):
+    for response, nonce in zip((first, second), nonces, strict=True):
         assert f"'nonce-{nonce}'" in _policy(response)["script-src"]
 
 
