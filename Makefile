@@ -5,7 +5,8 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 VENUE  ?= venues/mechinterp-2025.toml
-PYTEST_ARGS ?=
+# The suite runs on both cores of the machines it is made for (pytest-xdist).
+PYTEST_ARGS ?= -n 2
 # Links in e-mails point at the address being served.
 PAPERDESK_SITE_URL ?= http://$(HOST):$(PORT)
 export PAPERDESK_SITE_URL
@@ -59,9 +60,11 @@ test: $(VENV)/.test-installed chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The linter, the type checker and the import contracts, all configured in pyproject.toml.
+# mypy's error count per package may only go down (tools/mypy-baseline.json): the code
+# predates the type checker and is being typed package by package.
 lint: $(VENV)/.lint-installed
-	$(BIN)/ruff check paperdesk tests bench
-	$(BIN)/mypy
+	$(BIN)/ruff check paperdesk tests bench tools
+	$(BIN)/python tools/mypy_ratchet.py
 	$(BIN)/lint-imports
 
 # The same suite against PostgreSQL (DATABASE_URL, default: the local server).
