@@ -76,6 +76,11 @@ def make_paper(venue, author, title: str, coauthors=(), pdf: bytes | None = None
         attestations={"not-accepted-archival": True, "anonymized": True},
     )
     submission = services.submission_create(venue=venue, actor=author, data=data)
+    from paperdesk.accounts.models import User
+
+    for row in submission.authorships.filter(user__isnull=True):  # co-authors with an account confirm
+        if (coauthor := User.objects.filter(email=row.email).first()) is not None:
+            services.authorship_confirm(actor=coauthor, authorship_id=row.pk)
     upload = services.upload_add(submission=submission, actor=author, stream=io.BytesIO(pdf or make_pdf_bytes(2)), original_name="paper.pdf")
     CheckRun.objects.filter(upload=upload).update(state=CheckRun.State.DONE, report=report or clean_report(), finished_at=timezone.now())
     Submission.objects.filter(pk=submission.pk).update(status=Submission.Status.SUBMITTED, submitted_at=timezone.now())
