@@ -375,3 +375,29 @@ def test_history_and_revert_pages_are_well_formed(rworld, days):
         facts.feed(html)
         assert not facts.problems(), (name, facts.problems())
         assert not [m for m in ("{%", "%}", "{{", "}}") if m in html], name
+
+
+def test_the_migration_keeps_reviews_saved_before_history_as_a_baseline(rworld, days):
+    """Reviews and meta-reviews written before this feature get one version each (their
+    state when history started), so a revert can go back to it."""
+    import importlib
+
+    from django.apps import apps
+
+    from paperdesk.reviews.models import MetaReview
+
+    days(9)
+    review = Review.objects.create(assignment=rworld.assignments["reviewer"], answers={"summary": BEFORE}, overall=4, confidence=3,
+                                   state="submitted", submitted_at=days(9))
+    meta = MetaReview.objects.create(submission=rworld.paper, author=rworld.people["area_chair"], recommendation="reject", text="Old meta")
+    assert not ReviewVersion.objects.exists()
+    importlib.import_module("paperdesk.reviews.migrations.0003_review_versions").baseline(apps, None)
+    (version,) = ReviewVersion.objects.filter(review=review)
+    assert version.reason == "baseline" and version.number == 1 and version.actor_id == rworld.people["reviewer"].pk
+    assert version.snapshot["answers"] == {"summary": BEFORE} and version.snapshot["overall"] == 4
+    (meta_version,) = ReviewVersion.objects.filter(meta_review=meta)
+    assert meta_version.snapshot["text"] == "Old meta" and meta_version.actor_id == rworld.people["area_chair"].pk
+    # The next save is version 2, and the baseline counts as "what it said then".
+    days(8)
+    write(rworld, "reviewer", text=AFTER)
+    assert [v.number for v in versions_of(review)] == [1, 2]
