@@ -316,7 +316,7 @@ LOG_FORMAT = os.environ.get("PAPERDESK_LOG_FORMAT", "json").strip().lower()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request": {"()": "paperdesk.ops.context.RequestContextFilter"}},
+    "filters": {"request": {"()": "paperdesk.requestcontext.RequestContextFilter"}},
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from paperdesk.ops.context import current_client_ip
+from paperdesk.requestcontext import current_client_ip
 
 from .models import AuditEntry
 

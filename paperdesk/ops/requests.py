@@ -11,7 +11,9 @@ import uuid
 
 from django.conf import settings
 
-from . import context, metrics
+from paperdesk import requestcontext as context
+
+from . import metrics
 from .proxy import parse_trusted_proxies
 
 access_log = logging.getLogger("paperdesk.access")

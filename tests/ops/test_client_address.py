@@ -101,7 +101,7 @@ def test_a_bad_trusted_proxies_value_is_refused_with_its_name():
 
 
 def test_gunicorn_is_told_which_peers_may_set_forwarding_headers():
-    from paperdesk.venues.management.commands.serve import Command
+    from paperdesk.ops.management.commands.serve import Command
 
     command = Command()
     with override_settings(PAPERDESK_TRUSTED_PROXIES="10.0.0.0/8, 127.0.0.1"):

@@ -16,7 +16,7 @@ from django.templatetags.static import static
 from django.test import Client, override_settings
 
 import paperdesk.settings as production
-from paperdesk.venues.management.commands import serve
+from paperdesk.ops.management.commands import serve
 
 ROOT = Path(__file__).resolve().parents[2]
 
