@@ -255,6 +255,7 @@ def _problem(model, scored, inputs: Inputs, params: dict):
     forced = [(pidx[a.submission.public_id], ridx[affinity.reviewer_key(a.user_id)]) for a in inputs.forced
               if a.submission.public_id in pidx and affinity.reviewer_key(a.user_id) in ridx]
     override = [(ridx[key], m.effective_max_load()) for key, m in inputs.members.items() if key in ridx]
+    minimum = [(ridx[key], m.min_load) for key, m in inputs.members.items() if key in ridx and m.min_load is not None]
     track_k = params.get("track_k") or {}
     demand = [(pidx[pid], int(track_k[slug])) for pid, slug in inputs.tracks.items() if pid in pidx and slug in track_k]
     return make_problem(
@@ -263,6 +264,7 @@ def _problem(model, scored, inputs: Inputs, params: dict):
         conflicts=tuple(zip(*conflicts)) or ((), ()), forced=tuple(zip(*forced)) or ((), ()),
         max_override=tuple(zip(*override)) or ((), ()),
         demand_override=tuple(zip(*demand)) or ((), ()),
+        min_override=tuple(zip(*minimum)) or ((), ()),
     )
 
 
@@ -328,6 +330,34 @@ def _save_proposal(venue: Venue, rows, explained: dict, inputs: Inputs) -> int:
                               source="auto"))
     Assignment.objects.bulk_create(new, batch_size=2000)
     return len(new)
+
+
+# --- a reviewer's minimum load ------------------------------------------------------------------------
+
+@transaction.atomic
+def set_min_load(*, member: PoolMember, actor, min_load) -> PoolMember:
+    """A chair sets (or clears, with None or "") the fewest papers a reviewer gets from the
+    automatic assignment: a hard bound for the solver, at most the reviewer's maximum."""
+    member = PoolMember.objects.select_for_update(of=("self",)).select_related("venue", "user").get(pk=member.pk)
+    _require_manager(actor, member.venue)
+    if member.role != PoolMember.Role.REVIEWER:
+        raise ReviewingError("Only reviewers have a minimum load.", 400, "min_load")
+    if min_load in (None, ""):
+        value = None
+    else:
+        try:
+            value = int(str(min_load).strip())
+        except (TypeError, ValueError):
+            raise ReviewingError("The minimum load must be a whole number.", 400, "min_load") from None
+        ceiling = member.effective_max_load()
+        if value < 0 or value > ceiling:
+            raise ReviewingError(f"The minimum load of {member.display_name} must be between 0 and {ceiling} (their maximum).", 400, "min_load")
+    previous = member.min_load
+    if previous != value:
+        member.min_load = value
+        member.save(update_fields=["min_load"])
+        record("pool.min_load", member, actor=actor, venue=member.venue, email=member.email, min_load=value, previous=previous)
+    return member
 
 
 # --- manual edits ------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ class PoolMember(models.Model):
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.REVIEWER)
     state = models.CharField(max_length=20, choices=State.choices)
     max_load = models.PositiveIntegerField(null=True, blank=True, help_text="Empty: the venue default")
+    min_load = models.PositiveIntegerField(null=True, blank=True, help_text="Set by the chairs; empty: the venue's minimum")
     statement = models.TextField(blank=True, max_length=2000)
     expertise = models.ManyToManyField("venues.TopicArea", blank=True, related_name="+")
     invite_token = models.CharField(max_length=64, blank=True, db_index=True)

@@ -26,6 +26,7 @@ urlpatterns = [
     path(V + "pool/invite/", views.pool_invite, name="pool_invite"),
     path(V + "pool/remind/", views.pool_remind, name="pool_remind"),
     path(V + "pool/<str:member_id>/decide/", views.pool_decide, name="pool_decide"),
+    path(V + "pool/<str:member_id>/min-load/", views.pool_min_load, name="pool_min_load"),
     path(V + "first-authors/", views.first_authors, name="first_authors"),
     path(V + "first-authors/remind/", views.first_authors_remind, name="first_authors_remind"),
     # chairs: conflicts

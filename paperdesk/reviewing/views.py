@@ -195,6 +195,21 @@ def pool_decide(request, venue_slug, member_id):
     return redirect("reviewing:pool", venue.slug)
 
 
+@require_POST
+def pool_min_load(request, venue_slug, member_id):
+    venue = _chair_venue(request, venue_slug)
+    member = get_object_or_404(PoolMember, venue=venue, public_id=member_id)
+    try:
+        member = assignment.set_min_load(member=member, actor=request.user, min_load=request.POST.get("min_load", "")[:12])
+    except ReviewingError as error:
+        return _error(request, error, venue, back=reverse("reviewing:pool", args=[venue.slug]))
+    text = f"Minimum load of {member.display_name}: {'the venue default' if member.min_load is None else member.min_load}."
+    if _is_htmx(request):
+        return render(request, "reviewing/_pool_row.html", {"venue": venue, "m": member, "flash": text})
+    messages.success(request, text)
+    return redirect("reviewing:pool", venue.slug)
+
+
 def pool_invite(request, venue_slug):
     from .invitations import parse_invitation_list
 

@@ -111,6 +111,7 @@ ROUTES: dict[str, Route] = {
     "reviewing:pool_invite": Route(CHAIRS, V),
     "reviewing:pool_remind": Route(CHAIRS, V, get=False),
     "reviewing:pool_decide": Route(CHAIRS, {"venue_slug": "venue", "member_id": "pool_member"}, get=False),
+    "reviewing:pool_min_load": Route(CHAIRS, {"venue_slug": "venue", "member_id": "pool_member"}, get=False),
     "reviewing:first_authors": Route(CHAIRS, V),
     "reviewing:first_authors_remind": Route(CHAIRS, V, get=False),
     "reviewing:conflicts": Route(CHAIRS, V),

@@ -89,3 +89,52 @@ def test_a_track_asking_for_no_reviewers_gets_none(venue, world, chair, run_jobs
     run = start(chair, venue, run_jobs)
     assert run.state == "done", run.message
     assert per_paper(venue) == {1: 3, 3: 3, 5: 3}
+
+
+# --- 2. per-reviewer minimums ----------------------------------------------------------------------------
+
+def loads(venue):
+    return Counter(Assignment.objects.filter(submission__venue=venue).values_list("user_id", flat=True))
+
+
+def test_chair_sets_a_minimum_on_the_pool_page_and_the_run_meets_it(venue, world, chair, run_jobs, login):
+    start(chair, venue, run_jobs)
+    baseline = loads(venue)
+    light = min(world["reviewers"], key=lambda r: (baseline[r.pk], r.pk))
+    wanted = baseline[light.pk] + 2
+    assert wanted <= 5
+    member = PoolMember.objects.get(venue=venue, user=light)
+    client = login(chair)
+    url = reverse("reviewing:pool_min_load", args=[venue.slug, member.public_id])
+    response = client.post(url, {"min_load": str(wanted)}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and f"Minimum load of Reviewer Person{world['reviewers'].index(light)}: {wanted}." in response.content.decode()
+    member.refresh_from_db()
+    assert member.min_load == wanted
+    entry = AuditEntry.objects.filter(action="pool.min_load").latest("pk")
+    assert entry.data["min_load"] == wanted and entry.data["previous"] is None
+    assert 'name="min_load"' in client.get(reverse("reviewing:pool", args=[venue.slug])).content.decode()
+    run = start(chair, venue, run_jobs)
+    assert run.state == "done", run.message
+    assert loads(venue)[light.pk] >= wanted
+
+
+def test_minimum_load_refused_above_the_maximum_and_for_non_chairs(venue, world, chair, login):
+    member = PoolMember.objects.get(venue=venue, user=world["reviewers"][0])
+    url = reverse("reviewing:pool_min_load", args=[venue.slug, member.public_id])
+    response = login(chair).post(url, {"min_load": "6"})
+    assert response.status_code == 400 and "must be between 0 and 5 (their maximum)" in response.content.decode()
+    assert login(chair).post(url, {"min_load": "lots"}).status_code == 400
+    assert login(world["reviewers"][0]).post(url, {"min_load": "1"}).status_code == 404
+    member.refresh_from_db()
+    assert member.min_load is None
+    assert login(chair).post(url, {"min_load": ""}).status_code == 302
+
+
+def test_minimums_no_assignment_can_meet_are_named(venue, world, chair, run_jobs):
+    set_track_reviewers(venue, short=0)  # 3 papers x 3 reviewers = 9 places
+    PoolMember.objects.filter(user__in=world["reviewers"][:2]).update(min_load=5)  # 10 owed
+    run = start(chair, venue, run_jobs)
+    assert run.state == "failed"
+    assert run.result["error"] == "infeasible"
+    assert "minimum loads add up to 10 reviews but papers need only 9; lower the minimum load of Reviewer Person0 (5), Reviewer Person1 (5)" in run.message
+    assert set(run.result["reviewers"]) == {"Reviewer Person0", "Reviewer Person1"}
