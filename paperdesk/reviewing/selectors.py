@@ -348,9 +348,12 @@ class Proposal:
 
 def proposal(viewer, venue: Venue) -> Proposal:
     """Papers with their proposed and published reviewers, weakest papers first; the
-    reviewers' loads. Seven queries whatever the size."""
+    reviewers' loads. Seven queries whatever the size. The papers the viewer has a
+    conflict with are listed without reviewers, and their assignments are left out of
+    every load and count this viewer sees (`policy.hidden_from_aggregates`): a load
+    that counted them would tell a chair who is an author who reviews their paper."""
     k = venue.spec.reviewing.reviewers_per_paper
-    hidden = policy.conflicted_submission_ids(viewer, venue)
+    hidden = policy.hidden_from_aggregates(viewer, venue)
     submissions = list(Submission.objects.filter(venue=venue, status=Submission.Status.SUBMITTED).order_by("number"))
     assignments = list(Assignment.objects.filter(submission__venue=venue, kind=Assignment.Kind.REVIEWER, submission__status=Submission.Status.SUBMITTED)
                        .select_related("user").order_by("alias_number"))
@@ -364,8 +367,9 @@ def proposal(viewer, venue: Venue) -> Proposal:
         conflicts[(s, u)].append(reason)
     for s, u in Authorship.objects.filter(submission__venue=venue, user_id__in=user_ids).values_list("submission_id", "user_id"):
         conflicts[(s, u)].insert(0, "an author of the submission")
-    load = Counter(a.user_id for a in assignments)
-    published = Counter(a.user_id for a in assignments if a.published)
+    seen = [a for a in assignments if a.submission_id not in hidden]
+    load = Counter(a.user_id for a in seen)
+    published = Counter(a.user_id for a in seen if a.published)
     by_paper = defaultdict(list)
     for a in assignments:
         by_paper[a.submission_id].append(a)
