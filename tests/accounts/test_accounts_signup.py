@@ -125,7 +125,7 @@ def test_signup_confirming_an_institutional_address_approves_a_waiting_account(c
     assert User.objects.get(email="sam@gmail.com").moderation_status == "active"
     assert "Your account is now active: sam@cs.toronto.edu is an institutional address." in [str(m) for m in page.context["messages"]]
     entry = AuditEntry.objects.filter(action="account.email_confirmed").first()
-    assert entry.data == {"domain": "cs.toronto.edu", "linked_authorships": 0, "auto_approved": True}
+    assert entry.data == {"domain": "cs.toronto.edu", "pending_invitations": 0, "auto_approved": True}
 
 
 def test_signup_rejected_account_stays_rejected_after_confirming_an_institutional_address(client, venue):
