@@ -37,7 +37,10 @@ from .models import Assignment, AssignmentRun, Conflict, PoolMember
 from .services import ReviewingError
 
 log = logging.getLogger(__name__)
-OBJECTIVES = {"total": "Highest total affinity", "fair": "Fair: raise the weakest paper first"}
+OBJECTIVES = {"total": "Highest total affinity", "fair": "Fair: raise the weakest paper first",
+              "randomized": "Randomized: no pair more likely than the cap (against collusion rings)"}
+DEFAULT_PROBABILITY_LIMIT = 0.5
+MAX_SEED = 2**31 - 1
 DENSE_UP_TO = 10_000_000  # pairs scored exhaustively (80 MB); above, each paper's TOP_N best reviewers
 TOP_N = 300
 STALE_AFTER = dt.timedelta(minutes=30)  # a running run silent for this long lost its worker
@@ -55,10 +58,38 @@ def _require_manager(actor, venue: Venue) -> None:
 
 
 @transaction.atomic
-def run_start(*, venue: Venue, actor, objective: str = "total") -> AssignmentRun:
+def _randomized_params(probability_limit, seed) -> dict:
+    """The randomized mode's cap (0 < q <= 1, default 0.5) and seed (drawn when empty)."""
+    import random
+
+    if probability_limit in (None, ""):
+        probability_limit = DEFAULT_PROBABILITY_LIMIT
+    try:
+        q = float(probability_limit)
+    except (TypeError, ValueError):
+        raise ReviewingError("The probability limit must be a number between 0 and 1.", 400, "probability_limit") from None
+    if not 0 < q <= 1:
+        raise ReviewingError("The probability limit must be above 0 and at most 1.", 400, "probability_limit")
+    if seed in (None, ""):
+        seed = random.SystemRandom().randint(0, MAX_SEED)
+    try:
+        seed = int(seed)
+    except (TypeError, ValueError):
+        raise ReviewingError("The seed must be a whole number.", 400, "seed") from None
+    if not 0 <= seed <= MAX_SEED:
+        raise ReviewingError(f"The seed must be between 0 and {MAX_SEED}.", 400, "seed")
+    return {"probability_limit": q, "seed": seed}
+
+
+@transaction.atomic
+def run_start(*, venue: Venue, actor, objective: str = "total", probability_limit=None, seed=None) -> AssignmentRun:
+    """Queue a run. The randomized mode records its cap and seed (drawn when not given) in
+    the run's parameters and the audit log: the same seed on the same data gives the same
+    assignment, so the draw can be checked afterwards."""
     _require_manager(actor, venue)
     if objective not in OBJECTIVES:
         raise ReviewingError(f"Unknown objective '{objective[:20]}'.", 400, "objective")
+    extra = _randomized_params(probability_limit, seed) if objective == "randomized" else {}
     Venue.objects.select_for_update().filter(pk=venue.pk).first()  # one start at a time
     AssignmentRun.objects.filter(venue=venue, state=AssignmentRun.State.RUNNING, started_at__lt=clock.now() - STALE_AFTER).update(
         state=AssignmentRun.State.FAILED, finished_at=clock.now(), message="This run stopped without finishing (its worker was restarted?); start a new one.")
@@ -68,7 +99,7 @@ def run_start(*, venue: Venue, actor, objective: str = "total") -> AssignmentRun
     run = AssignmentRun.objects.create(
         venue=venue, created_by=actor, message="Waiting for a worker",
         params={"objective": objective, "k": rules.reviewers_per_paper, "track_k": demands.by_slug(venue),
-                "max_load": rules.max_load, "min_load": rules.min_load},
+                "max_load": rules.max_load, "min_load": rules.min_load, **extra},
     )
     record("assignment.run_start", run, actor=actor, venue=venue, **run.params)
     transaction.on_commit(lambda: run_assignment_job.enqueue(run.pk))
@@ -196,12 +227,19 @@ def run_execute(run_id: int) -> AssignmentRun | None:
         _phase(run, 55, "Solving")
         t = time.perf_counter()
         problem = _problem(model, scored, inputs, params)
-        solution = assign(problem, params.get("objective", "total"))
+        probabilities: dict = {}
+        if params.get("objective") == "randomized":
+            solution, probabilities = _randomized(problem, params)
+        else:
+            solution = assign(problem, params.get("objective", "total"))
         timings["solve"] = round(time.perf_counter() - t, 3)
 
         _phase(run, 85, "Saving the proposal")
         t = time.perf_counter()
         explained = _explanations(model, solution.rows(), inputs)
+        for pair, p in probabilities.items():
+            if pair in explained:
+                explained[pair]["probability"] = p
         with transaction.atomic():
             locked = AssignmentRun.objects.select_for_update().get(pk=run.pk)
             if locked.cancel_requested:
@@ -213,8 +251,12 @@ def run_execute(run_id: int) -> AssignmentRun | None:
             run.message = f"Proposal ready: {saved} new pairs for {len(inputs.papers)} papers and {len(inputs.reviewers)} reviewers."
             run.result = {"summary": _plain(summary), "conflicts": stats.as_dict(), "timings": timings,
                           "papers": len(inputs.papers), "reviewers": len(inputs.reviewers), "pairs_scored": int(len(scored[0]))}
+            randomized = {key: params[key] for key in ("probability_limit", "seed") if key in params}
+            if randomized:
+                randomized["expected_total"] = summary.get("expected_total")
+                run.result.update(randomized)
             run.save(update_fields=["state", "progress", "finished_at", "message", "result"])
-            record("assignment.run_done", run, venue=venue, pairs=saved, **{k: v for k, v in timings.items()})
+            record("assignment.run_done", run, venue=venue, pairs=saved, **{k: v for k, v in timings.items()}, **randomized)
     except _Cancelled as cancelled:
         _finish(run, AssignmentRun.State.CANCELLED, f"Cancelled before “{cancelled}”; the previous proposal is unchanged.", {"timings": timings})
     except Infeasible as error:
@@ -266,6 +308,32 @@ def _problem(model, scored, inputs: Inputs, params: dict):
         demand_override=tuple(zip(*demand)) or ((), ()),
         min_override=tuple(zip(*minimum)) or ((), ()),
     )
+
+
+def _randomized(problem, params: dict):
+    """Marginals of maximal expected affinity with no pair above the cap, then one
+    assignment drawn with the run's seed (each pair taken with exactly its probability).
+    Returns the solution and {(paper id, reviewer id): probability} of its pairs."""
+    import numpy as np
+
+    from paperdesk.matching.randomized import pair_caps, sample, solve_marginals
+    from paperdesk.matching.solve import Assignment as Solution
+
+    t0 = time.perf_counter()
+    marginals = solve_marginals(problem, pair_caps(problem, float(params["probability_limit"])))
+    mask = sample(marginals, np.random.default_rng(int(params["seed"])))
+    paper = np.concatenate([problem.forced_paper, marginals.paper[mask]]).astype(np.int32)
+    reviewer = np.concatenate([problem.forced_reviewer, marginals.reviewer[mask]]).astype(np.int32)
+    score = np.concatenate([problem.forced_score, marginals.score[mask]])
+    chosen = set(zip(paper.tolist(), reviewer.tolist()))
+    pids, rids = problem.paper_ids, problem.reviewer_ids
+    probabilities = {(pids[i], rids[j]): round(float(p), 4) for i, j, p in zip(
+        np.concatenate([problem.forced_paper, marginals.paper]).tolist(),
+        np.concatenate([problem.forced_reviewer, marginals.reviewer]).tolist(),
+        np.concatenate([np.ones(len(problem.forced_paper)), marginals.probability]).tolist()) if (i, j) in chosen}
+    info = {"expected_total": round(marginals.expected_total(), 4), "probability_limit": float(params["probability_limit"]),
+            "seed": int(params["seed"]), "solve_seconds": round(time.perf_counter() - t0, 3)}
+    return Solution(problem, paper, reviewer, score, "randomized", info), probabilities
 
 
 def _finish(run: AssignmentRun, state: str, message: str, result: dict) -> None:

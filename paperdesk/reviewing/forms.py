@@ -107,7 +107,12 @@ class AliasForm(forms.Form):
 
 
 class RunForm(forms.Form):
-    objective = forms.ChoiceField(choices=[("total", "Highest total affinity"), ("fair", "Fair: raise the weakest paper first")], initial="total")
+    objective = forms.ChoiceField(choices=[("total", "Highest total affinity"), ("fair", "Fair: raise the weakest paper first"),
+                                           ("randomized", "Randomized: no pair more likely than the cap")], initial="total")
+    probability_limit = forms.FloatField(min_value=0.01, max_value=1, required=False, initial=0.5, label="Probability cap",
+                                         help_text="Randomized only: no reviewer gets a paper with a probability above this.")
+    seed = forms.IntegerField(min_value=0, max_value=2**31 - 1, required=False, label="Seed",
+                              help_text="Randomized only; empty: drawn at random (recorded either way).")
 
 
 class ReviewerField(forms.CharField):

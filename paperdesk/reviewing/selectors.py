@@ -336,7 +336,9 @@ class Proposal:
         out = []
         short = [p for p in self.papers if p.short and not p.hidden]
         if short:
-            out.append(f"{len(short)} paper{'s' if len(short) != 1 else ''} without exactly {self.k} reviewers.")
+            wanted = {p.k for p in short}
+            needed = f"exactly {self.k} reviewers" if wanted == {self.k} else "the number of reviewers their track asks for"
+            out.append(f"{len(short)} paper{'s' if len(short) != 1 else ''} without {needed}.")
         over = [r for r in self.loads if r.over]
         if over:
             out.append(f"{len(over)} reviewer{'s' if len(over) != 1 else ''} over their maximum load.")
@@ -348,11 +350,14 @@ class Proposal:
 
 def proposal(viewer, venue: Venue) -> Proposal:
     """Papers with their proposed and published reviewers, weakest papers first; the
-    reviewers' loads. Seven queries whatever the size. The papers the viewer has a
+    reviewers' loads. Eight queries whatever the size. The papers the viewer has a
     conflict with are listed without reviewers, and their assignments are left out of
     every load and count this viewer sees (`policy.hidden_from_aggregates`): a load
     that counted them would tell a chair who is an author who reviews their paper."""
+    from . import demands
+
     k = venue.spec.reviewing.reviewers_per_paper
+    per_track = demands.by_track(venue)  # each paper's own number of reviewers
     hidden = policy.hidden_from_aggregates(viewer, venue)
     submissions = list(Submission.objects.filter(venue=venue, status=Submission.Status.SUBMITTED).order_by("number"))
     assignments = list(Assignment.objects.filter(submission__venue=venue, kind=Assignment.Kind.REVIEWER, submission__status=Submission.Status.SUBMITTED)
@@ -376,7 +381,7 @@ def proposal(viewer, venue: Venue) -> Proposal:
     papers = []
     for s in submissions:
         if s.pk in hidden:
-            papers.append(ProposalPaper(s, [], k, hidden=True))
+            papers.append(ProposalPaper(s, [], per_track.get(s.track_id, k), hidden=True))
             continue
         pairs = []
         for a in by_paper.get(s.pk, []):
@@ -385,7 +390,7 @@ def proposal(viewer, venue: Venue) -> Proposal:
             pairs.append(ProposedPair(a, m.display_name if m else a.user.display_name, a.user.email, a.score, a.explanation or {},
                                       "; ".join(conflicts.get((s.pk, a.user_id), [])), load[a.user_id] > max_load))
         pairs.sort(key=lambda p: -(p.score or 0.0))
-        papers.append(ProposalPaper(s, pairs, k))
+        papers.append(ProposalPaper(s, pairs, per_track.get(s.track_id, k)))
     papers.sort(key=lambda p: (p.hidden, not p.short, p.total, p.submission.number))
     loads = sorted(
         (ReviewerLoad(m, m.display_name, m.user.email, load[u], m.effective_max_load(), published[u]) for u, m in members.items()),

@@ -618,9 +618,14 @@ def assignment_page(request, venue_slug):
 def run_start(request, venue_slug):
     venue = _chair_venue(request, venue_slug)
     form = forms.RunForm(request.POST)
-    objective = form.cleaned_data["objective"] if form.is_valid() else "total"
+    back = reverse("reviewing:assignment", args=[venue.slug])
+    if not form.is_valid():
+        field, errors = next(iter(form.errors.items()))
+        return _refused(request, f"{form.fields[field].label or field.capitalize()}: {errors[0]}", status=400, venue=venue, back=back)
+    data = form.cleaned_data
     try:
-        assignment.run_start(venue=venue, actor=request.user, objective=objective)
+        assignment.run_start(venue=venue, actor=request.user, objective=data["objective"],
+                             probability_limit=data.get("probability_limit"), seed=data.get("seed"))
     except ReviewingError as error:
         return _error(request, error, venue, back=reverse("reviewing:assignment", args=[venue.slug]))
     return redirect(reverse("reviewing:assignment", args=[venue.slug]) + "#run")

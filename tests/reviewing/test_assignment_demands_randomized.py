@@ -138,3 +138,54 @@ def test_minimums_no_assignment_can_meet_are_named(venue, world, chair, run_jobs
     assert run.result["error"] == "infeasible"
     assert "minimum loads add up to 10 reviews but papers need only 9; lower the minimum load of Reviewer Person0 (5), Reviewer Person1 (5)" in run.message
     assert set(run.result["reviewers"]) == {"Reviewer Person0", "Reviewer Person1"}
+
+
+# --- 3. the randomized mode ------------------------------------------------------------------------------
+
+def test_randomized_run_records_cap_and_seed_and_shows_each_pairs_probability(venue, world, chair, run_jobs, login):
+    client = login(chair)
+    response = run_jobs(client.post, reverse("reviewing:run_start", args=[venue.slug]),
+                        {"objective": "randomized", "probability_limit": "0.5", "seed": "1234"})
+    assert response.status_code == 302
+    run = AssignmentRun.objects.get(venue=venue)
+    assert run.state == "done", run.message
+    assert run.params["objective"] == "randomized" and run.params["probability_limit"] == 0.5 and run.params["seed"] == 1234
+    assert run.result["probability_limit"] == 0.5 and run.result["seed"] == 1234
+    assert run.result["expected_total"] >= run.result["summary"]["total_affinity"] - 18  # recorded, a number
+    started = AuditEntry.objects.get(action="assignment.run_start")
+    done = AuditEntry.objects.get(action="assignment.run_done")
+    assert started.data["seed"] == 1234 and started.data["probability_limit"] == 0.5
+    assert done.data["seed"] == 1234 and done.data["probability_limit"] == 0.5
+    pairs = list(Assignment.objects.filter(submission__venue=venue))
+    assert set(per_paper(venue).values()) == {3}
+    assert all(0 < a.explanation["probability"] <= 0.5 for a in pairs)  # no pair above the cap
+    page = client.get(reverse("reviewing:assignment", args=[venue.slug])).content.decode()
+    assert "probability cap 0.5, seed 1234" in page
+    assert "p = 0.5" in page
+    assert f"p = {pairs[0].explanation['probability']}" in page
+    # the same seed on the same data draws the same assignment
+    before = set(Assignment.objects.values_list("submission_id", "user_id"))
+    again = start(chair, venue, run_jobs, objective="randomized", probability_limit=0.5, seed=1234)
+    assert again.state == "done" and set(Assignment.objects.values_list("submission_id", "user_id")) == before
+
+
+def test_randomized_without_a_seed_draws_one_and_records_it(venue, world, chair, run_jobs):
+    run = start(chair, venue, run_jobs, objective="randomized")
+    assert run.state == "done", run.message
+    assert run.params["probability_limit"] == 0.5 and isinstance(run.params["seed"], int)
+    assert AuditEntry.objects.get(action="assignment.run_start").data["seed"] == run.params["seed"]
+
+
+def test_a_cap_too_low_for_the_pool_is_explained_and_bad_input_is_a_400(venue, world, chair, run_jobs, login):
+    run = start(chair, venue, run_jobs, objective="randomized", probability_limit=0.4, seed=1)  # 6 reviewers x 0.4 < 3
+    assert run.state == "failed" and "raise the probability limit" in run.result["problems"][0]
+    assert "#1 “Circuits for indirect object identification” (2.4 < 3)" in run.message
+    client = login(chair)
+    url = reverse("reviewing:run_start", args=[venue.slug])
+    for bad in ({"objective": "randomized", "probability_limit": "2"}, {"objective": "randomized", "seed": "-3"},
+                {"objective": "randomized", "probability_limit": "half"}, {"objective": "lottery"}):
+        response = client.post(url, bad)
+        assert response.status_code == 400, bad
+    assert AssignmentRun.objects.filter(venue=venue).count() == 1
+    with pytest.raises(assignment.ReviewingError, match="above 0 and at most 1"):
+        assignment.run_start(venue=venue, actor=chair, objective="randomized", probability_limit=0)

@@ -1,4 +1,4 @@
-"""`paperdesk runassignment VENUE [--objective total|fair] [--by EMAIL]`: run the automatic
+"""`paperdesk runassignment VENUE [--objective total|fair|randomized] [--probability-limit Q] [--seed S] [--by EMAIL]`: run the automatic
 assignment in this process (the same phases as the background job: conflicts, affinity,
 solving, saving the unpublished proposal) and print how long each phase took. For large
 venues and for measurements; the chairs' page shows the result like any other run."""
@@ -17,7 +17,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("venue", help="the venue's slug")
-        parser.add_argument("--objective", choices=["total", "fair"], default="total")
+        parser.add_argument("--objective", choices=["total", "fair", "randomized"], default="total")
+        parser.add_argument("--probability-limit", type=float, default=None, help="randomized: no pair above this probability (default 0.5)")
+        parser.add_argument("--seed", type=int, default=None, help="randomized: the seed (default: drawn at random, recorded)")
         parser.add_argument("--by", help="e-mail of the chair the run is recorded for (default: the first chair)")
 
     def handle(self, *args, **options):
@@ -42,7 +44,8 @@ class Command(BaseCommand):
         started = time.perf_counter()
         try:
             with transaction.atomic():
-                run = assignment.run_start(venue=venue, actor=actor, objective=options["objective"])
+                run = assignment.run_start(venue=venue, actor=actor, objective=options["objective"],
+                                           probability_limit=options["probability_limit"], seed=options["seed"])
                 # the job is enqueued on commit too; whichever starts first claims the run
             run = assignment.run_execute(run.pk) or AssignmentRun.objects.get(pk=run.pk)
         except ReviewingError as error:
