@@ -298,6 +298,7 @@ def main() -> int:
     recoveries: list[float] = []
     try:
         for r in range(args.rounds):
+            round_started = time.monotonic()
             # 1. uploads, web server killed at a random moment
             bodies = [pdf(r * AUTHORS + n, rng.randint(300_000, 1_000_000)) for n in range(AUTHORS)]
             with concurrent.futures.ThreadPoolExecutor(AUTHORS) as pool:
@@ -337,7 +338,7 @@ def main() -> int:
             # 4. the round settles
             wait(lambda: not CheckRun.objects.filter(state__in=(CheckRun.State.QUEUED, CheckRun.State.RUNNING)).exists()
                  and not Release.objects.filter(state=Release.State.RUNNING).exists(), 90)
-            print(f"round {r + 1}: acked so far {len(acked)}, kills {dict(kills)}", flush=True)
+            print(f"round {r + 1}: acked so far {len(acked)}, kills {dict(kills)}, {time.monotonic() - round_started:.0f} s", flush=True)
         wait(lambda: not CheckRun.objects.filter(state__in=(CheckRun.State.QUEUED, CheckRun.State.RUNNING)).exists(), 60)
     finally:
         web.kill()
