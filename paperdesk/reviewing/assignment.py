@@ -568,6 +568,54 @@ def pair_swap(*, assignment: Assignment, user, actor) -> EditResult:
     return EditResult(row, _warnings(venue, submission, member), f"{old.display_name} replaced by {member.display_name} on #{submission.number}.")
 
 
+# --- alternates ------------------------------------------------------------------------------------------
+
+ALTERNATES = 5
+
+
+@dataclass
+class Alternate:
+    member: PoolMember
+    name: str
+    email: str
+    score: float
+    load: int
+    max_load: int
+
+
+def alternates(*, venue: Venue, submission: Submission, actor, n: int = ALTERNATES) -> list[Alternate]:
+    """Reviewers a chair could assign to this paper instead of one removed: accepted
+    reviewers with spare load, no conflict (recorded or authorship) and not already on it,
+    best affinity first (the affinity model scored for this one paper against them)."""
+    import numpy as np
+
+    _require_manager(actor, venue)
+    submission = _paper_for_edit(actor, venue, submission)
+    members = list(PoolMember.objects.filter(venue=venue, role=PoolMember.Role.REVIEWER, state=PoolMember.State.ACCEPTED, user__isnull=False)
+                   .select_related("user").order_by("pk"))
+    for m in members:
+        m.venue = venue
+    on_paper = set(Assignment.objects.filter(submission=submission, kind=Assignment.Kind.REVIEWER).values_list("user_id", flat=True))
+    conflicted = set(Conflict.objects.filter(submission=submission).values_list("user_id", flat=True))
+    conflicted |= set(Authorship.objects.filter(submission=submission, user__isnull=False).values_list("user_id", flat=True))
+    loads = Counter(Assignment.objects.filter(submission__venue=venue, kind=Assignment.Kind.REVIEWER, submission__status=Submission.Status.SUBMITTED)
+                    .values_list("user_id", flat=True))
+    candidates = [m for m in members if m.user_id not in on_paper and m.user_id not in conflicted
+                  and loads[m.user_id] < m.effective_max_load() and not policy.is_conflicted(m.user, submission)]
+    if not candidates or n <= 0:
+        return []
+    papers = affinity.paper_records(Submission.objects.filter(venue=venue, status=Submission.Status.SUBMITTED))
+    model = affinity.model_for(papers, affinity.reviewer_records(candidates), affinity.bids_for(venue, [m.user_id for m in candidates]))
+    p = np.full(len(candidates), model.paper_index[submission.public_id], dtype=np.int64)
+    r = np.array([model.reviewer_index[affinity.reviewer_key(m.user_id)] for m in candidates], dtype=np.int64)
+    text, topic, bid, not_willing = model.pair_components(p, r)
+    w = model.weights
+    score = w.text * text + w.topic * topic + w.bid * bid
+    ranked = sorted((i for i in range(len(candidates)) if not not_willing[i]), key=lambda i: (-score[i], candidates[i].display_name.lower()))
+    return [Alternate(candidates[i], candidates[i].display_name, candidates[i].user.email, round(float(score[i]), 4),
+                      loads[candidates[i].user_id], candidates[i].effective_max_load()) for i in ranked[:n]]
+
+
 # --- publishing ---------------------------------------------------------------------------------------
 
 def number_aliases(pending: list[Assignment], published_max: dict[int, int]) -> None:

@@ -692,6 +692,24 @@ def pair_add(request, venue_slug, public_id):
     return _edited(request, venue, result)
 
 
+def pair_alternates(request, venue_slug, public_id):
+    """Who could review this paper instead (after a chair removed a reviewer): up to five,
+    each with a one-click "Assign instead" through pair_add."""
+    venue = _chair_venue(request, venue_slug)
+    submission = Submission.objects.filter(venue=venue, public_id=public_id).first()
+    if submission is None or not policy.can_assign_paper(request.user, submission):
+        raise Http404("No such paper")
+    back = reverse("reviewing:assignment", args=[venue.slug])
+    try:
+        rows = assignment.alternates(venue=venue, submission=submission, actor=request.user)
+    except ReviewingError as error:
+        return _error(request, error, venue, back=back)
+    current = Assignment.objects.filter(submission=submission, kind=Assignment.Kind.REVIEWER).count()
+    return render(request, "reviewing/alternates.html", {
+        "venue": venue, "submission": submission, "alternates": rows, "current": current, "needed": demands.of(venue, submission),
+    })
+
+
 def _pair(venue: Venue, pair_id) -> Assignment:
     return get_object_or_404(Assignment.objects.select_related("submission__venue", "user"), pk=pair_id, submission__venue=venue, kind=Assignment.Kind.REVIEWER)
 
@@ -700,10 +718,12 @@ def _pair(venue: Venue, pair_id) -> Assignment:
 def pair_remove(request, venue_slug, pair_id):
     venue = _chair_venue(request, venue_slug)
     try:
-        result = assignment.pair_remove(assignment=_pair(venue, pair_id), actor=request.user)
+        pair = _pair(venue, pair_id)
+        result = assignment.pair_remove(assignment=pair, actor=request.user)
     except ReviewingError as error:
         return _error(request, error, venue, back=reverse("reviewing:assignment", args=[venue.slug]))
-    return _edited(request, venue, result)
+    _edited(request, venue, result)
+    return redirect("reviewing:pair_alternates", venue.slug, pair.submission.public_id)  # who could review it instead
 
 
 @require_POST

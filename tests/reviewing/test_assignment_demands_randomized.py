@@ -189,3 +189,54 @@ def test_a_cap_too_low_for_the_pool_is_explained_and_bad_input_is_a_400(venue, w
     assert AssignmentRun.objects.filter(venue=venue).count() == 1
     with pytest.raises(assignment.ReviewingError, match="above 0 and at most 1"):
         assignment.run_start(venue=venue, actor=chair, objective="randomized", probability_limit=0)
+
+
+# --- 4. alternates when a chair removes a reviewer ----------------------------------------------------------
+
+def test_removing_a_reviewer_offers_alternates_and_assign_instead_adds_one(venue, world, chair, run_jobs, login):
+    from paperdesk.reviewing.models import Conflict
+
+    start(chair, venue, run_jobs)
+    paper = world["papers"][1]
+    pair = Assignment.objects.filter(submission=paper).order_by("pk").first()
+    removed = pair.user
+    outside = [r for r in world["reviewers"] if not Assignment.objects.filter(submission=paper, user=r).exists()]
+    assert len(outside) == 3
+    conflicted, full, *_ = outside
+    Conflict.objects.create(submission=paper, user=conflicted, source="reviewer_declared", reason="declared: my student")
+    PoolMember.objects.filter(user=full).update(max_load=Assignment.objects.filter(user=full).count())  # no spare load
+    client = login(chair)
+    response = client.post(reverse("reviewing:pair_remove", args=[venue.slug, pair.pk]), follow=True)
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("reviewing:pair_alternates", args=[venue.slug, paper.public_id])
+    assert "removed from #2" in page and 'id="alternates"' in page and "Assign instead" in page
+    offered = [line.split('data-reviewer="')[1].split('"')[0] for line in page.splitlines() if 'data-reviewer="' in line]
+    assert conflicted.email not in offered and full.email not in offered  # conflicted, no spare load
+    assert not set(offered) & set(Assignment.objects.filter(submission=paper).values_list("user__email", flat=True))  # not assigned
+    assert removed.email in offered and 1 <= len(offered) <= 5
+    scores = [a.score for a in assignment.alternates(venue=venue, submission=paper, actor=chair)]
+    assert scores == sorted(scores, reverse=True) and len(scores) == len(offered)
+    best = offered[0]
+    response = client.post(reverse("reviewing:pair_add", args=[venue.slug, paper.public_id]), {"reviewer": best}, follow=True)
+    assert "added to #2" in response.content.decode()
+    added = Assignment.objects.get(submission=paper, user__email=best)
+    assert added.source == "manual"
+    assert AuditEntry.objects.filter(action="assignment.add", data__reviewer=best).exists()
+
+
+def test_alternates_capped_at_five_and_hidden_from_a_conflicted_chair(venue, world, chair, run_jobs, login, make_reviewer, make_user):
+    from paperdesk.reviewing.models import Conflict
+    from paperdesk.venues.models import VenueRole
+
+    for j in range(6, 12):
+        make_reviewer(f"r{j}@lab{j}.org", f"Reviewer Person{j}", expertise=(TOPICS[j % 4],), max_load=5)
+    start(chair, venue, run_jobs)
+    paper = world["papers"][0]
+    assert len(assignment.alternates(venue=venue, submission=paper, actor=chair)) == 5
+    other_chair = make_user("chair2@mechinterpworkshop.com", "Second Chair")
+    VenueRole.objects.create(venue=venue, user=other_chair, role=VenueRole.Role.CHAIR)
+    Conflict.objects.create(submission=paper, user=other_chair, source="reviewer_declared", reason="declared: my student")
+    url = reverse("reviewing:pair_alternates", args=[venue.slug, paper.public_id])
+    assert login(other_chair).get(url).status_code == 404
+    assert login(world["reviewers"][0]).get(url).status_code == 404
+    assert login(chair).get(url).status_code == 200
