@@ -11,7 +11,7 @@ PYTEST_ARGS ?= -n 2
 PAPERDESK_SITE_URL ?= http://$(HOST):$(PORT)
 export PAPERDESK_SITE_URL
 
-.PHONY: run test test-pg lint demo setup clean-venv bench chromium
+.PHONY: run test test-pg test-topology lint demo setup clean-venv bench chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +70,12 @@ lint: $(VENV)/.lint-installed
 # The same suite against PostgreSQL (DATABASE_URL, default: the local server).
 test-pg: $(VENV)/.test-installed chromium
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/paperdesk} $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The deployment kit's topology without containers (tests/ops/test_topology.py): a throwaway
+# database on the local PostgreSQL server (PAPERDESK_TEST_PG, default postgres://postgres@127.0.0.1:5432),
+# moto's S3 server, two web servers, two workers and an SMTP server, one paper end to end.
+test-topology: $(VENV)/.test-installed
+	$(BIN)/python -m pytest -m topology tests/ops/test_topology.py
 
 bench: $(VENV)/.test-installed
 	$(BIN)/python bench/checks_speed.py

@@ -33,3 +33,16 @@ def s3_bucket(s3_endpoint, monkeypatch):
 
 def s3_keys(client, bucket: str) -> list[str]:
     return sorted(o["Key"] for o in client.list_objects_v2(Bucket=bucket).get("Contents", []))
+
+
+def pytest_collection_modifyitems(config, items):
+    """The topology test (marker `topology`) needs the local PostgreSQL server and takes a
+    minute or two: it runs under `make test-topology` (`pytest -m topology`), which `.ci/run`
+    runs after the PostgreSQL suite, and is left out of runs that do not ask for it (else
+    `make test` and `make test-pg` would both run it, and `make test` would need PostgreSQL)."""
+    if "topology" in (config.getoption("markexpr") or ""):
+        return
+    left_out = [item for item in items if item.get_closest_marker("topology")]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [item for item in items if not item.get_closest_marker("topology")]

@@ -427,3 +427,20 @@ def test_units_serve_the_web_and_run_workers_from_a_template():
     assert "%i" in worker[worker.index("--worker-id") + 1]  # unique per instance
     wants = " ".join(values(unit("paperdesk.target")["Unit"], "Wants")).split()
     assert {"paperdesk-web.service", "paperdesk-worker@1.service", "paperdesk-worker@2.service", "paperdesk-migrate.service"} <= set(wants)
+
+
+def test_the_metrics_folder_exists_before_the_web_server_starts():
+    """`paperdesk serve` counts in PROMETHEUS_MULTIPROC_DIR from its first line (the checks
+    at start-up load the metrics): a folder that does not exist yet stops it with a
+    traceback (found by the topology test), so the image and the unit make it."""
+    steps = containerfile()
+    env = {}
+    for keyword, rest in steps:
+        if keyword == "ENV":
+            env.update(token.split("=", 1) for token in shlex.split(rest))
+    made = " ".join(rest for keyword, rest in steps if keyword == "RUN" and "mkdir" in rest)
+    assert env["PROMETHEUS_MULTIPROC_DIR"] in made.split() and "chown" in made
+    service = unit("paperdesk-web.service")["Service"]
+    folder = dict(token.split("=", 1) for a in values(service, "Environment") for token in shlex.split(a))["PROMETHEUS_MULTIPROC_DIR"]
+    made_by_systemd = {f"/run/{d}" for entry in values(service, "RuntimeDirectory") for d in entry.split()}
+    assert folder in made_by_systemd, f"{folder} is not among the runtime folders systemd makes: {sorted(made_by_systemd)}"
