@@ -305,8 +305,8 @@ def _problem(model, scored, inputs: Inputs, params: dict):
         k=int(params["k"]), max_load=int(params["max_load"]), min_load=int(params["min_load"]),
         conflicts=tuple(zip(*conflicts)) or ((), ()), forced=tuple(zip(*forced)) or ((), ()),
         max_override=tuple(zip(*override)) or ((), ()),
-        demand_override=tuple(zip(*demand)) or ((), ()),
-        min_override=tuple(zip(*minimum)) or ((), ()),
+        demand_override=tuple(zip(*demand, strict=True)) or ((), ()),
+        min_override=tuple(zip(*minimum, strict=True)) or ((), ()),
     )
 
 
@@ -325,12 +325,12 @@ def _randomized(problem, params: dict):
     paper = np.concatenate([problem.forced_paper, marginals.paper[mask]]).astype(np.int32)
     reviewer = np.concatenate([problem.forced_reviewer, marginals.reviewer[mask]]).astype(np.int32)
     score = np.concatenate([problem.forced_score, marginals.score[mask]])
-    chosen = set(zip(paper.tolist(), reviewer.tolist()))
+    chosen = set(zip(paper.tolist(), reviewer.tolist(), strict=True))
     pids, rids = problem.paper_ids, problem.reviewer_ids
     probabilities = {(pids[i], rids[j]): round(float(p), 4) for i, j, p in zip(
         np.concatenate([problem.forced_paper, marginals.paper]).tolist(),
         np.concatenate([problem.forced_reviewer, marginals.reviewer]).tolist(),
-        np.concatenate([np.ones(len(problem.forced_paper)), marginals.probability]).tolist()) if (i, j) in chosen}
+        np.concatenate([np.ones(len(problem.forced_paper)), marginals.probability]).tolist(), strict=True) if (i, j) in chosen}
     info = {"expected_total": round(marginals.expected_total(), 4), "probability_limit": float(params["probability_limit"]),
             "seed": int(params["seed"]), "solve_seconds": round(time.perf_counter() - t0, 3)}
     return Solution(problem, paper, reviewer, score, "randomized", info), probabilities
