@@ -221,7 +221,7 @@ def send_camera_ready_reminders(run_id: int) -> str:
     published = published_for(papers, rows)
     for paper in papers:
         deadline, _ = deadline_of(venue, rows.get(paper.pk))
-        for author in sorted(paper.authorships.all(), key=lambda a: a.position):
+        for author in sorted((a for a in paper.authorships.all() if a.user_id is not None), key=lambda a: a.position):
             try:
                 with transaction.atomic():
                     claim = CameraReadyReminder.objects.create(run=run, submission=paper, email=author.email)

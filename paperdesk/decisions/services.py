@@ -207,7 +207,8 @@ def release_start(*, venue: Venue, actor, subject: str = "", body: str = "", tem
             raise ServiceError(
                 f"{len(blockers)} submitted paper{'s have' if len(blockers) != 1 else ' has'} no decision yet ({numbers}). "
                 "Decide every paper before releasing, or hold the undecided ones back for a later wave.", 400, "release")
-        total = sum(d.submission.authorships.count() for d in decisions)
+        # Notices go to the confirmed authors: an invited co-author is not (yet) an author.
+        total = sum(d.submission.authorships.filter(user__isnull=False).count() for d in decisions)
         release = Release.objects.create(
             venue=venue, wave=(waves[-1].wave + 1) if waves else 1, started_by=actor, decision_count=len(decisions), total=total,
             accept_subject=templates.accept_subject.strip(), accept_body=templates.accept_body,
@@ -260,7 +261,7 @@ def _notice_rows(release: Release):
         .select_related("submission__venue").order_by("submission__number")
     )
     for decision in decisions:
-        for author in decision.submission.authorships.order_by("position"):
+        for author in decision.submission.authorships.filter(user__isnull=False).order_by("position"):
             yield decision, author
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.files.storage import default_storage
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -106,14 +106,15 @@ def _posted_templates(post, venue) -> services.NoticeTemplates:
 def _preview_context(viewer, venue, templates: services.NoticeTemplates) -> dict:
     """One sample notice per outcome among the decisions the next wave of this chair would
     release (never one of a paper they are conflicted with: not counted, not previewed)."""
-    decisions = list(services.decisions_to_release(venue, viewer).annotate(author_count=Count("submission__authorships")))
+    confirmed = Q(submission__authorships__user__isnull=False)  # notices go to confirmed authors only
+    decisions = list(services.decisions_to_release(venue, viewer).annotate(author_count=Count("submission__authorships", filter=confirmed)))
     samples = []
     seen = set()
     for decision in decisions:
         if decision.outcome in seen:
             continue
         seen.add(decision.outcome)
-        author = decision.submission.authorships.order_by("position").first()
+        author = decision.submission.authorships.filter(user__isnull=False).order_by("position").first()
         values = services.notice_values(decision, author.name if author else "", settings.SITE_URL)
         subject, body = templates.for_outcome(policy.is_accepted(decision))
         samples.append({"outcome": values["outcome"], "to": author.email if author else "",

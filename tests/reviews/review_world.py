@@ -63,7 +63,11 @@ class World:
         return client
 
 
-def make_paper(venue, author, title: str, coauthors=(), pdf: bytes | None = None, report: dict | None = None, track: str = "short"):
+def make_paper(venue, author, title: str, coauthors=(), pdf: bytes | None = None, report: dict | None = None, track: str = "short",
+               confirm: bool = True):
+    """A submitted, checked paper. Its co-authors confirm their authorship (those without an
+    account sign up first) unless `confirm` is False: only confirmed authors are authors
+    (rights, decision notices, reminders)."""
     from django.utils import timezone
 
     from paperdesk.submissions import services
@@ -78,9 +82,11 @@ def make_paper(venue, author, title: str, coauthors=(), pdf: bytes | None = None
     submission = services.submission_create(venue=venue, actor=author, data=data)
     from paperdesk.accounts.models import User
 
-    for row in submission.authorships.filter(user__isnull=True):  # co-authors with an account confirm
-        if (coauthor := User.objects.filter(email=row.email).first()) is not None:
-            services.authorship_confirm(actor=coauthor, authorship_id=row.pk)
+    for row in submission.authorships.filter(user__isnull=True) if confirm else ():
+        coauthor = User.objects.filter(email=row.email).first()
+        if coauthor is None:
+            coauthor = User.objects.create_user(row.email, None, full_name=row.name, moderation_status=User.Moderation.ACTIVE)
+        services.authorship_confirm(actor=coauthor, authorship_id=row.pk)
     upload = services.upload_add(submission=submission, actor=author, stream=io.BytesIO(pdf or make_pdf_bytes(2)), original_name="paper.pdf")
     CheckRun.objects.filter(upload=upload).update(state=CheckRun.State.DONE, report=report or clean_report(), finished_at=timezone.now())
     Submission.objects.filter(pk=submission.pk).update(status=Submission.Status.SUBMITTED, submitted_at=timezone.now())
