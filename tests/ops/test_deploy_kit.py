@@ -16,9 +16,13 @@ from __future__ import annotations
 
 import ast
 import ipaddress
+import os
 import re
 import shlex
+import subprocess
+import sys
 import tomllib
+import uuid
 from pathlib import Path
 
 import pytest
@@ -382,6 +386,9 @@ def test_the_image_runs_unprivileged_with_static_collected_and_a_data_volume():
     assert volumes and env["PAPERDESK_VAR"] in volumes[0]
     health = " ".join(rest for keyword, rest in last_stage if keyword == "HEALTHCHECK")
     assert "http://127.0.0.1:8000/healthz" in health
+    # The same probe as the compose file's web services (which the topology test runs).
+    image_probe = ast.literal_eval(health.partition(" CMD ")[2])
+    assert image_probe == compose()["services"]["web-1"]["healthcheck"]["test"][1:]
     cmd = [rest for keyword, rest in last_stage if keyword == "CMD"][-1]
     argv = ast.literal_eval(cmd)
     assert argv[:2] == ["paperdesk", "serve"] and argv[argv.index("--port") + 1] == "8000" and "--no-worker" in argv
@@ -444,3 +451,22 @@ def test_the_metrics_folder_exists_before_the_web_server_starts():
     folder = dict(token.split("=", 1) for a in values(service, "Environment") for token in shlex.split(a))["PROMETHEUS_MULTIPROC_DIR"]
     made_by_systemd = {f"/run/{d}" for entry in values(service, "RuntimeDirectory") for d in entry.split()}
     assert folder in made_by_systemd, f"{folder} is not among the runtime folders systemd makes: {sorted(made_by_systemd)}"
+
+
+def test_the_bucket_step_makes_the_bucket_on_an_s3_compatible_server_and_runs_again(s3_endpoint, tmp_path):
+    """compose.yaml's one-shot `bucket` step, run as written against a real S3-compatible
+    server (moto's): it creates the bucket, and a second run (every `up`) finds it."""
+    import boto3
+
+    argv = compose()["services"]["bucket"]["command"]
+    assert argv[:2] == ["python", "-c"]
+    bucket = f"paperdesk-{uuid.uuid4().hex[:12]}"
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "PAPERDESK_"))},
+           "AWS_S3_ENDPOINT_URL": s3_endpoint, "AWS_S3_REGION_NAME": "us-east-1", "PAPERDESK_S3_BUCKET": bucket,
+           "AWS_ACCESS_KEY_ID": "paperdesk-test", "AWS_SECRET_ACCESS_KEY": "paperdesk-test-secret"}
+    for _ in range(2):
+        done = subprocess.run([sys.executable, *argv[1:]], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False)
+        assert done.returncode == 0 and f"bucket ready: {bucket}" in done.stdout, done.stdout + done.stderr
+    client = boto3.client("s3", endpoint_url=s3_endpoint, region_name="us-east-1",
+                          aws_access_key_id="paperdesk-test", aws_secret_access_key="paperdesk-test-secret")
+    assert bucket in [b["Name"] for b in client.list_buckets()["Buckets"]]

@@ -45,6 +45,7 @@ import requests
 
 from tests.conftest import make_pdf_bytes
 from tests.ops.conftest import s3_keys
+from tests.ops.test_deploy_kit import compose
 
 pytestmark = pytest.mark.topology
 
@@ -258,6 +259,13 @@ def test_one_paper_through_the_kit_topology(tmp_path, database, s3_bucket, s3_en
     for base in web:
         wait_for(lambda base=base: answers(f"{base}/readyz"), f"{base}/readyz", logs)
 
+    # The kit's own container health check (the same in deploy/Containerfile) passes.
+    probe = compose()["services"]["web-1"]["healthcheck"]["test"]
+    assert probe[:3] == ["CMD", "python", "-c"] and "127.0.0.1:8000" in probe[3]
+    for port in ports:
+        checked = subprocess.run([sys.executable, "-c", probe[3].replace("127.0.0.1:8000", f"127.0.0.1:{port}")],
+                                 capture_output=True, text=True, timeout=60, check=False)
+        assert checked.returncode == 0, checked.stderr[-2000:]
     phases["processes ready"] = time.monotonic() - started
     forwarded = {"X-Forwarded-For": CLIENT_IP}  # what the proxy sets
     author = {"Authorization": f"Bearer {world['author']['token']}", **forwarded}
