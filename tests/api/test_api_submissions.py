@@ -8,7 +8,7 @@ import io
 import zipfile
 
 import pytest
-from api_helpers import submission_payload
+from api_helpers import finish_check, submission_payload
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 JSON = "application/json"
@@ -45,7 +45,12 @@ def test_api_author_creates_uploads_submits_withdraws_and_restores(client, venue
     assert version["original_name"] == "lovelace-planning.pdf"
     assert version["check"]["state"] == "queued"
 
-    # Submitting while the check is still queued runs it first, then submits.
+    # Submitting while the check is still queued is answered, never run inside the request:
+    # the author is asked to submit again once the worker has checked the PDF.
+    waiting = client.post(f"/api/submissions/{public_id}/submit", headers=author_headers)
+    assert waiting.status_code == 400
+    assert waiting.json()["detail"] == "The PDF is still being checked; please submit again in a few seconds."
+    finish_check(version["public_id"])
     submitted = client.post(f"/api/submissions/{public_id}/submit", headers=author_headers)
     assert submitted.status_code == 200, submitted.content
     assert submitted.json()["status"] == "submitted"
