@@ -29,11 +29,7 @@ from benchdb import fresh_database, load_venue
 
 # A field's vocabulary: a few hundred shared terms and a long Zipf tail of rarer ones,
 # so that TF-IDF matrices are as sparse as real titles and abstracts make them.
-TERMS = ("circuit sparse autoencoder feature attention head probe steering vector superposition "
-         "polysemantic neuron residual stream transcoder attribution patching ablation causal "
-         "scrubbing induction grokking modular arithmetic logit lens tuned dictionary "
-         "monosemantic crosscoder interpretability mechanistic representation linear "
-         "truthfulness refusal direction chain thought faithfulness reward model language").split()
+TERMS = ["circuit", "sparse", "autoencoder", "feature", "attention", "head", "probe", "steering", "vector", "superposition", "polysemantic", "neuron", "residual", "stream", "transcoder", "attribution", "patching", "ablation", "causal", "scrubbing", "induction", "grokking", "modular", "arithmetic", "logit", "lens", "tuned", "dictionary", "monosemantic", "crosscoder", "interpretability", "mechanistic", "representation", "linear", "truthfulness", "refusal", "direction", "chain", "thought", "faithfulness", "reward", "model", "language"]
 RARE = [f"{a}{b}{c}" for a in "bcdfgklmnprstvz" for b in ("a", "e", "i", "o", "u", "ai", "ou") for c in ("n", "r", "st", "x", "lk", "m", "th", "ve")]
 INSTITUTIONS = [(f"University {i}", f"uni{i}.edu") for i in range(400)] + [("Google DeepMind", "deepmind.com"), ("Google", "google.com")]
 BATCH = 5000
@@ -61,7 +57,7 @@ def seed(papers: int, reviewers: int, seed_value: int = 11):
     topics = list(TopicArea.objects.filter(venue=venue))
     track = Track.objects.filter(venue=venue).first()
     kind = ContributionType.objects.filter(venue=venue).first()
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     tag = f"{papers}x{reviewers}"
 
     people = papers * 3 + reviewers

@@ -45,6 +45,6 @@ def load_venue(*, slug: str = "mechinterp-2025", deadline_in_days: int):
     from paperdesk.venueconfig import load_venue_file, rehearsal_copy
     from paperdesk.venues.services import venue_load
 
-    spec = rehearsal_copy(load_venue_file(VENUE_FILE), dt.datetime.now(dt.timezone.utc), days_ahead=deadline_in_days)
+    spec = rehearsal_copy(load_venue_file(VENUE_FILE), dt.datetime.now(dt.UTC), days_ahead=deadline_in_days)
     venue, _ = venue_load(dataclasses.replace(spec, slug=slug, rehearsal=False))
     return venue

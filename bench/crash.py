@@ -185,7 +185,7 @@ def setup_world(rounds: int):
     call_command("createcachetable", verbosity=0)
     import dataclasses
 
-    spec = dataclasses.replace(rehearsal_copy(load_venue_file(VENUE_FILE), dt.datetime.now(dt.timezone.utc)), slug="crash", rehearsal=False)
+    spec = dataclasses.replace(rehearsal_copy(load_venue_file(VENUE_FILE), dt.datetime.now(dt.UTC)), slug="crash", rehearsal=False)
     venue, _ = venue_load(spec)
 
     def user(mail, name):

@@ -82,7 +82,7 @@ def seed(papers: int, seed_value: int = 7):
     from paperdesk.venues.models import VenueRole
 
     rng = random.Random(seed_value)
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     venue = _venue(now)
     tracks = list(venue.tracks.order_by("position"))
     topics = list(venue.topics.order_by("position"))

@@ -6,19 +6,19 @@ import tempfile
 
 os.environ.setdefault("PAPERDESK_VAR", tempfile.mkdtemp(prefix="paperdesk-test-"))
 
-from paperdesk.settings import *  # noqa: E402,F403
-from paperdesk.settings import VAR_DIR  # noqa: E402
+from paperdesk.settings import *
+from paperdesk.settings import VAR_DIR
 
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 EMAIL_BACKEND = os.environ.get("PAPERDESK_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", "django.contrib.auth.hashers.Argon2PasswordHasher"]
 STORAGES = {
-    **STORAGES,  # noqa: F405
+    **STORAGES,
     "default": {"BACKEND": "paperdesk.submissions.storage.DurableFileSystemStorage", "OPTIONS": {"location": str(VAR_DIR / "files")}},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-ACCOUNT_RATE_LIMITS = {**ACCOUNT_RATE_LIMITS, "confirm_email": None}  # noqa: F405
+ACCOUNT_RATE_LIMITS = {**ACCOUNT_RATE_LIMITS, "confirm_email": None}
 (VAR_DIR / "static").mkdir(parents=True, exist_ok=True)
 DATABASES["default"].setdefault("TEST", {})
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -72,7 +72,7 @@ def _fresh_cache():
 def venue_spec():
     from paperdesk.venueconfig import load_venue_file, rehearsal_copy
 
-    return rehearsal_copy(load_venue_file(VENUE_FILE), dt.datetime.now(dt.timezone.utc))
+    return rehearsal_copy(load_venue_file(VENUE_FILE), dt.datetime.now(dt.UTC))
 
 
 @pytest.fixture

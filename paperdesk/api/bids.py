@@ -18,7 +18,7 @@ from paperdesk.reviewing.models import Bid
 from paperdesk.submissions.services import ServiceError
 from paperdesk.venues.models import Venue
 
-from .reviewing_schemas import BidIn, BiddingOut, BiddingParams, BidOut
+from .reviewing_schemas import BiddingOut, BiddingParams, BidIn, BidOut
 from .reviewing_views import bidding_view
 from .schemas import ErrorOut
 from .venues import venue_or_404

@@ -26,7 +26,7 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
     @classmethod
-    def issue(cls, user, name: str) -> tuple["ApiToken", str]:
+    def issue(cls, user, name: str) -> tuple[ApiToken, str]:
         token = "pd_" + secrets.token_urlsafe(32)
         row = cls.objects.create(user=user, name=name, prefix=token[:10], token_hash=hash_token(token))
         return row, token

@@ -27,7 +27,14 @@ from paperdesk.submissions.models import Submission
 from paperdesk.submissions.services import ServiceError
 
 from .reviewing_schemas import AssignmentListOut, MyReviewOut, PaperReviewsOut, ResultsOut, ReviewFormOut, ReviewIn
-from .reviewing_views import assignment_view, meta_review_view, my_review_view, results_view, review_form_view, review_view
+from .reviewing_views import (
+    assignment_view,
+    meta_review_view,
+    my_review_view,
+    results_view,
+    review_form_view,
+    review_view,
+)
 from .schemas import ErrorOut, moment
 from .venues import venue_or_404
 

@@ -12,8 +12,8 @@ from paperdesk import clock, policy
 from paperdesk.decisions.selectors import AuthorResults, TableRow
 from paperdesk.reviewing.models import Assignment, Bid
 from paperdesk.reviewing.selectors import BiddingPage, BidPaper
-from paperdesk.reviews.models import Review
 from paperdesk.reviews.forms import DISCUSSION_MAX_CHARS, META_REVIEW_MAX_CHARS
+from paperdesk.reviews.models import Review
 from paperdesk.reviews.selectors import AssignmentRow, MetaReviewView, PostView, ReviewCard
 from paperdesk.submissions.models import Submission
 from paperdesk.venues.models import Venue

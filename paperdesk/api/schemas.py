@@ -348,7 +348,7 @@ class MeOut(Schema):
 
 def moment(venue: Venue, value: dt.datetime) -> dict:
     return {
-        "utc": value.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z"),
+        "utc": value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z"),
         "local": venue.local(value).isoformat(),
     }
 

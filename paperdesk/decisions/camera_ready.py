@@ -23,7 +23,14 @@ from paperdesk.submissions.uploads import UploadRejected, max_upload_bytes, vali
 from paperdesk.venues.models import Venue
 
 from .camera_ready_models import CameraReady, CameraReadyAuthor, CameraReadyReminder, CameraReadyReminderRun
-from .camera_ready_selectors import camera_ready_rows, deadline_of, papers_to_remind, published_for, published_of, reminder_today
+from .camera_ready_selectors import (
+    camera_ready_rows,
+    deadline_of,
+    papers_to_remind,
+    published_for,
+    published_of,
+    reminder_today,
+)
 from .models import Decision
 
 __all__ = ["MetadataInput", "ServiceError", "camera_ready_upload", "extension_grant", "hosting_set", "metadata_confirm", "reminders_start"]
@@ -233,7 +240,7 @@ def send_camera_ready_reminders(run_id: int) -> str:
                     "url": settings.SITE_URL.rstrip("/") + reverse("decisions:author", args=[paper.public_id]),
                     "page_limit": paper.track.page_limit("camera-ready"),
                 }, [author.email], reply_to=venue.contact_email)
-            except Exception as error:  # noqa: BLE001 - recorded and shown to the chairs
+            except Exception as error:
                 CameraReadyReminder.objects.filter(pk=claim.pk).update(state=CameraReadyReminder.State.FAILED, error=f"{type(error).__name__}: {error}"[:500])
                 continue
             CameraReadyReminder.objects.filter(pk=claim.pk).update(state=CameraReadyReminder.State.SENT)

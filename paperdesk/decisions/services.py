@@ -299,7 +299,7 @@ def send_release_notices(release_id: int) -> str:
                 "subject": " ".join(fill(subject, values).split()),
                 "body": fill(body, values),
             }, [author.email], reply_to=release.venue.contact_email)
-        except Exception as error:  # noqa: BLE001 - recorded; the chairs resume the release
+        except Exception as error:
             NoticeSent.objects.filter(pk=notice.pk).update(state=NoticeSent.State.FAILED, error=f"{type(error).__name__}: {error}"[:500])
             continue
         NoticeSent.objects.filter(pk=notice.pk).update(state=NoticeSent.State.SENT, delivered_at=clock.now())

@@ -140,7 +140,7 @@ class TableFilters:
     descending: bool = False
 
     @classmethod
-    def from_query(cls, params) -> "TableFilters":
+    def from_query(cls, params) -> TableFilters:
         sort = params.get("sort", "mean")
         descending = sort.startswith("-")
         sort = sort.lstrip("-")

@@ -20,8 +20,8 @@ from paperdesk.submissions.services import ServiceError
 from paperdesk.venues.models import Venue
 
 from . import camera_ready as camera_ready_writes
-from . import dashboard as dashboard_data
 from . import camera_ready_selectors, exports, selectors, services
+from . import dashboard as dashboard_data
 from .camera_ready_forms import CameraReadyMetadataForm
 from .models import Decision, NoticeSent, Release
 

@@ -12,14 +12,13 @@ import datetime as dt
 import io
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from paperdesk import clock
-
 from paperdesk.venues.models import Venue, VenueRole
 from paperdesk.venues.services import role_grant
 

@@ -366,7 +366,7 @@ class AffinityModel:
     def dense(self, max_pairs: int = 25_000_000) -> np.ndarray:
         """(P, R) scores; forbidden pairs are -inf. For small inputs only."""
         P, R = len(self.papers), len(self.reviewers)
-        if P * R > max_pairs:
+        if max_pairs < P * R:
             raise ValueError(f"{P} x {R} pairs is too many for a dense matrix; use top_n()")
         out = np.empty((P, R))
         for rows in self._blocks():

@@ -21,7 +21,6 @@ import os
 import sys
 import time
 
-
 # A load or demand beyond any instance means "no limit"; capping keeps numpy's int64 safe.
 LARGEST_COUNT = 2**40
 

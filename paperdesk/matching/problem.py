@@ -230,11 +230,11 @@ def make_problem(
         max_load=hi,
         demand=demand,
         info={
-            "score_rows": int(len(sv)),
-            "usable_pairs": int(len(pair_score)),
-            "conflicts": int(len(ckeys)),
+            "score_rows": len(sv),
+            "usable_pairs": len(pair_score),
+            "conflicts": len(ckeys),
             "conflicts_with_score": n_conflict_scored,
-            "forced": int(len(fkeys)),
+            "forced": len(fkeys),
         },
     )
 

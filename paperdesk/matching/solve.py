@@ -33,7 +33,7 @@ class Assignment:
         out = {"objective": self.objective, "papers": self.problem.P,
                "reviewers": self.problem.R, "k": self.problem.k,
                "demand_total": int(self.problem.demand.sum()),
-               "assigned_pairs": int(len(self.paper))}
+               "assigned_pairs": len(self.paper)}
         out.update(metrics.summary(self.problem.P, self.paper, self.score, weak))
         out.update(self.info)
         return out

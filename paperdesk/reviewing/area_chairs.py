@@ -40,7 +40,18 @@ from paperdesk.submissions.models import Authorship, Submission
 from paperdesk.venues.models import Venue, VenueRole
 
 from . import affinity
-from .assignment import Inputs, _explanations, _labels, _pair_explanation, _paper_for_edit, _readable, _scores, conflict_reasons, number_aliases, refuse_conflicted_pairs
+from .assignment import (
+    Inputs,
+    _explanations,
+    _labels,
+    _pair_explanation,
+    _paper_for_edit,
+    _readable,
+    _scores,
+    conflict_reasons,
+    number_aliases,
+    refuse_conflicted_pairs,
+)
 from .models import Assignment, Conflict, PoolMember
 from .services import ReviewingError
 

@@ -250,7 +250,7 @@ def run_execute(run_id: int) -> AssignmentRun | None:
             run.state, run.progress, run.finished_at = AssignmentRun.State.DONE, 100, clock.now()
             run.message = f"Proposal ready: {saved} new pairs for {len(inputs.papers)} papers and {len(inputs.reviewers)} reviewers."
             run.result = {"summary": _plain(summary), "conflicts": stats.as_dict(), "timings": timings,
-                          "papers": len(inputs.papers), "reviewers": len(inputs.reviewers), "pairs_scored": int(len(scored[0]))}
+                          "papers": len(inputs.papers), "reviewers": len(inputs.reviewers), "pairs_scored": len(scored[0])}
             randomized = {key: params[key] for key in ("probability_limit", "seed") if key in params}
             if randomized:
                 randomized["expected_total"] = summary.get("expected_total")

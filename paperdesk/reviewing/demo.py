@@ -8,7 +8,7 @@ has co-authored with an author, so the conflicts page has something to show."""
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from paperdesk.submissions.models import Submission
 from paperdesk.venues.models import Venue, VenueRole

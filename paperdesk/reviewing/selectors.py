@@ -20,7 +20,17 @@ from paperdesk.audit.models import AuditEntry
 from paperdesk.submissions.models import Authorship, Submission
 from paperdesk.venues.models import TopicArea, Venue
 
-from .models import Assignment, AssignmentRun, Bid, Conflict, DeclaredConflict, InstitutionAlias, PoolMember, Publication, ReminderLog
+from .models import (
+    Assignment,
+    AssignmentRun,
+    Bid,
+    Conflict,
+    DeclaredConflict,
+    InstitutionAlias,
+    PoolMember,
+    Publication,
+    ReminderLog,
+)
 
 BID_PAGE = 50
 

@@ -21,7 +21,16 @@ from paperdesk.submissions.models import Submission
 from paperdesk.venues.models import Venue
 
 from . import assignment, demands, forms, selectors, services
-from .models import AssignmentRun, Assignment, Bid, Conflict, DeclaredConflict, InstitutionAlias, PoolMember, Publication
+from .models import (
+    Assignment,
+    AssignmentRun,
+    Bid,
+    Conflict,
+    DeclaredConflict,
+    InstitutionAlias,
+    PoolMember,
+    Publication,
+)
 from .publications import KINDS, LABELS, ParseError, guess_kind, parse_in_child
 from .services import ReviewingError
 

@@ -96,4 +96,4 @@ class MomentForm(forms.Form):
 
         value = self.cleaned_data["at"]
         # The browser sends a wall-clock time; it means the venue's time zone, not the server's.
-        return value.replace(tzinfo=None).replace(tzinfo=self.venue.tzinfo).astimezone(dt.timezone.utc)
+        return value.replace(tzinfo=None).replace(tzinfo=self.venue.tzinfo).astimezone(dt.UTC)

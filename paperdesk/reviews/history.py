@@ -34,7 +34,7 @@ Reason = ReviewVersion.Reason
 
 
 def _when(moment: dt.datetime | None) -> str | None:
-    return moment.astimezone(dt.timezone.utc).isoformat() if moment else None  # one spelling per instant
+    return moment.astimezone(dt.UTC).isoformat() if moment else None  # one spelling per instant
 
 
 def parse_when(text: str | None) -> dt.datetime | None:

@@ -82,7 +82,7 @@ def main(argv: list[str]) -> int:
     apply_limits(cpu, memory)
     try:
         strip_metadata(source, destination)
-    except Exception as error:  # noqa: BLE001 - reported to the parent on stderr
+    except Exception as error:
         print(f"{type(error).__name__}: {error}", file=sys.stderr)
         return 1
     return 0

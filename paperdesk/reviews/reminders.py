@@ -45,7 +45,7 @@ def reminder_moments(venue: Venue) -> list[tuple[str, dt.datetime]]:
     The key names the deadline and the offset, so a moved deadline starts a fresh series and
     a reminder is never sent twice."""
     deadline = venue.review_deadline
-    stamp = deadline.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%MZ")
+    stamp = deadline.astimezone(dt.UTC).strftime("%Y%m%dT%H%MZ")
     schedule = venue.spec.notifications
     moments = [(f"review-{stamp}-{_days_text(days)}", deadline - dt.timedelta(days=days))
                for days in sorted(set(schedule.review_reminder_days), reverse=True)]

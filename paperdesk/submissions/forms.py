@@ -211,4 +211,4 @@ class ExtensionForm(forms.Form):
             return None
         # The browser sends a wall-clock time; it means the venue's time zone, not the server's.
         naive = value.replace(tzinfo=None)
-        return naive.replace(tzinfo=self.venue.tzinfo).astimezone(dt.timezone.utc)
+        return naive.replace(tzinfo=self.venue.tzinfo).astimezone(dt.UTC)

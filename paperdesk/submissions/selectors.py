@@ -10,12 +10,12 @@ query per row.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
 
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Cast
 from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 
 from paperdesk import clock, policy
 from paperdesk.audit.models import AuditEntry
@@ -399,7 +399,7 @@ class TableFilters:
     descending: bool = False
 
     @classmethod
-    def from_query(cls, params) -> "TableFilters":
+    def from_query(cls, params) -> TableFilters:
         sort = params.get("sort", "number")
         descending = sort.startswith("-")
         sort = sort.lstrip("-")

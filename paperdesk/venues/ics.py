@@ -18,7 +18,7 @@ def event_uid(venue: Venue, key: str, site_url: str) -> str:
 
 
 def venue_calendar(venue: Venue, *, now: dt.datetime, site_url: str, page_url: str) -> bytes:
-    utc = dt.timezone.utc
+    utc = dt.UTC
     calendar = Calendar()
     calendar.add("prodid", "-//Paperdesk//Venue dates//EN")
     calendar.add("version", "2.0")

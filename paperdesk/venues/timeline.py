@@ -35,7 +35,7 @@ def zone_label(timezone_name: str, moment: dt.datetime) -> str:
 
 
 def utc_iso(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ def timeline(venue: Venue, now: dt.datetime) -> list[DateRow]:
             moment=moment,
             venue_time=f"{local:%a %d %b %Y, %H:%M}",
             zone=zone_label(venue.timezone, moment),
-            utc_time=f"{moment.astimezone(dt.timezone.utc):%a %d %b %Y, %H:%M} UTC",
+            utc_time=f"{moment.astimezone(dt.UTC):%a %d %b %Y, %H:%M} UTC",
             is_future=moment > now,
         ))
     return rows

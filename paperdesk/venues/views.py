@@ -80,6 +80,6 @@ def server_error(request):
 
         venue = default_venue()
         contact = venue.contact_email if venue else ""
-    except Exception:  # noqa: BLE001 - the database may be what failed
+    except Exception:
         logger.warning("500 page: default venue unavailable", exc_info=True)
     return HttpResponseServerError(loader.get_template("500.html").render({"contact_email": contact}))

@@ -8,7 +8,6 @@ import re
 
 import pytest
 
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHOTS = os.environ.get("PAPERDESK_SCREENSHOTS")  # a directory to keep screenshots in, for a look

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from api_helpers import bearer
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from api_helpers import bearer
 from paperdesk.audit.models import AuditEntry
 from paperdesk.decisions.camera_ready_models import CameraReady
 from paperdesk.submissions.models import CheckRun, Upload
@@ -64,7 +64,7 @@ def test_api_camera_ready_walks_the_authors_through_the_checklist(crworld, token
     assert state["complete"] is False and state["details_confirmed"] is False
     assert state["hosting"] == {"chosen": False, "host_pdf": state["hosting"]["host_pdf"]}
     assert state["page_limit"] == 5 and state["can_edit"] == {"allowed": True, "reason": ""}
-    assert state["deadline"]["utc"].startswith(crworld.venue.camera_ready_deadline.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M"))
+    assert state["deadline"]["utc"].startswith(crworld.venue.camera_ready_deadline.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M"))
     assert state["deadline_extended"] is False
     assert state["published"]["title"] == "Sparse circuits in toy models" and state["published"]["confirmed"] is False
     assert [a["name"] for a in state["published"]["authors"]] == ["John Smith", "José Núñez"]

@@ -9,26 +9,34 @@ from __future__ import annotations
 import json
 
 import pytest
+from api_helpers import bearer
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from api_helpers import bearer
 from paperdesk.decisions import services as decision_services
+from paperdesk.reviewing.models import Conflict
 from paperdesk.reviews.forms import DISCUSSION_MAX_CHARS, META_REVIEW_MAX_CHARS
 from paperdesk.reviews.models import DiscussionPost, MetaReview
 from paperdesk.reviews.selectors import discussion_for
-from paperdesk.reviewing.models import Conflict
 from paperdesk.submissions.models import Submission
 from paperdesk.venues.models import VenueRole
 from tests.reviews.fixtures import rworld  # noqa: F401 - fixture
-from tests.reviews.review_world import CANARY_AC, CANARY_AUTHOR, CANARY_AUTHOR_EMAIL, CANARY_REVIEWER, META_TEXT, POST_TEXT, review_post_data
+from tests.reviews.review_world import (
+    CANARY_AC,
+    CANARY_AUTHOR,
+    CANARY_AUTHOR_EMAIL,
+    CANARY_REVIEWER,
+    META_TEXT,
+    POST_TEXT,
+    review_post_data,
+)
 
 EVIL = f"**{POST_TEXT}** <script>alert('x')</script> [link](javascript:alert(1)) <img src=x onerror=alert(1)>"
 
 
 @pytest.fixture
-def api(rworld, token_for):  # noqa: F811
+def api(rworld, token_for):
     """`api(role)(method, path, body=None)`: the API called with that person's token."""
 
     def as_role(role: str):

@@ -10,9 +10,9 @@ import datetime as dt
 import json
 
 import pytest
+from api_helpers import bearer
 from django.urls import reverse
 
-from api_helpers import bearer
 from paperdesk.decisions import services as decision_services
 from paperdesk.decisions.models import Decision
 from paperdesk.reviewing.models import Bid, Conflict
@@ -37,7 +37,7 @@ AUTHOR_CANARIES = (CANARY_AUTHOR, CANARY_AUTHOR_EMAIL, CANARY_AFFILIATION, "Ada 
 
 
 @pytest.fixture
-def api(rworld, token_for):  # noqa: F811
+def api(rworld, token_for):
     """`api(role)` -> a function calling the API as that person: `call(method, path, body=None)`."""
     from django.test import Client
 
@@ -168,7 +168,7 @@ def test_submit_validates_against_the_form_with_the_pages_messages(rworld, api):
     assert emptied.status_code == 400 and emptied.json()["detail"].startswith("To keep it submitted, answer: Summary")
 
 
-def test_submitted_review_is_editable_until_the_deadline_then_final(rworld, api, at):  # noqa: F811
+def test_submitted_review_is_editable_until_the_deadline_then_final(rworld, api, at):
     venue = rworld.venue
     call = api("reviewer")
     url = f"/papers/{rworld.paper.public_id}/review"
@@ -184,7 +184,7 @@ def test_submitted_review_is_editable_until_the_deadline_then_final(rworld, api,
     assert now["can_write"]["allowed"] is False and now["can_write"]["reason"] == refused.json()["detail"]
 
 
-def test_a_review_submitted_after_the_deadline_is_marked_late(rworld, api, at):  # noqa: F811
+def test_a_review_submitted_after_the_deadline_is_marked_late(rworld, api, at):
     venue = rworld.venue
     at(venue.review_deadline + dt.timedelta(days=1))
     call = api("reviewer")

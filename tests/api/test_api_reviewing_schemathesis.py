@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from api_helpers import bearer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 from schemathesis.checks import not_a_server_error
 from schemathesis.generation import GenerationMode
-
-from api_helpers import bearer
 from test_api_schemathesis import wsgi_keeps_test_connection  # noqa: F401 - fixture
+
 from tests.reviews.fixtures import rworld  # noqa: F401 - fixture
 
 MAX_EXAMPLES = 10  # per operation and mode: the reviewing world makes each call slower than a submission's
@@ -49,7 +49,7 @@ REVIEWING_OPERATIONS = {
 
 
 @pytest.fixture
-def reviewing_schema(rworld, wsgi_keeps_test_connection, token_for):  # noqa: F811
+def reviewing_schema(rworld, wsgi_keeps_test_connection, token_for):
     from paperdesk.wsgi import application
 
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)

@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from api_helpers import ATTESTED, bearer, finish_check
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 from schemathesis.checks import not_a_server_error
 from schemathesis.generation import GenerationMode
-
-from api_helpers import ATTESTED, bearer, finish_check
 
 MAX_EXAMPLES = 25  # per operation and per mode (valid and invalid input)
 OPERATIONS = [

@@ -14,7 +14,7 @@ ROOT = FIXTURES.parent.parent.parent
 FACTS = json.loads((FIXTURES / "manifest.json").read_text())
 
 sys.path.insert(0, str(FIXTURES))
-from make_fixtures import AUTHORS, FIXTURES as GENERATED, render  # noqa: E402  (the generator of the PDFs)
+from make_fixtures import AUTHORS  # noqa: E402  (the generator of the PDFs)
 
 
 def fixture(name: str) -> Path:

@@ -9,7 +9,7 @@ import pytest
 from checks_helpers import AUTHORS, check
 
 from paperdesk.checks import Identity
-from paperdesk.checks.anonymity import AnonymityScan, affiliation_parts, name_patterns, _xmp_creators
+from paperdesk.checks.anonymity import AnonymityScan, _xmp_creators, affiliation_parts, name_patterns
 from paperdesk.checks.extract import Line, Page
 from paperdesk.checks.structure import find_structure
 from paperdesk.checks.textnorm import fold

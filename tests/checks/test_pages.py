@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from checks_helpers import FACTS, FIXTURES, GENERATED, check, render
 
 from paperdesk.checks.extract import Line, Page
 from paperdesk.checks.structure import find_structure
-
-from checks_helpers import FACTS, FIXTURES, GENERATED, check, render
 
 PAGE_FIXTURES = [
     "refs_midpage.pdf",

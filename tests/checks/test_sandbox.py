@@ -9,8 +9,7 @@ import signal
 import pytest
 from checks_helpers import FIXTURES
 
-from paperdesk.checks import CheckRules, Identity
-from paperdesk.checks import worker
+from paperdesk.checks import CheckRules, Identity, worker
 from paperdesk.checks.sandbox import check_in_child
 
 RULES = CheckRules(page_limit=4)

@@ -117,7 +117,7 @@ def test_the_deadline_closes_editing_and_a_chairs_extension_reopens_it(crworld, 
     response = crworld.client("chair").post(reverse("decisions:camera_ready_extension", args=[venue.slug, crworld.paper.public_id]),
                                             {"until": until_local.strftime("%Y-%m-%dT%H:%M")})
     assert response.status_code == 302
-    assert CameraReady.objects.get(submission=crworld.paper).deadline_extension == until_local.astimezone(dt.timezone.utc)
+    assert CameraReady.objects.get(submission=crworld.paper).deadline_extension == until_local.astimezone(dt.UTC)
     assert AuditEntry.objects.filter(action="camera_ready.extension", object_id=crworld.paper.public_id).exists()
     assert confirm(crworld, title=NEW_TITLE).status_code == 302
     page = crworld.client("john").get(reverse("decisions:author", args=[crworld.paper.public_id])).content.decode()

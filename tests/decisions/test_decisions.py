@@ -14,7 +14,14 @@ from paperdesk.decisions.models import Decision, NoticeSent, Release
 from paperdesk.reviews.models import Review
 from paperdesk.submissions.models import CheckRun, Upload
 from tests.conftest import make_pdf_bytes
-from tests.reviews.review_world import CANARY_AUTHOR, CANARY_REVIEWER, CHAIRS_ONLY_TEXT, META_TEXT, REVIEW_TEXT, review_post_data
+from tests.reviews.review_world import (
+    CANARY_AUTHOR,
+    CANARY_REVIEWER,
+    CHAIRS_ONLY_TEXT,
+    META_TEXT,
+    REVIEW_TEXT,
+    review_post_data,
+)
 
 
 def review(world, role, paper=None, **kw):

@@ -13,7 +13,14 @@ from django.urls import reverse
 from paperdesk.decisions import charts, services
 from paperdesk.submissions.models import Upload
 from tests.conftest import make_pdf_bytes
-from tests.reviews.review_world import CANARY_AUTHOR, CANARY_REVIEWER, CHAIRS_ONLY_TEXT, META_TEXT, REVIEW_TEXT, review_post_data
+from tests.reviews.review_world import (
+    CANARY_AUTHOR,
+    CANARY_REVIEWER,
+    CHAIRS_ONLY_TEXT,
+    META_TEXT,
+    REVIEW_TEXT,
+    review_post_data,
+)
 
 
 @pytest.fixture

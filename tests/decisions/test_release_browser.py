@@ -12,7 +12,7 @@ from tests.reviews.review_world import make_paper
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_second_wave_from_the_release_page(rworld, page_as):  # noqa: F811
+def test_a_second_wave_from_the_release_page(rworld, page_as):
     from django.core import mail
     from django.urls import reverse
     from playwright.sync_api import expect

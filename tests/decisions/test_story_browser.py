@@ -17,7 +17,15 @@ import time
 import pytest
 
 from tests.conftest import make_pdf_bytes
-from tests.reviews.review_world import CANARY_AUTHOR, CANARY_REVIEWER, META_TEXT, POST_TEXT, REVIEW_TEXT, assign, make_paper
+from tests.reviews.review_world import (
+    CANARY_AUTHOR,
+    CANARY_REVIEWER,
+    META_TEXT,
+    POST_TEXT,
+    REVIEW_TEXT,
+    assign,
+    make_paper,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

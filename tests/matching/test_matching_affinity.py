@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 import paperdesk.matching.affinity as affinity_module
-
 from paperdesk.matching.affinity import (
     AffinityModel,
     AffinityWeights,

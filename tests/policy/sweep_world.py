@@ -323,12 +323,12 @@ STEPS = {"submission": _phase_submission, "reviewing": _phase_reviewing, "decide
 def build(phase: str) -> SweepWorld:
     """The world as it stands in `phase` (every earlier phase's steps run first). Needs
     database access (the `db` fixture)."""
-    from paperdesk.venues.services import venue_load
     from paperdesk.venueconfig import load_venue_file, rehearsal_copy
+    from paperdesk.venues.services import venue_load
     from tests.conftest import VENUE_FILE
 
     mail.outbox = []
-    spec = rehearsal_copy(load_venue_file(VENUE_FILE), dt.datetime.now(dt.timezone.utc))
+    spec = rehearsal_copy(load_venue_file(VENUE_FILE), dt.datetime.now(dt.UTC))
     venue, _ = venue_load(dataclasses.replace(spec, slug="mechinterp-2025", rehearsal=False))
     people = {
         "user": _user("olive.outsider@outside.edu", "Olive Outsider"),

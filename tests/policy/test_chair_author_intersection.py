@@ -54,7 +54,7 @@ def submitted_review(assignment, overall: int):
 
 
 @pytest.fixture
-def ca(rworld, make_user):  # noqa: F811
+def ca(rworld, make_user):
     """Chen is a program chair and the author of "Chen's own paper", reviewed by reviewer
     and reviewer2 (one submitted review each), with the area chair; the other papers are
     decided by the unconflicted chair."""

@@ -25,7 +25,7 @@ def check_url(paper) -> str:
 
 
 @pytest.fixture
-def conflicted_chair(rworld, make_user):  # noqa: F811
+def conflicted_chair(rworld, make_user):
     """A second chair with a declared (not authored) conflict on the canary paper."""
     person = make_user("cora@chairs.org", "Cora Conflicted-Chair")
     VenueRole.objects.create(venue=rworld.venue, user=person, role=VenueRole.Role.CHAIR)
@@ -35,7 +35,7 @@ def conflicted_chair(rworld, make_user):  # noqa: F811
 
 
 @pytest.mark.parametrize("role", ["reviewer", "reviewer2", "area_chair", "conflicted_chair", "conflicted_reviewer", "unassigned_reviewer", "other_author", "anonymous"])
-def test_check_fragment_is_the_404_of_a_missing_paper_for_all_but_authors_and_unconflicted_chairs(rworld, conflicted_chair, role):  # noqa: F811
+def test_check_fragment_is_the_404_of_a_missing_paper_for_all_but_authors_and_unconflicted_chairs(rworld, conflicted_chair, role):
     client = rworld.client(role)
     missing = client.get(reverse("submissions:check_status", args=["zzzzzzzzzz"]))
     response = client.get(check_url(rworld.paper))
@@ -45,20 +45,20 @@ def test_check_fragment_is_the_404_of_a_missing_paper_for_all_but_authors_and_un
 
 
 @pytest.mark.parametrize("role", ["author", "chair"])
-def test_check_fragment_answers_the_authors_and_the_unconflicted_chairs_with_the_findings(rworld, role):  # noqa: F811
+def test_check_fragment_answers_the_authors_and_the_unconflicted_chairs_with_the_findings(rworld, role):
     response = rworld.client(role).get(check_url(rworld.paper))
     assert response.status_code == 200
     body = response.content.decode()
     assert "1 possible identity leak" in body and CANARY_AUTHOR in body
 
 
-def test_reviewers_page_says_nothing_about_leaks_but_keeps_pages_and_format(rworld):  # noqa: F811
+def test_reviewers_page_says_nothing_about_leaks_but_keeps_pages_and_format(rworld):
     body = rworld.client("reviewer").get(reverse("reviews:paper", args=[rworld.paper.public_id])).content.decode()
     assert "Compliance check" in body and "Main content ends on page" in body and "Left margin is 1.2 in" in body
     assert "leak" not in body.lower() and "Anonymity" not in body and "[redacted]" not in body
 
 
-def test_a_format_note_that_names_an_author_is_left_out_not_redacted(rworld):  # noqa: F811
+def test_a_format_note_that_names_an_author_is_left_out_not_redacted(rworld):
     from paperdesk.reviews.selectors import reviewer_check
     from paperdesk.submissions.models import CheckRun
 
@@ -71,7 +71,7 @@ def test_a_format_note_that_names_an_author_is_left_out_not_redacted(rworld):  #
 
 
 @pytest.mark.parametrize("role", ["reviewer", "area_chair"])
-def test_api_gives_reviewers_no_leak_count_blocking_or_status(rworld, role):  # noqa: F811
+def test_api_gives_reviewers_no_leak_count_blocking_or_status(rworld, role):
     response = rworld.client(role).get(f"/api/submissions/{rworld.paper.public_id}")
     assert response.status_code == 200
     check = response.json()["paper"]["check"]
@@ -81,12 +81,12 @@ def test_api_gives_reviewers_no_leak_count_blocking_or_status(rworld, role):  # 
     assert CANARY_AUTHOR not in json.dumps(response.json())
 
 
-def test_api_gives_the_authors_the_leak_count(rworld):  # noqa: F811
+def test_api_gives_the_authors_the_leak_count(rworld):
     check = rworld.client("author").get(f"/api/submissions/{rworld.paper.public_id}").json()["paper"]["check"]
     assert check["anonymity_leaks"] == 1 and check["blocking"] is not None
 
 
-def test_policy_answers_check_findings_per_role(rworld, conflicted_chair):  # noqa: F811
+def test_policy_answers_check_findings_per_role(rworld, conflicted_chair):
     people, paper = rworld.people, rworld.paper
     allowed = {role for role in people if policy.can_view_check_findings(people[role], paper)}
     assert allowed == {"author", "chair"}

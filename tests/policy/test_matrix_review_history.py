@@ -26,7 +26,7 @@ AFTER = "Historycanary-after: the probing setup is flawed."
 
 
 @pytest.fixture
-def hworld(rworld, at, make_user):  # noqa: F811
+def hworld(rworld, at, make_user):
     """The review world with a plain signed-in user, a chair who is an author of the canary
     paper, and one review written, then changed a day later (two versions)."""
     from paperdesk.submissions.models import Authorship

@@ -223,7 +223,7 @@ def gather(world, role: str) -> tuple[dict[str, int], str, str]:
 
 @pytest.mark.parametrize("phase", PHASES)
 @pytest.mark.parametrize("role", ROLES)
-def test_review_matrix(rworld, role, phase, django_capture_on_commit_callbacks):  # noqa: F811
+def test_review_matrix(rworld, role, phase, django_capture_on_commit_callbacks):
     mail.outbox.clear()
     prepare(rworld, phase, django_capture_on_commit_callbacks)
     statuses, corpus, api_corpus = gather(rworld, role)
@@ -248,7 +248,7 @@ def api_status(by_status: dict[int, set], role: str) -> int:
     return next((status for status, roles in by_status.items() if role in roles), 404)
 
 
-def test_a_conflicted_chair_gets_nothing_of_the_papers_reviewing_through_the_api(rworld, make_user, django_capture_on_commit_callbacks):  # noqa: F811
+def test_a_conflicted_chair_gets_nothing_of_the_papers_reviewing_through_the_api(rworld, make_user, django_capture_on_commit_callbacks):
     from paperdesk.reviewing.models import Conflict
     from paperdesk.venues.models import VenueRole
 
@@ -267,7 +267,7 @@ def test_a_conflicted_chair_gets_nothing_of_the_papers_reviewing_through_the_api
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_reviewing_writes_through_the_api_follow_the_policy(rworld, role):  # noqa: F811
+def test_reviewing_writes_through_the_api_follow_the_policy(rworld, role):
     """Writing a review, deciding and bidding: allowed to the roles the pages allow; a
     refusal is the 404 of a missing object (401 without a token) and changes nothing."""
     from paperdesk.decisions.models import Decision
@@ -297,7 +297,7 @@ def test_reviewing_writes_through_the_api_follow_the_policy(rworld, role):  # no
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_discussion_and_meta_review_writes_through_the_api_follow_the_policy(rworld, role, django_capture_on_commit_callbacks):  # noqa: F811
+def test_discussion_and_meta_review_writes_through_the_api_follow_the_policy(rworld, role, django_capture_on_commit_callbacks):
     """A discussion post (once the reviewer has reviewed) and a meta-review: allowed to the
     roles the page allows; a refusal is the 404 of a missing object (401 without a token)
     and writes nothing; a post's e-mails reach the others who may read the thread."""
@@ -326,7 +326,7 @@ def test_discussion_and_meta_review_writes_through_the_api_follow_the_policy(rwo
 
 
 @pytest.mark.parametrize("role", ["unassigned_reviewer", "conflicted_reviewer", "other_author", "author", "anonymous"])
-def test_forbidden_review_pages_look_exactly_like_missing_ones(rworld, role):  # noqa: F811
+def test_forbidden_review_pages_look_exactly_like_missing_ones(rworld, role):
     from tests.policy.test_matrix import without_csrf
 
     client = rworld.client(role)
@@ -337,7 +337,7 @@ def test_forbidden_review_pages_look_exactly_like_missing_ones(rworld, role):  #
         assert without_csrf(forbidden.content) == without_csrf(missing.content)
 
 
-def test_reviewer_pdf_download_carries_no_author_in_any_metadata(rworld):  # noqa: F811
+def test_reviewer_pdf_download_carries_no_author_in_any_metadata(rworld):
     response = rworld.client("reviewer").get(reverse("reviews:pdf", args=[rworld.paper.public_id]))
     data = b"".join(response.streaming_content)
     for needle in (b"Zebulon", b"Canarywhistle", b"Ada Lovelace", b"Lovelace"):
@@ -349,7 +349,7 @@ def test_reviewer_pdf_download_carries_no_author_in_any_metadata(rworld):  # noq
         assert b"Canarywhistle" in handle.read()  # the canary really was in the file
 
 
-def test_submission_detail_page_hides_authors_from_reviewers(rworld):  # noqa: F811
+def test_submission_detail_page_hides_authors_from_reviewers(rworld):
     client = rworld.client("reviewer")
     response = client.get(reverse("submissions:detail", args=[rworld.paper.public_id]))
     assert response.status_code == 302 and response["Location"] == reverse("reviews:paper", args=[rworld.paper.public_id])
@@ -357,7 +357,7 @@ def test_submission_detail_page_hides_authors_from_reviewers(rworld):  # noqa: F
     assert CANARY_AUTHOR not in html
 
 
-def test_policy_functions_agree_with_the_matrix(rworld):  # noqa: F811
+def test_policy_functions_agree_with_the_matrix(rworld):
     from paperdesk import policy
 
     paper, people = rworld.paper, rworld.people
@@ -373,7 +373,7 @@ def test_policy_functions_agree_with_the_matrix(rworld):  # noqa: F811
 
 @pytest.mark.parametrize("phase", PHASES)
 @pytest.mark.parametrize("role", ROLES)
-def test_camera_ready_api_answers_only_the_authors_of_an_accepted_released_paper(rworld, role, phase, django_capture_on_commit_callbacks):  # noqa: F811
+def test_camera_ready_api_answers_only_the_authors_of_an_accepted_released_paper(rworld, role, phase, django_capture_on_commit_callbacks):
     """The other paper is accepted, the canary paper rejected: a camera-ready exists only for
     the first, once released, and only its authors reach it; to everyone else it is missing."""
     prepare(rworld, phase, django_capture_on_commit_callbacks)

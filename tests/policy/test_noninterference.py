@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from django.core.cache import cache
 
 from tests.policy import sweep_world as w

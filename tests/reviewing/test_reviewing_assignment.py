@@ -127,7 +127,6 @@ def test_assignment_proposal_page_weakest_first_with_loads_and_why(venue, world,
 
 def assignment_totals(venue):
     from paperdesk.reviewing.selectors import proposal
-
     from paperdesk.venues.models import VenueRole
 
     chair = VenueRole.objects.get(venue=venue, role="chair").user

@@ -39,7 +39,7 @@ def test_configured_days_before_and_after_the_deadline_each_remind_once(rworld, 
     overdue = [m for m in mail.outbox if m.subject.startswith(f"[{venue.short_name}] Overdue")]
     assert len(overdue) == 6 and len(mail.outbox) == 9
     assert "due in 3 days" in mail.outbox[0].subject
-    stamp = venue.review_deadline.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%MZ")
+    stamp = venue.review_deadline.astimezone(dt.UTC).strftime("%Y%m%dT%H%MZ")
     assert set(ReminderSent.objects.values_list("key", flat=True)) == {f"review-{stamp}-3d", f"review-{stamp}-overdue-1d", f"review-{stamp}-overdue-3d"}
 
 
@@ -77,6 +77,6 @@ def test_the_schedule_follows_the_configured_days(rworld, at):
 
 def test_the_default_schedule_keeps_its_reminder_keys(rworld):
     """Rows written before the schedule was configurable keep refusing a second e-mail."""
-    stamp = rworld.venue.review_deadline.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%MZ")
+    stamp = rworld.venue.review_deadline.astimezone(dt.UTC).strftime("%Y%m%dT%H%MZ")
     keys = [key for key, _ in reminders.reminder_moments(rworld.venue)]
     assert keys == [f"review-{stamp}-7d", f"review-{stamp}-2d", f"review-{stamp}-1d", f"review-{stamp}-overdue"]

@@ -183,9 +183,10 @@ def test_reviewer_pdf_has_no_author_metadata_and_the_original_is_not_theirs(rwor
 
 
 def test_a_damaged_pdf_is_refused_clearly_never_served_raw(rworld):
+    import io
+
     from paperdesk.submissions.models import Upload
     from paperdesk.submissions.storage import store_blob
-    import io
 
     blob = store_blob(io.BytesIO(b"%PDF-1.4\nnot really a pdf by Zebulon Canarywhistle\n%%EOF\n"))
     Upload.objects.filter(submission=rworld.paper).update(blob=blob.name)

@@ -152,7 +152,7 @@ def crawl(client: Client, starts: list[str]) -> tuple[dict[str, int], dict[str, 
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_reachable_page_works_and_is_well_formed(rworld, role, django_capture_on_commit_callbacks):  # noqa: F811
+def test_every_reachable_page_works_and_is_well_formed(rworld, role, django_capture_on_commit_callbacks):
     prepare(rworld, "released", django_capture_on_commit_callbacks)
     client = rworld.client(role)
     venue = rworld.venue

@@ -9,7 +9,6 @@ import io
 
 import pytest
 from django.test import Client
-
 from submission_helpers import CLEAN_REPORT, submission_input
 
 

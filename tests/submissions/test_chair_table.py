@@ -7,9 +7,9 @@ import io
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from submission_helpers import page_text, pdf, report
 
 from paperdesk.submissions.models import Submission
-from submission_helpers import page_text, pdf, report
 
 
 def table_url(venue, query: str = "") -> str:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
+from submission_helpers import pdf, report
 
 from paperdesk.audit.models import AuditEntry
 from paperdesk.submissions.models import CheckRun, Submission
-from submission_helpers import pdf, report
 
 LEAK = {"kind": "email", "value": "ada@uni.edu", "page": 1, "context": "contact ada@uni.edu"}
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from submission_helpers import pdf, report
 
 from paperdesk.submissions.models import CheckRun, Submission, Upload
-from submission_helpers import pdf, report
 
 pytestmark = pytest.mark.browser
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from submission_helpers import page_text, pdf, report, without_csrf, zip_bytes
 
 from paperdesk.submissions.models import CheckRun, Submission
-from submission_helpers import page_text, pdf, report, without_csrf, zip_bytes
 
 
 def test_detail_shows_metadata_authors_versions_and_supplementary(venue, author, login, make_submission):
@@ -151,7 +151,7 @@ def test_my_submissions_lists_only_mine_with_status_deadline_and_check(venue, au
 
     text = page_text(login(author).get("/submissions/"))
 
-    deadline = mine_submitted.deadline.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z")
+    deadline = mine_submitted.deadline.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
     assert "First paper" in text and "Second paper" in text
     assert "Not mine" not in text
     assert '<span class="badge submitted">Submitted</span>' in text

@@ -7,8 +7,9 @@ import io
 import os
 
 import pytest
-from paperdesk.submissions.models import Submission, Upload
 from submission_helpers import files_in_storage, form_data, page_text, pdf, stored_blobs, upload_file, zip_bytes
+
+from paperdesk.submissions.models import Submission, Upload
 
 
 def test_authors_and_chairs_download_every_version_as_an_attachment(venue, author, chair, login, make_submission):

@@ -7,10 +7,10 @@ import re
 
 from django.core import mail
 from django.test import Client
+from submission_helpers import form_data, page_text, pdf, set_limits, stored_blobs, upload_file, zip_bytes
 
 from paperdesk.audit.models import AuditEntry
 from paperdesk.submissions.models import Authorship, Submission, Upload
-from submission_helpers import form_data, page_text, pdf, set_limits, stored_blobs, upload_file, zip_bytes
 
 
 def create_url(venue) -> str:
@@ -40,7 +40,7 @@ def test_create_page_prefills_the_current_user_and_shows_the_venue_rules(venue, 
     assert "<li>E-mails: ada@uni.edu</li>" in text
     assert "<li>Affiliations: University of London</li>" in text
     assert "<li>GitHub: ada-codes</li>" in text
-    deadline_iso = venue.submission_deadline.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z")
+    deadline_iso = venue.submission_deadline.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
     assert f'data-countdown="{deadline_iso}"' in text
     assert "neurips2025@mechinterpworkshop.com" in text
     assert '<button type="submit" name="action" value="save" class="secondary">Save draft</button>' in text

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core import mail
+from submission_helpers import page_text, pdf, report, upload_file
 
 from paperdesk.audit.models import AuditEntry
 from paperdesk.submissions.models import CheckRun, Submission, Upload
-from submission_helpers import page_text, pdf, report, upload_file
 
 
 def test_submit_sends_a_receipt_to_every_author_with_the_sha256(venue, author, login, make_submission, django_capture_on_commit_callbacks):

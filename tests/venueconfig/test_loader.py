@@ -117,7 +117,7 @@ def test_missing_file_is_a_clear_error(tmp_path):
 
 def test_rehearsal_copy_puts_deadline_14_days_ahead_and_keeps_distances():
     spec = load_venue_file(VENUE_FILE)
-    now = dt.datetime(2026, 11, 25, 19, 0, tzinfo=dt.timezone.utc)
+    now = dt.datetime(2026, 11, 25, 19, 0, tzinfo=dt.UTC)
     copy = rehearsal_copy(spec, now)
     assert copy.slug == "mechinterp-2025-rehearsal" and copy.rehearsal
     assert copy.name.startswith("Rehearsal")

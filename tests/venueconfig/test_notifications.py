@@ -9,7 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from paperdesk.venueconfig import DecisionEmail, Notifications, VenueConfigError, parse_venue, spec_from_dict, spec_to_dict
+from paperdesk.venueconfig import (
+    DecisionEmail,
+    Notifications,
+    VenueConfigError,
+    parse_venue,
+    spec_from_dict,
+    spec_to_dict,
+)
 from paperdesk.venueconfig.notifications import DEFAULT_BODY, DEFAULT_SUBJECT
 
 VENUE_FILE = Path(__file__).resolve().parents[2] / "venues" / "mechinterp-2025.toml"

@@ -7,11 +7,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 from django.db import models
-
-from paperdesk.submissions.models import Submission, Upload
-from paperdesk.demo import pdf as demo_pdf
-from paperdesk.venues.models import Venue
 from venue_helpers import VENUE_FILE, run
+
+from paperdesk.demo import pdf as demo_pdf
+from paperdesk.submissions.models import Submission, Upload
+from paperdesk.venues.models import Venue
 
 
 @pytest.mark.django_db(transaction=True)  # checks and e-mails run when their transaction commits

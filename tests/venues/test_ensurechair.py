@@ -8,9 +8,9 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
+from venue_helpers import VENUE_FILE, run
 
 from paperdesk.venues.models import Venue, VenueRole
-from venue_helpers import VENUE_FILE, run
 
 
 @pytest.fixture

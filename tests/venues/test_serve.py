@@ -12,7 +12,6 @@ import time
 import urllib.request
 
 import pytest
-
 from venue_helpers import ROOT, VENUE_FILE, cli, cli_env, paperdesk_argv
 
 

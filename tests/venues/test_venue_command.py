@@ -6,12 +6,11 @@ import datetime as dt
 
 import pytest
 from django.core.management.base import CommandError
+from venue_helpers import VENUE_FILE, cli, run, variant
 
 from paperdesk.venueconfig import AOE, DATE_KEYS, load_venue_file
 from paperdesk.venues.models import Track, Venue, VenueRole
 from paperdesk.venues.services import aware
-
-from venue_helpers import VENUE_FILE, cli, run, variant
 
 # --- check ------------------------------------------------------------------------------
 
@@ -199,7 +198,7 @@ def test_venue_load_invalid_file_loads_nothing(db, tmp_path):
 
 
 def test_venue_load_rehearsal_deadline_two_weeks_ahead(db, monkeypatch):
-    now = dt.datetime(2026, 11, 25, 19, 0, tzinfo=dt.timezone.utc)
+    now = dt.datetime(2026, 11, 25, 19, 0, tzinfo=dt.UTC)
     monkeypatch.setattr("paperdesk.clock.now", lambda: now)
 
     out = run("venue", "load", str(VENUE_FILE), "--rehearsal")
@@ -222,7 +221,7 @@ def test_venue_load_rehearsal_again_moves_dates_keeps_data(venue, author, monkey
     run("venue", "load", str(VENUE_FILE), "--rehearsal")
     rehearsal = Venue.objects.get(slug="mechinterp-2025-rehearsal")
     submission = _submit_draft(rehearsal, author)
-    later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=3)
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=3)
     monkeypatch.setattr("paperdesk.clock.now", lambda: later)
 
     out = run("venue", "load", str(VENUE_FILE), "--rehearsal")

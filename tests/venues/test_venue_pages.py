@@ -11,13 +11,13 @@ from django.template import loader
 from django.test import RequestFactory
 from django.utils.html import escape
 from icalendar import Calendar
+from venue_helpers import VENUE_FILE
 
 from paperdesk.venueconfig import load_venue_file, rehearsal_copy
 from paperdesk.venues import views
 from paperdesk.venues.services import venue_load
-from venue_helpers import VENUE_FILE
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 CONTACT = "neurips2025@mechinterpworkshop.com"
 
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 
 def _when(moment):
-    return moment.astimezone(dt.timezone.utc).isoformat() if moment else None  # one spelling per instant
+    return moment.astimezone(dt.UTC).isoformat() if moment else None  # one spelling per instant
 
 
 def baseline(apps, schema_editor):

@@ -22,11 +22,11 @@ def venue_time(moment: dt.datetime | None, venue) -> str:
 def iso_utc(moment: dt.datetime | None) -> str:
     if not moment:
         return ""
-    return moment.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z")
+    return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
 
 
 @register.filter
 def utc_time(moment: dt.datetime | None) -> str:
     if not moment:
         return ""
-    return f"{moment.astimezone(dt.timezone.utc):%Y-%m-%d %H:%M} UTC"
+    return f"{moment.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC"

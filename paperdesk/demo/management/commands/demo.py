@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from paperdesk.venues.bootstrap import rehearsal_of
 from paperdesk.demo.populate import DEMO_DOMAIN, populate_demo
+from paperdesk.venues.bootstrap import rehearsal_of
 from paperdesk.venues.management.errors import CleanFailures, CommandFailed
 from paperdesk.venues.models import Venue
 

@@ -157,7 +157,7 @@ class Command(CleanFailures, BaseCommand):
         try:
             executor = MigrationExecutor(connection)
             pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
-        except Exception as error:  # noqa: BLE001 - report, do not hide, a broken database
+        except Exception as error:
             raise CommandFailed(f"Cannot read the database: {error}") from None
         if pending:
             self.stderr.write(f"Warning: {len(pending)} database migration(s) are not applied; pages will fail until you run `paperdesk migrate`.")
