@@ -129,6 +129,26 @@ def test_submit_never_checks_a_check_whose_holder_died_the_sweep_hands_it_on(ven
     assert run.state == CheckRun.State.DONE
 
 
+def test_the_sweep_queues_again_a_check_left_running_with_no_job(venue, author, queue):
+    """A check left "running" by a holder that died after its job ended (or by a worker from
+    before leases): no job would ever finish it; the sweep queues it again."""
+    from django_tasks_db.compat import TaskResultStatus
+
+    submission, upload = draft(venue, author)
+    run, db_task = check_job(upload)
+    left_by_dead_worker(run, db_task, attempts=1)
+    db_task.status = TaskResultStatus.SUCCESSFUL  # its job ended
+    db_task.save(update_fields=["status"])
+
+    assert leases.sweep() == {"retried": 0, "failed": 0, "rows": 1}
+    assert CheckRun.objects.get(pk=run.pk).state == CheckRun.State.QUEUED
+    assert run_queued_jobs() == 1
+    run.refresh_from_db()
+    assert run.state == CheckRun.State.DONE
+    services.submission_submit(submission=submission, actor=author)
+    assert Submission.objects.get(pk=submission.pk).status == Submission.Status.SUBMITTED
+
+
 def test_submit_waits_for_a_check_a_live_worker_holds(venue, author, queue):
     submission, upload = draft(venue, author)
     run, db_task = check_job(upload)
