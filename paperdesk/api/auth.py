@@ -58,9 +58,9 @@ class SessionAuth(APIKeyCookie):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or not user.is_active:
             return None
-        if request.method not in SAFE_METHODS and not getattr(request, "_ninja_csrf_exempt", False):
-            if check_csrf(request) is not None:
-                raise HttpError(403, "CSRF check failed: send the X-CSRFToken header, or use an API token.")
+        if (request.method not in SAFE_METHODS and not getattr(request, "_ninja_csrf_exempt", False)
+                and check_csrf(request) is not None):
+            raise HttpError(403, "CSRF check failed: send the X-CSRFToken header, or use an API token.")
         return user
 
     def authenticate(self, request: HttpRequest, key):  # pragma: no cover - __call__ decides

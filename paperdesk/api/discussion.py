@@ -106,8 +106,8 @@ def _save_meta(request, public_id: str, payload: MetaReviewIn | None, *, submit:
         current = MetaReview.objects.filter(submission=submission).first()
         services.meta_review_save(
             submission=submission, actor=user,
-            recommendation=changes["recommendation"] if "recommendation" in changes else (current.recommendation if current else ""),
-            text=changes["text"] if "text" in changes else (current.text if current else ""),
+            recommendation=changes.get("recommendation", current.recommendation if current else ""),
+            text=changes.get("text", current.text if current else ""),
             submit=submit,
         )
     return meta_review_form_view(user, submission, selectors.meta_review_for(user, submission))

@@ -208,7 +208,7 @@ def rows_for(viewer, venue: Venue, submissions) -> list[TableRow]:
 
 def _has_decision(submission: Submission) -> bool:
     try:
-        submission.decision
+        _ = submission.decision  # the reverse one-to-one raises when there is none
     except Decision.DoesNotExist:
         return False
     return True

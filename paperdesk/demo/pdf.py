@@ -138,8 +138,8 @@ def _write_plain_pdf(pages: list[list[Line]], title: str) -> bytes:
     first_page = 6
     bodies: dict[int, bytes] = {
         1: b"<< /Type /Catalog /Pages 2 0 R >>",
-        2: ("<< /Type /Pages /Count %d /Kids [%s] >>" % (
-            page_count, " ".join(f"{first_page + 2 * i} 0 R" for i in range(page_count)))).encode(),
+        2: (f"<< /Type /Pages /Count {page_count} /Kids ["
+            + " ".join(f"{first_page + 2 * i} 0 R" for i in range(page_count)) + "] >>").encode(),
         3: b"<< /Type /Font /Subtype /Type1 /BaseFont /Times-Roman /Encoding /WinAnsiEncoding >>",
         4: b"<< /Type /Font /Subtype /Type1 /BaseFont /Times-Bold /Encoding /WinAnsiEncoding >>",
         5: f"<< /Title {_pdf_string(title)} /Author (Anonymous) /Producer (Paperdesk demo) >>".encode(),

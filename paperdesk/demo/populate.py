@@ -200,7 +200,7 @@ def _fill_venue(venue: Venue, people: list, papers: list[tuple], now: dt.datetim
             attestations={a.key: True for a in venue.spec.submission.attestations},
             under_review_at="NeurIPS 2025 main conference" if index % 3 == 0 else "",
             attendance=[Submission.Attendance.YES, Submission.Attendance.UNSURE, Submission.Attendance.NO][index % 3],
-            code_url="https://anonymous.4open.science/r/demo-%d" % (index + 1) if index % 2 == 0 else "",
+            code_url=f"https://anonymous.4open.science/r/demo-{index + 1}" if index % 2 == 0 else "",
         )
         submission = submission_create(venue=venue, actor=first, data=data, now=when)
         # The demo's co-author with an account has confirmed the invitation (nobody becomes

@@ -297,10 +297,7 @@ class AffinityModel:
         if len(paper_idx) == 0:
             return np.zeros(0, np.float32)
         a, b = self._paper_vec[paper_idx], self._pub_vec[pub_idx]
-        if hasattr(a, "multiply"):
-            dots = np.asarray(a.multiply(b).sum(axis=1)).ravel()
-        else:
-            dots = np.einsum("ij,ij->i", a, b)
+        dots = np.asarray(a.multiply(b).sum(axis=1)).ravel() if hasattr(a, "multiply") else np.einsum("ij,ij->i", a, b)
         return np.clip(dots.astype(np.float32), 0.0, 1.0)
 
     def pair_components(self, paper_idx, reviewer_idx):

@@ -54,7 +54,7 @@ def review_card(viewer, review: Review, venue: Venue, *, for_author: bool = Fals
     hidden_ok = not for_author and policy.can_view_hidden_from_authors(viewer, submission)
     answers = []
     for question in spec.questions:
-        if not question.authors_see and not hidden_ok and not (review.assignment.user_id == getattr(viewer, "pk", None)):
+        if not question.authors_see and not hidden_ok and review.assignment.user_id != getattr(viewer, "pk", None):
             continue
         raw = (review.answers or {}).get(question.key) or ""
         if question.kind == "choice":

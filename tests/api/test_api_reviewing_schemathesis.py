@@ -123,7 +123,7 @@ def test_reviewing_operation_never_answers_with_a_server_error(reviewing_schema,
         # In negative mode an operation whose every parameter accepts any value has no
         # invalid input to draw: one plain call then.
         assert mode is GenerationMode.NEGATIVE
-        operation.Case(path_parameters={k: real[k][0] for k in operation.path_parameters.keys()} if operation.path_parameters else None) \
+        operation.Case(path_parameters={k: real[k][0] for k in operation.path_parameters} if operation.path_parameters else None) \
             .call_and_validate(headers=headers, checks=[not_a_server_error])
         return
     calls = sum(statuses.values())

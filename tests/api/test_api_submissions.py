@@ -134,7 +134,7 @@ def test_api_other_author_gets_the_same_404_as_for_a_missing_id(client, draft, o
     for method, suffix in [("get", ""), ("patch", ""), ("get", "/versions"), ("post", "/submit"), ("post", "/withdraw"), ("post", "/restore"), ("post", "/versions")]:
         call = getattr(client, method)
 
-        def kwargs():
+        def kwargs(method=method, suffix=suffix):
             if method == "patch":
                 return {"content_type": JSON, "data": {"title": "Mine now"}}
             if suffix == "/versions" and method == "post":

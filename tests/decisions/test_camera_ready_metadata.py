@@ -47,7 +47,7 @@ def test_authors_confirm_metadata_that_the_public_page_and_program_show(crworld)
 
 
 def test_the_reviewed_submission_keeps_its_metadata(crworld):
-    john, jose = author_ids(crworld)
+    _john, jose = author_ids(crworld)
     confirm(crworld, title=NEW_TITLE, **{f"author-{jose}-name": "José A. Núñez"})
     paper = Submission.objects.get(pk=crworld.paper.pk)
     assert paper.title == "Sparse circuits in toy models"

@@ -9,7 +9,7 @@ from tests.decisions.test_camera_ready_metadata import confirm
 
 
 def test_the_check_hears_the_confirmed_names_through_the_registered_answer(crworld):
-    john, jose = author_ids(crworld)
+    _john, jose = author_ids(crworld)
     assert published_authors(crworld.paper) == {}
     assert confirm(crworld, **{f"author-{jose}-name": "José A. Núñez", f"author-{jose}-affiliation": "Glenvale Institute"}).status_code == 302
     assert published_authors(crworld.paper)[jose] == ("José A. Núñez", "Glenvale Institute")

@@ -36,7 +36,7 @@ def csv_rows(world) -> list[dict]:
 def test_status_lists_checked_problems_and_missing(crworld, django_capture_on_commit_callbacks):
     html = crworld.client("chair").get(status_url(crworld)).content.decode()
     assert "Missing: 2" in html and "Checked: 0" in html and crworld.rejected.title not in html
-    assert 'href="%s"' % reverse("decisions:camera_ready_status", args=[crworld.venue.slug]) in html  # in the chairs' menu
+    assert 'href="{}"'.format(reverse("decisions:camera_ready_status", args=[crworld.venue.slug])) in html  # in the chairs' menu
 
     upload(crworld, "grace", make_pdf_bytes(2, "No names here"), django_capture_on_commit_callbacks, paper=crworld.missing)
     upload(crworld, "john", CAMERA_READY_PDF.read_bytes(), django_capture_on_commit_callbacks)

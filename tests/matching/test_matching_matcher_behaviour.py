@@ -201,6 +201,7 @@ def test_randomized_cli_writes_marginals_and_a_reproducible_sample(tmp_path):
     first = assign(tmp_path, *args, "--out", "a.csv")
     second = assign(tmp_path, *args, "--out", "b.csv")
     assert first.returncode == 0, first.stderr
+    assert second.returncode == 0, second.stderr
     assert (tmp_path / "a.csv").read_text() == (tmp_path / "b.csv").read_text()
     marginals = rows(tmp_path / "m.csv")
     assert max(float(p) for _, _, p in marginals) <= 0.5

@@ -70,7 +70,7 @@ def test_jobs_pages_and_actions_for_every_role(world, role):
 
 
 def test_a_chair_of_another_venue_cannot_retry_this_venues_job_through_their_own_page(world):
-    venue, people, task_id = world
+    _venue, people, task_id = world
     client = client_for(people, "other_venue_chair")
     response = client.post(reverse("jobs:venue", args=["other-venue"]), {"action": "retry", "job": task_id})
     assert response.status_code == 404 and "No such job" in response.content.decode()

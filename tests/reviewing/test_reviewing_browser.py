@@ -46,7 +46,7 @@ def test_browser_invite_accept_bid_assign_edit_publish(live_server, new_page, ve
     for i, (title, abstract, topic) in enumerate(PAPERS):
         email = "ada@deepmind.com" if "DeepMind" in title else f"author{i}@uni{i}.edu"
         papers[title] = make_paper(title, abstract, topic=topic, authors=((f"Author Person{i}", email, None, ""),))
-    sam_account = make_user("sam@uni-b.edu", "Sam Reviewer")
+    make_user("sam@uni-b.edu", "Sam Reviewer")  # the account the invitation later finds
     base = live_server.url
     errors: list[str] = []
 

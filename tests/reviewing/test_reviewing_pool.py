@@ -90,7 +90,7 @@ def test_pool_invitation_list_malformed_lines_are_named():
         "jane@uni.edu",                      # 7 duplicate
         "Mo,,reviewer",                      # 8
     ])
-    people, errors = parse_invitation_list(text)
+    _people, errors = parse_invitation_list(text)
     assert errors == [
         "Line 2: 'not-an-address' is not an e-mail address.",
         "Line 3: unknown role 'pc-chair' (use reviewer or area_chair).",
@@ -213,7 +213,7 @@ def test_pool_co_first_authors_view_and_one_reminder_each(venue, make_paper, mak
 
     vol = make_user("vol@uni.edu", "Vera Volunteer")
     services.volunteer(venue=venue, actor=vol, data=services.VolunteerInput(["circuits"]))
-    p1 = make_paper("Paper one", authors=(("Nora Noshow", "nora@uni.edu", None, ""), ("Otto Second", "otto@uni.edu", None, "")))
+    make_paper("Paper one", authors=(("Nora Noshow", "nora@uni.edu", None, ""), ("Otto Second", "otto@uni.edu", None, "")))
     p2 = make_paper("Paper two", authors=(("Vera Volunteer", "vol@uni.edu", vol, ""), ("Cai Cofirst", "cai@uni.edu", None, "")))
     Authorship.objects.filter(submission=p2).update(is_co_first=True)
     make_paper("Paper three", authors=(("Nora Noshow", "nora@uni.edu", None, ""),))

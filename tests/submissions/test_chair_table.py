@@ -45,7 +45,7 @@ def make_three(venue, author, make_submission, checker):
 
 
 def test_filters_search_sorting_and_counts(venue, author, chair, login, make_submission, checker):
-    long_one, short_one, draft = make_three(venue, author, make_submission, checker)
+    _long_one, _short_one, _draft = make_three(venue, author, make_submission, checker)
     client = login(chair)
 
     def titles(query=""):
@@ -75,7 +75,7 @@ def test_filters_search_sorting_and_counts(venue, author, chair, login, make_sub
 def test_csv_export_has_the_columns_the_filters_and_no_formulas(venue, author, chair, login, make_submission, checker):
     from paperdesk.submissions.services import AuthorInput
 
-    long_one, short_one, draft = make_three(venue, author, make_submission, checker)
+    long_one, short_one, _draft = make_three(venue, author, make_submission, checker)
     make_submission(venue, author, title="=HYPERLINK(\"http://evil\",\"x\")",
                     authors=[AuthorInput("ada@uni.edu", "Ada Lovelace", "Uni", True), AuthorInput("evil@example.org", "@SUM(1+1)")])
     client = login(chair)

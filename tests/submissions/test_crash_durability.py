@@ -137,7 +137,7 @@ def test_server_killed_mid_upload_keeps_no_partial_version_and_no_torn_file(tmp_
         server.wait(timeout=20)
     assert response.startswith(b"HTTP/1.1 201"), response[:300]
 
-    [[version, sha256, size, blob]] = json.loads(paperdesk(var, "shell", stdin=STATE).strip().splitlines()[-1])
+    [[version, sha256, size, _blob]] = json.loads(paperdesk(var, "shell", stdin=STATE).strip().splitlines()[-1])
     assert (version, sha256, size) == (1, hashlib.sha256(paper).hexdigest(), len(paper))
     [stored] = files_under(var)
     assert stored.read_bytes() == paper and stored.name == sha256

@@ -263,7 +263,7 @@ def test_venue_grant_role(venue, make_user):
 
 
 def test_venue_grant_unknown_account_or_venue(venue):
-    with pytest.raises(CommandError, match="No account with the e-mail address ghost@uni.edu"):
+    with pytest.raises(CommandError, match=r"No account with the e-mail address ghost@uni\.edu"):
         run("venue", "grant", "mechinterp-2025", "ghost@uni.edu", "chair")
     with pytest.raises(CommandError, match=r"No venue 'nope' \(known: mechinterp-2025\)"):
         run("venue", "grant", "nope", "ghost@uni.edu", "chair")

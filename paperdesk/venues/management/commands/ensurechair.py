@@ -22,7 +22,7 @@ class Command(CleanFailures, BaseCommand):
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser):
-        parser.add_argument("--email", help="e-mail of the chair account to create (default: $PAPERDESK_CHAIR_EMAIL or %s)" % DEFAULT_CHAIR_EMAIL)
+        parser.add_argument("--email", help=f"e-mail of the chair account to create (default: $PAPERDESK_CHAIR_EMAIL or {DEFAULT_CHAIR_EMAIL})")
         parser.add_argument("--venue", default=None, help="venue slug (default: settings.DEFAULT_VENUE)")
 
     def handle(self, *args, email: str | None, venue: str | None, **options):
