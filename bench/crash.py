@@ -291,7 +291,7 @@ def main() -> int:
     venue, chair, uploaders, released = setup_world(args.rounds)
     connection.close()
     var = Path(env["PAPERDESK_VAR"])
-    log = open(var / "processes.log", "ab")
+    log = open(var / "processes.log", "ab")  # noqa: SIM115 - the servers write to it until the bench ends
     web, workers = Web(env, log), Workers(env, log)
     web.start()
     workers.start()
@@ -329,14 +329,14 @@ def main() -> int:
                     kills["check"] += 1
             # 3. a job worker killed mid-release
             release, task_id = start_release(venue, chair, r + 1, released[r])
-            if wait(lambda: JobLease.objects.filter(pk=task_id, state=JobLease.State.RUNNING).exists(), 30):
+            if wait(lambda task_id=task_id: JobLease.objects.filter(pk=task_id, state=JobLease.State.RUNNING).exists(), 30):
                 time.sleep(rng.uniform(0, 0.5))
                 connection.close()
                 owner = JobLease.objects.filter(pk=task_id).values_list("owner", flat=True).first()
                 if Release.objects.filter(pk=release.pk, state=Release.State.RUNNING).exists() and owner and workers.kill(owner):
                     kills["release"] += 1
                     killed_at = time.monotonic()
-                    if wait(lambda: not Release.objects.filter(pk=release.pk, state=Release.State.RUNNING).exists(), 90):
+                    if wait(lambda release=release: not Release.objects.filter(pk=release.pk, state=Release.State.RUNNING).exists(), 90):
                         recoveries.append(time.monotonic() - killed_at)
             # 4. the round settles
             wait(lambda: not CheckRun.objects.filter(state__in=(CheckRun.State.QUEUED, CheckRun.State.RUNNING)).exists()

@@ -13,15 +13,16 @@ retried. Importing this package must stay cheap: it imports no model."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 try:  # pragma: no cover - depends on the Django version
     from django.tasks import task  # type: ignore[import-not-found]
 except ImportError:
     from django_tasks import task
 
-__all__ = ["task", "register", "JobHooks", "hooks_for"]
+__all__ = ["JobHooks", "hooks_for", "register", "task"]
 
 
 @dataclass(frozen=True)

@@ -109,7 +109,7 @@ class Heartbeat(threading.Thread):
                     if self.sweeping and time.monotonic() >= next_sweep:
                         next_sweep = time.monotonic() + lease_seconds() / 3
                         sweep()
-                except Exception:  # noqa: BLE001 - a busy database must not stop the heartbeat
+                except Exception:
                     log.exception("heartbeat of %s failed; trying again", self.holder_id)
                 self.stopping.wait(interval)
         finally:
@@ -147,7 +147,7 @@ def job_started(db_task, owner: str) -> None:
         try:
             venue_id = hooks.venue(*_args(db_task)) if hooks.venue else None
             label = hooks.label(*_args(db_task))[:200] if hooks.label else ""
-        except Exception:  # noqa: BLE001 - a label is not worth failing a job for
+        except Exception:
             log.exception("no venue or label for job %s", task_id)
         try:
             with transaction.atomic():
@@ -230,7 +230,7 @@ def sweep(now=None) -> dict:
                                   message=f"Its worker stopped during attempt {attempts} of {max_attempts()}; another worker takes it over.")
                     counts["retried"] += 1
                     log.warning("job %s (%s) taken over from dead worker %s", db_task.pk, db_task.task_path, owner)
-        except Exception:  # noqa: BLE001 - one bad job must not stop the sweep of the others
+        except Exception:
             log.exception("could not take over job %s", db_task.pk)
     from paperdesk.submissions.checking import sweep_checks
 
@@ -247,8 +247,8 @@ def _upsert_lease(db_task, lease, *, state: str, message: str, attempts: int) ->
         try:
             venue_id = hooks.venue(*_args(db_task)) if hooks.venue else None
             label = hooks.label(*_args(db_task))[:200] if hooks.label else None
-        except Exception:  # noqa: BLE001
-            pass
+        except Exception:  # a hook that cannot describe its job leaves the row unlabelled
+            log.debug("job %s: no venue or label", db_task.id, exc_info=True)
         JobLease.objects.update_or_create(task_id=str(db_task.id), defaults={
             "task_path": db_task.task_path[:200], "state": state, "message": message[:500], "attempts": attempts,
             "owner": (db_task.worker_ids or [""])[-1][:64], "venue_id": venue_id,

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from paperdesk import policy
 
-from .models import Holder, JobLease
 from .leases import live_holder_ids
+from .models import Holder, JobLease
 
 LIMIT = 200
 

@@ -99,9 +99,8 @@ def _latest_at(moment: dt.datetime, owner: str):
 
 
 def _released_ids(submission_ids) -> set[int]:
-    from paperdesk.decisions.models import Decision
-
-    return set(Decision.objects.filter(submission_id__in=submission_ids, released_at__isnull=False).values_list("submission_id", flat=True))
+    # through the relation decisions declares, so reviews imports nothing above it
+    return set(Submission.objects.filter(pk__in=submission_ids, decision__released_at__isnull=False).values_list("pk", flat=True))
 
 
 def plan_moment(viewer, venue: Venue, moment: dt.datetime, submission: Submission | None = None) -> Plan:

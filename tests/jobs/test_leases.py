@@ -42,7 +42,7 @@ def test_the_sweep_hands_a_dead_workers_check_to_another_worker(venue, author, q
 
 
 def test_a_live_workers_job_is_left_alone(venue, author, queue):
-    submission, upload = draft(venue, author)
+    _submission, upload = draft(venue, author)
     run, db_task = check_job(upload)
     left_by_dead_worker(run, db_task, attempts=1)
     leases.beat("dead-worker")  # it beats again: alive
@@ -88,7 +88,7 @@ def test_attempts_exhausted_fail_the_check_with_a_message_and_a_chair_retries_it
 def test_a_retrying_job_can_be_cancelled_and_a_running_one_cannot(venue, author, chair, queue, client):
     from django_tasks_db.compat import TaskResultStatus
 
-    submission, upload = draft(venue, author)
+    _submission, upload = draft(venue, author)
     run, db_task = check_job(upload)
     left_by_dead_worker(run, db_task, attempts=1)
     client.force_login(chair)

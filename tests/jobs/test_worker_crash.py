@@ -91,9 +91,9 @@ def released_wave(venue, chair, author, papers: int):
 
 def test_a_release_whose_worker_is_killed_goes_on_without_a_chair_and_sends_no_notice_twice(
         venue, chair, author, db_tasks, spawned, tmp_path):
-    from paperdesk.decisions.services import release_resume, send_release_notices
-
     from django_tasks_db.models import DBTaskResult
+
+    from paperdesk.decisions.services import release_resume, send_release_notices
 
     release = released_wave(venue, chair, author, papers=5)
     DBTaskResult.objects.all().delete()  # the papers' own jobs (receipts, invitations) are not this test's

@@ -44,7 +44,7 @@ def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen:
     connection.close()  # SQLite: let the worker write
     argv = [sys.executable, "-m", "paperdesk.cli", "db_worker", "--queue-name", "*", "--interval", "0.1",
             "--no-startup-delay", "--no-reload"]
-    out = open(log, "ab")
+    out = open(log, "ab")  # noqa: SIM115 - the worker process writes to it for its whole life
     return subprocess.Popen(argv, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
 
 
