@@ -15,6 +15,11 @@ import datetime as dt
 import logging
 import os
 
+# prometheus_client's multiprocess mode writes its files there from the first metric on: a
+# directory named but not made yet (a fresh host, a tmpfs) must not crash the import.
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
+
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 from prometheus_client.registry import Collector
