@@ -51,7 +51,10 @@ def _latest_runs(submissions: QuerySet[Submission]) -> QuerySet[CheckRun]:
 
 
 def screened(viewer, venue: Venue, status: str) -> QuerySet[Submission]:
-    return policy.submissions_visible_to(viewer, venue).filter(status__in=SCREENED_STATUSES.get(status, SCREENED_STATUSES["submitted"]))
+    """The papers this chair screens: never one they are conflicted with (its findings are
+    not for them, `policy.can_view_check_findings`, and every action on it is refused)."""
+    return (policy.submissions_visible_to(viewer, venue).filter(status__in=SCREENED_STATUSES.get(status, SCREENED_STATUSES["submitted"]))
+            .exclude(pk__in=policy.hidden_from_aggregates(viewer, venue)))
 
 
 def category_counts(viewer, venue: Venue, status: str) -> dict[str, int]:
