@@ -80,6 +80,11 @@ class Viewer:
         return self.user.pk if self.user is not None else None
 
     @property
+    def user_id(self) -> int:
+        """The id for queries: the person's, or one that matches no row when not signed in."""
+        return int(self.user.pk) if self.user is not None else -1
+
+    @property
     def is_authenticated(self) -> bool:
         return self.user is not None
 
@@ -105,8 +110,8 @@ class Viewer:
         """Authored and recorded conflicts of one venue: one query."""
         from paperdesk.reviewing.models import Conflict
 
-        authored = Authorship.objects.filter(submission__venue_id=venue_id, user_id=self.pk).annotate(kind=Value(1)).order_by().values_list("submission_id", "kind")
-        recorded = Conflict.objects.filter(submission__venue_id=venue_id, user_id=self.pk).annotate(kind=Value(2)).order_by().values_list("submission_id", "kind")
+        authored = Authorship.objects.filter(submission__venue_id=venue_id, user_id=self.user_id).annotate(kind=Value(1)).order_by().values_list("submission_id", "kind")
+        recorded = Conflict.objects.filter(submission__venue_id=venue_id, user_id=self.user_id).annotate(kind=Value(2)).order_by().values_list("submission_id", "kind")
         rows = list(authored.union(recorded, all=True))
         self._authored[venue_id] = frozenset(pk for pk, kind in rows if kind == 1)
         self._recorded[venue_id] = frozenset(pk for pk, kind in rows if kind == 2)
@@ -135,7 +140,7 @@ class Viewer:
         if key not in self._assignments:
             from paperdesk.reviewing.models import Assignment
 
-            self._assignments[key] = Assignment.objects.filter(submission=submission, user_id=self.pk, kind=kind, published=True).first()
+            self._assignments[key] = Assignment.objects.filter(submission=submission, user_id=self.user_id, kind=kind, published=True).first()
         return self._assignments[key]
 
 
@@ -193,7 +198,7 @@ def can_moderate_accounts(user: ViewerLike, chaired_venues: list[Venue] | QueryS
         return False
     if chaired_venues is not None:
         return viewer.is_superuser or bool(chaired_venues)
-    return viewer.is_superuser or VenueRole.objects.filter(user_id=viewer.pk, role=VenueRole.Role.CHAIR).exists()
+    return viewer.is_superuser or VenueRole.objects.filter(user_id=viewer.user_id, role=VenueRole.Role.CHAIR).exists()
 
 
 def can_manage_venue(user: ViewerLike, venue: Venue) -> bool:
@@ -210,8 +215,8 @@ def submissions_visible_to(user: ViewerLike, venue: Venue) -> QuerySet[Submissio
         return base.none()
     if is_chair(viewer, venue):
         return base
-    reviewing = Q(assignments__user_id=viewer.pk, assignments__published=True) & ~Q(conflicts__user_id=viewer.pk)
-    return base.filter(Q(authorships__user_id=viewer.pk) | reviewing).distinct()
+    reviewing = Q(assignments__user_id=viewer.user_id, assignments__published=True) & ~Q(conflicts__user_id=viewer.user_id)
+    return base.filter(Q(authorships__user_id=viewer.user_id) | reviewing).distinct()
 
 
 def my_submissions(user: ViewerLike) -> QuerySet[Submission]:
@@ -219,7 +224,7 @@ def my_submissions(user: ViewerLike) -> QuerySet[Submission]:
     viewer = as_viewer(user)
     if not viewer.is_authenticated:
         return Submission.objects.none()
-    return Submission.objects.filter(authorships__user_id=viewer.pk).distinct()
+    return Submission.objects.filter(authorships__user_id=viewer.user_id).distinct()
 
 
 def can_view_submission(user: ViewerLike, submission: Submission) -> bool:
@@ -394,7 +399,7 @@ def chair_venues(user: ViewerLike) -> QuerySet[Venue]:
         return Venue.objects.none()
     if viewer.is_superuser:
         return Venue.objects.all()
-    return Venue.objects.filter(Q(roles__user_id=viewer.pk, roles__role=VenueRole.Role.CHAIR)).distinct()
+    return Venue.objects.filter(Q(roles__user_id=viewer.user_id, roles__role=VenueRole.Role.CHAIR)).distinct()
 
 
 # --- accounts ----------------------------------------------------------------------------
@@ -538,7 +543,7 @@ def can_bid(user: ViewerLike, submission: Submission) -> bool:
     viewer = as_viewer(user)
     if not viewer.is_authenticated or submission.status != Submission.Status.SUBMITTED:
         return False
-    in_pool = PoolMember.objects.filter(venue=submission.venue, user_id=viewer.pk, state=PoolMember.State.ACCEPTED).exists()
+    in_pool = PoolMember.objects.filter(venue=submission.venue, user_id=viewer.user_id, state=PoolMember.State.ACCEPTED).exists()
     return in_pool and not is_conflicted(viewer, submission)
 
 
@@ -555,7 +560,7 @@ def _decision_of(submission: Submission) -> PaperDecision | None:
     from paperdesk.decisions.models import Decision as PaperDecision
 
     try:
-        return submission.decision  # type: ignore[no-any-return]
+        return submission.decision
     except PaperDecision.DoesNotExist:
         return None
 
@@ -776,13 +781,13 @@ def my_assignments(user: ViewerLike, venue: Venue | None = None, kind: str | Non
     viewer = as_viewer(user)
     if not viewer.is_authenticated:
         return Assignment.objects.none()
-    qs = Assignment.objects.filter(user_id=viewer.pk, published=True).exclude(submission__status=Submission.Status.WITHDRAWN)
+    qs = Assignment.objects.filter(user_id=viewer.user_id, published=True).exclude(submission__status=Submission.Status.WITHDRAWN)
     if kind is not None:
         qs = qs.filter(kind=kind)
     if venue is not None:
         qs = qs.filter(submission__venue=venue)
-    conflicted = Conflict.objects.filter(user_id=viewer.pk).values("submission_id")
-    return qs.exclude(submission__in=conflicted).exclude(submission__authorships__user_id=viewer.pk)
+    conflicted = Conflict.objects.filter(user_id=viewer.user_id).values("submission_id")
+    return qs.exclude(submission__in=conflicted).exclude(submission__authorships__user_id=viewer.user_id)
 
 
 def can_open_review_page(user: ViewerLike, submission: Submission) -> bool:
@@ -837,7 +842,7 @@ def pool_membership(user: ViewerLike, venue: Venue, role: str = "reviewer") -> P
     if not viewer.is_authenticated:
         return None
     PoolMember = _pool_models()
-    return PoolMember.objects.filter(venue=venue, user_id=viewer.pk, role=role, state=PoolMember.State.ACCEPTED).select_related("venue").first()
+    return PoolMember.objects.filter(venue=venue, user_id=viewer.user_id, role=role, state=PoolMember.State.ACCEPTED).select_related("venue").first()
 
 
 def can_keep_reviewer_profile(member: PoolMember | None) -> bool:
@@ -876,8 +881,8 @@ def biddable_submissions(user: ViewerLike, venue: Venue) -> QuerySet[Submission]
         return Submission.objects.none()
     return (
         Submission.objects.filter(venue=venue, status=Submission.Status.SUBMITTED)
-        .exclude(authorships__user_id=viewer.pk)
-        .exclude(conflicts__user_id=viewer.pk)
+        .exclude(authorships__user_id=viewer.user_id)
+        .exclude(conflicts__user_id=viewer.user_id)
     )
 
 
