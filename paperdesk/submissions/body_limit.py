@@ -38,11 +38,23 @@ def largest_upload_bytes() -> int:
     return limit
 
 
+def checks_upload_limits(view):
+    """Mark a view that installs `upload_handlers.UploadLimitHandler` itself."""
+    view.checks_upload_limits = True
+    return view
+
+
 class RequestBodyLimitMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        """Before the view (and before CSRF reads the form): the view is known, the body unread."""
+        if getattr(view_func, "checks_upload_limits", False):
+            return None  # it refuses per field with the venue's limits and keeps the form
         declared = request.META.get("CONTENT_LENGTH") or "0"
         try:
             size = int(declared)
@@ -54,7 +66,7 @@ class RequestBodyLimitMiddleware:
             message = (f"The upload is {size / 1e6:.0f} MB; no file on this site may be larger than "
                        f"{limit / 1e6:.0f} MB. Please upload a smaller file.")
             return self._refuse(request, 413, message)
-        return self.get_response(request)
+        return None
 
     @staticmethod
     def _refuse(request, status: int, message: str) -> HttpResponse:

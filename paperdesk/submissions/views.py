@@ -28,6 +28,7 @@ from paperdesk.csvexport import csv_response
 from paperdesk.venues.models import Venue
 
 from . import selectors, services, upload_handlers
+from .body_limit import checks_upload_limits
 from .forms import ExtensionForm, SubmissionForm, UploadForm, author_formset
 from .models import Submission, Upload
 from .services import ServiceError
@@ -143,6 +144,7 @@ def _after_save(request, submission: Submission, *, created: bool, wants_submit:
     return redirect("submissions:detail", submission.public_id)
 
 
+@checks_upload_limits
 @csrf_exempt
 @login_required
 def create(request, venue_slug):
@@ -164,6 +166,7 @@ def _create(request, venue, handler):
     return render(request, "submissions/form.html", _form_context(request, venue, form, author_formset(user=request.user)))
 
 
+@checks_upload_limits
 @csrf_exempt
 def edit(request, public_id):
     submission = _submission(request, public_id)
@@ -221,6 +224,7 @@ def check_status(request, public_id):
     return render(request, "submissions/_check.html", {"check": check, "submission": submission})
 
 
+@checks_upload_limits
 @csrf_exempt
 @require_POST
 def upload(request, public_id):
