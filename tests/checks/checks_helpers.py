@@ -14,7 +14,9 @@ ROOT = FIXTURES.parent.parent.parent
 FACTS = json.loads((FIXTURES / "manifest.json").read_text())
 
 sys.path.insert(0, str(FIXTURES))
-from make_fixtures import AUTHORS  # noqa: E402  (the generator of the PDFs)
+# The generator of the PDFs; FIXTURES and render are re-exported to the tests.
+from make_fixtures import AUTHORS, render  # noqa: E402, F401
+from make_fixtures import FIXTURES as GENERATED  # noqa: E402, F401
 
 
 def fixture(name: str) -> Path:
