@@ -35,6 +35,14 @@ def min_cost_flow(P, R, pair_paper, pair_reviewer, cost, demand, lo, hi, tiers=N
     demand (P,), lo/hi (R,) int arrays; pairs must only reach reviewers with hi > 0.
     ``tiers`` (from `Tiers`) re-tails pairs onto per-paper chain nodes, see fair.py.
     """
+    flows = min_cost_flow_units(P, R, pair_paper, pair_reviewer, cost, np.ones(len(pair_paper), dtype=np.int64),
+                                demand, lo, hi, tiers)
+    return None if flows is None else flows > 0
+
+
+def min_cost_flow_units(P, R, pair_paper, pair_reviewer, cost, capacity, demand, lo, hi, tiers=None):
+    """Flow on every pair (int64 array), or None when infeasible: the network above with
+    a capacity per pair arc (1 for an assignment; the randomized mode's scaled caps)."""
     from ortools.graph.python import min_cost_flow as mcf
 
     smcf = mcf.SimpleMinCostFlow()
@@ -43,7 +51,7 @@ def min_cost_flow(P, R, pair_paper, pair_reviewer, cost, demand, lo, hi, tiers=N
     smcf.add_arcs_with_capacity_and_unit_cost(
         np.asarray(tails, dtype=np.int32),
         (pair_reviewer.astype(np.int64) + P).astype(np.int32),
-        np.ones(n, dtype=np.int64),
+        np.asarray(capacity, dtype=np.int64),
         cost.astype(np.int64),
     )
     sink = P + R
@@ -62,38 +70,6 @@ def min_cost_flow(P, R, pair_paper, pair_reviewer, cost, demand, lo, hi, tiers=N
     supply[P:P + R] = -lo
     supply[sink] = -(int(demand.sum()) - int(lo.sum()))
     smcf.set_nodes_supplies(np.arange(n_nodes, dtype=np.int32), supply)
-    status = smcf.solve()
-    if status == smcf.OPTIMAL:
-        flows = smcf.flows(np.arange(n, dtype=np.int32))
-        return np.asarray(flows) > 0
-    if status == smcf.INFEASIBLE:
-        return None
-    raise RuntimeError(f"min-cost flow failed with status {status}")
-
-
-def min_cost_flow_units(P, R, pair_paper, pair_reviewer, cost, capacity, demand, lo, hi):
-    """Flow on every pair (int64 array), or None when infeasible: the network above with
-    a capacity per pair arc instead of 1 (the randomized mode's scaled probability caps)."""
-    from ortools.graph.python import min_cost_flow as mcf
-
-    smcf = mcf.SimpleMinCostFlow()
-    n = len(pair_paper)
-    smcf.add_arcs_with_capacity_and_unit_cost(
-        np.asarray(pair_paper, dtype=np.int32),
-        (pair_reviewer.astype(np.int64) + P).astype(np.int32),
-        np.asarray(capacity, dtype=np.int64),
-        cost.astype(np.int64),
-    )
-    sink = P + R
-    smcf.add_arcs_with_capacity_and_unit_cost(
-        np.arange(P, P + R, dtype=np.int32), np.full(R, sink, dtype=np.int32),
-        (hi - lo).astype(np.int64), np.zeros(R, dtype=np.int64)
-    )
-    supply = np.zeros(P + R + 1, dtype=np.int64)
-    supply[:P] = demand
-    supply[P:P + R] = -lo
-    supply[sink] = -(int(demand.sum()) - int(lo.sum()))
-    smcf.set_nodes_supplies(np.arange(P + R + 1, dtype=np.int32), supply)
     status = smcf.solve()
     if status == smcf.OPTIMAL:
         return np.asarray(smcf.flows(np.arange(n, dtype=np.int32)), dtype=np.int64)
