@@ -16,6 +16,8 @@ when the largest score ``top`` exceeds 1), so the optimum found is within
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from .errors import Infeasible, name_some
@@ -29,7 +31,8 @@ def integer_costs(score: np.ndarray) -> np.ndarray:
     return np.rint((top - score) * unit).astype(np.int64)
 
 
-def min_cost_flow(P, R, pair_paper, pair_reviewer, cost, demand, lo, hi, tiers=None):
+def min_cost_flow(P: int, R: int, pair_paper: np.ndarray, pair_reviewer: np.ndarray, cost: np.ndarray,
+                  demand: np.ndarray, lo: np.ndarray, hi: np.ndarray, tiers: Any = None) -> np.ndarray | None:
     """Boolean mask of the chosen pairs, or None when infeasible.
 
     demand (P,), lo/hi (R,) int arrays; pairs must only reach reviewers with hi > 0.
@@ -40,7 +43,9 @@ def min_cost_flow(P, R, pair_paper, pair_reviewer, cost, demand, lo, hi, tiers=N
     return None if flows is None else flows > 0
 
 
-def min_cost_flow_units(P, R, pair_paper, pair_reviewer, cost, capacity, demand, lo, hi, tiers=None):
+def min_cost_flow_units(P: int, R: int, pair_paper: np.ndarray, pair_reviewer: np.ndarray, cost: np.ndarray,
+                        capacity: np.ndarray, demand: np.ndarray, lo: np.ndarray, hi: np.ndarray,
+                        tiers: Any = None) -> np.ndarray | None:
     """Flow on every pair (int64 array), or None when infeasible: the network above with
     a capacity per pair arc (1 for an assignment; the randomized mode's scaled caps)."""
     from ortools.graph.python import min_cost_flow as mcf
