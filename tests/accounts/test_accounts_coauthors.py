@@ -186,35 +186,6 @@ def test_coauthors_unconfirmed_address_claims_nothing(client, venue, author, dja
     assert Authorship.objects.get(submission=submission, email="turing@cs.manchester.ac.uk").user is None
 
 
-@pytest.fixture
-def smtp_inbox(settings):
-    """A real SMTP server (aiosmtpd) on a free local port; Django sends to it."""
-    import socket
-
-    from aiosmtpd.controller import Controller
-
-    class Inbox:
-        def __init__(self):
-            self.envelopes = []
-
-        async def handle_DATA(self, server, session, envelope):
-            self.envelopes.append(envelope)
-            return "250 OK"
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    yield inbox
-    controller.stop()
-
-
 def test_coauthors_known_and_unknown_addresses_get_the_same_invitation_over_smtp(venue, author, make_user, smtp_inbox, django_capture_on_commit_callbacks):
     """What reaches the two mailboxes is the same message (but for name, address and link):
     the submitter's action tells nobody whether an address has an account."""
