@@ -86,6 +86,9 @@ MIDDLEWARE = [
     # the request id and access log, so everything after sees the client, not the proxy.
     "paperdesk.ops.proxy.ClientAddressMiddleware",
     "paperdesk.ops.requests.RequestContextMiddleware",
+    # Load balancers probe /healthz and /readyz at a process's own address: answered before
+    # the Host header is checked (paperdesk/ops/probes.py).
+    "paperdesk.ops.probes.HealthProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",  # Content-Security-Policy: CONTENT_SECURITY_POLICY below
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -136,3 +136,19 @@ def test_production_mail_is_counted_then_delivered_by_the_configured_backend():
     assert production.EMAIL_DELIVERY_BACKEND in ("django.core.mail.backends.filebased.EmailBackend",
                                                  "django.core.mail.backends.smtp.EmailBackend",
                                                  os.environ.get("PAPERDESK_EMAIL_BACKEND"))
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/readyz"])
+@pytest.mark.parametrize("host", ["10.0.3.17:8000", "paperdesk-web-1", "[fd00::5]:8000"])
+def test_probes_answer_a_host_the_site_does_not_serve(db, client, path, host):
+    """Load balancers and orchestrators probe a web process by its own address (a pod's IP, a
+    container's name), which is not in PAPERDESK_ALLOWED_HOSTS; the probe still gets its answer
+    (a 400 would take every healthy process out of rotation)."""
+    response = client.get(path, HTTP_HOST=host)
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] in {"ok", "ready"}
+
+
+def test_other_pages_still_refuse_an_unknown_host(db, client):
+    assert client.get("/", HTTP_HOST="10.0.3.17:8000").status_code == 400
+    assert client.get("/metrics", HTTP_HOST="10.0.3.17:8000").status_code == 400
