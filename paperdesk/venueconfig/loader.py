@@ -240,7 +240,17 @@ def parse_venue(text: str, source: str = "<venue>") -> VenueSpec:
         match = re.search(r"line (\d+)", str(error))
         line = int(match.group(1)) if match else None
         raise VenueConfigError(source, [Problem(line, "", f"TOML syntax error: {error}")]) from None
-    reader = _Reader(data, locate_keys(text))
+    return _validated(_Reader(data, locate_keys(text)), source)
+
+
+def parse_document(data: dict, source: str = "<venue>") -> VenueSpec:
+    """A venue from an already-parsed document (what `tomllib.loads` returns, e.g. a venue
+    edited in the browser), validated by the very same rules and messages as a file; the
+    problems name the field (`tracks[1].max_pages`) but have no line."""
+    return _validated(_Reader(data, {}), source)
+
+
+def _validated(reader: _Reader, source: str) -> VenueSpec:
     spec = _build(reader, source)
     reader.unknown_keys()
     if reader.problems:
@@ -400,8 +410,8 @@ def _build(r: _Reader, source: str) -> VenueSpec | None:
     accounts = AccountRules(
         approval=approval,
         expected_wait_days=int(r.positive(acc, ap, "expected_wait_days", 14, minimum=0) or 0),
-        institutional_suffixes=tuple(s.lower() for s in r.get(acc, ap, "institutional_suffixes", list, [".edu", ".ac.uk"]) or ()),
-        institutional_domains=tuple(s.lower() for s in r.get(acc, ap, "institutional_domains", list, []) or ()),
+        institutional_suffixes=_domains(r, acc, ap, "institutional_suffixes", [".edu", ".ac.uk"], suffix=True),
+        institutional_domains=_domains(r, acc, ap, "institutional_domains", [], suffix=False),
     )
     review_form = _review_form(r)
     notifications = read_notifications(r)
@@ -533,6 +543,23 @@ def _scale(r: _Reader, path: tuple, default: Scale) -> Scale:
     elif values != sorted(values):
         r.fail(path + ("levels",), "list the levels from the lowest value to the highest")
     return Scale(r.get(table, path, "label", str, default.label) or default.label, tuple(levels), r.get(table, path, "help", str, default.help) or "")
+
+
+DOMAIN_RE = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+
+
+def _domains(r: _Reader, table: dict, path: tuple, key: str, default: list, *, suffix: bool) -> tuple[str, ...]:
+    """Institutional e-mail domains ("uni.edu") or suffixes (".ac.uk"), lowercased."""
+    out = []
+    for value in r.get(table, path, key, list, default) or ():
+        name = value.strip().lower() if isinstance(value, str) else ""
+        bare = name[1:] if suffix and name.startswith(".") else name
+        if not bare or not DOMAIN_RE.match(bare) or (suffix and not name.startswith(".")):
+            example = "a suffix starting with a dot, such as .ac.uk" if suffix else "a domain name such as uni.edu"
+            r.fail(path + (key,), f"{value!r} is not {example}")
+            continue
+        out.append(name)
+    return tuple(out)
 
 
 def _unique(r: _Reader, path: tuple, slugs: list[str]) -> None:
