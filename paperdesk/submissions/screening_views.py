@@ -40,7 +40,7 @@ def chair_findings(request, venue_slug):
         "category_label": findings.BY_SLUG[category].label if category else "All papers",
         "page": page,
         "pager_query": urlencode({"status": status, "finding": category}),
-        "rows": selectors.chair_rows(page.object_list, venue),
+        "rows": selectors.chair_rows(page.object_list, venue, policy.viewer_for(request)),
     })
 
 

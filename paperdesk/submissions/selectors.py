@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 
@@ -22,7 +22,7 @@ from paperdesk.audit.models import AuditEntry
 from paperdesk.venues.models import Venue
 
 from .checking import blocking_findings
-from .models import Authorship, CheckRun, Submission, Upload
+from .models import Authorship, CheckRun, Submission, Upload, paper_in_force_candidates
 
 # --- the checker's report, as people read it ---------------------------------------------------
 
@@ -87,6 +87,8 @@ class CheckView:
     @property
     def summary(self) -> str:
         """One line for tables: pages and the counts of problems."""
+        if self.state == HIDDEN_CHECK:
+            return "not shown (conflict)"
         if self.state == "none":
             return "no PDF"
         if self.pending:
@@ -97,6 +99,23 @@ class CheckView:
             return "unreadable"
         pages = f"{self.main_content_end}/{self.page_limit} pp" if self.main_content_end is not None else "pages ?"
         return f"{pages}, {self.leak_count} leaks, {self.format_count} format"
+
+
+HIDDEN_CHECK = "hidden"  # the viewer may see nothing of this check (policy.can_view_format_check)
+
+
+def check_view_for(viewer, submission: Submission, run: CheckRun | None, upload: Upload | None, venue: Venue) -> CheckView:
+    """The check as this viewer may see it (the policy's field-level answer): everything
+    for those who may read the findings (authors, unconflicted chairs); the format part
+    only (pages, verdict, format notes; no leak count, no anonymity finding) for those who
+    may read the format check; nothing for anyone else (a chair conflicted with the paper)."""
+    if policy.can_view_check_findings(viewer, submission):
+        return check_view(run, upload, venue)
+    if not policy.can_view_format_check(viewer, submission):
+        return CheckView(state=HIDDEN_CHECK)
+    view = check_view(run, upload, venue)
+    view.leak_count, view.findings = 0, []  # the findings' sentences may quote what leaked
+    return view
 
 
 def _page_of(item: dict) -> int | None:
@@ -224,7 +243,9 @@ def latest_check(submission: Submission) -> CheckView:
 
 
 def _latest_paper(outer: str = "pk") -> QuerySet[Upload]:
-    return Upload.objects.filter(submission=OuterRef(outer), kind=Upload.Kind.PAPER).order_by("-version")
+    """The paper PDF in force (first row): the submitted version once submitted, else the
+    newest; a newer upload still being checked, or refused, is not it."""
+    return Upload.objects.filter(paper_in_force_candidates(), submission=OuterRef(outer)).order_by("-version")
 
 
 def my_submissions(user) -> list[Submission]:
@@ -458,9 +479,11 @@ def chair_queryset(viewer, venue: Venue, filters: TableFilters) -> QuerySet[Subm
     qs = _filtered(viewer, venue, filters).annotate(latest_paper_id=Subquery(_latest_paper().values("pk")[:1]))
     if filters.sort == "pages":
         latest_run = CheckRun.objects.filter(upload_id=OuterRef("latest_paper_id"))
-        qs = qs.annotate(pages=Subquery(
-            latest_run.annotate(p=Cast(KT("report__pages__main_content_end"), IntegerField())).values("p")[:1]
-        ))
+        pages = Subquery(latest_run.annotate(p=Cast(KT("report__pages__main_content_end"), IntegerField())).values("p")[:1])
+        # Papers whose check the viewer may not see sort as if unchecked: the order tells nothing.
+        who = policy.as_viewer(viewer)
+        hidden = who.conflicted_ids(venue.pk) - who.authored_ids(venue.pk)
+        qs = qs.annotate(pages=Case(When(pk__in=hidden, then=Value(None)), default=pages, output_field=IntegerField()) if hidden else pages)
     key = F(SORTS[filters.sort])
     return qs.order_by(key.desc(nulls_last=True) if filters.descending else key.asc(nulls_last=True), "number")
 
@@ -485,8 +508,10 @@ def status_counts(viewer, venue: Venue, filters: TableFilters) -> dict[str, int]
     )
 
 
-def chair_rows(submissions: Iterable[Submission], venue: Venue) -> list[ChairRow]:
-    """Rows for one page of the table: three queries whatever the page size."""
+def chair_rows(submissions: Iterable[Submission], venue: Venue, viewer=None) -> list[ChairRow]:
+    """Rows for one page of the table: three queries whatever the page size. Each row's
+    check is what `viewer` may see of it (`check_view_for`): nothing of a paper they are
+    conflicted with."""
     submissions = list(submissions)
     ids = [s.pk for s in submissions]
     with_relations = {
@@ -500,22 +525,23 @@ def chair_rows(submissions: Iterable[Submission], venue: Venue) -> list[ChairRow
     rows = []
     for s in submissions:
         full = with_relations[s.pk]
+        full.venue = venue  # the policy asks about it for every row: no query per row
         paper = papers.get(getattr(s, "latest_paper_id", None))
         rows.append(ChairRow(
             submission=full,
             authors=list(full.authorships.all()),
             secondary_topics=list(full.secondary_topics.all()),
             paper=paper,
-            check=check_view(getattr(paper, "check_run", None) if paper else None, paper, venue),
+            check=check_view_for(viewer, full, getattr(paper, "check_run", None) if paper else None, paper, venue),
         ))
     return rows
 
 
-def chair_rows_all(qs: QuerySet[Submission], venue: Venue, batch: int = 500) -> Iterator[ChairRow]:
+def chair_rows_all(qs: QuerySet[Submission], venue: Venue, viewer=None, batch: int = 500) -> Iterator[ChairRow]:
     """Every row of a filtered queryset, fetched in batches (for the CSV export)."""
     ids = list(qs.values_list("pk", flat=True))
     for start in range(0, len(ids), batch):
         chunk = ids[start:start + batch]
         page = qs.filter(pk__in=chunk)
         order = {pk: i for i, pk in enumerate(chunk)}
-        yield from chair_rows(sorted(page, key=lambda s: order[s.pk]), venue)
+        yield from chair_rows(sorted(page, key=lambda s: order[s.pk]), venue, viewer)

@@ -418,7 +418,7 @@ def chair_table(request, venue_slug):
         "venue": venue,
         "filters": filters,
         "page": page,
-        "rows": selectors.chair_rows(page.object_list, venue),
+        "rows": selectors.chair_rows(page.object_list, venue, policy.viewer_for(request)),
         "counts": counts,
         "status_links": [(value, label, counts[value], filters.as_query(status=value)) for value, label in Submission.Status.choices],
         "statuses": Submission.Status.choices,
@@ -438,7 +438,7 @@ def chair_csv(request, venue_slug):
     qs = selectors.chair_queryset(request.user, venue, filters)
 
     def rows():
-        for row in selectors.chair_rows_all(qs, venue):
+        for row in selectors.chair_rows_all(qs, venue, policy.viewer_for(request)):
             s = row.submission
             check = row.check
             verdict = check.verdict if check.state == "done" else check.state
