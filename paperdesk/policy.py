@@ -695,6 +695,23 @@ def can_release_decision(user: ViewerLike, submission: Submission) -> Decision:
     return ALLOW
 
 
+RESUME_CONFLICT_REASON = ("This wave holds decisions of papers you have a conflict with (as an author, or a declared or computed "
+                          "conflict): another program chair resumes its sending.")
+
+
+def can_resume_release(user: ViewerLike, venue: Venue, submission_ids: set[int] | frozenset[int]) -> Decision:
+    """May this chair start the sending of a wave again (its decisions are those of
+    `submission_ids`)? As for starting one (`can_release_decision`): never a wave that holds
+    a paper they are conflicted with; another chair resumes it. The reason names no paper."""
+    viewer = as_viewer(user)
+    decision = can_release_decisions(viewer, venue)
+    if not decision:
+        return decision
+    if viewer.conflicted_ids(venue.pk) & set(submission_ids):
+        return Decision(False, RESUME_CONFLICT_REASON)
+    return ALLOW
+
+
 def hidden_from_aggregates(user: ViewerLike, venue: Venue) -> frozenset[int]:
     """Papers left out of every count, chart, load, preview and export statistic this
     viewer sees: those they are conflicted with. A count that includes such a paper would

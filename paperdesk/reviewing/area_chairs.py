@@ -37,6 +37,7 @@ from paperdesk.audit.services import record
 from paperdesk.jobs import task
 from paperdesk.mail import send_templated
 from paperdesk.submissions.models import Authorship, Submission
+from paperdesk.venues import moments
 from paperdesk.venues.models import Venue, VenueRole
 
 from . import affinity
@@ -408,7 +409,7 @@ def send_batch_emails_job(venue_id: int, assignment_ids: list[int]) -> int:
     for area_chair, papers in per_chair.items():
         sent += send_templated(
             "reviewing_area_chair_batch",
-            {"venue": venue, "area_chair": area_chair, "papers": papers, "review_deadline": f"{venue.local(venue.review_deadline):%B %d, %Y}",
+            {"venue": venue, "area_chair": area_chair, "papers": papers, "review_deadline": moments.text(venue.review_deadline),
              "url": reverse("reviews:area_chair", args=[venue.slug])},
             to=[area_chair.email],
             reply_to=venue.contact_email,

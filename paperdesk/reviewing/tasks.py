@@ -15,6 +15,7 @@ from django.urls import reverse
 from paperdesk import clock
 from paperdesk.jobs import task
 from paperdesk.mail import send_templated
+from paperdesk.venues import moments
 from paperdesk.venues.models import Venue
 
 from .invitations import INVITATION_DAYS
@@ -25,7 +26,8 @@ log = logging.getLogger(__name__)
 
 
 def _when(venue: Venue, moment) -> str:
-    return f"{venue.local(moment):%B %d, %Y}"
+    """Anywhere on Earth plus UTC, as every e-mail prints a venue moment."""
+    return moments.text(moment)
 
 
 def _invitation_mail(member: PoolMember, message: str = "", reminder: bool = False) -> int:

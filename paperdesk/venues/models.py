@@ -58,9 +58,12 @@ class Venue(models.Model):
         return moment.astimezone(self.tzinfo)
 
     def moment_text(self, moment: dt.datetime) -> str:
-        """A moment as people read it in messages: "August 22, 2025 at 23:59 (AoE)"."""
-        local = self.local(moment)
-        return f"{local:%B} {local.day}, {local:%Y} at {local:%H:%M} ({self.timezone})"
+        """A moment as people read it in messages and e-mails (no scripts there): Anywhere on
+        Earth plus UTC, "August 22, 2025, 23:59 AoE (August 23, 2025, 11:59 UTC)". Pages
+        print moments with the `moment` template filter (paperdesk/venues/moments.py)."""
+        from .moments import text
+
+        return text(moment)
 
 
 class Track(models.Model):

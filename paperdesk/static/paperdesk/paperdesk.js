@@ -46,3 +46,30 @@ if (window.htmx) {
     }
   }, true);
 })();
+
+// A venue moment in the viewer's own time zone: <time datetime="ISO-8601" data-localtime>
+// (printed by the `moment` template filter, next to the Anywhere-on-Earth time) says the
+// UTC time until this runs; then the attribute's value (if any) and the local time, e.g.
+// data-localtime="your time:" -> "your time: Sun, Aug 23, 2025, 20:59 GMT+9".
+(function () {
+  const format = { weekday: "short", year: "numeric", month: "short", day: "numeric",
+                   hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short" };
+  function render(root) {
+    (root || document).querySelectorAll("time[data-localtime]").forEach(function (el) {
+      const at = new Date(el.getAttribute("datetime"));
+      if (isNaN(at.getTime())) return;
+      try {
+        el.textContent = (el.dataset.localtime ? el.dataset.localtime + " " : "") + at.toLocaleString(undefined, format);
+      } catch (error) {
+        return;  // an old browser keeps the UTC time
+      }
+      el.title = "In your time zone (" + (Intl.DateTimeFormat().resolvedOptions().timeZone || "local") + ")";
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    render();
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (zone) document.querySelectorAll("[data-local-zone]").forEach(function (el) { el.textContent = zone; });
+  });
+  document.addEventListener("htmx:afterSwap", function (event) { render(event.target); });
+})();
