@@ -231,6 +231,8 @@ def release_resume(*, venue: Venue, actor, resend_unconfirmed: bool = False, wav
     release = (waves.filter(wave=wave) if wave else waves).first()
     if release is None:
         raise ServiceError("The decisions have not been released yet." if wave is None else f"There is no wave {wave}.", 409 if wave is None else 404)
+    # As starting a wave: never one that holds a paper the actor is conflicted with.
+    require(policy.can_resume_release(actor, venue, set(Decision.objects.filter(release=release).values_list("submission_id", flat=True))))
     if release.state == Release.State.DONE and not resend_unconfirmed:
         raise ServiceError(f"The release is complete: all {release.total} notices of wave {release.wave} were sent. Nothing is sent twice.", 409)
     with transaction.atomic():
@@ -298,7 +300,7 @@ def send_release_notices(release_id: int) -> str:
             send_templated("decision_notice", {
                 "subject": " ".join(fill(subject, values).split()),
                 "body": fill(body, values),
-            }, [author.email], reply_to=release.venue.contact_email)
+            }, [author.email], reply_to=release.venue.contact_email, venue=release.venue, paper=decision.submission_id)
         except Exception as error:
             NoticeSent.objects.filter(pk=notice.pk).update(state=NoticeSent.State.FAILED, error=f"{type(error).__name__}: {error}"[:500])
             continue
