@@ -43,6 +43,10 @@ class Submission(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     desk_reject_reason = models.TextField(blank=True, max_length=5000)
+    # The paper PDF version in force once submitted: what reviewers read, assignment and the
+    # exports use. Set on submit; a later upload replaces it only once its check has passed
+    # (checking.perform_check -> services.paper_check_finished). Empty for a draft.
+    submitted_paper = models.ForeignKey("Upload", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["venue", "number"]
@@ -60,7 +64,25 @@ class Submission(models.Model):
         return venue_deadline
 
     def current_upload(self, kind: str = "paper"):
+        """The newest upload of a kind (for a submitted paper's PDF see `paper_in_force`)."""
         return self.uploads.filter(kind=kind).order_by("-version").first()
+
+    def paper_in_force(self):
+        """The paper PDF that counts: the submitted version once submitted (a newer upload
+        still being checked, or refused by the check, does not replace it), else the newest."""
+        if self.submitted_paper_id is not None:
+            return self.submitted_paper
+        return self.current_upload("paper")
+
+
+def paper_in_force_candidates(prefix: str = "") -> models.Q:
+    """A filter on Upload rows (`prefix` leads to one, e.g. "upload__"): paper PDFs that may be
+    the one in force for their submission: its submitted version, or any paper PDF of a
+    submission without one (a draft: the newest of those counts, `order_by("-version")`)."""
+    return models.Q(**{f"{prefix}kind": "paper"}) & (
+        models.Q(**{f"{prefix}submission__submitted_paper__isnull": True})
+        | models.Q(**{f"{prefix}submission__submitted_paper": models.F(f"{prefix}pk" if prefix else "pk")})
+    )
 
 
 class Authorship(models.Model):
