@@ -53,6 +53,23 @@ def pool_counts(venue: Venue) -> dict[str, int]:
     return {value: counts.get(value, 0) for value in PoolMember.State.values} | {"total": sum(counts.values())}
 
 
+def hub_counts(viewer, venue: Venue) -> dict:
+    """The chairs' summary on the reviewing hub: the pool, conflicts, the latest run and the
+    pairs not yet published. Papers the viewer is conflicted with are left out of every
+    count (policy.hidden_from_aggregates): a count that moved when one of their reviewers
+    or conflicts changed would tell them about it."""
+    hidden = policy.hidden_from_aggregates(viewer, venue)
+    pairs = Assignment.objects.filter(submission__venue=venue, published=False).exclude(submission_id__in=hidden).order_by()
+    unpublished = dict(pairs.values_list("kind").annotate(n=Count("pk")).values_list("kind", "n"))
+    return {
+        "pool": pool_counts(venue),
+        "conflicts": Conflict.objects.filter(submission__venue=venue).exclude(submission_id__in=hidden).count(),
+        "run": latest_run(venue),
+        "unpublished": unpublished.get(Assignment.Kind.REVIEWER, 0),
+        "unpublished_area_chairs": unpublished.get(Assignment.Kind.AREA_CHAIR, 0),
+    }
+
+
 def reminders_pending(venue: Venue) -> dict[str, int]:
     invited = PoolMember.objects.filter(venue=venue, state=PoolMember.State.INVITED)
     return {"unanswered": invited.count(), "not_reminded": invited.filter(reminded_at__isnull=True).count()}

@@ -77,13 +77,7 @@ def hub(request, venue_slug):
         context["area_chair"] = services.membership_of(user, venue, PoolMember.Role.AREA_CHAIR)
         context["my_paper_count"] = policy.my_assignments(user, venue).count()
         if policy.can_manage_pool(user, venue):
-            context["chair"] = {
-                "pool": selectors.pool_counts(venue),
-                "conflicts": Conflict.objects.filter(submission__venue=venue).count(),
-                "run": selectors.latest_run(venue),
-                "unpublished": Assignment.objects.filter(submission__venue=venue, published=False, kind=Assignment.Kind.REVIEWER).count(),
-                "unpublished_area_chairs": Assignment.objects.filter(submission__venue=venue, published=False, kind=Assignment.Kind.AREA_CHAIR).count(),
-            }
+            context["chair"] = selectors.hub_counts(policy.viewer_for(request), venue)
     return render(request, "reviewing/hub.html", context)
 
 
