@@ -309,6 +309,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 PAPERDESK_API_RATES = {
     "account": os.environ.get("PAPERDESK_API_RATE_ACCOUNT", "300/m"),
     "ip": os.environ.get("PAPERDESK_API_RATE_IP", "600/m"),
+    # failed API sign-ins (401: bad, revoked or missing tokens) per client IP; then 429 for any token
+    "auth_failures": os.environ.get("PAPERDESK_API_RATE_AUTH_FAILURES", "20/10m"),
 }
 PAPERDESK_LOOKUP_BURST = os.environ.get("PAPERDESK_LOOKUP_BURST", "60/10m")
 

@@ -27,7 +27,7 @@ from paperdesk.submissions.services import ServiceError
 
 from . import bids, camera_ready, decisions, discussion, me, review_history, reviewing, submissions, venues
 from .auth import REQUIRED
-from .throttling import THROTTLES
+from .throttling import AUTH_FAILURES, THROTTLES
 
 logger = logging.getLogger("paperdesk.api")
 
@@ -101,6 +101,11 @@ def not_found(request, exc: Http404):
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request, exc: AuthenticationError):
+    """401, counted per client IP; past the limit of failed sign-ins, 429 (audited)."""
+    wait = AUTH_FAILURES.blocked(request)
+    if wait is not None:
+        return throttled(request, Throttled(wait=wait))
+    AUTH_FAILURES.failed(request)
     detail = getattr(request, "_api_auth_problem", None) or (
         "Authentication required: send 'Authorization: Bearer <token>' (create a token at /api/tokens/)."
     )
@@ -109,7 +114,8 @@ def unauthenticated(request, exc: AuthenticationError):
     return response
 
 
-_THROTTLE_WHAT = {"account": "from your account", "ip": "from your address", "lookups": "for objects that do not exist"}
+_THROTTLE_WHAT = {"account": "from your account", "ip": "from your address", "lookups": "for objects that do not exist",
+                  "auth_failures": "with a missing or invalid API token from your address"}
 
 
 @api.exception_handler(Throttled)
@@ -127,7 +133,10 @@ def throttled(request, exc: Throttled):
     user = getattr(request, "auth", None)
     audit_once(f"api-throttled:{scope}:{ident}", limit[1] if limit else 60, "api.throttled", user or request,
                actor=user, scope=scope, rate=rate, ip=client_ip(request), path=request.path[:200])
-    return _error(request, 429, detail)
+    response = _error(request, 429, detail)
+    if wait:
+        response["Retry-After"] = str(wait)
+    return response
 
 
 @api.exception_handler(HttpError)

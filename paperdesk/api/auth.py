@@ -20,6 +20,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from .models import ApiToken, hash_token
+from .throttling import AUTH_FAILURES
 
 TOKEN_PREFIX = "pd_"
 MAX_TOKEN_LENGTH = 200
@@ -31,6 +32,7 @@ class TokenAuth(HttpBearer):
     """`Authorization: Bearer pd_...`"""
 
     def authenticate(self, request: HttpRequest, token: str):
+        AUTH_FAILURES.refuse_if_blocked(request)  # too many failed sign-ins from this address: 429
         token = (token or "").strip()
         if not token.startswith(TOKEN_PREFIX) or len(token) > MAX_TOKEN_LENGTH:
             request._api_auth_problem = "This is not a Paperdesk API token (they start with 'pd_')."

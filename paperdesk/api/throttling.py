@@ -15,6 +15,7 @@ import threading
 
 from django.conf import settings
 from django.http import HttpRequest
+from ninja.errors import Throttled
 from ninja.throttling import SimpleRateThrottle
 
 from paperdesk.security import client_ip
@@ -89,4 +90,49 @@ class ClientIpThrottle(_SettingsRateThrottle):
         return f"ip:{client_ip(request)}"
 
 
+class AuthFailureThrottle(_SettingsRateThrottle):
+    """Failed API sign-ins (a bad, revoked or missing token: the 401s) per client IP. Ninja
+    throttles only after authentication succeeded, so these are counted by the API's 401
+    handler (`failed`) and checked before any token is looked up (`refuse_if_blocked`): past
+    the limit, every token from the address is refused, a right guess included."""
+
+    scope = "auth_failures"
+
+    def ident(self, request: HttpRequest) -> str | None:
+        return f"ip:{client_ip(request)}"
+
+    def _window(self, request: HttpRequest) -> tuple[str, list[float], int, int] | None:
+        rate = getattr(settings, "PAPERDESK_API_RATES", {}).get(self.scope)
+        if not rate:
+            return None
+        num_requests, duration = self.parse_rate(rate)
+        key = self.get_cache_key(request) or ""
+        now = self.timer()
+        return key, [t for t in self.cache.get(key, []) if t > now - duration], num_requests, duration
+
+    def blocked(self, request: HttpRequest) -> float | None:
+        """Seconds to wait when the address is over the limit (and marks the request for the
+        429 handler's audit), else None."""
+        window = self._window(request)
+        if window is None:
+            return None
+        _key, history, num_requests, duration = window
+        if len(history) < num_requests:
+            return None
+        request._paperdesk_throttled = (self.scope, settings.PAPERDESK_API_RATES[self.scope], self.ident(request))  # type: ignore[attr-defined]
+        return max(1.0, duration - (self.timer() - history[num_requests - 1]))  # when the N-th newest failure leaves the window
+
+    def failed(self, request: HttpRequest) -> None:
+        window = self._window(request)
+        if window is not None:
+            key, history, _num, duration = window
+            self.cache.set(key, [self.timer(), *history], duration)
+
+    def refuse_if_blocked(self, request: HttpRequest) -> None:
+        wait = self.blocked(request)
+        if wait is not None:
+            raise Throttled(wait=wait)
+
+
 THROTTLES = [AccountThrottle(), ClientIpThrottle()]
+AUTH_FAILURES = AuthFailureThrottle()
