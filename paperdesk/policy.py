@@ -569,6 +569,40 @@ def review_deadline_passed(venue: Venue, now: dt.datetime | None = None) -> bool
     return bool((now or clock.now()) > venue.review_deadline)
 
 
+def review_deadline_of(assignment: Assignment) -> dt.datetime:
+    """One reviewer's review deadline on one paper: their own (an extension, or an emergency
+    reviewer's shorter one) when the chairs set it, else the venue's."""
+    return assignment.deadline or assignment.submission.venue.review_deadline
+
+
+def assignment_deadline_passed(assignment: Assignment, now: dt.datetime | None = None) -> bool:
+    return bool((now or clock.now()) > review_deadline_of(assignment))
+
+
+def can_chase_reviews(user: ViewerLike, submission: Submission) -> Decision:
+    """Remind a paper's late reviewers, extend their deadline: the unconflicted chairs and
+    the paper's (unconflicted) area chair."""
+    viewer = as_viewer(user)
+    if is_unconflicted_chair(viewer, submission) or is_area_chair_of(viewer, submission):
+        return ALLOW
+    return Decision(False, "Only the chairs and the paper's area chair chase its reviews.")
+
+
+def can_give_back_paper(user: ViewerLike, submission: Submission) -> Decision:
+    """A reviewer declines a paper assigned to them, or flags a conflict with it: while
+    their review is not submitted and the decision is not released."""
+    viewer = as_viewer(user)
+    assignment = published_assignment(viewer, submission)
+    if assignment is None or is_author(viewer, submission):
+        return Decision(False, "You are not a reviewer of this paper.")
+    if reviews_released(submission):
+        return Decision(False, "The decision on this paper has been released; its reviews are closed.")
+    review = getattr(assignment, "review", None)
+    if review is not None and review.state == "submitted":
+        return Decision(False, f"Your review is submitted; write to {submission.venue.contact_email} if you must withdraw it.")
+    return ALLOW
+
+
 def can_write_review(user: ViewerLike, submission: Submission, now: dt.datetime | None = None) -> Decision:
     """May this person save or submit their review of this paper now?"""
     viewer = as_viewer(user)
@@ -581,8 +615,8 @@ def can_write_review(user: ViewerLike, submission: Submission, now: dt.datetime 
     assignment = published_assignment(viewer, submission)
     review = getattr(assignment, "review", None) if assignment else None
     venue = submission.venue
-    if review is not None and review.state == "submitted" and review_deadline_passed(venue, now):
-        return Decision(False, f"The review deadline passed on {venue.moment_text(venue.review_deadline)}; a submitted review can no longer be changed. Write to {venue.contact_email} if something must be corrected.")
+    if review is not None and review.state == "submitted" and assignment is not None and assignment_deadline_passed(assignment, now):
+        return Decision(False, f"The review deadline passed on {venue.moment_text(review_deadline_of(assignment))}; a submitted review can no longer be changed. Write to {venue.contact_email} if something must be corrected.")
     return ALLOW
 
 

@@ -19,6 +19,7 @@ from django.db.models import Case, Count, Exists, F, Min, OuterRef, Q, Value, Wh
 
 from paperdesk import clock, policy
 from paperdesk.reviewing.models import Assignment
+from paperdesk.reviews import chasing
 from paperdesk.reviews.models import Review
 from paperdesk.submissions.models import CheckRun, Submission, Upload
 from paperdesk.venues.models import Venue
@@ -216,8 +217,10 @@ def build(viewer, venue: Venue, now=None) -> Dashboard:
         [(level.value, level.label) for level in spec.overall.levels], sorted(groups.items()),
     )
 
-    # Reviewers with missing (after the deadline: overdue) reviews.
-    overdue, overdue_people = _overdue(assignments)
+    # Reviewers with missing (after the deadline: overdue) reviews: the reviews still to
+    # submit as the reminders see them (`reviews.chasing.outstanding`: not a paper whose
+    # decision is released, nor a withdrawn or desk-rejected one).
+    overdue, overdue_people = _overdue(chasing.outstanding(venue).exclude(submission_id__in=hidden))
     return Dashboard(
         counts=counts, reviews_due=due, reviews_done=done, reviews_late=late,
         submissions_chart=submissions_chart, tracks_chart=tracks_chart, topics_chart=topics_chart,

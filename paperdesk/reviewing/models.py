@@ -162,6 +162,8 @@ class Assignment(models.Model):
     explanation = models.JSONField(default=dict, blank=True)
     source = models.CharField(max_length=20, default="manual")
     published = models.BooleanField(default=False)
+    deadline = models.DateTimeField(null=True, blank=True, help_text="This reviewer's own review deadline (an extension, or an emergency reviewer's); empty: the venue's")
+    emergency = models.BooleanField(default=False, help_text="An emergency reviewer, assigned late with a shorter deadline")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -174,6 +176,33 @@ class Assignment(models.Model):
     @property
     def alias(self) -> str:
         return f"{'Area chair' if self.kind == self.Kind.AREA_CHAIR else 'Reviewer'} {self.alias_number}"
+
+    def review_deadline(self):
+        """This reviewer's review deadline: their own (extended, or an emergency reviewer's), else the venue's."""
+        return self.deadline or self.submission.venue.review_deadline
+
+
+class ReviewerDecline(models.Model):
+    """A reviewer gave a paper back: declined it, or flagged a conflict with it (then also a
+    recorded Conflict). The assignment is gone; the row tells the chairs why and which slot
+    is open, until a chair fills it (resolved_at)."""
+
+    class Kind(models.TextChoices):
+        DECLINE = "decline", "Declined"
+        CONFLICT = "conflict", "Flagged a conflict"
+
+    venue = models.ForeignKey("venues.Venue", on_delete=models.CASCADE, related_name="+")
+    submission = models.ForeignKey("submissions.Submission", on_delete=models.CASCADE, related_name="reviewer_declines")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    reason = models.CharField(max_length=1000)
+    alias_number = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["venue", "resolved_at"])]
 
 
 class DeclaredConflict(models.Model):

@@ -14,19 +14,19 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from paperdesk import clock, policy
 from paperdesk.jobs import task
 from paperdesk.mail import send_templated
-from paperdesk.reviewing.models import Assignment
-from paperdesk.submissions.models import Submission
 from paperdesk.venues.models import Venue
 
-from .models import ReminderSchedule, ReminderSent, Review
+from . import chasing
+from .models import ReminderSchedule, ReminderSent
 
 log = logging.getLogger(__name__)
 
@@ -40,11 +40,11 @@ def _days_text(days: float) -> str:
     return f"{days:g}d"
 
 
-def reminder_moments(venue: Venue) -> list[tuple[str, dt.datetime]]:
-    """(key, moment) for every reminder of the venue's current review deadline, in time order.
-    The key names the deadline and the offset, so a moved deadline starts a fresh series and
-    a reminder is never sent twice."""
-    deadline = venue.review_deadline
+def reminder_moments(venue: Venue, deadline: dt.datetime | None = None) -> list[tuple[str, dt.datetime]]:
+    """(key, moment) for every reminder of a review deadline (the venue's, or a reviewer's
+    extended or emergency one), in time order. The key names the deadline and the offset,
+    so a moved deadline starts a fresh series and a reminder is never sent twice."""
+    deadline = deadline or venue.review_deadline
     stamp = deadline.astimezone(dt.UTC).strftime("%Y%m%dT%H%MZ")
     schedule = venue.spec.notifications
     moments = [(f"review-{stamp}-{_days_text(days)}", deadline - dt.timedelta(days=days))
@@ -55,16 +55,24 @@ def reminder_moments(venue: Venue) -> list[tuple[str, dt.datetime]]:
     return moments
 
 
-def current_reminder(venue: Venue, now: dt.datetime) -> str | None:
+def current_reminder(venue: Venue, now: dt.datetime, deadline: dt.datetime | None = None) -> str | None:
     """The key of the reminder due at `now` (the latest whose moment has come), if any."""
-    due = [key for key, moment in reminder_moments(venue) if moment <= now]
-    if due and now >= venue.review_deadline and "-overdue" not in due[-1]:
+    deadline = deadline or venue.review_deadline
+    due = [key for key, moment in reminder_moments(venue, deadline) if moment <= now]
+    if due and now >= deadline and "-overdue" not in due[-1]:
         return None  # past the deadline "due within a day" would be wrong; only overdue reminders go out
     return due[-1] if due else None
 
 
+def _deadlines(venue: Venue) -> set[dt.datetime]:
+    """The venue's review deadline and every reviewer's own one still owed a review."""
+    own = set(chasing.outstanding(venue).filter(deadline__isnull=False).values_list("deadline", flat=True).distinct())
+    return {venue.review_deadline} | own
+
+
 def next_moment(venue: Venue, now: dt.datetime) -> dt.datetime | None:
-    return next((moment for _, moment in reminder_moments(venue) if moment > now), None)
+    moments = [moment for deadline in _deadlines(venue) for _, moment in reminder_moments(venue, deadline) if moment > now]
+    return min(moments, default=None)
 
 
 @dataclass
@@ -73,64 +81,63 @@ class Missing:
     title: str
     state: str
     path: str
+    deadline: dt.datetime = field(default_factory=lambda: dt.datetime.min.replace(tzinfo=dt.UTC))
 
 
 def missing_reviews(venue: Venue) -> dict[int, list[Missing]]:
-    """reviewer user id -> their published, unconflicted assignments without a submitted review."""
-    rows = (
-        Assignment.objects.filter(submission__venue=venue, kind=Assignment.Kind.REVIEWER, published=True)
-        .exclude(submission__status=Submission.Status.WITHDRAWN)
-        .exclude(submission__decision__released_at__isnull=False)
-        .exclude(review__state=Review.State.SUBMITTED)
-        .select_related("submission", "user", "review")
-        .order_by("user_id", "submission__number")
-    )
+    """reviewer user id -> their reviews still to submit (`chasing.outstanding`, the one
+    definition the dashboard shares), each with that reviewer's deadline for it."""
+    rows = chasing.outstanding(venue).select_related("submission__venue", "user", "review").order_by("user_id", "submission__number")
     result: dict[int, list[Missing]] = defaultdict(list)
     for row in rows:
-        if policy.is_conflicted(row.user, row.submission) or not row.user.is_active:
-            continue
         review = getattr(row, "review", None)
         result[row.user_id].append(Missing(
             alias=row.alias,
             title=row.submission.title,
             state="draft saved" if review is not None else "not started",
             path=reverse("reviews:paper", args=[row.submission.public_id]),
+            deadline=policy.review_deadline_of(row),
         ))
     return result
 
 
 def send_review_reminders(venue: Venue, now: dt.datetime | None = None) -> int:
-    """Send the reminder due now to every reviewer who still owes a review; returns how many
-    were sent. A reminder whose moment has passed is not sent late once a later one is due."""
+    """Send the reminder due now to every reviewer who still owes a review, per deadline
+    (a reviewer with an extension follows their own); returns how many were sent. A
+    reminder whose moment has passed is not sent late once a later one is due."""
     now = now or clock.now()
-    key = current_reminder(venue, now)
-    if key is None:
-        return 0
-    overdue = "-overdue" in key
-    local_deadline = venue.local(venue.review_deadline)
     sent = 0
-    users = {a.user_id: a.user for a in Assignment.objects.filter(submission__venue=venue).select_related("user")}
-    for user_id, missing in missing_reviews(venue).items():
-        try:
-            with transaction.atomic():
-                claim = ReminderSent.objects.create(venue=venue, user_id=user_id, key=key)
-        except IntegrityError:
-            continue  # this reminder already went to this reviewer
-        days_left = (venue.review_deadline - now).days
-        try:
-            send_templated("review_reminder", {
-                "venue": venue,
-                "missing": missing,
-                "overdue": overdue,
-                "deadline_text": f"{local_deadline:%B} {local_deadline.day}, {local_deadline:%Y} at {local_deadline:%H:%M} ({venue.timezone})",
-                "due_text": "within a day" if days_left < 1 else f"in {days_left} day{'s' if days_left != 1 else ''}",
-                "dashboard_path": reverse("reviews:dashboard"),
-            }, [users[user_id].email])
-        except Exception:
-            claim.delete()  # not sent: the next run tries again
-            log.exception("review reminder to user %s failed", user_id)
-            continue
-        sent += 1
+    missing_by_user = missing_reviews(venue)
+    users = {u.pk: u for u in get_user_model().objects.filter(pk__in=list(missing_by_user))}
+    for user_id, missing in missing_by_user.items():
+        by_deadline: dict[dt.datetime, list[Missing]] = defaultdict(list)
+        for row in missing:
+            by_deadline[row.deadline].append(row)
+        for deadline, rows in sorted(by_deadline.items()):
+            key = current_reminder(venue, now, deadline)
+            if key is None:
+                continue
+            try:
+                with transaction.atomic():
+                    claim = ReminderSent.objects.create(venue=venue, user_id=user_id, key=key)
+            except IntegrityError:
+                continue  # this reminder already went to this reviewer
+            overdue = "-overdue" in key
+            days_left = (deadline - now).days
+            try:
+                send_templated("review_reminder", {
+                    "venue": venue,
+                    "missing": rows,
+                    "overdue": overdue,
+                    "deadline_text": venue.moment_text(deadline),
+                    "due_text": "within a day" if days_left < 1 else f"in {days_left} day{'s' if days_left != 1 else ''}",
+                    "dashboard_path": reverse("reviews:dashboard"),
+                }, [users[user_id].email])
+            except Exception:
+                claim.delete()  # not sent: the next run tries again
+                log.exception("review reminder to user %s failed", user_id)
+                continue
+            sent += 1
     return sent
 
 

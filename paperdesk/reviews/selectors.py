@@ -258,6 +258,21 @@ class ReviewPage:
     is_chair: bool
     is_area_chair: bool
     status: list[tuple[str, str]]  # chairs and area chair: (alias, state) of every reviewer
+    chase: list[ChaseRow] = field(default_factory=list)  # chairs and area chair: each reviewer's deadline
+    can_chase: bool = False
+    own_deadline: str = ""  # the reviewer's own deadline (extended, or an emergency reviewer's), as people read it
+    can_give_back: bool = False
+
+
+@dataclass
+class ChaseRow:
+    assignment_id: int
+    label: str
+    state: str
+    deadline_text: str
+    own_deadline: bool
+    emergency: bool
+    owing: bool
 
 
 def review_page(viewer, submission: Submission, now=None) -> ReviewPage:
@@ -273,12 +288,19 @@ def review_page(viewer, submission: Submission, now=None) -> ReviewPage:
     is_chair = policy.is_unconflicted_chair(viewer, submission)
     is_ac = policy.is_area_chair_of(viewer, submission)
     status = []
+    chase = []
     if is_chair or is_ac:
         rows = policy.without_conflicts(Assignment.objects.filter(submission=submission, kind=Assignment.Kind.REVIEWER, published=True)).select_related("user", "review").order_by("alias_number")
         for row in rows:
             review = getattr(row, "review", None)
             state = "not started" if review is None else ("submitted" + (" (late)" if review.late else "") if review.state == Review.State.SUBMITTED else "draft")
             status.append((policy.reviewer_label(viewer, row), state))
+            row.submission = submission
+            chase.append(ChaseRow(row.pk, policy.reviewer_label(viewer, row), state, venue.moment_text(policy.review_deadline_of(row)),
+                                  row.deadline is not None, row.emergency, review is None or review.state != Review.State.SUBMITTED))
+    if assignment is not None:
+        assignment.submission = submission
+    deadline = policy.review_deadline_of(assignment) if assignment is not None else venue.review_deadline
     return ReviewPage(
         submission=submission,
         venue=venue,
@@ -287,8 +309,8 @@ def review_page(viewer, submission: Submission, now=None) -> ReviewPage:
         intro_html=markdown_to_html(venue.spec.review_form.intro),
         check=reviewer_check(viewer, submission),
         has_pdf=submission.uploads.filter(kind=Upload.Kind.PAPER).exists(),
-        deadline=venue.review_deadline,
-        deadline_passed=policy.review_deadline_passed(venue, now),
+        deadline=deadline,
+        deadline_passed=now > deadline,
         assignment=assignment,
         my_review=my_review,
         my_card=review_card(viewer, my_review, venue) if my_review is not None else None,
@@ -303,7 +325,15 @@ def review_page(viewer, submission: Submission, now=None) -> ReviewPage:
         is_chair=is_chair,
         is_area_chair=is_ac,
         status=status,
+        chase=chase,
+        can_chase=bool(policy.can_chase_reviews(viewer, submission)) and not reviews_are_closed(submission),
+        own_deadline=venue.moment_text(assignment.deadline) if assignment is not None and assignment.deadline is not None else "",
+        can_give_back=assignment is not None and bool(policy.can_give_back_paper(viewer, submission)),
     )
+
+
+def reviews_are_closed(submission: Submission) -> bool:
+    return submission.status != Submission.Status.SUBMITTED or policy.reviews_released(submission)
 
 
 # --- dashboards --------------------------------------------------------------------------
@@ -314,6 +344,14 @@ class AssignmentRow:
     assignment: Assignment
     submission: Submission
     review: Review | None
+
+    @property
+    def own_deadline(self) -> str:
+        """This reviewer's own deadline for the paper (extended, or an emergency reviewer's) as
+        people read it (AoE), or "" when the venue's applies."""
+        if self.assignment.deadline is None:
+            return ""
+        return self.submission.venue.moment_text(self.assignment.deadline)
 
     @property
     def state(self) -> str:

@@ -69,7 +69,7 @@ def review_save(*, submission: Submission, actor, answers: dict, overall=None, c
         if submit and not was_submitted:
             review.state = Review.State.SUBMITTED
             review.submitted_at = now
-            review.late = policy.review_deadline_passed(venue, now)
+            review.late = policy.assignment_deadline_passed(assignment, now)
         review.save()
         reason = history.review_save_reason(submitted_now=submit and not was_submitted, was_submitted=was_submitted,
                                             before=before, after=history.review_snapshot(review))

@@ -15,4 +15,7 @@ urlpatterns = [
     path("reviews/paper/<str:public_id>/history/", history_views.paper_history, name="history"),
     path("reviews/paper/<str:public_id>/history/revert/", history_views.paper_revert, name="history_revert"),
     path("v/<slug:venue_slug>/chair/review-history/", history_views.venue_revert, name="venue_revert"),
+    path("v/<slug:venue_slug>/late-reviews/", views.chase, name="chase"),
+    path("reviews/paper/<str:public_id>/deadline/", views.extend, name="extend"),
+    path("reviews/paper/<str:public_id>/give-back/", views.give_back, name="give_back"),
 ]

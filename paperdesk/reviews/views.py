@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from paperdesk import clock, policy
@@ -200,3 +201,116 @@ def area_chair(request, venue_slug):
     request.venue = venue
     return render(request, "reviews/area_chair.html", {"venue": venue, "rows": rows,
                                                        "deadline_passed": policy.review_deadline_passed(venue)})
+
+
+# --- chasing reviews: remind late reviewers, extend deadlines, give a paper back ---------------
+
+
+def _chase_venue(request, venue_slug: str) -> Venue:
+    from . import chasing
+
+    venue = Venue.objects.filter(slug=venue_slug).first()
+    if venue is None or not chasing.can_chase_venue(request.user, venue):
+        raise Http404("No such venue")
+    request.venue = venue
+    return venue
+
+
+def _chase_paper(request, venue: Venue, public_id: str):
+    if not public_id:
+        return None
+    submission = policy.get_review_paper_for(request.user, public_id)
+    if submission.venue_id != venue.pk or not policy.can_chase_reviews(request.user, submission):
+        raise Http404("No such paper")
+    return submission
+
+
+@require_http_methods(["GET", "POST"])
+def chase(request, venue_slug):
+    """Remind late reviewers: the preview (who gets what) on GET, the sending on POST, once
+    per preview (the form's key)."""
+    from . import chasing
+
+    venue = _chase_venue(request, venue_slug)
+    submission = _chase_paper(request, venue, (request.POST.get("paper") or request.GET.get("paper") or "").strip()[:32])
+    late_only = (request.POST.get("scope") or request.GET.get("scope") or "late") != "all"
+    error, status = "", 200
+    if request.method == "POST":
+        try:
+            result = chasing.remind_late_reviewers(actor=request.user, venue=venue, key=request.POST.get("key", ""),
+                                                   submission=submission, late_only=late_only, note=request.POST.get("note", ""))
+        except ServiceError as failure:
+            error, status = failure.message, failure.status
+        else:
+            if result.already:
+                messages.info(request, "This reminder was already sent (the form was submitted twice); nothing more went out.")
+            else:
+                messages.success(request, f"Reminder sent to {result.reviewers} reviewer{'s' if result.reviewers != 1 else ''} "
+                                          f"for {result.reviews} review{'s' if result.reviews != 1 else ''}.")
+            target = reverse("reviews:chase", args=[venue.slug])
+            return redirect(target + (f"?paper={submission.public_id}" if submission else ""))
+    people = chasing.remind_preview(request.user, venue, submission, late_only=late_only)
+    return render(request, "reviews/chase.html", {
+        "venue": venue, "submission": submission, "people": people, "late_only": late_only, "key": chasing.new_click_key(),
+        "error": error, "count": sum(len(p.reviews) for p in people), "now": clock.now(),
+    }, status=status)
+
+
+@require_POST
+def extend(request, public_id):
+    """A chair or the paper's area chair moves the review deadline of one reviewer of the
+    paper (reviewer = the assignment's id) or of all its reviewers still owing a review."""
+    from . import chasing
+
+    submission = _paper(request, public_id)
+    if not policy.can_chase_reviews(request.user, submission):
+        raise Http404("No such paper")
+    user_id = None
+    pair = (request.POST.get("reviewer") or "").strip()
+    if pair:
+        from paperdesk.reviewing.models import Assignment
+
+        row = Assignment.objects.filter(pk=int(pair) if pair.isdigit() else 0, submission=submission, kind=Assignment.Kind.REVIEWER, published=True).first()
+        if row is None:
+            raise Http404("No such reviewer")
+        user_id = row.user_id
+    try:
+        deadline = chasing.parse_deadline(submission.venue, request.POST.get("deadline", ""))
+        result = chasing.extend_deadline(actor=request.user, submission=submission, deadline=deadline, user_id=user_id)
+    except ServiceError as error:
+        if error.status == 404:
+            raise Http404("No such paper") from None
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"New review deadline for {result.message} The reviewer{'s are' if len(result.changed) != 1 else ' is'} told by e-mail.")
+    return redirect("reviews:paper", submission.public_id)
+
+
+@require_http_methods(["GET", "POST"])
+def give_back(request, public_id):
+    """A reviewer declines a paper or flags a conflict with it, with a reason; the chairs
+    are told and the slot reopens."""
+    from . import chasing
+
+    submission = _paper(request, public_id)
+    decision = policy.can_give_back_paper(request.user, submission)
+    if not decision:
+        return render(request, "reviews/refused.html", {"reason": decision.reason, "submission": submission}, status=403)
+    kind = request.POST.get("kind") or request.GET.get("kind") or "decline"
+    reason = request.POST.get("reason", "")
+    error, status = "", 200
+    if request.method == "POST":
+        try:
+            chasing.give_back(actor=request.user, submission=submission, kind=kind, reason=reason)
+        except ServiceError as failure:
+            error, status = failure.message, failure.status
+        else:
+            messages.success(request, "The chairs are told: the paper is no longer yours to review." if kind == "decline"
+                             else "Conflict recorded: the paper is no longer yours to review, and the chairs are told.")
+            return redirect("reviews:dashboard")
+    assignment = policy.published_assignment(request.user, submission)
+    return render(request, "reviews/give_back.html", {
+        "submission": submission, "venue": submission.venue, "kind": kind if kind in chasing.GIVE_BACK else "decline",
+        "reason": reason, "error": error, "alias": assignment.alias if assignment else "",
+        "has_draft": bool(assignment and getattr(assignment, "review", None) is not None),
+    }, status=status)

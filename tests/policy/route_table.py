@@ -149,6 +149,10 @@ ROUTES: dict[str, Route] = {
     "reviews:history": Route({"chair"}, P),
     "reviews:history_revert": Route({"chair"}, P),
     "reviews:venue_revert": Route(CHAIRS, V),
+    # chasing reviews: chairs (a conflicted one sees the other papers) and area chairs
+    "reviews:chase": Route(CHAIRS | {"area_chair"}, V),
+    "reviews:extend": Route({"chair", "area_chair"}, P, get=False),
+    "reviews:give_back": Route({"reviewer"}, P),
     "decisions:table": Route(CHAIRS, V),
     "decisions:bulk_set": Route(CHAIRS, V, get=False),
     "decisions:release": Route(CHAIRS, V),
@@ -218,6 +222,10 @@ ROUTES: dict[str, Route] = {
     "POST /api/submissions/{public_id}/camera-ready/versions": Route(AUTHORS, API_P, get=False),
     "PUT /api/submissions/{public_id}/camera-ready/details": Route(AUTHORS, API_P, get=False),
     "PUT /api/submissions/{public_id}/camera-ready/hosting": Route(AUTHORS, API_P, get=False),
+    "GET /api/venues/{slug}/late-reviews": Route(CHAIRS | {"area_chair"}, API_V),
+    "POST /api/venues/{slug}/late-reviews/remind": Route(CHAIRS | {"area_chair"}, API_V, get=False),
+    "POST /api/papers/{public_id}/review-deadline": Route({"chair", "area_chair"}, API_P, get=False),
+    "POST /api/papers/{public_id}/give-back": Route({"reviewer"}, API_P, get=False),
 }
 
 

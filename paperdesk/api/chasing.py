@@ -1,0 +1,151 @@
+"""Chasing reviews over the API (issue 11): the chairs' and area chairs' preview of late
+reviews and the reminder (sent once per `key`, as one click of the page), review-deadline
+extensions, and a reviewer giving a paper back (declining it or flagging a conflict).
+
+Everything goes through `paperdesk.reviews.chasing`, as the pages do; a paper the caller
+may not chase (or a conflicted chair's) answers with the same 404 as a missing one."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from ninja import Field, Router, Schema
+
+from paperdesk import policy
+from paperdesk.reviewing.models import Assignment
+from paperdesk.reviews import chasing
+
+from .reviewing import review_paper_or_404
+from .schemas import ErrorOut, MomentOut, moment
+from .venues import venue_or_404
+
+router = Router(tags=["reviews"])
+ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+
+
+class OwedReviewOut(Schema):
+    paper: str = Field(description="The paper's public id")
+    number: int
+    title: str
+    alias: str
+    state: str = Field(description="not started | draft saved")
+    deadline: MomentOut = Field(description="This reviewer's deadline for the paper (their own when extended)")
+    late: bool
+    emergency: bool
+
+
+class ReviewerToRemindOut(Schema):
+    name: str = Field(description="The reviewer's name (chairs), or their alias on the paper (area chairs)")
+    email: str = Field(description="Empty for area chairs, who see aliases")
+    reviews: list[OwedReviewOut]
+
+
+class LateReviewsOut(Schema):
+    key: str = Field(description="A fresh key: POST it to .../remind to send this reminder once")
+    late_only: bool
+    reviewers: list[ReviewerToRemindOut]
+
+
+class RemindIn(Schema):
+    key: str = Field(description="8 to 64 letters, digits, '-' or '_': the same key sends nothing twice", min_length=1, max_length=64)
+    paper: str = Field("", description="Only this paper (its public id); empty: every paper the caller chases")
+    scope: str = Field("late", description="late (past the reviewer's deadline) | all (every review still to submit)")
+    note: str = Field("", max_length=2000)
+
+
+class RemindOut(Schema):
+    key: str
+    reviewers: int
+    reviews: int
+    already_sent: bool = Field(description="This key was used before: nothing was sent now")
+
+
+class ExtendIn(Schema):
+    deadline: str = Field(description="YYYY-MM-DD (end of that day) or YYYY-MM-DD HH:MM, in the venue's time zone")
+    alias: int | None = Field(None, description="Only this reviewer (N of 'Reviewer N'); empty: every reviewer still owing a review")
+
+
+class ExtendedOut(Schema):
+    alias: str
+    deadline: MomentOut
+
+
+class ExtendOut(Schema):
+    paper: str
+    reviewers: list[ExtendedOut]
+
+
+class GiveBackIn(Schema):
+    kind: str = Field(description="decline | conflict")
+    reason: str = Field(description="For the chairs, 5 to 1000 characters", max_length=5000)
+
+
+class GiveBackOut(Schema):
+    paper: str
+    kind: str
+    recorded_conflict: bool
+
+
+def _chased_paper(user, venue, public_id: str):
+    if not public_id:
+        return None
+    submission = review_paper_or_404(user, public_id)
+    if submission.venue_id != venue.pk or not policy.can_chase_reviews(user, submission):
+        raise Http404("No such paper")
+    return submission
+
+
+def _owed(venue, r) -> dict:
+    return {"paper": r.path.rstrip("/").rsplit("/", 1)[-1], "number": r.number, "title": r.title, "alias": r.alias, "state": r.state,
+            "deadline": moment(venue, r.deadline), "late": r.late, "emergency": r.emergency}
+
+
+@router.get("/venues/{slug}/late-reviews", response={200: LateReviewsOut, 404: ErrorOut},
+            summary="Reviews still to submit on the papers I chase (preview of a reminder)")
+def late_reviews(request, slug: str, paper: str = "", scope: str = "late"):
+    venue = venue_or_404(slug)
+    if not chasing.can_chase_venue(request.auth, venue):
+        raise Http404("No such venue")
+    submission = _chased_paper(request.auth, venue, paper)
+    people = chasing.remind_preview(request.auth, venue, submission, late_only=scope != "all")
+    return {"key": chasing.new_click_key(), "late_only": scope != "all", "reviewers": [
+        {"name": p.name, "email": p.email, "reviews": [_owed(venue, r) for r in p.reviews]} for p in people]}
+
+
+@router.post("/venues/{slug}/late-reviews/remind", response={200: RemindOut, **ERRORS},
+             summary="Remind late reviewers (once per key)")
+def remind(request, slug: str, payload: RemindIn):
+    venue = venue_or_404(slug)
+    if not chasing.can_chase_venue(request.auth, venue):
+        raise Http404("No such venue")
+    submission = _chased_paper(request.auth, venue, payload.paper)
+    result = chasing.remind_late_reviewers(actor=request.auth, venue=venue, key=payload.key, submission=submission,
+                                           late_only=payload.scope != "all", note=payload.note)
+    return {"key": result.key, "reviewers": result.reviewers, "reviews": result.reviews, "already_sent": result.already}
+
+
+@router.post("/papers/{public_id}/review-deadline", response={200: ExtendOut, **ERRORS},
+             summary="Extend the review deadline of a paper's reviewers (chairs, its area chair)")
+def extend(request, public_id: str, payload: ExtendIn):
+    submission = review_paper_or_404(request.auth, public_id)
+    if not policy.can_chase_reviews(request.auth, submission):
+        raise Http404("No such paper")
+    user_id = None
+    if payload.alias is not None:
+        row = Assignment.objects.filter(submission=submission, kind=Assignment.Kind.REVIEWER, published=True, alias_number=payload.alias).first()
+        if row is None:
+            raise Http404("No such reviewer")
+        user_id = row.user_id
+    deadline = chasing.parse_deadline(submission.venue, payload.deadline)
+    result = chasing.extend_deadline(actor=request.auth, submission=submission, deadline=deadline, user_id=user_id)
+    return {"paper": submission.public_id, "reviewers": [
+        {"alias": a.alias, "deadline": moment(submission.venue, a.deadline)} for a in result.changed]}
+
+
+@router.post("/papers/{public_id}/give-back", response={200: GiveBackOut, **ERRORS},
+             summary="Decline a paper I review, or flag a conflict with it")
+def give_back(request, public_id: str, payload: GiveBackIn):
+    submission = review_paper_or_404(request.auth, public_id)
+    if policy.published_assignment(request.auth, submission) is None:
+        raise Http404("No such paper")
+    row = chasing.give_back(actor=request.auth, submission=submission, kind=payload.kind, reason=payload.reason)
+    return {"paper": submission.public_id, "kind": row.kind, "recorded_conflict": row.kind == "conflict"}
