@@ -1049,3 +1049,41 @@ def can_manage_job(viewer: ViewerLike, lease) -> Decision:
     if not can_view_jobs(viewer, venue):
         return Decision(False, "Only the venue's chairs (or an operator) retry or cancel its jobs.")
     return ALLOW
+
+
+# The audit log (paperdesk.audit): a venue's chairs read the entries of their venue, and the
+# venue-less security entries (`security.*`: throttled API clients, bursts of 404s, sign-in
+# lockouts); superusers read every entry on /ops/audit/. On a paper a chair is conflicted
+# with, they read only the entries its authors know of (the submission's own edits, uploads,
+# co-authors, camera-ready): the entries about its reviewers, reviews and scores, conflicts,
+# decisions and e-mails are left out of their log, its counts and its CSV.
+
+AUDIT_SECURITY_PREFIX = "security."
+AUDIT_AUTHOR_KNOWN_PREFIXES = ("submission.", "authorship.", "upload.", "camera_ready.")
+
+
+def can_view_audit_log(viewer: ViewerLike, venue: Venue | None) -> bool:
+    if venue is None:
+        return as_viewer(viewer).is_superuser
+    return is_chair(viewer, venue)
+
+
+def audit_entries_for(viewer: ViewerLike, venue: Venue | None) -> QuerySet:
+    """The audit entries this person may read: a venue's (with the venue-less security
+    entries) for its chairs, without those about conflicted papers that its authors do not
+    know of; every entry for superusers on the operators' log (venue None)."""
+    from paperdesk.audit.models import AuditEntry
+
+    who = as_viewer(viewer)
+    if not can_view_audit_log(who, venue):
+        return AuditEntry.objects.none()
+    if venue is None:
+        return AuditEntry.objects.all()
+    entries = AuditEntry.objects.filter(Q(venue=venue) | Q(venue__isnull=True, action__startswith=AUDIT_SECURITY_PREFIX))
+    hidden = who.conflicted_ids(venue.pk)
+    if hidden:
+        known = Q()
+        for prefix in AUDIT_AUTHOR_KNOWN_PREFIXES:
+            known |= Q(action__startswith=prefix)
+        entries = entries.exclude(Q(submission_id__in=sorted(hidden)) & ~known)
+    return entries

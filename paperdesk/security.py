@@ -96,6 +96,13 @@ class LookupClient:
         self.pk = self.public_id = f"{kind}:{ident}"[:64]
 
 
+class SignIn:
+    """What a `security.login_lockout` entry is about: sign-ins with one address."""
+
+    def __init__(self, email: str):
+        self.pk = self.public_id = email[:64]
+
+
 def _clients(request: HttpRequest) -> list[LookupClient]:
     clients = [LookupClient("ip", client_ip(request))]
     user = signed_in_user(request)

@@ -4,6 +4,7 @@ account, where people land after signing in, and the venue in allauth's e-mails.
 from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django import forms
 from django.urls import reverse
 
 from paperdesk.venues.context import default_venue
@@ -26,6 +27,16 @@ class AccountAdapter(DefaultAccountAdapter):
         # the "/ip" rate still bounds one client across all addresses. REMOTE_ADDR is the
         # client's address (paperdesk.ops.proxy rewrites it behind a trusted proxy).
         return f"{super()._get_login_attempts_cache_key(request, **credentials)}:{request.META.get('REMOTE_ADDR', '')}"
+
+    def pre_authenticate(self, request, **credentials):
+        # A refused sign-in (too many failures for this address from this client, or from
+        # this client overall) is audited once per window for the chairs (security.*).
+        try:
+            super().pre_authenticate(request, **credentials)
+        except forms.ValidationError:
+            services.sign_in_locked_out(email=credentials.get("email") or credentials.get("username") or "",
+                                        ip=request.META.get("REMOTE_ADDR", ""))
+            raise
 
     def save_user(self, request, user, form, commit=True):
         data = form.cleaned_data
@@ -55,4 +66,9 @@ class AccountAdapter(DefaultAccountAdapter):
         return super().get_email_verification_redirect_url(email_address)
 
     def send_mail(self, template_prefix, email, context):
-        super().send_mail(template_prefix, email, {"venue": default_venue(), **context})
+        from paperdesk.mail import record_sent
+
+        venue = default_venue()
+        super().send_mail(template_prefix, email, {"venue": venue, **context})
+        # The audit entry names the kind of message, never its link or code.
+        record_sent(template_prefix.rpartition("/")[2], template_prefix, [email], venue=venue)

@@ -14,6 +14,14 @@ from . import moderation, notifications
 from .models import Affiliation, User
 from .selectors import account_rules
 
+
+def _venue():
+    """Accounts are global; their audit entries go to the log of the venue people sign up
+    for (the default venue), whose chairs moderate them."""
+    from paperdesk.venues.context import default_venue
+
+    return default_venue()
+
 MAX_REASON_LENGTH = 2000
 
 
@@ -40,6 +48,7 @@ def account_signed_up(*, user: User) -> None:
         "account.signup",
         user,
         actor=user,
+        venue=_venue(),
         domain=moderation.email_domain(user.email),
         status=user.moderation_status,
     )
@@ -79,11 +88,24 @@ def email_confirmed(*, user: User, email: str) -> Confirmation:
         "account.email_confirmed",
         locked,
         actor=locked,
+        venue=_venue(),
         domain=moderation.email_domain(email),
         pending_invitations=invitations,
         auto_approved=auto_approved,
     )
     return Confirmation(invitations, auto_approved)
+
+
+LOCKOUT_AUDIT_WINDOW = 300
+
+
+def sign_in_locked_out(*, email: str, ip: str) -> None:
+    """A sign-in refused for too many failures: one `security.login_lockout` entry per
+    address, client and window however often the client retries."""
+    from paperdesk.security import SignIn, audit_once
+
+    email = (email or "").strip().lower()[:254]
+    audit_once(f"login-lockout:{email}:{ip}", LOCKOUT_AUDIT_WINDOW, "security.login_lockout", SignIn(email), email=email, ip=ip)
 
 
 # --- moderation ------------------------------------------------------------------------------
@@ -111,7 +133,7 @@ def account_approve(*, account: User, actor) -> User:
     locked.moderated_at = clock.now()
     locked.moderated_by = actor
     locked.save(update_fields=["moderation_status", "moderation_reason", "moderated_at", "moderated_by"])
-    record("account.approve", locked, actor=actor, previous=previous)
+    record("account.approve", locked, actor=actor, venue=_venue(), email=locked.email, previous=previous)
     transaction.on_commit(lambda: notifications.send_moderation_decision(locked.pk))
     return locked
 
@@ -132,7 +154,7 @@ def account_reject(*, account: User, actor, reason: str) -> User:
     locked.moderated_at = clock.now()
     locked.moderated_by = actor
     locked.save(update_fields=["moderation_status", "moderation_reason", "moderated_at", "moderated_by"])
-    record("account.reject", locked, actor=actor, reason=reason)
+    record("account.reject", locked, actor=actor, venue=_venue(), email=locked.email, reason=reason)
     transaction.on_commit(lambda: notifications.send_moderation_decision(locked.pk))
     return locked
 

@@ -132,7 +132,7 @@ def throttled(request, exc: Throttled):
         f" (at most {limit[0]} in {limit[1]} seconds)" if limit and scope != "lookups" else "") + (
         f"; retry in {wait} seconds." if wait else "; retry later.")
     user = getattr(request, "auth", None)
-    audit_once(f"api-throttled:{scope}:{ident}", limit[1] if limit else 60, "api.throttled", user or request,
+    audit_once(f"api-throttled:{scope}:{ident}", limit[1] if limit else 60, "security.api_throttled", user or request,
                actor=user, scope=scope, rate=rate, ip=client_ip(request), path=request.path[:200])
     response = _error(request, 429, detail)
     if wait:

@@ -3,7 +3,7 @@ and per client IP, rates from settings.PAPERDESK_API_RATES (environment, see set
 
 A throttled call answers 429 `{"detail": ..., "field": null}` with Retry-After (ninja sets
 the header from `wait()`); the first refusal of each client in a window is audited
-(`api.throttled`). Ninja's throttles keep their state on the (shared) instance; these keep
+(`security.api_throttled`). Ninja's throttles keep their state on the (shared) instance; these keep
 it per thread, and read their rate on every call so settings overrides take effect. The
 client IP is REMOTE_ADDR (rewritten behind a trusted proxy by paperdesk.ops.proxy), never
 a forwarding header the client could write itself.

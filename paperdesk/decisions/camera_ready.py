@@ -239,7 +239,7 @@ def send_camera_ready_reminders(run_id: int) -> str:
                     "venue": venue, "name": author.name, "title": published[paper.pk].title, "deadline": venue.moment_text(deadline),
                     "url": settings.SITE_URL.rstrip("/") + reverse("decisions:author", args=[paper.public_id]),
                     "page_limit": paper.track.page_limit("camera-ready"),
-                }, [author.email], reply_to=venue.contact_email)
+                }, [author.email], reply_to=venue.contact_email, paper=paper)
             except Exception as error:
                 CameraReadyReminder.objects.filter(pk=claim.pk).update(state=CameraReadyReminder.State.FAILED, error=f"{type(error).__name__}: {error}"[:500])
                 continue

@@ -300,7 +300,7 @@ def send_release_notices(release_id: int) -> str:
             send_templated("decision_notice", {
                 "subject": " ".join(fill(subject, values).split()),
                 "body": fill(body, values),
-            }, [author.email], reply_to=release.venue.contact_email)
+            }, [author.email], reply_to=release.venue.contact_email, venue=release.venue, paper=decision.submission_id)
         except Exception as error:
             NoticeSent.objects.filter(pk=notice.pk).update(state=NoticeSent.State.FAILED, error=f"{type(error).__name__}: {error}"[:500])
             continue

@@ -46,7 +46,7 @@ def send_discussion_notifications(post_id: int) -> int:
             "poster": poster_label_for(recipient, post),
             "body": post.body,
             "path": url,
-        }, [recipient.email])
+        }, [recipient.email], paper=submission)
         sent += 1
     return sent
 

@@ -98,7 +98,8 @@ def test_moderation_approve_activates_and_emails_the_person(client, decide, venu
     assert "You can now submit papers:\nhttp://127.0.0.1:8000/v/mechinterp-2025/submit/" in message.body
     entry = AuditEntry.objects.get(action="account.approve")
     assert entry.actor == chair
-    assert entry.data == {"previous": "pending"}
+    assert entry.data == {"email": "sam@gmail.com", "previous": "pending"}
+    assert entry.venue == venue
 
 
 def test_moderation_approve_lets_the_person_open_the_submit_page(client, venue, chair, waiting):
@@ -148,7 +149,7 @@ def test_moderation_reject_emails_the_reason_and_shows_it_on_the_status_page(cli
     assert message.subject == f"[{venue.short_name}] Your Paperdesk account was not approved"
     assert f"Their reason:\n\n{reason}\n" in message.body
     assert "write to neurips2025@mechinterpworkshop.com" in message.body
-    assert AuditEntry.objects.get(action="account.reject").data == {"reason": reason}
+    assert AuditEntry.objects.get(action="account.reject").data == {"email": "sam@gmail.com", "reason": reason}
 
     client.force_login(waiting)
     page = client.get("/me/status/").content.decode()

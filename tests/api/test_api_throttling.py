@@ -39,7 +39,7 @@ def test_an_account_is_throttled_across_addresses_and_the_refusal_is_audited(set
     _assert_429(_get(client, "/api/me", tokens["author"], "192.0.2.99"), "Too many requests from your account (at most 5 in 60 seconds)")
     _assert_429(_get(client, "/api/me", tokens["author"], A), "retry in")
     assert _get(client, "/api/me", tokens["other"], A).status_code == 200  # another account is not affected
-    entries = AuditEntry.objects.filter(action="api.throttled")
+    entries = AuditEntry.objects.filter(action="security.api_throttled")
     assert entries.count() == 1  # once per window, however many refusals
     assert entries.get().data["scope"] == "account" and entries.get().actor.email == "ada@uni.edu"
 

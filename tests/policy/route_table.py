@@ -174,6 +174,10 @@ ROUTES: dict[str, Route] = {
     "decisions:camera_ready_metadata": Route(AUTHORS, P),
     "jobs:venue": Route(CHAIRS, V),  # the venue's background jobs (tests/policy/test_matrix_jobs.py: retry, cancel)
     "jobs:all": Route(NOBODY),  # every venue's jobs: superusers only (no role of the sweep)
+    "audit:venue": Route(CHAIRS, V),  # the venue's audit log (tests/audit/: a conflicted chair's entries)
+    "audit:venue_csv": Route(CHAIRS, V),
+    "audit:all": Route(NOBODY),  # every entry: superusers only (no role of the sweep)
+    "audit:all_csv": Route(NOBODY),
     "ops:healthz": Route(PUBLIC),
     "ops:readyz": Route(PUBLIC),
     "ops:metrics": Route(PUBLIC),
