@@ -33,7 +33,7 @@ from paperdesk.venues.models import TopicArea, Venue, VenueRole
 from paperdesk.venues.models import Track as TrackModel
 
 from . import affinity, demands
-from .models import Assignment, AssignmentRun, Conflict, PoolMember
+from .models import Assignment, AssignmentRun, Conflict, PoolMember, ReviewerDecline
 from .services import ReviewingError
 
 log = logging.getLogger(__name__)
@@ -516,8 +516,16 @@ def pair_add(*, venue: Venue, submission: Submission, user, actor) -> EditResult
     score, explanation = _pair_explanation(venue, submission, member)
     row = Assignment.objects.create(submission=submission, user=member.user, kind=Assignment.Kind.REVIEWER, alias_number=_next_alias(submission),
                                     score=score, explanation=explanation, source="manual")
+    _fill_open_slot(submission)
     record("assignment.add", submission, actor=actor, venue=venue, reviewer=member.email)
     return EditResult(row, _warnings(venue, submission, member), f"{member.display_name} added to #{submission.number}.")
+
+
+def _fill_open_slot(submission: Submission) -> None:
+    """A reviewer added to a paper fills the oldest slot a reviewer gave back on it."""
+    first = ReviewerDecline.objects.filter(submission=submission, resolved_at__isnull=True).order_by("created_at", "id").first()
+    if first is not None:
+        ReviewerDecline.objects.filter(pk=first.pk).update(resolved_at=clock.now())
 
 
 def _removable(assignment: Assignment) -> None:

@@ -30,6 +30,7 @@ from .models import (
     PoolMember,
     Publication,
     ReminderLog,
+    ReviewerDecline,
 )
 
 BID_PAGE = 50
@@ -148,8 +149,17 @@ def first_author_rows(venue: Venue) -> list[FirstAuthorRow]:
     return rows
 
 
+def decisions_released(venue: Venue) -> bool:
+    """Has the venue released any decision? (Asked through the relation the decisions app
+    declares: reviewing sits below it.) Then the call for reviewers is over."""
+    return Submission.objects.filter(venue=venue, decision__released_at__isnull=False).exists()
+
+
 def first_authors_to_remind(venue: Venue) -> list[RemindTarget]:
-    """Co-first authors not in the pool and not yet reminded, once per address."""
+    """Co-first authors not in the pool and not yet reminded, once per address; nobody once
+    decisions are released (asking authors to review then would be absurd)."""
+    if decisions_released(venue):
+        return []
     targets: dict[str, RemindTarget] = {}
     for row in first_author_rows(venue):
         for a in row.missing:
@@ -438,3 +448,25 @@ def latest_run(venue: Venue) -> AssignmentRun | None:
 
 def topics_of(venue: Venue):
     return TopicArea.objects.filter(venue=venue).order_by("position")
+
+
+# --- papers given back by their reviewers -------------------------------------------------------------
+
+@dataclass
+class OpenSlot:
+    decline: ReviewerDecline
+    number: int
+    title: str
+    public_id: str
+    reviewer: str
+    what: str
+
+
+def open_slots(viewer, venue: Venue) -> list[OpenSlot]:
+    """Reviewers who declined a paper or flagged a conflict, not yet replaced: for the
+    chairs, leaving out the papers this chair has a conflict with."""
+    hidden = policy.conflicted_submission_ids(viewer, venue)
+    rows = (ReviewerDecline.objects.filter(venue=venue, resolved_at__isnull=True).exclude(submission_id__in=hidden)
+            .select_related("submission", "user").order_by("-created_at", "-id")[:200])
+    return [OpenSlot(r, r.submission.number, r.submission.title, r.submission.public_id, r.user.display_name,
+                     "declined" if r.kind == ReviewerDecline.Kind.DECLINE else "flagged a conflict") for r in rows]

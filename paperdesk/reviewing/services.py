@@ -304,6 +304,8 @@ def first_author_reminders(*, venue: Venue, actor) -> int:
     _require_chair(actor, venue)
     if not venue.spec.reviewing.ask_first_authors_to_volunteer:
         raise ReviewingError(f"{venue.short_name} does not ask first authors to volunteer.", 409)
+    if selectors.decisions_released(venue):
+        raise ReviewingError(f"{venue.short_name} has released its decisions: the call for reviewers is over.", 409)
     pending = len(selectors.first_authors_to_remind(venue))
     if pending:
         record("pool.remind_first_authors", venue, actor=actor, venue=venue, pending=pending)

@@ -614,6 +614,7 @@ def assignment_page(request, venue_slug):
         "venue": venue, "run": run, "proposal": proposal, "pager": pager, "run_form": forms.RunForm(),
         "rules": venue.spec.reviewing, "bids": Bid.objects.filter(submission__venue=venue).count(),
         "track_demands": track_demands, "uniform_demand": {k for _, k in track_demands} <= {venue.spec.reviewing.reviewers_per_paper},
+        "open_slots": selectors.open_slots(request.user, venue),
     })
 
 
