@@ -14,6 +14,7 @@ from .extract import Line, Page, PdfSource, preflight
 from .geometry import measure_format
 from .identity import Identity
 from .layout import analyse_layout
+from .links import pdf_links
 from .report import Finding, PageResult, Report, Signals
 from .rules import CheckRules
 from .structure import Structure, find_structure
@@ -32,6 +33,7 @@ LEAK_LABELS = {
     "acknowledgements": "Identifying acknowledgements",
     "self_citation": "Self-citation naming an author",
     "metadata": "PDF metadata",
+    "non_anonymous_link": "Link to an author's account or homepage",
 }
 
 
@@ -109,6 +111,7 @@ def _analyse(source: PdfSource, rules: CheckRules, identities: list[Identity], f
     unattributed = None
     if rules.check_anonymity:
         report.leaks, unattributed = scan(pages, structure, identities, layout.body_size, extracted.metadata, extracted.xmp)
+        report.leaks += pdf_links(pages, structure, identities, report.leaks)
     source.check_time()
     report.findings = _findings(report, structure, rules, unattributed, identities, pages)
     return report

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-FIELDS = ("name", "other_names", "emails", "affiliations", "github", "huggingface")
+FIELDS = ("name", "other_names", "emails", "affiliations", "github", "huggingface", "websites")
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,7 @@ class Identity:
     affiliations: tuple[str, ...] = ()
     github: tuple[str, ...] = ()
     huggingface: tuple[str, ...] = ()
+    websites: tuple[str, ...] = ()  # homepages from the profile: links to them identify the author
 
     def to_dict(self) -> dict:
         return {
@@ -26,6 +27,7 @@ class Identity:
             "affiliations": list(self.affiliations),
             "github": list(self.github),
             "huggingface": list(self.huggingface),
+            "websites": list(self.websites),
         }
 
 
@@ -56,6 +58,7 @@ def identity_from_dict(item: dict, where: str = "author") -> Identity:
         affiliations=_strings(item.get("affiliations"), f"{where}.affiliations"),
         github=tuple(u.lstrip("@") for u in _strings(item.get("github"), f"{where}.github")),
         huggingface=tuple(u.lstrip("@") for u in _strings(item.get("huggingface"), f"{where}.huggingface")),
+        websites=_strings(item.get("websites"), f"{where}.websites"),
     )
 
 

@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from .identity import Identity
 from .limits import apply_limits
@@ -67,13 +68,32 @@ def check_in_child(
     memory_mb: int = DEFAULT_MEMORY_MB,
     wall_seconds: float | None = None,
     method: str = "spawn",
+    supplementary: str | os.PathLike[str] | None = None,
+    archive_limits: dict[str, Any] | None = None,
 ) -> dict:
-    """Check `path` in a child process; returns `Report.to_dict()` output, never raises."""
+    """Check `path` in a child process; returns `Report.to_dict()` output, never raises.
+
+    `supplementary`: an archive read in the same child (`archive.scan_archive`); its
+    findings join the report (`path` None: the archive alone)."""
+    result = _check_in_child(path, rules, identities, cpu_seconds, memory_mb, wall_seconds, method, supplementary, archive_limits)
+    if supplementary is not None and "supplementary" not in result:  # the child died reading them
+        from .archive import merge_into, standalone_report, unreadable_result
+
+        code = "archive_corrupt" if (result.get("error") or {}).get("code") == "truncated" else "archive_too_large"
+        failed = unreadable_result(code, (result.get("error") or {}).get("message") or "The archive could not be read.")
+        result = merge_into(result, failed) if path is not None else standalone_report(failed, str(supplementary))
+    return result
+
+
+def _check_in_child(path: Any, rules: CheckRules | None, identities: Any, cpu_seconds: float, memory_mb: int, wall_seconds: float | None,
+                    method: str, supplementary: Any, archive_limits: dict[str, Any] | None) -> dict[str, Any]:
     rules = rules or CheckRules()
     wall = wall_seconds if wall_seconds is not None else cpu_seconds * 2 + 5
     child_rules = CheckRules.from_dict({**rules.to_dict(), "timeout": min(rules.timeout, cpu_seconds)})
     job = {
-        "path": str(path),
+        "path": str(path) if path is not None else None,
+        "supplementary": str(supplementary) if supplementary is not None else None,
+        "archive_limits": archive_limits or {},
         "rules": child_rules.to_dict(),
         "identities": [i.to_dict() if isinstance(i, Identity) else i for i in identities],
         "limits": {"cpu_seconds": cpu_seconds, "memory_mb": memory_mb},

@@ -15,7 +15,15 @@ from .rules import CheckRules
 def run_job(job: dict) -> dict:
     rules = CheckRules.from_dict(job.get("rules") or {})
     identities = identities_from_json(job.get("identities") or [])
-    return check_pdf(job["path"], rules, identities, filename=job.get("filename") or job["path"]).to_dict()
+    report = None
+    if job.get("path") is not None:
+        report = check_pdf(job["path"], rules, identities, filename=job.get("filename") or job["path"]).to_dict()
+    if job.get("supplementary"):  # the archive is read in the same child as the PDF
+        from .archive import ArchiveLimits, merge_into, scan_archive, standalone_report
+
+        result = scan_archive(job["supplementary"], identities, ArchiveLimits.from_dict(job.get("archive_limits")), rules)
+        report = merge_into(report, result) if report is not None else standalone_report(result, job["supplementary"])
+    return report or {}
 
 
 def _wait_at_test_gate() -> None:
