@@ -179,6 +179,9 @@ FILE_UPLOAD_TEMP_DIR = None
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("PAPERDESK_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+        # "checks": the PDF checks, kept apart so they neither wait behind nor hold up the
+        # rest (paperdesk.jobs.CHECKS_QUEUE; `paperdesk serve` runs a worker for each).
+        "QUEUES": ["default", "checks"],
     }
 }
 # Job leases (paperdesk.jobs): a worker not heard from for this long is dead and its jobs

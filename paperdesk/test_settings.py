@@ -9,7 +9,7 @@ os.environ.setdefault("PAPERDESK_VAR", tempfile.mkdtemp(prefix="paperdesk-test-"
 from paperdesk.settings import *
 from paperdesk.settings import VAR_DIR
 
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": TASKS["default"]["QUEUES"]}}
 EMAIL_BACKEND = os.environ.get("PAPERDESK_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", "django.contrib.auth.hashers.Argon2PasswordHasher"]
 STORAGES = {

@@ -22,7 +22,11 @@ try:  # pragma: no cover - depends on the Django version
 except ImportError:
     from django_tasks import task
 
-__all__ = ["JobHooks", "hooks_for", "register", "task"]
+__all__ = ["CHECKS_QUEUE", "JobHooks", "hooks_for", "register", "task"]
+
+# The PDF checks' own queue (settings.TASKS lists it): `paperdesk serve` gives it a worker of
+# its own at a lower CPU priority; a worker started with `--queue-name '*'` takes both.
+CHECKS_QUEUE = "checks"
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 
 from paperdesk import clock
-from paperdesk.jobs import task
+from paperdesk.jobs import CHECKS_QUEUE, task
 
 from .models import CheckRun, Submission, Upload
 
@@ -105,7 +105,7 @@ def check_upload(run: CheckRun) -> dict:
         )
 
 
-@task()
+@task(queue_name=CHECKS_QUEUE)
 def run_check(check_run_id: int) -> str:
     from paperdesk.jobs import leases
 

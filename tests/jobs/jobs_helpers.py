@@ -15,7 +15,7 @@ DEAD = "dead-worker"
 
 
 def db_backend(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {"default": {**settings.TASKS["default"], "BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 def draft(venue, author, title="Sparse features"):

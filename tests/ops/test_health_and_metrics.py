@@ -58,7 +58,7 @@ def test_readyz_is_503_when_storage_fails(db, client, tmp_path):
     assert body["checks"]["database"]["ok"] is True
 
 
-@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "checks"]}})
 def test_readyz_with_a_job_queue_reports_its_depth_and_a_missing_worker(db, client):
     from paperdesk.submissions.checking import run_check
 

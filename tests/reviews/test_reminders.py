@@ -81,7 +81,7 @@ def test_a_failed_send_is_retried_next_time(rworld, at, monkeypatch):
 
 
 def test_schedule_enqueues_the_next_run_once(rworld, at, settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # a backend that defers
+    settings.TASKS = {"default": {**settings.TASKS["default"], "BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # a backend that defers
     from django_tasks import task_backends
 
     venue = rworld.venue

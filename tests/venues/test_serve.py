@@ -93,6 +93,11 @@ def test_serve_serves_pages_and_static_then_stops_cleanly(served_var):
         output.wait_for(rf"^Paperdesk is serving http://127\.0\.0\.1:{port}/$")
         master = int(output.wait_for(r"Listening at: http://\S+ \((\d+)\)").group(1))
         worker = int(output.wait_for(r"^Background worker started \(pid (\d+)\)").group(1))
+        checker = int(output.wait_for(r"^Checker started \(pid (\d+)\)").group(1))
+        # The PDF checks have a worker of their own, which yields the CPU to the web server.
+        assert os.getpriority(os.PRIO_PROCESS, checker) > os.getpriority(os.PRIO_PROCESS, master)
+        assert "checks" in open(f"/proc/{checker}/cmdline").read().split("\0")
+        assert "default" in open(f"/proc/{worker}/cmdline").read().split("\0")
 
         status, kind, body = fetch(f"http://127.0.0.1:{port}/")
         assert (status, kind) == (200, "text/html; charset=utf-8")
@@ -115,7 +120,7 @@ def test_serve_serves_pages_and_static_then_stops_cleanly(served_var):
             process.wait()
     output.thread.join(timeout=PATIENCE)
     assert output.lines[-1] == "Stopped."
-    assert not alive(master) and not alive(restarted)
+    assert not alive(master) and not alive(restarted) and not alive(checker)
 
 
 def test_serve_refuses_busy_port(tmp_path):

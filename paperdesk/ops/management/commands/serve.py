@@ -1,5 +1,10 @@
-"""`paperdesk serve`: the web server (gunicorn) and the background worker (db_worker),
-as two supervised child processes, stopped together on Ctrl-C or SIGTERM."""
+"""`paperdesk serve`: the web server (gunicorn) and two job workers (db_worker), supervised
+child processes stopped together on Ctrl-C or SIGTERM.
+
+The PDF checks have a worker of their own, at a lower CPU priority: in the deadline hour
+uploads arrive faster than one small machine checks them, and neither may starve the other.
+Pages and upload acknowledgements keep the CPU they need (the checker takes what is left);
+e-mails, assignment runs and releases never wait behind a queue of checks."""
 
 from __future__ import annotations
 
@@ -23,6 +28,7 @@ from paperdesk.venues.management.errors import CleanFailures, CommandFailed
 POLL_SECONDS = 0.3
 READY_TIMEOUT = 30.0
 STOP_GRACE = 20  # seconds gunicorn gives running requests on shutdown
+CHECKER_NICENESS = 10  # the checker gets the CPU the web server leaves
 
 
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
@@ -65,20 +71,27 @@ def accepting(host: str, port: int) -> bool:
 class Child:
     """One supervised process."""
 
-    def __init__(self, name: str, argv: list[str], env: dict[str, str]):
-        self.name, self.argv, self.env = name, argv, env
+    def __init__(self, name: str, argv: list[str], env: dict[str, str], *, niceness: int = 0):
+        self.name, self.argv, self.env, self.niceness = name, argv, env, niceness
         self.process: subprocess.Popen | None = None
         self.started_at = 0.0
         self.restarts = 0
+        self.restart_at: float | None = None  # when a child that exited is started again
 
     def start(self) -> None:
         self.process = subprocess.Popen(
             self.argv,
             env=self.env,
             process_group=0,  # Ctrl-C reaches `serve` only; it stops the children in order
-            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+            preexec_fn=self._in_child if sys.platform.startswith("linux") or self.niceness else None,
         )
         self.started_at = time.monotonic()
+
+    def _in_child(self) -> None:  # pragma: no cover - runs in the child before exec
+        if sys.platform.startswith("linux"):
+            _die_with_parent()
+        if self.niceness:
+            os.nice(self.niceness)
 
     @property
     def pid(self) -> int | None:
@@ -113,7 +126,7 @@ class Command(CleanFailures, BaseCommand):
         parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default: 2)")
         parser.add_argument("--threads", type=int, default=3, help="threads per worker process (default: 3)")
         parser.add_argument("--timeout", type=int, default=120, help="seconds before a stuck worker is restarted (default: 120)")
-        parser.add_argument("--no-worker", action="store_true", help="do not start the background worker")
+        parser.add_argument("--no-worker", action="store_true", help="do not start the job workers")
         parser.add_argument("--no-collectstatic", action="store_true",
                             help="never collect static files here, even when they were not collected at install (`paperdesk collectstatic`)")
 
@@ -131,18 +144,18 @@ class Command(CleanFailures, BaseCommand):
         env.setdefault("DJANGO_SETTINGS_MODULE", os.environ.get("DJANGO_SETTINGS_MODULE", "paperdesk.settings"))
         env["PROMETHEUS_MULTIPROC_DIR"] = self.metrics_dir(env)
         web = Child("web server", self.gunicorn_argv(host, port, workers, threads, timeout), env)
-        worker = None if no_worker else self.worker_child(env)
+        job_workers = [] if no_worker else self.worker_children(env)
 
         self.stop_signal: int | None = None
         previous = {s: signal.signal(s, self.on_signal) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
         try:
             web.start()
-            if worker is not None:
+            for worker in job_workers:
                 worker.start()
-                self.say(f"Background worker started (pid {worker.pid}).")
-            code = self.supervise(web, worker, host, port)
+                self.say(f"{worker.name.capitalize()} started (pid {worker.pid}).")
+            code = self.supervise(web, job_workers, host, port)
         finally:
-            self.stop([c for c in (web, worker) if c is not None])
+            self.stop([web, *job_workers])
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
         if code:
@@ -213,16 +226,21 @@ class Command(CleanFailures, BaseCommand):
             argv += ["--worker-tmp-dir", "/dev/shm"]
         return argv
 
-    def worker_child(self, env: dict[str, str]) -> Child | None:
+    def worker_children(self, env: dict[str, str]) -> list[Child]:
         from django_tasks_db.backend import DatabaseBackend
         from django_tasks_db.compat import task_backends
 
         backend = task_backends["default"]
         if not isinstance(backend, DatabaseBackend):
             self.say(f"Background jobs run in the request ({type(backend).__name__}); no worker started.")
-            return None
-        argv = [sys.executable, "-m", "paperdesk.cli", "db_worker", "--queue-name", "*", "--interval", "1", "--no-reload"]
-        return Child("background worker", argv, env)
+            return []
+        from paperdesk.jobs import CHECKS_QUEUE
+
+        argv = [sys.executable, "-m", "paperdesk.cli", "db_worker", "--interval", "1", "--no-reload"]
+        return [
+            Child("background worker", [*argv, "--queue-name", "default"], env),
+            Child("checker", [*argv, "--queue-name", CHECKS_QUEUE, "--interval", "0.5"], env, niceness=CHECKER_NICENESS),
+        ]
 
     # --- running ----------------------------------------------------------------------------
 
@@ -234,10 +252,9 @@ class Command(CleanFailures, BaseCommand):
         self.stdout.write(message)
         self.stdout.flush()
 
-    def supervise(self, web: Child, worker: Child | None, host: str, port: int) -> int:
+    def supervise(self, web: Child, job_workers: list[Child], host: str, port: int) -> int:
         announced = False
         started = time.monotonic()
-        restart_at: float | None = None
         while self.stop_signal is None:
             code = web.exited()
             if code is not None:
@@ -250,29 +267,29 @@ class Command(CleanFailures, BaseCommand):
                 elif time.monotonic() - started > READY_TIMEOUT:
                     self.stderr.write(f"The web server does not answer on port {port} after {READY_TIMEOUT:.0f} s; still waiting.")
                     started = time.monotonic()
-            if worker is not None:
-                restart_at = self.watch_worker(worker, restart_at)
+            for worker in job_workers:
+                self.watch_worker(worker)
             time.sleep(POLL_SECONDS)
         self.say(f"\nStopping ({signal.Signals(self.stop_signal).name})...")
         return 0
 
-    def watch_worker(self, worker: Child, restart_at: float | None) -> float | None:
+    def watch_worker(self, worker: Child) -> None:
         now = time.monotonic()
-        if restart_at is not None:
-            if now >= restart_at:
+        if worker.restart_at is not None:
+            if now >= worker.restart_at:
+                worker.restart_at = None
                 worker.start()
-                self.say(f"Background worker restarted (pid {worker.pid}).")
-                return None
-            return restart_at
+                self.say(f"{worker.name.capitalize()} restarted (pid {worker.pid}).")
+            return
         code = worker.exited()
         if code is None:
-            return None
+            return
         if now - worker.started_at > 60:
             worker.restarts = 0  # it ran a good while: this is not a crash loop
         delay = min(30, 2 ** worker.restarts)
         worker.restarts += 1
-        self.stderr.write(f"The background worker exited with status {code}; restarting it in {delay} s.")
-        return now + delay
+        self.stderr.write(f"The {worker.name} exited with status {code}; restarting it in {delay} s.")
+        worker.restart_at = now + delay
 
     def announce(self, host: str, port: int) -> None:
         base = f"http://{url_host(host)}:{port}"
