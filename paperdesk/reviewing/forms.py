@@ -5,10 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.core.validators import MaxValueValidator
 
+from paperdesk.publications import KINDS, LABELS, MAX_BYTES
 from paperdesk.venues.models import Venue
 
 from .models import PoolMember
-from .publications import KINDS, LABELS, MAX_BYTES
 
 
 def _topic_choices(venue: Venue):

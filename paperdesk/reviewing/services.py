@@ -371,7 +371,7 @@ def _refresh_all_pools_later(user) -> None:
 
 @transaction.atomic
 def publication_add(*, user, actor, title: str, abstract: str = "", year=None, coauthors: str = "") -> Publication:
-    from .publications import ParseError, _year
+    from paperdesk.publications.parsers import ParseError, _year
 
     title = " ".join((title or "").split())
     if not title:

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from paperdesk import policy
+from paperdesk.publications import KINDS, LABELS, ParseError, guess_kind, parse_in_child
 from paperdesk.submissions.models import Submission
 from paperdesk.venues.models import Venue
 
@@ -31,7 +32,6 @@ from .models import (
     PoolMember,
     Publication,
 )
-from .publications import KINDS, LABELS, ParseError, guess_kind, parse_in_child
 from .services import ReviewingError
 
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from paperdesk.reviewing.publications import parse_bibtex, parse_csv, parse_dblp, parse_json
+from paperdesk.publications.parsers import parse_bibtex, parse_csv, parse_dblp, parse_json
 
 RLO, PDI, NUL = "\u202e", "\u2069", "\x00"
 HIDDEN = {chr(c) for c in [*range(0x20), 0x7F, 0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]}

@@ -10,8 +10,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from paperdesk.publications.parsers import ParseError, parse_bibtex, parse_csv, parse_dblp, parse_in_child, parse_json
 from paperdesk.reviewing.models import Publication
-from paperdesk.reviewing.publications import ParseError, parse_bibtex, parse_csv, parse_dblp, parse_in_child, parse_json
 
 BIBTEX = r"""
 @string{nips = "NeurIPS"}

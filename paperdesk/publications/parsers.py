@@ -537,7 +537,7 @@ def parse_in_child(kind: str, data: bytes) -> list[dict]:
     env = {"PATH": os.environ.get("PATH", ""), "PYTHONDONTWRITEBYTECODE": "1", "LANG": "C.UTF-8"}
     try:
         done = subprocess.run(
-            [sys.executable, "-I", "-c", "import sys; sys.path.insert(0, sys.argv[2]); from paperdesk.reviewing.publications import child_main; child_main(sys.argv[1])", kind, root],
+            [sys.executable, "-I", "-c", "import sys; sys.path.insert(0, sys.argv[2]); from paperdesk.publications.parsers import child_main; child_main(sys.argv[1])", kind, root],
             input=data, capture_output=True, timeout=WALL_SECONDS, env=env, check=False,
         )
     except subprocess.TimeoutExpired:
