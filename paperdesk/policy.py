@@ -814,9 +814,47 @@ def accepted_papers(venue: Venue) -> QuerySet[Submission]:
     ).exclude(status=Submission.Status.WITHDRAWN)
 
 
+def program_published_at(venue: Venue) -> dt.datetime | None:
+    """When the chairs published (or scheduled) the venue's program; None: not published."""
+    from paperdesk.decisions.models import ProgramPublication
+
+    return ProgramPublication.objects.filter(venue=venue).values_list("published_at", flat=True).first()
+
+
+def program_is_public(venue: Venue, now: dt.datetime | None = None) -> bool:
+    """The public page and the program JSON list accepted papers only once a chair published
+    the program (releasing the decisions publishes nothing), from its scheduled moment on."""
+    published_at = program_published_at(venue)
+    return published_at is not None and published_at <= (now or clock.now())
+
+
+def can_publish_program(user: ViewerLike, venue: Venue) -> Decision:
+    if not is_chair(user, venue):
+        return Decision(False, "Only the program chairs publish the program.")
+    return ALLOW
+
+
+def public_program_papers(venue: Venue, now: dt.datetime | None = None) -> QuerySet[Submission]:
+    """The accepted papers anyone may see on the public page: none before the program is
+    public; then those whose authors confirmed their camera-ready details, and, if the
+    chairs chose to list them as "to be confirmed", the others too (the page shows those
+    without authors, abstract or PDF)."""
+    from paperdesk.decisions.models import ProgramPublication
+
+    publication = ProgramPublication.objects.filter(venue=venue).first()
+    if publication is None or publication.published_at is None or publication.published_at > (now or clock.now()):
+        return Submission.objects.none()
+    papers = accepted_papers(venue)
+    if publication.unconfirmed != ProgramPublication.Unconfirmed.TBC:
+        papers = papers.filter(camera_ready__confirmed_at__isnull=False)
+    return papers
+
+
 def can_view_public_pdf(submission: Submission) -> bool:
+    """The hosted PDF of a paper on the published program whose authors confirmed it."""
     decision = _decision_of(submission)
-    return bool(decision is not None and decision.host_pdf and accepted_papers(submission.venue).filter(pk=submission.pk).exists())
+    return bool(decision is not None and decision.host_pdf and public_program_papers(submission.venue)
+                .filter(pk=submission.pk, camera_ready__confirmed_at__isnull=False).exists())
 
 
 def conflicted_ids(user: ViewerLike, venue: Venue) -> set[int]:

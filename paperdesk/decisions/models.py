@@ -77,3 +77,4 @@ class NoticeSent(models.Model):
 
 
 from .camera_ready_models import CameraReady, CameraReadyAuthor, CameraReadyReminder, CameraReadyReminderRun  # noqa: E402,F401
+from .program_models import ProgramPublication  # noqa: E402,F401

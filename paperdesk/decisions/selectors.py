@@ -90,18 +90,31 @@ class ProgramEntry:
     topics: list
     presentation: str
     outcome: str
-    pdf: Upload | None  # only where the authors agreed to hosting
-    published: Published | None = None  # title, abstract, authors and links as the authors confirmed them
+    pdf: Upload | None  # only where the authors agreed to hosting and confirmed their details
+    published: Published  # title, abstract, authors and links as the authors confirmed them
+
+    @property
+    def to_be_confirmed(self) -> bool:
+        """Listed before its authors confirmed their camera-ready details (the chairs chose
+        so): the submitted title only, without authors, abstract, links or PDF."""
+        return not self.published.confirmed
 
 
-def _program_queryset(venue: Venue):
-    """Accepted papers in program order (track, then the published title, which is the
-    confirmed camera-ready title when there is one), ordered by the database."""
+def _program_queryset(venue: Venue, now=None):
+    """The papers of the published program (none before the chairs publish it) in program
+    order (track, then the published title, which is the confirmed camera-ready title when
+    there is one), ordered by the database."""
     published_title = Case(
         When(camera_ready__confirmed_at__isnull=False, then="camera_ready__title"),
         default="title", output_field=CharField(),
     )
-    return policy.accepted_papers(venue).annotate(published_title=Lower(published_title)).order_by("track__position", "published_title", "pk")
+    return (policy.public_program_papers(venue, now).annotate(published_title=Lower(published_title))
+            .order_by("track__position", "published_title", "pk"))
+
+
+def _unconfirmed(paper: Submission) -> Published:
+    """What the program shows of a paper whose authors have not confirmed their details."""
+    return Published(title=paper.title, abstract="", authors=[])
 
 
 def _entries(venue: Venue, papers: list[Submission]) -> list[ProgramEntry]:
@@ -112,14 +125,15 @@ def _entries(venue: Venue, papers: list[Submission]) -> list[ProgramEntry]:
     entries = []
     for paper in papers:
         outcome = policy.outcome_of(venue, paper.decision.outcome)
+        shown = published[paper.pk]
         entries.append(ProgramEntry(
             submission=paper,
-            authors=list(paper.authorships.all()),
+            authors=list(paper.authorships.all()) if shown.confirmed else [],
             topics=[paper.primary_topic, *paper.secondary_topics.all()],
             presentation=outcome.name if outcome else paper.decision.outcome,
             outcome=paper.decision.outcome,
-            pdf=pdfs.get(paper.pk),
-            published=published[paper.pk],
+            pdf=pdfs.get(paper.pk) if shown.confirmed else None,
+            published=shown if shown.confirmed else _unconfirmed(paper),
         ))
     return entries
 
@@ -152,20 +166,23 @@ class ProgramPage:
         return urlencode({key: value for key, value in (("q", self.query), ("track", self.track)) if value})
 
 
-def program_page(venue: Venue, *, page: str | int = 1, query: str = "", track: str = "") -> ProgramPage:
+def program_page(venue: Venue, *, page: str | int = 1, query: str = "", track: str = "", now=None) -> ProgramPage:
     """One page of the public program, searched by title or author name and filtered by
     track, paginated by the database (a conference lists thousands of papers)."""
     from django.core.paginator import Paginator
 
-    everything = _program_queryset(venue)
+    everything = _program_queryset(venue, now)
     chosen = everything
     query = " ".join(query.split())[:200]
     if track:
         chosen = chosen.filter(track__slug=track)
+    confirmed = Q(camera_ready__confirmed_at__isnull=False)
     for word in query.split():
+        # Only what the page shows is searched: the confirmed title and authors, and the
+        # submitted title of a paper listed "to be confirmed" (never its authors' names).
         chosen = chosen.filter(
-            Q(title__icontains=word) | Q(camera_ready__title__icontains=word)
-            | Q(authorships__name__icontains=word) | Q(camera_ready__authors__name__icontains=word)
+            (~confirmed & Q(title__icontains=word))
+            | (confirmed & (Q(camera_ready__title__icontains=word) | Q(camera_ready__authors__name__icontains=word)))
         )
     if query:
         chosen = chosen.distinct()
@@ -181,10 +198,12 @@ def program_json(venue: Venue, site_url: str) -> dict:
     from django.urls import reverse
 
     base = site_url.rstrip("/")
+    published = policy.program_is_public(venue)
     return {
         "venue": {"slug": venue.slug, "name": venue.name, "archival": venue.archival,
                   "note": "Non-archival: these papers are not proceedings." if not venue.archival else ""},
-        "papers": [
+        "published": published,
+        "papers": [] if not published else [
             {
                 "id": e.submission.public_id,
                 "title": e.published.title,
@@ -197,6 +216,7 @@ def program_json(venue: Venue, site_url: str) -> dict:
                 "presentation": e.presentation,
                 "outcome": e.outcome,
                 "pdf": base + reverse("decisions:public_pdf", args=[venue.slug, e.submission.public_id]) if e.pdf else None,
+                "to_be_confirmed": e.to_be_confirmed,
             }
             for e in program(venue)
         ],

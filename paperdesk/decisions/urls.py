@@ -17,6 +17,7 @@ urlpatterns = [
     path("v/<slug:venue_slug>/chair/camera-ready/remind/", camera_ready_views.camera_ready_remind, name="camera_ready_remind"),
     path("v/<slug:venue_slug>/chair/camera-ready/<str:public_id>/extension/", camera_ready_views.camera_ready_extension, name="camera_ready_extension"),
     path("v/<slug:venue_slug>/chair/export/camera-ready.csv", camera_ready_views.camera_ready_csv, name="camera_ready_csv"),
+    path("v/<slug:venue_slug>/chair/program/", views.program_publish, name="program_publish"),
     path("v/<slug:venue_slug>/accepted/", views.accepted, name="accepted"),
     path("v/<slug:venue_slug>/accepted/<str:public_id>.pdf", views.public_pdf, name="public_pdf"),
     path("v/<slug:venue_slug>/program.json", views.program_json, name="program_json"),

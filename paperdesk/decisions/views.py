@@ -22,8 +22,9 @@ from paperdesk.venues.models import Venue
 from . import camera_ready as camera_ready_writes
 from . import camera_ready_selectors, exports, selectors, services
 from . import dashboard as dashboard_data
+from . import program as program_writes
 from .camera_ready_forms import CameraReadyMetadataForm
-from .models import Decision, NoticeSent, Release
+from .models import NoticeSent, Release
 
 
 def _chair_venue(request, venue_slug) -> Venue:
@@ -369,6 +370,40 @@ def camera_ready_metadata(request, public_id):
     return redirect(reverse("decisions:author", args=[submission.public_id]) + "#camera-ready-metadata")
 
 
+# --- publishing the program (chairs) ----------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def program_publish(request, venue_slug):
+    """Publish the program now or at a moment (AoE), or unpublish it; separate from the release."""
+    venue = _chair_venue(request, venue_slug)
+    error, status = "", 200
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        unconfirmed = request.POST.get("unconfirmed") or None
+        try:
+            if action == "publish":
+                program_writes.program_publish(venue=venue, actor=request.user, unconfirmed=unconfirmed)
+                messages.success(request, "The program is published: the accepted-papers page and the program JSON list the papers now.")
+            elif action == "schedule":
+                at = program_writes.parse_aoe(request.POST.get("at", ""))
+                program_writes.program_publish(venue=venue, actor=request.user, at=at, unconfirmed=unconfirmed)
+                messages.success(request, f"The program goes public on {venue.moment_text(at)}. Until then the page says it is not published yet.")
+            elif action == "unpublish":
+                program_writes.program_unpublish(venue=venue, actor=request.user)
+                messages.success(request, "The program is unpublished: the public page lists no papers until it is published again.")
+            else:
+                raise ServiceError("Choose to publish the program now, schedule it, or unpublish it.", 400)
+        except ServiceError as refused:
+            error, status = refused.message, refused.status
+        else:
+            return redirect("decisions:program_publish", venue.slug)
+    return render(request, "decisions/program_publish.html", {
+        "venue": venue, "error": error, "p": program_writes.program_state(request.user, venue),
+        "choices": program_writes.ProgramPublication.Unconfirmed.choices, "typed_at": request.POST.get("at", ""),
+    }, status=status)
+
+
 # --- public -----------------------------------------------------------------------------------
 
 
@@ -378,7 +413,7 @@ def accepted(request, venue_slug):
     program = selectors.program_page(venue, page=request.GET.get("page", 1), query=request.GET.get("q", ""), track=request.GET.get("track", ""))
     return render(request, "decisions/accepted.html", {
         "venue": venue, "program": program, "entries": program.entries, "tracks": venue.tracks.order_by("position"),
-        "released": Decision.objects.filter(submission__venue=venue, released_at__isnull=False).exists(),
+        "published": policy.program_is_public(venue),
     })
 
 

@@ -12,12 +12,20 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from paperdesk.decisions.models import Decision
+from paperdesk import clock
+from paperdesk.decisions.models import CameraReady, CameraReadyAuthor, Decision, ProgramPublication
+from paperdesk.submissions.models import Authorship
 from tests.decisions.test_table_scale import add_papers
 
 
 def accept_and_release(venue, chair, papers, outcome="accept-poster"):
+    """Accepted, released, the authors' details confirmed as submitted, the program published."""
     Decision.objects.bulk_create([Decision(submission=p, outcome=outcome, decided_by=chair, released_at=venue.submission_deadline) for p in papers])
+    CameraReady.objects.bulk_create([CameraReady(submission=p, title=p.title, abstract=p.abstract, confirmed_at=venue.submission_deadline) for p in papers])
+    rows = {r.submission_id: r for r in CameraReady.objects.filter(submission__in=papers)}
+    CameraReadyAuthor.objects.bulk_create([CameraReadyAuthor(camera_ready=rows[a.submission_id], authorship=a, position=a.position, name=a.name,
+                                                             affiliation=a.affiliation) for a in Authorship.objects.filter(submission__in=papers)])
+    ProgramPublication.objects.update_or_create(venue=venue, defaults={"published_at": clock.now(), "updated_by": chair, "updated_at": clock.now()})
 
 
 @pytest.fixture

@@ -64,8 +64,22 @@ def test_author_confirms_metadata_and_chair_reminds_the_missing(crworld, page_as
     assert sorted(m.to[0] for m in mail.outbox) == ["grace@navy.mil.edu", "john.smith@carrowmore.ie", "jose.nunez@glenvale.edu"]
     assert not chair.errors, chair.errors
 
+    # Releasing published nothing: the public page waits for the chairs to publish the program.
     public = page_as()
+    public.goto(f"/v/{crworld.venue.slug}/accepted/")
+    expect(public.locator("#program-not-published")).to_contain_text("not published yet")
+    expect(public.locator(".paper-entry")).to_have_count(0)
+    chair.locator(".chair-nav a", has_text="Program").click()
+    expect(chair.locator("#program-state h2")).to_have_text("Not published")
+    expect(chair.locator("#program-unconfirmed")).to_contain_text(f"#{crworld.missing.number}")
+    chair.once("dialog", lambda dialog: dialog.accept())  # asks once before publishing
+    chair.locator("button[value=publish]").click()
+    expect(chair.locator("#program-state h2")).to_have_text("Published")
+    assert not chair.errors, chair.errors
+
     public.goto(f"/v/{crworld.venue.slug}/accepted/")
     entry = public.locator(f"#paper-{crworld.paper.public_id}")
     expect(entry.locator("h2")).to_have_text("Sparse Circuits, as Published")
     expect(entry.locator(".authors")).to_contain_text("José A. Núñez (Glenvale Institute for Vision), John Smith")
+    expect(public.locator(".paper-entry")).to_have_count(1)  # Grace confirmed nothing: left out
+    expect(public.locator("body")).not_to_contain_text("Grace Hopper")

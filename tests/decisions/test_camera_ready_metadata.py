@@ -29,6 +29,9 @@ def test_authors_confirm_metadata_that_the_public_page_and_program_show(crworld)
                        **{f"author-{john}-position": "2", f"author-{jose}-position": "1",
                           f"author-{jose}-name": "José A. Núñez", f"author-{john}-affiliation": "University of Carrowmore"})
     assert response.status_code == 302, response.content.decode()[:500]
+    # the chairs publish the program, listing unconfirmed papers as "to be confirmed"
+    assert crworld.client("chair").post(reverse("decisions:program_publish", args=[crworld.venue.slug]),
+                                        {"action": "publish", "unconfirmed": "tbc"}).status_code == 302
 
     html = crworld.client("anonymous").get(reverse("decisions:accepted", args=[crworld.venue.slug])).content.decode()
     assert NEW_TITLE in html and NEW_ABSTRACT in html and "Sparse circuits in toy models" not in html
@@ -43,7 +46,8 @@ def test_authors_confirm_metadata_that_the_public_page_and_program_show(crworld)
     assert entry["code_url"] == "https://github.com/jsmith/sparse-circuits"
     assert entry["data_url"] == "https://huggingface.co/datasets/jsmith/circuits"
     other = next(p for p in data["papers"] if p["id"] == crworld.missing.public_id)
-    assert other["title"] == crworld.missing.title and other["code_url"] is None  # nothing confirmed: the submission's
+    assert other["title"] == crworld.missing.title and other["code_url"] is None  # nothing confirmed: the submitted title
+    assert other["to_be_confirmed"] is True and other["authors"] == [] and other["pdf"] is None
 
 
 def test_the_reviewed_submission_keeps_its_metadata(crworld):

@@ -34,7 +34,18 @@ def released(rworld, fake_checker, django_capture_on_commit_callbacks):
     chair.post(reverse("decisions:bulk_set", args=[w.venue.slug]), {"paper": [w.other_paper.public_id], "outcome": "reject"})
     with django_capture_on_commit_callbacks(execute=True):
         chair.post(reverse("decisions:release", args=[w.venue.slug]), {"subject": services.DEFAULT_SUBJECT, "body": services.DEFAULT_BODY, "action": "release"})
+    publish_confirmed(w.venue, w.people["chair"], w.people["author"], w.paper)
     return w
+
+
+def publish_confirmed(venue, chair, author, paper):
+    """The authors confirm their details as submitted, and a chair publishes the program
+    (releasing the decisions publishes nothing)."""
+    from paperdesk.decisions import camera_ready, program
+
+    authors = [(a.pk, a.name, a.affiliation) for a in paper.authorships.order_by("position")]
+    camera_ready.metadata_confirm(submission=paper, actor=author, data=camera_ready.MetadataInput(paper.title, paper.abstract, "", "", authors))
+    program.program_publish(venue=venue, actor=chair)
 
 
 def upload_camera_ready(world, host: bool, django_capture_on_commit_callbacks):
@@ -48,7 +59,7 @@ def upload_camera_ready(world, host: bool, django_capture_on_commit_callbacks):
 
 def test_accepted_page_is_empty_before_release(rworld):
     html = rworld.client("anonymous").get(reverse("decisions:accepted", args=[rworld.venue.slug])).content.decode()
-    assert "listed here once the decisions are announced" in html
+    assert "The program is not published yet" in html
     data = rworld.client("anonymous").get(reverse("decisions:program_json", args=[rworld.venue.slug])).json()
     assert data["papers"] == []
 
@@ -147,10 +158,12 @@ def test_chart_labels_are_escaped():
 
 
 def test_script_in_titles_abstracts_and_templates_is_inert(released):
+    from paperdesk.decisions.models import CameraReady
     from paperdesk.submissions.models import Submission
 
     evil = "<script>alert(1)</script>"
     Submission.objects.filter(pk=released.paper.pk).update(title=f"Title {evil}", abstract=f"Abstract {evil}")
+    CameraReady.objects.filter(submission=released.paper).update(title=f"Title {evil}", abstract=f"Abstract {evil}")
     pages = [
         released.client("anonymous").get(reverse("decisions:accepted", args=[released.venue.slug])),
         released.client("chair").get(reverse("decisions:table", args=[released.venue.slug])),

@@ -271,6 +271,13 @@ def test_the_whole_story_in_a_browser(venue, make_user, page_as, smtp, files, mo
     shot(page, "story-5-author")
     assert CheckRun.objects.get(upload__kind="camera_ready").mode == "camera-ready"
 
+    # The authors confirm their details as published; a chair publishes the program.
+    page.locator(".metadata-form button[type=submit]").click()
+    expect(page.locator(".messages")).to_contain_text("Saved and confirmed")
+    from paperdesk.decisions import program
+
+    program.program_publish(venue=venue, actor=chair)
+
     # 6. The public page lists it, with authors and the hosted PDF, marked non-archival.
     page = page_as()
     page.goto(f"/v/{venue.slug}/accepted/")

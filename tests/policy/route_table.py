@@ -166,6 +166,7 @@ ROUTES: dict[str, Route] = {
     "decisions:camera_ready_remind": Route(CHAIRS, V, get=False),
     "decisions:camera_ready_extension": Route({"chair"}, VP, get=False),
     "decisions:camera_ready_csv": Route(CHAIRS, V),
+    "decisions:program_publish": Route(CHAIRS, V),
     "decisions:accepted": Route(PUBLIC, V),
     "decisions:public_pdf": Route(NOBODY, VP),  # the canary paper is rejected: never public
     "decisions:program_json": Route(PUBLIC, V),
