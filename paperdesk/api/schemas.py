@@ -272,7 +272,12 @@ class VersionOut(Schema):
     public_id: str
     kind: str
     version: int
-    current: bool
+    current: bool = Field(description="The version in force: for the paper PDF of a submitted paper, the submitted version "
+                          "(a newer upload replaces it only once its check has passed); otherwise the newest.")
+    verdict: str = Field(None, description="The check's verdict on a paper PDF: checking | compliant | refused (a submitted "
+                         "paper's new version the check refused: it did not replace the submitted one) | not_compliant (a draft's "
+                         "version with a problem that stops submission) | failed. Present only for the authors and the chairs "
+                         "without a conflict.")
     sha256: str = Field(None, description="The file's SHA-256 as uploaded (with its metadata). Present only for the authors and the chairs without a conflict.")
     size: int
     uploaded_at: dt.datetime
@@ -473,7 +478,7 @@ def _check_run_of(upload: Upload) -> CheckRun | None:
 
 
 def version_view(upload: Upload, venue: Venue, *, current: bool, authors_visible: bool, hash_visible: bool = False,
-                 findings_visible: bool = False) -> dict:
+                 findings_visible: bool = False, verdict: str | None = None) -> dict:
     view = {
         "public_id": upload.public_id,
         "kind": upload.kind,
@@ -483,6 +488,8 @@ def version_view(upload: Upload, venue: Venue, *, current: bool, authors_visible
         "uploaded_at": upload.uploaded_at,
         "check": check_view(_check_run_of(upload), venue, findings_visible=findings_visible),
     }
+    if findings_visible and verdict:  # "refused" can be due to a leak alone
+        view["verdict"] = verdict
     if authors_visible:  # file names often carry a surname
         view["original_name"] = upload.original_name
     if hash_visible:  # the original's fingerprint confirms a guess of the authors
@@ -493,12 +500,21 @@ def version_view(upload: Upload, venue: Venue, *, current: bool, authors_visible
 def versions_view(viewer, submission: Submission, uploads: list[Upload]) -> list[dict]:
     authors_visible = policy.can_view_authors(viewer, submission)
     hash_visible = policy.can_view_original_file_hash(viewer, submission)
+    from paperdesk.submissions.selectors import version_verdict
+
     latest: dict[str, int] = {}
     for upload in uploads:
         latest[upload.kind] = max(latest.get(upload.kind, 0), upload.version)
+    in_force = next((u for u in uploads if u.pk == submission.submitted_paper_id), None)
+    if in_force is not None:
+        latest[Upload.Kind.PAPER] = in_force.version
     findings_visible = policy.can_view_check_findings(viewer, submission)
+    if not findings_visible:
+        # A newer paper PDF being checked or refused is not the paper: nobody else hears of it.
+        uploads = [u for u in uploads if not (u.kind == Upload.Kind.PAPER and u.version > latest[u.kind])]
     return [version_view(u, submission.venue, current=u.version == latest[u.kind], authors_visible=authors_visible, hash_visible=hash_visible,
-                         findings_visible=findings_visible)
+                         findings_visible=findings_visible,
+                         verdict=version_verdict(u, submission) if u.kind == Upload.Kind.PAPER else None)
             for u in uploads]
 
 
@@ -512,7 +528,8 @@ def submission_view(viewer, submission: Submission, *, detail: bool = False) -> 
     venue = submission.venue
     authors_visible = policy.can_view_authors(viewer, submission)
     papers = [u for u in submission.uploads.all() if u.kind == Upload.Kind.PAPER]
-    paper = max(papers, key=lambda u: u.version) if papers else None
+    # The version in force: a newer upload still being checked, or refused, is not the paper.
+    paper = next((u for u in papers if u.pk == submission.submitted_paper_id), None) or (max(papers, key=lambda u: u.version) if papers else None)
     view = {
         "public_id": submission.public_id,
         "venue": venue.slug,

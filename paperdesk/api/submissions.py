@@ -15,6 +15,7 @@ from paperdesk import policy
 from paperdesk.ids import ALPHABET
 from paperdesk.submissions import services
 from paperdesk.submissions.models import Authorship, Submission, Upload
+from paperdesk.submissions.selectors import version_verdict
 
 from .schemas import (
     ChairListParams,
@@ -135,10 +136,14 @@ def upload_version(request, public_id: str, file: File[UploadedFile], kind: Form
     name = _CONTROL.sub("", file.name or "").strip()
     upload = services.upload_add(submission=submission, actor=request.auth, stream=file, original_name=name, kind=kind)
     upload = Upload.objects.select_related("check_run").get(pk=upload.pk)
+    submission.refresh_from_db(fields=["submitted_paper"])
     authors_visible = policy.can_view_authors(request.auth, submission)
     hash_visible = policy.can_view_original_file_hash(request.auth, submission)
-    return Status(201, version_view(upload, submission.venue, current=True, authors_visible=authors_visible, hash_visible=hash_visible,
-                                    findings_visible=policy.can_view_check_findings(request.auth, submission)))
+    # A new PDF of a submitted paper is current only once its check has passed.
+    current = upload.kind != Upload.Kind.PAPER or submission.submitted_paper_id in (None, upload.pk)
+    return Status(201, version_view(upload, submission.venue, current=current, authors_visible=authors_visible, hash_visible=hash_visible,
+                                    findings_visible=policy.can_view_check_findings(request.auth, submission),
+                                    verdict=version_verdict(upload, submission) if upload.kind == Upload.Kind.PAPER else None))
 
 
 @router.get("/submissions/{public_id}/versions", response={200: list[VersionOut], 404: ErrorOut}, exclude_unset=True, summary="Every uploaded version")

@@ -21,7 +21,7 @@ from paperdesk import clock, policy
 from paperdesk.reviewing.models import Assignment
 from paperdesk.reviews import chasing
 from paperdesk.reviews.models import Review
-from paperdesk.submissions.models import CheckRun, Submission, Upload
+from paperdesk.submissions.models import CheckRun, Submission, Upload, paper_in_force_candidates
 from paperdesk.venues.models import Venue
 
 from . import charts
@@ -95,9 +95,10 @@ def _flag(condition: Q) -> Case:
 def findings_counts(venue: Venue, hidden: frozenset[int] | set[int] = frozenset()) -> Counter:
     """Papers per checker finding on the latest PDF of each live submission (but those in
     `hidden`): one query. The same reading of the report as the decision table's `summarize_report`."""
-    newer = Upload.objects.filter(submission=OuterRef("upload__submission"), kind=Upload.Kind.PAPER, version__gt=OuterRef("upload__version"))
+    # The PDF in force of each paper (a newer upload being checked, or refused, is not it).
+    newer = Upload.objects.filter(paper_in_force_candidates(), submission=OuterRef("upload__submission"), version__gt=OuterRef("upload__version"))
     live = Submission.objects.filter(venue=venue).exclude(status=Submission.Status.WITHDRAWN).exclude(pk__in=hidden)
-    runs = CheckRun.objects.filter(upload__submission__in=live.values("pk"), upload__kind=Upload.Kind.PAPER).exclude(Exists(newer)).annotate(
+    runs = CheckRun.objects.filter(paper_in_force_candidates("upload__"), upload__submission__in=live.values("pk")).exclude(Exists(newer)).annotate(
         f_unreadable=_flag(Q(report__status="unreadable")),
         f_over=_flag(Q(report__pages__verdict="over_limit")),
         f_format=_flag(Q(report__format__violations__isnull=False) & ~Q(report__format__violations=[])),

@@ -17,7 +17,7 @@ from django.db.models.functions import Coalesce, Lower
 from paperdesk import policy
 from paperdesk.reviewing.models import Assignment
 from paperdesk.reviews.models import MetaReview, Review
-from paperdesk.submissions.models import CheckRun, Submission, Upload
+from paperdesk.submissions.models import CheckRun, Submission, Upload, paper_in_force_candidates
 from paperdesk.venues.models import Venue
 
 from .models import Decision
@@ -71,8 +71,12 @@ def summarize_report(run: CheckRun | None) -> CheckSummary:
 
 
 def latest_runs(submission_ids, kind: str = Upload.Kind.PAPER) -> dict[int, CheckRun]:
-    """submission id -> the check run of its latest upload of `kind` (two queries)."""
-    latest = Upload.objects.filter(submission=OuterRef("submission_id"), kind=kind).order_by("-version").values("pk")[:1]
+    """submission id -> the check run of its latest upload of `kind` (two queries); for the
+    paper, the version in force (a newer upload being checked, or refused, is not it)."""
+    latest = Upload.objects.filter(submission=OuterRef("submission_id"), kind=kind)
+    if kind == Upload.Kind.PAPER:
+        latest = latest.filter(paper_in_force_candidates())
+    latest = latest.order_by("-version").values("pk")[:1]
     uploads = Upload.objects.filter(submission_id__in=list(submission_ids), kind=kind, pk=Subquery(latest))
     runs = CheckRun.objects.filter(upload__in=uploads).select_related("upload")
     return {run.upload.submission_id: run for run in runs}

@@ -137,7 +137,7 @@ def reviewer_check(viewer, submission: Submission) -> ReviewerCheck:
     note that names an author is left out rather than redacted, for the same reason."""
     if not policy.can_view_format_check(viewer, submission):
         return ReviewerCheck(state="none")
-    upload = submission.uploads.filter(kind=Upload.Kind.PAPER).order_by("-version").first()
+    upload = submission.paper_in_force()  # never a newer upload still checked, or refused
     if upload is None:
         return ReviewerCheck(state="none")
     run = CheckRun.objects.filter(upload=upload).first()

@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from paperdesk import clock, policy
-from paperdesk.submissions.models import Upload
 from paperdesk.submissions.services import ServiceError
 from paperdesk.venues.models import Venue
 
@@ -74,9 +73,10 @@ def paper(request, public_id):
 
 @require_safe
 def paper_pdf(request, public_id):
-    """The latest paper PDF without its author metadata (Info, XMP, annotation authors)."""
+    """The paper PDF in force (the submitted version: never a newer upload still being
+    checked, or refused) without its author metadata (Info, XMP, annotation authors)."""
     submission = _paper(request, public_id)
-    upload = submission.uploads.filter(kind=Upload.Kind.PAPER).order_by("-version").first()
+    upload = submission.paper_in_force()
     if upload is None:
         raise Http404("No PDF")
     try:

@@ -13,8 +13,10 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 
 from paperdesk import clock
+from paperdesk.audit.services import record
 from paperdesk.jobs import CHECKS_QUEUE, task
 
+from . import notifications
 from .models import CheckRun, Submission, Upload
 
 
@@ -160,9 +162,58 @@ def perform_check(check_run_id: int, holder: str | None = None) -> str | None:
     summary = report_summary(report)
     for name, value in summary.items():
         setattr(run, name, value)
-    run.save(update_fields=["report", "blocking", "state", "finished_at", *summary])
+    with transaction.atomic():  # the verdict and what it means for a submitted paper, together
+        run.save(update_fields=["report", "blocking", "state", "finished_at", *summary])
+        if run.upload.kind == Upload.Kind.PAPER:
+            paper_check_finished(upload_id=run.upload_id)
     leases.release_claim(_claim_key(run.pk))
     return report.get("status", "")
+
+
+# --- what a finished check means for a submitted paper ------------------------------------------
+
+
+@transaction.atomic
+def paper_check_finished(*, upload_id: int) -> str:
+    """The check of a paper PDF is done (called by the job that ran it). A submitted paper's
+    new version becomes the submitted one only if the check passed; one the check refuses
+    (over length, unreadable: encrypted, scanned, ...) is kept as a refused version, the
+    last compliant version stays submitted, and the authors are told why. Returns what
+    happened: "adopted", "refused", "stale" (an older version than the one in force) or ""
+    (a draft, or nothing to do). Safe to call again: a second call finds it done."""
+    upload = Upload.objects.select_related("check_run").filter(pk=upload_id, kind=Upload.Kind.PAPER).first()
+    if upload is None:
+        return ""
+    submission = Submission.objects.select_for_update().get(pk=upload.submission_id)
+    if submission.submitted_at is None or submission.status == Submission.Status.DRAFT:
+        return ""  # a draft: the newest version is what a later submit checks
+    run = upload.check_run
+    if run.state != run.State.DONE:
+        return ""
+    in_force = submission.submitted_paper
+    if in_force is not None and (in_force.pk == upload.pk or in_force.version > upload.version):
+        return "stale" if in_force.pk != upload.pk else ""
+    reasons = blocking_findings(submission.venue, run.report or {})
+    if reasons:
+        if not _recorded(submission, upload, "upload.refuse"):
+            record("upload.refuse", submission, actor=None, venue=submission.venue, kind=upload.kind, version=upload.version,
+                   in_force=in_force.version if in_force else None, reasons=reasons)
+            transaction.on_commit(lambda: notifications.send_version_verdict(submission.pk, upload.pk, "refused", reasons))
+        return "refused"
+    submission.submitted_paper = upload
+    submission.save(update_fields=["submitted_paper", "updated_at"])
+    record("upload.adopt", submission, actor=None, venue=submission.venue, kind=upload.kind, version=upload.version,
+           previous=in_force.version if in_force else None, sha256=upload.sha256)
+    transaction.on_commit(lambda: notifications.send_version_verdict(submission.pk, upload.pk, "adopted", []))
+    return "adopted"
+
+
+def _recorded(submission: Submission, upload: Upload, action: str) -> bool:
+    """Whether the audit log already holds `action` for this upload (a job run again)."""
+    from paperdesk.audit.models import AuditEntry
+
+    return AuditEntry.objects.filter(object_type="submission", object_id=submission.public_id, action=action,
+                                     data__version=upload.version, data__kind=upload.kind).exists()
 
 
 # --- what the lease layer does with checks (see paperdesk.jobs) ------------------------------

@@ -10,7 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from paperdesk import policy
 from paperdesk.venues.models import Venue
 
-from .models import CheckRun, Submission, Upload
+from .models import CheckRun, Submission, Upload, paper_in_force_candidates
 
 DONE = CheckRun.State.DONE
 
@@ -42,7 +42,8 @@ SCREENED_STATUSES = {
 
 
 def _runs_of_latest_pdfs() -> QuerySet[CheckRun]:
-    latest_upload = Upload.objects.filter(submission=OuterRef("upload__submission"), kind=Upload.Kind.PAPER).order_by("-version")
+    # The PDF in force: a newer upload still being checked, or refused, does not count.
+    latest_upload = Upload.objects.filter(paper_in_force_candidates(), submission=OuterRef("upload__submission")).order_by("-version")
     return CheckRun.objects.filter(upload__kind=Upload.Kind.PAPER, upload_id=Subquery(latest_upload.values("pk")[:1]))
 
 

@@ -21,6 +21,10 @@ def send_receipt(submission_id: int, event: str, upload_id: int | None) -> None:
     send_receipt_job.enqueue(submission_id, event, upload_id)
 
 
+def send_version_verdict(submission_id: int, upload_id: int, verdict: str, reasons: list[str]) -> None:
+    send_version_verdict_job.enqueue(submission_id, upload_id, verdict, reasons)
+
+
 def send_decline_notice(authorship_id: int) -> None:
     send_decline_notice_job.enqueue(authorship_id)
 
@@ -31,6 +35,8 @@ def send_author_invitations(submission_id: int, authorship_ids: list[int]) -> No
 
 @task()
 def send_receipt_job(submission_id: int, event: str, upload_id: int | None) -> int:
+    from .volunteering import volunteer_ask
+
     submission = Submission.objects.select_related("venue", "track").get(pk=submission_id)
     upload = Upload.objects.filter(pk=upload_id).first() if upload_id else None
     authors = list(submission.authorships.all())
@@ -45,6 +51,9 @@ def send_receipt_job(submission_id: int, event: str, upload_id: int | None) -> i
             "upload": upload,
             "authors": authors,
             "url": reverse("submissions:detail", args=[submission.public_id]),
+            # The call for papers asks the (co-)first authors to volunteer as reviewers.
+            "volunteer_names": volunteer_ask(submission, authors) if event == "submitted" else "",
+            "volunteer_url": reverse("reviewing:volunteer", args=[submission.venue.slug]),
         },
         to=[a.email for a in authors if a.declined_at is None],
         reply_to=submission.venue.contact_email,
@@ -85,5 +94,30 @@ def send_decline_notice_job(authorship_id: int) -> int:
         {"submission": submission, "venue": submission.venue, "author": row,
          "url": reverse("submissions:edit", args=[submission.public_id])},
         to=recipients,
+        reply_to=submission.venue.contact_email,
+    )
+
+
+@task()
+def send_version_verdict_job(submission_id: int, upload_id: int, verdict: str, reasons: list[str]) -> int:
+    """Tell the authors what the check of a submitted paper's new PDF decided: it is now the
+    submitted version ("adopted"), or it was refused (`reasons`) and the previous version stays."""
+    submission = Submission.objects.select_related("venue", "track", "submitted_paper").get(pk=submission_id)
+    upload = Upload.objects.select_related("check_run").filter(pk=upload_id).first()
+    if upload is None:
+        return 0
+    authors = list(submission.authorships.all())
+    return send_templated(
+        "submission_version_verdict",
+        {
+            "submission": submission,
+            "venue": submission.venue,
+            "upload": upload,
+            "refused": verdict == "refused",
+            "reasons": reasons if verdict == "refused" else [],
+            "in_force": submission.submitted_paper,
+            "url": reverse("submissions:detail", args=[submission.public_id]),
+        },
+        to=[a.email for a in authors if a.declined_at is None],
         reply_to=submission.venue.contact_email,
     )

@@ -23,6 +23,7 @@ from paperdesk.venues.models import Venue
 
 from .checking import blocking_findings
 from .models import Authorship, CheckRun, Submission, Upload, paper_in_force_candidates
+from .volunteering import volunteer_ask
 
 # --- the checker's report, as people read it ---------------------------------------------------
 
@@ -67,6 +68,22 @@ class CheckView:
     leak_count: int = 0
     format_count: int = 0
     failure: str = ""
+    # A submitted paper's PDF in force when it is not this version (set by `for_version`):
+    # a newer version does not replace it until its check passes.
+    in_force: Upload | None = None
+    latest: bool = True  # the newest upload (a refusal then says what stays submitted)
+
+    def for_version(self, in_force: Upload | None, latest: bool = True) -> CheckView:
+        """This view, told which version of a submitted paper is in force."""
+        if in_force is not None and self.upload is not None and in_force.pk != self.upload.pk:
+            self.in_force = in_force
+        self.latest = latest
+        return self
+
+    @property
+    def refused(self) -> bool:
+        """A submitted paper's new version the check refused: it never became the submitted one."""
+        return self.in_force is not None and self.state == CheckRun.State.DONE and self.blocking
 
     @property
     def pending(self) -> bool:
@@ -236,7 +253,56 @@ def _derived_findings(report, pages, violations, leaks, blocking, unreadable) ->
 def latest_check(submission: Submission) -> CheckView:
     upload = submission.uploads.filter(kind=Upload.Kind.PAPER).select_related("check_run").order_by("-version").first()
     run = getattr(upload, "check_run", None) if upload is not None else None
-    return check_view(run, upload, submission.venue)
+    return check_view(run, upload, submission.venue).for_version(submission.submitted_paper)
+
+
+def version_check(submission: Submission, version: int) -> CheckView | None:
+    """The report of one paper PDF version (None: no such version)."""
+    upload = submission.uploads.filter(kind=Upload.Kind.PAPER, version=version).select_related("check_run").first()
+    if upload is None:
+        return None
+    newest = submission.uploads.filter(kind=Upload.Kind.PAPER).order_by("-version").values_list("version", flat=True).first()
+    return check_view(getattr(upload, "check_run", None), upload, submission.venue).for_version(submission.submitted_paper, latest=version == newest)
+
+
+# Each paper PDF version's verdict, as the versions table and the API name it.
+VERDICTS = {
+    "checking": "checking",
+    "compliant": "compliant",
+    "refused": "refused",  # a submitted paper's new version the check refused
+    "not_compliant": "must be fixed",  # a draft's version with a problem that stops submission
+    "failed": "check failed",
+}
+
+
+def version_verdict(upload: Upload, submission: Submission) -> str:
+    """checking | compliant | refused | not_compliant | failed (keys of VERDICTS)."""
+    run = getattr(upload, "check_run", None) if upload.pk else None
+    if run is None or run.state in (CheckRun.State.QUEUED, CheckRun.State.RUNNING):
+        return "checking"
+    if run.state == CheckRun.State.FAILED:
+        return "failed"
+    if blocking_findings(submission.venue, run.report or {}):
+        return "refused" if submission.submitted_at is not None else "not_compliant"
+    return "compliant"
+
+
+@dataclass
+class PaperVersion:
+    upload: Upload
+    verdict: str  # a key of VERDICTS
+    in_force: bool  # the submitted version (or, for a draft, the newest)
+
+    @property
+    def verdict_label(self) -> str:
+        return VERDICTS[self.verdict]
+
+
+def paper_versions(submission: Submission, papers: list[Upload]) -> list[PaperVersion]:
+    """Every paper PDF version, newest first, each with its verdict (`papers` with their
+    `check_run` selected)."""
+    in_force_id = submission.submitted_paper_id or (papers[0].pk if papers else None)
+    return [PaperVersion(u, version_verdict(u, submission), u.pk == in_force_id) for u in papers]
 
 
 # --- "my submissions" --------------------------------------------------------------------------
@@ -335,6 +401,7 @@ class SubmissionView:
     secondary_topics: list
     attestations: list[tuple[str, bool, bool]]  # text, confirmed, required
     papers: list[Upload]
+    paper_versions: list[PaperVersion]
     supplementary: list[Upload]
     check: CheckView | None  # None: not for this viewer (policy.can_view_check_findings)
     deadline: object
@@ -343,6 +410,7 @@ class SubmissionView:
     can_withdraw: policy.Decision
     can_unwithdraw: policy.Decision
     is_author: bool
+    volunteer_ask: str = ""  # the (co-)first authors asked to review (the authors' view only)
     # Chairs only (None for everyone else, including a chair who is an author):
     audit: list[AuditEntry] | None = None
     can_grant_extension: bool = False
@@ -358,6 +426,7 @@ def submission_view(viewer, submission: Submission, now=None) -> SubmissionView:
     uploads = list(submission.uploads.select_related("uploaded_by", "check_run").order_by("kind", "-version"))
     papers = [u for u in uploads if u.kind == Upload.Kind.PAPER]
     latest = papers[0] if papers else None
+    in_force = next((u for u in papers if u.pk == submission.submitted_paper_id), None)
     is_author = policy.is_author(viewer, submission)
     if not policy.can_view_authors(viewer, submission):
         authorships = []  # field gate: a viewer blind to the authors gets no author rows at all
@@ -373,9 +442,11 @@ def submission_view(viewer, submission: Submission, now=None) -> SubmissionView:
         secondary_topics=list(submission.secondary_topics.all()),
         attestations=attestations,
         papers=papers,
+        paper_versions=paper_versions(submission, papers),
         supplementary=[u for u in uploads if u.kind == Upload.Kind.SUPPLEMENTARY],
         # Findings quote what leaked: only for the authors and the unconflicted chairs.
-        check=check_view(getattr(latest, "check_run", None) if latest else None, latest, venue) if policy.can_view_check_findings(viewer, submission) else None,
+        check=check_view(getattr(latest, "check_run", None) if latest else None, latest, venue).for_version(in_force)
+        if policy.can_view_check_findings(viewer, submission) else None,
         deadline=submission.deadline,
         extended=submission.deadline != venue.submission_deadline,
         can_edit=policy.can_edit_submission(viewer, submission, now),
@@ -384,6 +455,8 @@ def submission_view(viewer, submission: Submission, now=None) -> SubmissionView:
         is_author=is_author,
         hashes_visible=policy.can_view_original_file_hash(viewer, submission),
     )
+    if is_author:
+        view.volunteer_ask = volunteer_ask(submission, authorships)
     if as_chair:
         view.audit = list(
             AuditEntry.objects.filter(object_type="submission", object_id=submission.public_id)

@@ -275,9 +275,10 @@ def upload_add(*, submission: Submission, actor, stream: IO[bytes], original_nam
             from paperdesk.submissions.checking import schedule_check
 
             schedule_check(upload)
-        if locked.status == Submission.Status.SUBMITTED:
-            event = "new_supplementary" if kind == Upload.Kind.SUPPLEMENTARY else "new_version"
-            transaction.on_commit(lambda: notifications.send_receipt(locked.pk, event, upload.pk))
+        if locked.status == Submission.Status.SUBMITTED and kind == Upload.Kind.SUPPLEMENTARY:
+            transaction.on_commit(lambda: notifications.send_receipt(locked.pk, "new_supplementary", upload.pk))
+        # A new paper PDF of a submitted paper is announced once its check is done: it then
+        # becomes the submitted version, or is refused (paper_check_finished).
     return upload
 
 
@@ -346,7 +347,8 @@ def submission_submit(*, submission: Submission, actor, now=None) -> Submission:
         raise ServiceError(reason, 400, "pdf")
     submission.status = Submission.Status.SUBMITTED
     submission.submitted_at = clock.now()
-    submission.save(update_fields=["status", "submitted_at", "updated_at"])
+    submission.submitted_paper = paper
+    submission.save(update_fields=["status", "submitted_at", "submitted_paper", "updated_at"])
     record("submission.submit", submission, actor=actor, venue=submission.venue, upload=paper.public_id, sha256=paper.sha256)
     transaction.on_commit(lambda: notifications.send_receipt(submission.pk, "submitted", paper.pk))
     return submission

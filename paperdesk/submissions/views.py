@@ -27,7 +27,7 @@ from paperdesk import policy
 from paperdesk.csvexport import csv_response
 from paperdesk.venues.models import Venue
 
-from . import selectors, services, upload_handlers
+from . import exports, selectors, services, upload_handlers
 from .body_limit import checks_upload_limits
 from .forms import ExtensionForm, SubmissionForm, UploadForm, author_formset
 from .models import Submission, Upload
@@ -215,13 +215,27 @@ def detail(request, public_id):
 
 
 def check_status(request, public_id):
-    """The checker report of the latest PDF, as a fragment polled while the check runs:
-    its authors and the chairs without a conflict only (it quotes what leaked, author
-    names among it); everyone else gets the 404 of a missing submission."""
+    """The checker report of the latest PDF (or of `?version=N`): a fragment polled while
+    the check runs (with the versions table, whose verdicts change with it), a page when
+    opened from the versions table. Its authors and the chairs without a conflict only (it
+    quotes what leaked, author names among it); everyone else gets the 404 of a missing
+    submission."""
     submission = policy.get_check_submission_for(policy.viewer_for(request), public_id)
     request.venue = submission.venue
-    check = selectors.latest_check(submission)
-    return render(request, "submissions/_check.html", {"check": check, "submission": submission})
+    version = request.GET.get("version", "")
+    if version:
+        check = selectors.version_check(submission, int(version)) if version.isdigit() and len(version) < 9 else None
+        if check is None:
+            raise Http404("No such version")
+    else:
+        check = selectors.latest_check(submission)
+    context = {"check": check, "submission": submission, "venue": submission.venue}
+    if _is_htmx(request):
+        if not version:
+            view = selectors.submission_view(request.user, submission)
+            context.update(view=view, oob_versions=view.paper_versions)
+        return render(request, "submissions/_check_poll.html", context)
+    return render(request, "submissions/check_report.html", context)
 
 
 @checks_upload_limits
@@ -430,8 +444,6 @@ def chair_table(request, venue_slug):
     })
 
 
-CSV_COLUMNS = ["number", "public_id", "title", "track", "primary topic", "secondary topics", "contribution type", "status",
-               "authors", "author e-mails", "submitted_at", "pdf sha256", "pages", "verdict", "leak count"]
 def chair_csv(request, venue_slug):
     venue = _chair_venue(request, venue_slug)
     filters = selectors.TableFilters.from_query(request.GET)
@@ -439,17 +451,6 @@ def chair_csv(request, venue_slug):
 
     def rows():
         for row in selectors.chair_rows_all(qs, venue, policy.viewer_for(request)):
-            s = row.submission
-            check = row.check
-            verdict = check.verdict if check.state == "done" else check.state
-            yield (
-                s.number, s.public_id, s.title, s.track.name, s.primary_topic.name,
-                "; ".join(t.name for t in row.secondary_topics), s.contribution_type.name, s.status,
-                row.author_names, row.author_emails,
-                s.submitted_at.isoformat() if s.submitted_at else "",
-                row.paper.sha256 if row.paper else "",
-                check.main_content_end if check.main_content_end is not None else "",
-                verdict, check.leak_count if check.state == "done" else "",
-            )
+            yield exports.csv_row(row, venue)
 
-    return csv_response(f"{venue.slug}-submissions.csv", CSV_COLUMNS, rows())
+    return csv_response(f"{venue.slug}-submissions.csv", exports.CSV_COLUMNS, rows())
