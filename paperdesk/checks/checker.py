@@ -172,7 +172,7 @@ def _findings(report: Report, structure: Structure, rules: CheckRules, unattribu
         if identities and not _names_on_first_page(pages, identities):
             findings.append(Finding("warning", "authors_missing", "None of the authors' names were found on the first page; the camera-ready version should name the authors.", 1))
     if not report.signals.limitations_section:
-        findings.append(Finding("warning", "no_limitations_section", "No numbered section on limitations was found in the main text; the call for papers rejects work that omits its limitations."))
+        findings.append(Finding("warning", "no_limitations_section", "No section on limitations was found in the main text; the call for papers rejects work that omits its limitations."))
     if report.signals.checklist:
         findings.append(Finding("info", "checklist", "A paper checklist is present (this venue does not require one; it does not count toward the page limit).", structure.checklist.page))
     return findings

@@ -28,6 +28,9 @@ EOF_MARKER = b"%%EOF"
 # which PDFium writes in place of a hyphen that ends a line, without a line break.
 SEGMENT_RE = re.compile(r"[^\r\n\ufffe]+\ufffe?")
 LEADING_NUMBER_RE = re.compile(r"(\d{1,4}) +(?=\S)")
+# A number at the end of a line after a space: a line number right of the text (ACL's lineno
+# [switch] numbers the right column there) is only told from a page reference by its gap.
+TRAILING_NUMBER_RE = re.compile(r"(?<=\S)( +)(\d{1,4})$")
 BOLD_NAME_RE = re.compile(r"bold|black|heavy|semibold|demi|medi|cmbx|\bbx", re.IGNORECASE)
 
 
@@ -50,6 +53,11 @@ class Line:
     number_x1: float = 0.0
     lineno: bool = False  # the leading number is a margin line number (set by layout)
     furniture: bool = False  # running header/footer or page number (set by layout)
+    number_text: str = ""  # the leading number as printed ("007")
+    trail: int | None = None  # trailing integer separated by a space: a line-number candidate
+    trail_x0: float = 0.0  # left edge of that number
+    text_x1: float = 0.0  # right edge of the text before it
+    font: str = ""  # font name of the middle glyph (sampled on long lines only)
 
     @property
     def width(self) -> float:
@@ -58,7 +66,7 @@ class Line:
     def restore_number(self) -> None:
         """The leading number is part of the text after all (not a margin line number)."""
         if self.number is not None and not self.lineno:
-            self.text = f"{self.number} {self.text}"
+            self.text = f"{self.number_text or self.number} {self.text}"
             self.words += 1
             self.x0 = self.number_x0
             self.number = None
@@ -131,6 +139,10 @@ class _Probe:
             size *= (m.c * m.c + m.d * m.d) ** 0.5
         return size
 
+    def font(self, tp, index: int) -> str:
+        raw.FPDFText_GetFontInfo(tp, index, self.name, 128, self.flags)
+        return self.name.value.decode("latin-1")
+
     def bold(self, tp, index: int) -> bool:
         if raw.FPDFText_GetFontWeight(tp, index) >= 600:
             return True
@@ -162,8 +174,9 @@ def _lines_of_page(tp, text: str, count: int, number: int, probe: _Probe) -> lis
     to_char = _char_index_map(tp, text, count)
     get_box, get_origin = raw.FPDFText_GetCharBox, raw.FPDFText_GetCharOrigin
     l, b, r, t, ox, oy = probe.l, probe.b, probe.r, probe.t, probe.ox, probe.oy
-    size_of, bold_of = probe.size, probe.bold
+    size_of, bold_of, font_of = probe.size, probe.bold, probe.font
     lines: list[Line] = []
+    fonts = 0  # the body font's name is sampled on a few long lines of each page
     for match in SEGMENT_RE.finditer(text):
         segment = match.group()
         hyphen = segment[-1] == "\ufffe"
@@ -221,8 +234,25 @@ def _lines_of_page(tp, text: str, count: int, number: int, probe: _Probe) -> lis
             index = start + digits - 1
             get_box(tp, index if to_char is None else to_char(index), l, r, b, t)
             line.number = int(lead.group(1))
+            line.number_text = lead.group(1)
             line.number_x1 = r.value
             line.number_x0 = r.value - 0.5 * size * digits
+        if content[-1].isdigit() and words > 1:
+            trail = TRAILING_NUMBER_RE.search(content)
+            if trail:
+                at = text_start + trail.start(2)
+                before = text_start + trail.start(1) - 1
+                if to_char is not None:
+                    at, before = to_char(at), to_char(before)
+                if at >= 0 and before >= 0:
+                    get_box(tp, at, l, r, b, t)
+                    line.trail_x0 = l.value
+                    get_box(tp, before, l, r, b, t)
+                    line.text_x1 = r.value
+                    line.trail = int(trail.group(2))
+        if fonts < 6 and words >= 8:
+            line.font = font_of(tp, mid) or "?"  # "?": a font without a name (Type 3)
+            fonts += 1
         lines.append(line)
     return lines
 

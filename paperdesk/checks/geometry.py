@@ -2,15 +2,21 @@
 
 Like HotCRP's banal, a problem is called only when the body pages as a whole are off by a
 clear margin (medians over pages, tolerances of a fifth of an inch), so that one wide
-table or a figure reaching into the margin does not make a violation.
+table or a figure reaching into the margin does not make a violation. A page's text block
+reaches as far as its body text does (percentiles of the line edges) and as far as its
+running header and footer do (HotCRP measures the text region with them); the title page counts only
+when fewer than three pages can be measured. The body's typeface and its leading
+(baseline to baseline) are template rules too.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
 from .extract import Line, Page
+from .fonts import FAMILY_NAMES, base_name, describe, family_of
 from .layout import body_font_size
 from .rules import PAPER_SIZES, CheckRules
 
@@ -18,11 +24,12 @@ SIZE_TOLERANCE = 3.0  # points, when naming a paper size
 BLOCK_TOLERANCE = 0.2 * 72  # the text block may exceed the template by this much
 MARGIN_TOLERANCE = 0.4 * 72  # a margin may be this much smaller than the template's
 MIN_BODY_LINES = 10
+MIN_LEADING_PAIRS = 20
 
 
 @dataclass
 class Violation:
-    code: str  # paper_size | margins | font_size | columns
+    code: str  # paper_size | margins | font_size | columns | font_family | line_spacing
     page: int | None
     detail: str
 
@@ -53,11 +60,15 @@ class FormatResult:
     columns: int | None
     block: TextBlock | None = None
     violations: list[Violation] = field(default_factory=list)
+    body_font: str | None = None  # the body text's font name (subset prefix removed)
+    leading_pt: float | None = None  # the body text's baseline-to-baseline distance
 
     def to_dict(self) -> dict:
         return {
             "paper_size": self.paper_size,
             "body_font_pt": self.body_font_pt,
+            "body_font": self.body_font,
+            "leading_pt": self.leading_pt,
             "columns": self.columns,
             "violations": [v.to_dict() for v in self.violations],
         }
@@ -88,17 +99,38 @@ def _body_lines(page: Page, body: float) -> list[Line]:
     ]
 
 
+def _on_page(line: Line, page: Page) -> bool:
+    """Text a reader can see: a figure may carry text outside the page (clipped away)."""
+    return 0 <= line.x0 < line.x1 <= page.width and 0 <= line.base <= page.height
+
+
 def _page_block(page: Page, body: float) -> TextBlock | None:
     lines = _body_lines(page, body)
     if len(lines) < MIN_BODY_LINES:
         return None
-    content = [l for l in page.lines if l.text and not l.furniture and l.size >= 5]
+    content = [l for l in page.lines if l.text and not l.furniture and l.size >= 5 and _on_page(l, page)]
+    left = _percentile([l.x0 for l in lines], 0.1)
+    right = _percentile([l.x1 for l in lines], 0.9)
+    # the running header and footer (repeated on the pages) stand above and below the text
+    # but within its width: text there reaching further widens the block (page numbers
+    # alone do not count)
+    for line in page.lines:
+        if line.furniture and line.words > 1 and abs(line.size - body) <= 1.0 and _on_page(line, page):
+            left, right = min(left, line.x0), max(right, line.x1)
     return TextBlock(
-        left=_percentile([l.x0 for l in lines], 0.1),
-        right=_percentile([l.x1 for l in lines], 0.9),
-        top=max(l.top for l in content),
+        left=left,
+        right=right,
+        top=max(min(l.top, l.base + 1.2 * l.size) for l in content),
         bottom=min(l.base for l in content),
     )
+
+
+def _lower_median(values: list[float]) -> float:
+    return sorted(values)[(len(values) - 1) // 2]
+
+
+def _upper_median(values: list[float]) -> float:
+    return sorted(values)[len(values) // 2]
 
 
 def _is_two_column(page: Page, body: float, block: TextBlock) -> bool:
@@ -147,6 +179,7 @@ def measure_format(pages: list[Page], main_end: int | None, rules: CheckRules) -
         ))
     if body is None:
         return result
+    _typeface(result, main_pages, body, rules)
 
     measured = [(p, b) for p in main_pages if paper_name(p.width, p.height) == paper for b in [_page_block(p, body)] if b]
     if not measured:
@@ -162,11 +195,19 @@ def measure_format(pages: list[Page], main_end: int | None, rules: CheckRules) -
             f"Text is set in {result.columns} columns; the template uses {rules.columns}.",
         ))
 
+    # The block is measured on the pages set like the document (a two-column paper's last
+    # page may fill one column only), without the title page when three others are there;
+    # between two pages the wider one counts (the lower median of the left edges, the
+    # upper median of the right ones).
+    basis = [(p, b) for p, b in measured if p.number in two_column] if result.columns == 2 else measured
+    basis = basis or measured
+    if len(basis) >= 3 and basis[0][0].number == 1:
+        basis = basis[1:]
     block = TextBlock(
-        left=_percentile([b.left for _, b in measured], 0.5),
-        right=_percentile([b.right for _, b in measured], 0.5),
-        top=_percentile([b.top for _, b in measured], 0.8),
-        bottom=_percentile([b.bottom for _, b in measured], 0.2),
+        left=_lower_median([b.left for _, b in basis]),
+        right=_upper_median([b.right for _, b in basis]),
+        top=_percentile([b.top for _, b in basis], 0.8),
+        bottom=_percentile([b.bottom for _, b in basis], 0.2),
     )
     result.block = block
     problems = _block_problems(block, measured[0][0].height, rules)
@@ -181,6 +222,69 @@ def measure_format(pages: list[Page], main_end: int | None, rules: CheckRules) -
             + f" (measured text block {block.width / 72:.2f} x {block.height / 72:.2f} in).",
         ))
     return result
+
+
+MATH_FONT_RE = re.compile(r"^(?:cmmi|cmsy|cmex|msam|msbm|eufm|rsfs|txmi|txsy|txex|ntxmi|ntxsy|ntxexx|newtxmath|stixmath|latinmodernmath|lmmath)", re.IGNORECASE)
+
+
+def body_font_name(pages: list[Page], body: float) -> str | None:
+    """The font name carrying most of the body text (of the lines whose font was sampled:
+    the middle glyph of a few long lines a page); None when most have no name (Type 3)."""
+    weights: Counter = Counter()
+    for page in pages:
+        for line in page.lines:
+            if line.font and not line.furniture and abs(line.size - body) <= 0.6:
+                name = base_name(line.font)
+                if not MATH_FONT_RE.match(name):  # a formula's glyph in the middle of a line
+                    weights[name] += len(line.text)
+    if not weights:
+        return None
+    name = weights.most_common(1)[0][0]
+    return None if name in ("", "?") else name
+
+
+def body_leading(pages: list[Page], body: float) -> float | None:
+    """The most common distance between the baselines of consecutive body lines of one
+    column (paragraph spacing, headings and footnotes fall outside the mode)."""
+    steps: Counter = Counter()
+    for page in pages:
+        previous = None
+        for line in page.lines:
+            if not line.text or line.furniture or line.words < 3 or abs(line.size - body) > 0.3:
+                continue
+            if previous is not None and max(previous.x0, line.x0) < min(previous.x1, line.x1):
+                step = previous.base - line.base
+                if 0.9 * body <= step <= 2.0 * body:
+                    steps[round(step, 1)] += 1
+            previous = line
+    if sum(steps.values()) < MIN_LEADING_PAIRS:
+        return None
+    return steps.most_common(1)[0][0]
+
+
+def _typeface(result: FormatResult, pages: list[Page], body: float, rules: CheckRules) -> None:
+    """Body font family and leading against the template."""
+    first = pages[0].number if pages else None
+    name = body_font_name(pages, body)
+    result.body_font = name
+    family = family_of(name) if name else None
+    families = tuple(rules.body_font_families)
+    if families and family is not None and family not in families:
+        result.violations.append(Violation(
+            "font_family", first,
+            f"Body text is set in {name} ({FAMILY_NAMES[family]}); the template requires a {describe(families)} font.",
+        ))
+    leading = body_leading(pages, body)
+    result.leading_pt = leading
+    if not rules.body_leading_pt or leading is None or leading >= rules.min_leading_pt - 0.05:
+        return
+    if body < rules.min_font_pt - 0.05 and leading / body >= rules.min_leading_pt / rules.body_font_pt - 0.01:
+        return  # a smaller font on its own proportional leading: the font size violation says it
+    result.violations.append(Violation(
+        "line_spacing", first,
+        f"Body lines are {leading:.1f} pt apart (baseline to baseline); the template sets {rules.body_leading_pt:g} pt "
+        f"and allows no less than {rules.min_leading_pt:g} pt (squeezed line spacing, e.g. \\baselinestretch).",
+    ))
 
 
 def _block_problems(block: TextBlock, page_height: float, rules: CheckRules, page_level: bool = False) -> list[str]:

@@ -7,6 +7,7 @@ run once over all pages after extraction.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter, defaultdict
@@ -28,50 +29,84 @@ class Layout:
 def mark_line_numbers(pages: list[Page]) -> int:
     """Recognise margin line numbers; restore leading numbers that are part of the text.
 
-    A margin line number is a leading integer separated from the text by a gap, standing
-    in a column (same right edge) that numbers most lines of several pages, starting on
-    the first pages. With two text columns there are two such columns. A table whose first
-    column holds integers, or a numbered code listing in an appendix, keeps its numbers.
-    Returns the number of numbered pages.
+    A margin line number is an integer standing apart from the text: before it (NeurIPS,
+    the left column of ACL's lineno [switch]), after it (the right column there), or alone
+    on a line (ICML's and ICLR's rulers, drawn on a grid of their own). The numbers of one
+    margin stand in a column (same right edge) and count down the page (each one more than
+    the one above, "000", "001", ...), on several pages starting with the first ones; they
+    may stop part-way through the document. A column of equal numbers, a table whose first
+    column holds integers on one page, or a numbered code listing in an appendix keeps its
+    numbers. Returns the number of numbered pages (0 when the document has none).
     """
-    columns: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))  # bucket -> page -> count
+    columns: dict[int, dict[int, list[tuple[float, int]]]] = defaultdict(lambda: defaultdict(list))
     for page in pages:
         for line in page.lines:
-            if line.number is not None and line.x0 - line.number_x1 >= 3:
-                columns[_bucket(line.number_x1)][page.number] += 1
+            for _, value, x in _number_candidates(line):
+                columns[_bucket(x)][page.number].append((line.base, value))
     text_pages = sum(1 for page in pages if page.lines)
     first_text_page = next((page.number for page in pages if page.lines), 1)
-    needed = max(1 if text_pages <= 2 else 2, math.ceil(0.25 * text_pages))
+    needed = _pages_needed(text_pages)
     qualified = set()
     for bucket in columns:
-        per_page: dict[int, int] = defaultdict(int)
+        per_page: dict[int, list[tuple[float, int]]] = defaultdict(list)
         for b in (bucket - 1, bucket, bucket + 1):
-            for number, count in columns.get(b, {}).items():
-                per_page[number] += count
-        numbered = [
-            page.number for page in pages
-            if per_page.get(page.number, 0) >= 3 and per_page[page.number] >= 0.4 * len(page.lines)
-        ]
+            for number, found in columns.get(b, {}).items():
+                per_page[number].extend(found)
+        numbered = [number for number in sorted(per_page) if _counts_lines(per_page[number])]
         if len(numbered) >= needed and numbered[0] <= first_text_page + 1:
             qualified.add(bucket)
     numbered_pages = 0
     for page in pages:
         found = 0
         for line in page.lines:
-            if line.number is not None:
-                if line.x0 - line.number_x1 >= 3 and _near(line.number_x1, qualified):
-                    line.lineno = True
-                    found += 1
-                else:
-                    line.restore_number()
-            elif qualified and line.text.isdigit() and len(line.text) <= 4 and _near(line.x1, qualified):
-                # a number alone: the line number of a line that PDFium put apart
+            marked = False
+            for kind, _, x in _number_candidates(line):
+                if not _near(x, qualified):
+                    continue
+                marked = True
+                if kind == "alone":  # the line number of a line that PDFium put apart
+                    line.text, line.words = "", 0
+                elif kind == "trail":
+                    line.text = line.text[: line.text.rstrip().rfind(" ")].rstrip()
+                    line.words -= 1
+                    line.x1 = line.text_x1
+                    line.trail = None
+            if marked:
                 line.lineno = True
-                line.text, line.words = "", 0
                 found += 1
+            elif line.number is not None:
+                line.restore_number()
         if found >= 3:
             numbered_pages += 1
-    return numbered_pages
+    return numbered_pages if qualified else 0
+
+
+def _pages_needed(text_pages: int) -> int:
+    """Numbered pages a document needs to carry line numbers: a quarter of its pages, but
+    three are enough (line numbers may stop after the main text)."""
+    return max(1 if text_pages <= 2 else 2, min(3, math.ceil(0.25 * text_pages)))
+
+
+def _number_candidates(line: Line):
+    """(kind, value, right edge of the digits) of the numbers of a line that may be margin
+    line numbers: leading, alone (the whole line, or what follows a leading one), trailing."""
+    if line.number is not None and line.x0 - line.number_x1 >= 3:
+        yield "lead", line.number, line.number_x1
+    text = line.text
+    if text and len(text) <= 4 and text.isdigit():
+        yield "alone", int(text), line.x1
+    elif line.trail is not None and line.trail_x0 - line.text_x1 >= 4:
+        yield "trail", line.trail, line.x1
+
+
+def _counts_lines(found: list[tuple[float, int]]) -> bool:
+    """Numbers of one page's margin column that count its lines: at least three, and read
+    top to bottom mostly each one to three more than the one above."""
+    if len(found) < 3:
+        return False
+    values = [value for _, value in sorted(found, key=lambda item: -item[0])]
+    steps = sum(1 for a, b in itertools.pairwise(values) if 0 < b - a <= 3)
+    return steps >= 0.6 * (len(values) - 1)
 
 
 def _bucket(x: float) -> int:
@@ -134,6 +169,6 @@ def analyse_layout(pages: list[Page]) -> Layout:
     numbered_pages = mark_line_numbers(pages)
     mark_furniture(pages)
     text_pages = sum(1 for page in pages if page.lines)
-    line_numbers = numbered_pages >= max(1, math.ceil(0.25 * text_pages)) and numbered_pages > 0
+    line_numbers = numbered_pages >= _pages_needed(text_pages)
     body = body_font_size(line for page in pages for line in page.lines)
     return Layout(line_numbers=line_numbers, numbered_pages=numbered_pages, body_size=body)

@@ -33,6 +33,9 @@ class CheckRules:
     body_font_pt: float = 10.0
     min_font_pt: float = 9.5
     columns: int = 1
+    body_font_families: tuple[str, ...] = ("times",)  # the body's typeface (empty: any)
+    body_leading_pt: float = 11.0  # baseline to baseline of the body text (0: not checked)
+    min_leading_pt: float = 10.7  # tighter than this is a squeezed body (\baselinestretch)
     anonymity: bool = True  # double-blind: look for identity leaks in submission mode
     max_bytes: int = 50 * 1024 * 1024
     max_pages: int = 200
@@ -40,6 +43,7 @@ class CheckRules:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "mode", normalize_mode(self.mode))
+        object.__setattr__(self, "body_font_families", tuple(self.body_font_families))
 
     @property
     def check_anonymity(self) -> bool:
@@ -73,6 +77,9 @@ def rules_for(spec, track_slug: str, mode: str = "submission", **overrides) -> C
         body_font_pt=template.body_font_pt,
         min_font_pt=template.min_font_pt,
         columns=template.columns,
+        body_font_families=tuple(getattr(template, "body_font_families", ())),
+        body_leading_pt=getattr(template, "body_leading_pt", 0.0),
+        min_leading_pt=getattr(template, "min_leading_pt", 0.0),
         anonymity=spec.submission.anonymity == "double-blind",
         max_bytes=int(spec.submission.max_pdf_mb * 1024 * 1024),
     )

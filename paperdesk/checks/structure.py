@@ -31,6 +31,7 @@ CHECKLIST_RE = re.compile(r"^(?:[A-Za-z-]+\s+){0,3}checklist$", re.IGNORECASE)
 ACK_RE = re.compile(r"^(?:\d+\.?\s+)?acknowledge?ments?\b", re.IGNORECASE)
 ACK_RUN_IN_RE = re.compile(r"^acknowledge?ments?\s*[.:\u2014]", re.IGNORECASE)
 LIMITATIONS_RE = re.compile(r"limitation", re.IGNORECASE)
+UNNUMBERED_LIMITATIONS_RE = re.compile(r"^limitations?\b", re.IGNORECASE)
 LETTERS_RE = re.compile(r"[^a-z]")
 WORDS_ONLY_RE = re.compile(r"[A-Za-z][A-Za-z ]*")
 
@@ -41,7 +42,7 @@ class Structure:
     appendix: Line | None  # the first appendix heading
     checklist: Line | None  # the checklist heading
     acknowledgements: Line | None
-    limitations: Line | None  # numbered main-body heading that mentions limitations
+    limitations: Line | None  # main-body heading on limitations (numbered, or an unnumbered section)
     end_marker: Line | None  # where the main body stops
     main_content_end: int | None  # 1-based page of the last main-body content
     references_region: tuple[tuple[int, int], tuple[int, int]] | None  # (page, order) span
@@ -153,6 +154,9 @@ def find_structure(pages: list[Page], body_size: float | None, has_content_befor
         if NUMBERED_HEADING_RE.match(line.text) and LIMITATIONS_RE.search(line.text) and _looks_like_heading(line, style):
             limitations = line
             break
+        if _is_unnumbered_limitations(line, style):
+            limitations = line
+            break
 
     ack_lines = [l for page in pages for l in page.lines if not l.furniture and ACK_RE.match(l.text)]
     acknowledgements = next(
@@ -208,6 +212,15 @@ def _early_appendix(candidates: list[Line], lines: list[Line], references: Line,
         ):
             return candidate
     return None
+
+
+def _is_unnumbered_limitations(line: Line, style: HeadingStyle) -> bool:
+    """An unnumbered heading (\\section*{Limitations}, ARR's required section): set as a
+    heading and standing alone; a run-in "Limitations." paragraph is not one."""
+    return (
+        bool(UNNUMBERED_LIMITATIONS_RE.match(line.text)) and line.words <= 8
+        and not line.text.rstrip().endswith((".", ":")) and style.heading(line)
+    )
 
 
 def _looks_like_heading(line: Line, style: HeadingStyle) -> bool:

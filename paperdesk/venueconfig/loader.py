@@ -17,6 +17,7 @@ from .notifications import read_notifications
 from .spec import (
     DATE_KEYS,
     DEFAULT_REVIEW_FORM,
+    FONT_FAMILIES,
     AccountRules,
     Attestation,
     Choice,
@@ -346,6 +347,7 @@ def _build(r: _Reader, source: str) -> VenueSpec | None:
         min_font_pt=float(r.positive(tpl, tp, "min_font_pt", 9.5) or 9.5),
         columns=int(r.positive(tpl, tp, "columns", 1) or 1),
         checklist=r.get(tpl, tp, "checklist", str, "optional"),
+        **_template_type(r, tpl, tp),
     )
 
     tracks = []
@@ -443,6 +445,30 @@ def _build(r: _Reader, source: str) -> VenueSpec | None:
         notifications=notifications,
         source=source,
     )
+
+
+def _template_type(r: _Reader, tpl: dict, tp: tuple) -> dict:
+    """The body font family and leading of `[template]`: a family from FONT_FAMILIES (an
+    empty list accepts any), a leading of 0 turns the line-spacing check off; the minimum
+    leading defaults to 97% of the template's."""
+    families = r.get(tpl, tp, "body_font_families", list, list(Template.body_font_families))
+    if families is None:
+        families = list(Template.body_font_families)
+    for index, family in enumerate(families):
+        if family not in FONT_FAMILIES:
+            r.fail(tp + ("body_font_families", index), f"unknown font family {family!r} (known: {', '.join(FONT_FAMILIES)})")
+    leading = float(r.positive(tpl, tp, "body_leading_pt", Template.body_leading_pt, minimum=0) or 0)
+    if leading and not 1 <= leading <= 100:
+        r.fail(tp + ("body_leading_pt",), f"must be between 1 and 100 pt (0: not checked), got {leading:g}")
+    default_min = round(0.97 * leading, 2) if "body_leading_pt" in tpl else Template.min_leading_pt
+    minimum = float(r.positive(tpl, tp, "min_leading_pt", default_min, minimum=0) or 0)
+    if leading and minimum > leading:
+        r.fail(tp + ("min_leading_pt",), f"must not exceed body_leading_pt ({leading:g}), got {minimum:g}")
+    return {
+        "body_font_families": tuple(dict.fromkeys(str(f) for f in families if f in FONT_FAMILIES)),
+        "body_leading_pt": leading,
+        "min_leading_pt": minimum if leading else 0.0,
+    }
 
 
 QUESTION_KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")

@@ -43,7 +43,10 @@ def spec_from_dict(data: dict) -> VenueSpec:
         **{k: v for k, v in data.items() if k in fields},
         "dates": {key: dt.datetime.fromisoformat(value) for key, value in data["dates"].items()},
         "submission": SubmissionRules(**sub),
-        "template": Template(**data["template"]),
+        "template": Template(**{
+            **data["template"],
+            **({"body_font_families": tuple(data["template"]["body_font_families"])} if "body_font_families" in data["template"] else {}),
+        }),
         "tracks": tuple(Track(**t) for t in data["tracks"]),
         "contribution_types": tuple(Choice(**c) for c in data["contribution_types"]),
         "topics": tuple(Topic(slug=t["slug"], name=t["name"], subtopics=tuple(t.get("subtopics", ()))) for t in data["topics"]),

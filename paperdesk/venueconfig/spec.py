@@ -31,6 +31,11 @@ class Track:
         return self.max_pages + (self.camera_ready_extra_pages if mode == "camera-ready" else 0)
 
 
+# Typeface families a template may require of the body text (the checker knows the font
+# names of each: Times, Nimbus Roman, TeX Gyre Termes, ... for "times").
+FONT_FAMILIES = ("times", "helvetica", "computer-modern", "palatino", "charter", "courier")
+
+
 @dataclass(frozen=True)
 class Template:
     name: str = ""
@@ -44,6 +49,12 @@ class Template:
     min_font_pt: float = 9.5
     columns: int = 1
     checklist: str = "optional"
+    # the body text's typeface, one of FONT_FAMILIES (empty: any), and its leading
+    # (baseline to baseline; 0: not checked); a body set tighter than min_leading_pt is
+    # squeezed (\baselinestretch)
+    body_font_families: tuple[str, ...] = ("times",)
+    body_leading_pt: float = 11.0
+    min_leading_pt: float = 10.7
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ def test_cli_json_has_exactly_the_documented_keys(authors_file):
     for row in rows:
         assert list(row) == TOP_KEYS
         assert list(row["pages"]) == PAGE_KEYS
-        assert list(row["format"]) == ["paper_size", "body_font_pt", "columns", "violations"]
+        assert list(row["format"]) == ["paper_size", "body_font_pt", "body_font", "leading_pt", "columns", "violations"]
         assert list(row["anonymity"]) == ["leaks"]
         assert list(row["signals"]) == ["line_numbers", "checklist", "limitations_section"]
         for finding in row["findings"]:

@@ -25,7 +25,7 @@ def test_format_violation_found_with_its_code_only(name, code):
 
 def test_format_compliant_paper_measured_and_clean():
     fmt = check("refs_midpage.pdf")["format"]
-    assert fmt == {"paper_size": "letter", "body_font_pt": 10.0, "columns": 1, "violations": []}
+    assert fmt == {"paper_size": "letter", "body_font_pt": 10.0, "body_font": "Times-Roman", "leading_pt": 11.0, "columns": 1, "violations": []}
 
 
 def test_format_measurements_reported():

@@ -21,6 +21,13 @@ LEAK_KINDS = {
 }
 FORMAT_CODES = {"paper_size_a4": "paper_size", "margins_shrunk": "margins", "font_size_9pt": "font_size", "two_column": "columns"}
 BROKEN_CODES = {"truncated": "truncated", "not_a_pdf": "not_pdf", "encrypted": "encrypted", "empty_file": "empty"}
+# Template rules the corpora's labels do not cover (nobody measured them there). What the
+# checker finds of them is listed here with the reason, so that a new one still fails.
+UNLABELLED_CODES = {"font_family", "line_spacing"}
+UNLABELLED_FOUND = {
+    # body lines 10.4 pt apart on the 10/11 pt template (TeX 10.45 pt): \baselinestretch 0.95
+    "real/real_sub_short_01.pdf": {"line_spacing"},
+}
 
 
 def _papers():
@@ -69,7 +76,9 @@ def test_samples_labels_hold(corpus, paper):
         ), f"missed {leak['kind']} {leak['value']}"
     if not paper["leaks"]:
         assert reported == []
-    assert {v["code"] for v in result["format"]["violations"]} == {FORMAT_CODES[v] for v in paper["format_violations"]}
+    found = {v["code"] for v in result["format"]["violations"]}
+    assert found - UNLABELLED_CODES == {FORMAT_CODES[v] for v in paper["format_violations"]}
+    assert found & UNLABELLED_CODES == UNLABELLED_FOUND.get(f"{corpus}/{paper['file']}", set())
     assert result["signals"] == {
         "line_numbers": paper["has_line_numbers"],
         "checklist": paper["has_checklist"],
