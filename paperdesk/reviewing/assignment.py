@@ -82,10 +82,14 @@ def _randomized_params(probability_limit, seed) -> dict:
 
 
 @transaction.atomic
-def run_start(*, venue: Venue, actor, objective: str = "total", probability_limit=None, seed=None) -> AssignmentRun:
+def run_start(*, venue: Venue, actor, objective: str = "total", probability_limit=None, seed=None, here: bool = False) -> AssignmentRun:
     """Queue a run. The randomized mode records its cap and seed (drawn when not given) in
     the run's parameters and the audit log: the same seed on the same data gives the same
-    assignment, so the draw can be checked afterwards."""
+    assignment, so the draw can be checked afterwards.
+
+    `here`: the caller runs it in its own process (`paperdesk runassignment`): the run row
+    is created already claimed (running, no job enqueued), so a worker of the web process
+    never picks it up and the two never race for it."""
     _require_manager(actor, venue)
     if objective not in OBJECTIVES:
         raise ReviewingError(f"Unknown objective '{objective[:20]}'.", 400, "objective")
@@ -97,12 +101,14 @@ def run_start(*, venue: Venue, actor, objective: str = "total", probability_limi
         raise ReviewingError("An assignment run is already in progress; wait for it or cancel it.", 409)
     rules = venue.spec.reviewing
     run = AssignmentRun.objects.create(
-        venue=venue, created_by=actor, message="Waiting for a worker",
+        venue=venue, created_by=actor, message="Running in a command" if here else "Waiting for a worker",
         params={"objective": objective, "k": rules.reviewers_per_paper, "track_k": demands.by_slug(venue),
                 "max_load": rules.max_load, "min_load": rules.min_load, **extra},
+        **({"state": AssignmentRun.State.RUNNING, "started_at": clock.now(), "progress": 1} if here else {}),
     )
-    record("assignment.run_start", run, actor=actor, venue=venue, **run.params)
-    transaction.on_commit(lambda: run_assignment_job.enqueue(run.pk))
+    record("assignment.run_start", run, actor=actor, venue=venue, here=here, **run.params)
+    if not here:
+        transaction.on_commit(lambda: run_assignment_job.enqueue(run.pk))
     return run
 
 
@@ -193,13 +199,15 @@ def run_assignment_job(run_id: int) -> str:
     return run.state if run else AssignmentRun.objects.filter(pk=run_id).values_list("state", flat=True).first() or ""
 
 
-def run_execute(run_id: int) -> AssignmentRun | None:
-    """The job's body: claims a queued run, then works through the phases."""
+def run_execute(run_id: int, *, claimed: bool = False) -> AssignmentRun | None:
+    """The job's body: claims a queued run (one conditional UPDATE: of two processes, one
+    wins), then works through the phases. `claimed`: the caller made the run already
+    running for itself (`run_start(here=True)`)."""
     from paperdesk.matching import Infeasible, InputError, assign
 
     from .conflicts import compute_conflicts
 
-    if not AssignmentRun.objects.filter(pk=run_id, state=AssignmentRun.State.QUEUED).update(
+    if not claimed and not AssignmentRun.objects.filter(pk=run_id, state=AssignmentRun.State.QUEUED).update(
         state=AssignmentRun.State.RUNNING, started_at=clock.now(), progress=1, message="Starting",
     ):
         return None  # cancelled before it started, or already taken by another worker
@@ -521,6 +529,13 @@ def pair_add(*, venue: Venue, submission: Submission, user, actor) -> EditResult
     return EditResult(row, _warnings(venue, submission, member), f"{member.display_name} added to #{submission.number}.")
 
 
+def _tell_removed(venue: Venue, assignment: Assignment) -> None:
+    from . import tasks
+
+    args = (venue.pk, assignment.user_id, assignment.submission_id, assignment.alias)
+    transaction.on_commit(lambda: tasks.send_removal_notice_job.enqueue(*args))
+
+
 def _fill_open_slot(submission: Submission) -> None:
     """A reviewer added to a paper fills the oldest slot a reviewer gave back on it."""
     first = ReviewerDecline.objects.filter(submission=submission, resolved_at__isnull=True).order_by("created_at", "id").first()
@@ -547,6 +562,8 @@ def pair_remove(*, assignment: Assignment, actor) -> EditResult:
     member = PoolMember.objects.filter(venue=venue, user=assignment.user, role=PoolMember.Role.REVIEWER).select_related("user", "venue").first()
     name = member.display_name if member else assignment.user.display_name
     record("assignment.remove", submission, actor=actor, venue=venue, reviewer=assignment.user.email, published=assignment.published)
+    if assignment.published:  # they saw the paper in their list: they are told it is gone
+        _tell_removed(venue, assignment)
     assignment.delete()
     k = demands.of(venue, submission)
     count = Assignment.objects.filter(submission=submission, kind=Assignment.Kind.REVIEWER).count()
@@ -568,6 +585,8 @@ def pair_swap(*, assignment: Assignment, user, actor) -> EditResult:
         raise ReviewingError(f"{member.display_name} already reviews #{submission.number}.", 409, "reviewer")
     _removable(assignment)
     old = assignment.user
+    if assignment.published:
+        _tell_removed(venue, assignment)
     assignment.delete()
     score, explanation = _pair_explanation(venue, submission, member)
     row = Assignment.objects.create(submission=submission, user=member.user, kind=Assignment.Kind.REVIEWER, alias_number=_next_alias(submission),
@@ -685,3 +704,58 @@ def publish(*, venue: Venue, actor) -> int:
     record("assignment.publish", venue, actor=actor, venue=venue, pairs=len(pending), reviewers=len(user_ids))
     transaction.on_commit(lambda: tasks.send_assignment_emails_job.enqueue(venue.pk, ids))
     return len(pending)
+
+
+@dataclass
+class PublishPreview:
+    pairs: int
+    reviewers: int
+    papers: list[tuple[int, str, int]]  # (number, title, new reviewers)
+
+
+def publish_preview(*, venue: Venue, actor) -> PublishPreview:
+    """What publishing would do, for the confirmation the chair reads first."""
+    _require_manager(actor, venue)
+    pending = (Assignment.objects.filter(submission__venue=venue, kind=Assignment.Kind.REVIEWER, published=False,
+                                         submission__status=Submission.Status.SUBMITTED)
+               .exclude(submission_id__in=policy.conflicted_submission_ids(actor, venue)))
+    per_paper = Counter(pending.values_list("submission__number", "submission__title"))
+    papers = sorted((number, title, n) for (number, title), n in per_paper.items())
+    return PublishPreview(sum(per_paper.values()), pending.values("user_id").distinct().count(), papers)
+
+
+# --- emergency reviewers -------------------------------------------------------------------------------
+
+EMERGENCY_MIN = dt.timedelta(hours=12)
+
+
+@transaction.atomic
+def emergency_assign(*, venue: Venue, submission: Submission, user, actor, deadline: dt.datetime) -> EditResult:
+    """Assign an emergency reviewer: published at once (they see the paper now), marked
+    "emergency", with their own, shorter deadline; e-mailed at once; fills an open slot."""
+    from . import tasks
+
+    _require_manager(actor, venue)
+    submission = _paper_for_edit(actor, venue, Submission.objects.select_for_update().get(pk=submission.pk))
+    if Submission.objects.filter(pk=submission.pk, decision__released_at__isnull=False).exists():
+        raise ReviewingError(f"The decision on #{submission.number} is released; it needs no more reviews.", 409)
+    now = clock.now()
+    if deadline < now + EMERGENCY_MIN:
+        raise ReviewingError(f"Give an emergency reviewer at least {EMERGENCY_MIN.seconds // 3600} hours: the deadline is too close.", 400, "deadline")
+    member = _reviewer(venue, user)
+    _refuse_conflict(submission, member)
+    if Assignment.objects.filter(submission=submission, user=member.user, kind=Assignment.Kind.REVIEWER).exists():
+        raise ReviewingError(f"{member.display_name} already reviews #{submission.number}.", 409, "reviewer")
+    published_max = Assignment.objects.filter(submission=submission, kind=Assignment.Kind.REVIEWER).aggregate(m=Max("alias_number"))["m"] or 0
+    score, explanation = _pair_explanation(venue, submission, member)
+    row = Assignment.objects.create(submission=submission, user=member.user, kind=Assignment.Kind.REVIEWER, alias_number=published_max + 1,
+                                    score=score, explanation=explanation, source="emergency", published=True, emergency=True,
+                                    deadline=deadline)
+    VenueRole.objects.get_or_create(venue=venue, user=member.user, role=VenueRole.Role.REVIEWER)
+    _fill_open_slot(submission)
+    record("assignment.emergency", submission, actor=actor, venue=venue, reviewer=member.email, alias=row.alias,
+           deadline=deadline.isoformat())
+    transaction.on_commit(lambda: tasks.send_assignment_emails_job.enqueue(venue.pk, [row.pk]))
+    return EditResult(row, _warnings(venue, submission, member),
+                      f"{member.display_name} is the emergency reviewer of #{submission.number} ({row.alias}), due {venue.moment_text(deadline)}; they are e-mailed now.")
+

@@ -246,6 +246,28 @@ def bidding_page(viewer, venue: Venue, member: PoolMember, *, q: str = "", topic
     return BiddingPage(current, papers, dict(counts), paginator.count)
 
 
+def bid_counts(viewer, venue: Venue) -> dict:
+    """This reviewer's bids per value and the papers still without one (the page's counters)."""
+    base = policy.biddable_submissions(viewer, venue)
+    values = list(Bid.objects.filter(user=viewer, submission__in=base).values_list("value", flat=True))
+    counts = Counter(values)
+    counts["unbid"] = base.count() - len(values)
+    return dict(counts)
+
+
+def bidding_empty_reason(viewer, venue: Venue) -> str:
+    """Why a reviewer has nothing to bid on, in words: no submitted paper yet, or a conflict
+    with every one of them (authored, computed or declared)."""
+    submitted = Submission.objects.filter(venue=venue, status=Submission.Status.SUBMITTED).count()
+    if not submitted:
+        return "No papers to bid on yet: papers appear here once they are submitted."
+    if not policy.biddable_submissions(viewer, venue).exists():
+        return (f"You have a conflict of interest with every submitted paper ({submitted}): as an author, through your institution "
+                "or recent co-authors, or one you declared. There is nothing for you to bid on; the chairs know you cannot review these papers. "
+                f"If a conflict looks wrong, check your profile or write to {venue.contact_email}.")
+    return ""
+
+
 def bid_paper(viewer, submission: Submission, member: PoolMember) -> BidPaper:
     from .affinity import bidding_scores
 

@@ -30,6 +30,24 @@ def _when(venue: Venue, moment) -> str:
     return moments.text(moment)
 
 
+def _greeting_name(member: PoolMember) -> str:
+    """Whom the invitation greets: the name the chairs gave, else the name of the account
+    the address belongs to (an invited existing account), else nobody in particular."""
+    if member.name:
+        return member.name
+    if member.user_id and member.user.full_name:
+        return member.user.full_name
+    from django.contrib.auth import get_user_model
+
+    from allauth.account.models import EmailAddress
+
+    account = get_user_model().objects.filter(email__iexact=member.email).first()
+    if account is None:
+        address = EmailAddress.objects.filter(email__iexact=member.email, verified=True).select_related("user").first()
+        account = address.user if address else None
+    return account.full_name if account is not None and account.full_name else ""
+
+
 def _invitation_mail(member: PoolMember, message: str = "", reminder: bool = False) -> int:
     venue = member.venue
     rules = venue.spec.reviewing
@@ -39,6 +57,7 @@ def _invitation_mail(member: PoolMember, message: str = "", reminder: bool = Fal
         "reviewing_invitation",
         {
             "venue": venue, "member": member, "role": member.get_role_display(), "message": message, "reminder": reminder,
+            "greeting": _greeting_name(member), "area_chair": member.role == PoolMember.Role.AREA_CHAIR,
             "max_load": rules.max_load, "k": rules.reviewers_per_paper, "review_deadline": _when(venue, venue.review_deadline),
             "url": reverse("reviewing:invitation", args=[member.invite_token]), "expires": _when(venue, expires),
         },
@@ -149,15 +168,45 @@ def send_assignment_emails_job(venue_id: int, assignment_ids: list[int]) -> int:
     venue = Venue.objects.get(pk=venue_id)
     per_reviewer = defaultdict(list)
     for a in Assignment.objects.filter(pk__in=assignment_ids, published=True).select_related("submission", "user").order_by("submission__number"):
-        per_reviewer[a.user].append({"title": a.submission.title, "alias": a.alias})
+        per_reviewer[a.user].append({"title": a.submission.title, "alias": a.alias, "emergency": a.emergency,
+                                     "deadline": _when(venue, a.deadline) if a.deadline else "",
+                                     "path": reverse("reviews:paper", args=[a.submission.public_id])})
     sent = 0
     for reviewer, papers in per_reviewer.items():
         sent += send_templated(
             "reviewing_assignments",
             {"venue": venue, "reviewer": reviewer, "papers": papers, "review_deadline": _when(venue, venue.review_deadline),
+             "emergency": any(p["emergency"] for p in papers), "own_deadlines": any(p["deadline"] for p in papers),
              "url": reverse("reviews:dashboard")},
             to=[reviewer.email],
             reply_to=venue.contact_email,
         )
     return sent
+
+
+@task()
+def send_removal_notice_job(venue_id: int, user_id: int, submission_id: int, alias: str) -> int:
+    """A reviewer removed from a published paper hears it (the title only; nothing about
+    who replaces them). Claimed first: a retried job sends it once."""
+    from django.contrib.auth import get_user_model
+
+    from paperdesk.submissions.models import Submission
+
+    venue = Venue.objects.filter(pk=venue_id).first()
+    user = get_user_model().objects.filter(pk=user_id).first()
+    submission = Submission.objects.filter(pk=submission_id).first()
+    if venue is None or user is None or submission is None:
+        return 0
+    if Assignment.objects.filter(submission=submission, user=user, kind=Assignment.Kind.REVIEWER, published=True).exists():
+        return 0  # assigned again since: nothing to tell
+    claim = claim_reminder(venue, user.email, f"removed:{submission.public_id}:{alias}:{clock.now():%Y%m%d%H%M}")
+    if claim is None:
+        return 0
+    try:
+        return send_templated("reviewing_removed", {
+            "venue": venue, "reviewer": user, "title": submission.title, "alias": alias, "url": reverse("reviews:dashboard"),
+        }, to=[user.email], reply_to=venue.contact_email)
+    except Exception:
+        claim.delete()
+        raise
 

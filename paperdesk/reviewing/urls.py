@@ -41,6 +41,7 @@ urlpatterns = [
     path(V + "assignment/runs/<str:run_id>/cancel/", views.run_cancel, name="run_cancel"),
     path(V + "assignment/papers/<str:public_id>/add/", views.pair_add, name="pair_add"),
     path(V + "assignment/papers/<str:public_id>/alternates/", views.pair_alternates, name="pair_alternates"),
+    path(V + "assignment/papers/<str:public_id>/emergency/", views.pair_emergency, name="pair_emergency"),
     path(V + "assignment/pairs/<int:pair_id>/remove/", views.pair_remove, name="pair_remove"),
     path(V + "assignment/pairs/<int:pair_id>/swap/", views.pair_swap, name="pair_swap"),
     path(V + "assignment/publish/", views.publish, name="publish"),

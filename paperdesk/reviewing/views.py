@@ -554,6 +554,7 @@ def bidding(request, venue_slug):
         "venue": venue, "data": data, "papers": data.papers, "q": q, "topic": topic, "shown": shown,
         "topics": selectors.topics_of(venue), "bids": Bid.Value.choices,
         "bid_counts": [(value, label, data.counts.get(value, 0)) for value, label in Bid.Value.choices],
+        "empty_reason": selectors.bidding_empty_reason(request.user, venue) if not data.total and not (q or topic or shown) else "",
     }
     if _is_htmx(request) and request.headers.get("HX-Target") == "bid-list":
         return render(request, "reviewing/_bid_list.html", context)
@@ -574,7 +575,13 @@ def bid(request, venue_slug, public_id):
         return _error(request, error, venue)
     if _is_htmx(request):
         submission = Submission.objects.select_related("track", "primary_topic").prefetch_related("secondary_topics").get(pk=submission.pk)
-        return render(request, "reviewing/_bid_row.html", {"venue": venue, "p": selectors.bid_paper(request.user, submission, member), "bids": Bid.Value.choices, "saved": True})
+        counts = selectors.bid_counts(request.user, venue)
+        return render(request, "reviewing/_bid_row.html", {
+            "venue": venue, "p": selectors.bid_paper(request.user, submission, member), "bids": Bid.Value.choices, "saved": True,
+            # the counters above the list change too: swapped out of band (htmx), or they stay as they were until a reload
+            "stats_oob": True, "bid_counts": [(value, label, counts.get(value, 0)) for value, label in Bid.Value.choices],
+            "unbid": counts.get("unbid", 0),
+        })
     messages.success(request, "Bid saved.")
     return redirect(request.POST.get("back") if (request.POST.get("back") or "").startswith("/v/") else reverse("reviewing:bidding", args=[venue.slug]))
 
@@ -709,20 +716,62 @@ def pair_alternates(request, venue_slug, public_id):
     except ReviewingError as error:
         return _error(request, error, venue, back=back)
     current = Assignment.objects.filter(submission=submission, kind=Assignment.Kind.REVIEWER).count()
+    import datetime as dt
+
+    from paperdesk import clock
+
     return render(request, "reviewing/alternates.html", {
         "venue": venue, "submission": submission, "alternates": rows, "current": current, "needed": demands.of(venue, submission),
+        "emergency_default": venue.local(clock.now() + dt.timedelta(days=7)).date().isoformat(),
+        "published": Assignment.objects.filter(submission=submission, kind=Assignment.Kind.REVIEWER, published=True).exists(),
     })
+
+
+@require_POST
+def pair_emergency(request, venue_slug, public_id):
+    """Assign an emergency reviewer: published at once, with a shorter deadline."""
+    from . import deadlines
+
+    venue = _chair_venue(request, venue_slug)
+    submission = Submission.objects.filter(venue=venue, public_id=public_id).first()
+    if submission is None or not policy.can_assign_paper(request.user, submission):
+        raise Http404("No such paper")
+    back = reverse("reviewing:pair_alternates", args=[venue.slug, submission.public_id])
+    form = forms.PairForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, form.errors["reviewer"][0], status=400, venue=venue, back=back)
+    deadline = deadlines.parse(venue, request.POST.get("deadline", ""))
+    if deadline is None:
+        return _refused(request, deadlines.how_to_write(venue), status=400, venue=venue, back=back)
+    try:
+        result = assignment.emergency_assign(venue=venue, submission=submission, user=_reviewer_user(venue, form.cleaned_data["reviewer"]),
+                                             actor=request.user, deadline=deadline)
+    except ReviewingError as error:
+        return _error(request, error, venue, back=back)
+    return _edited(request, venue, result)
 
 
 def _pair(venue: Venue, pair_id) -> Assignment:
     return get_object_or_404(Assignment.objects.select_related("submission__venue", "user"), pk=pair_id, submission__venue=venue, kind=Assignment.Kind.REVIEWER)
 
 
+def _confirmed(request) -> bool:
+    return request.POST.get("confirm") == "yes"
+
+
 @require_POST
 def pair_remove(request, venue_slug, pair_id):
     venue = _chair_venue(request, venue_slug)
+    pair = _pair(venue, pair_id)
+    if not policy.can_assign_paper(request.user, pair.submission):
+        raise Http404("No such paper")
+    if pair.published and not _confirmed(request):  # ask once, naming who and what
+        return render(request, "reviewing/confirm_remove.html", {
+            "venue": venue, "pair": pair, "submission": pair.submission, "reviewer": pair.user.display_name,
+            "has_review": Assignment.objects.filter(pk=pair.pk, review__isnull=False).exists(),
+            "deadline": venue.moment_text(pair.deadline or venue.review_deadline),
+        })
     try:
-        pair = _pair(venue, pair_id)
         result = assignment.pair_remove(assignment=pair, actor=request.user)
     except ReviewingError as error:
         return _error(request, error, venue, back=reverse("reviewing:assignment", args=[venue.slug]))
@@ -748,6 +797,14 @@ def pair_swap(request, venue_slug, pair_id):
 @require_POST
 def publish(request, venue_slug):
     venue = _chair_venue(request, venue_slug)
+    if not _confirmed(request):  # ask once, naming the papers and what follows
+        try:
+            preview = assignment.publish_preview(venue=venue, actor=request.user)
+        except ReviewingError as error:
+            return _error(request, error, venue, back=reverse("reviewing:assignment", args=[venue.slug]))
+        if not preview.pairs:
+            return _error(request, ReviewingError("There is nothing new to publish.", 409), venue, back=reverse("reviewing:assignment", args=[venue.slug]))
+        return render(request, "reviewing/confirm_publish.html", {"venue": venue, "preview": preview})
     try:
         count = assignment.publish(venue=venue, actor=request.user)
     except ReviewingError as error:

@@ -224,17 +224,12 @@ def send_chase_reminders_job(venue_id: int, key: str, plan: dict, note: str = ""
 
 def parse_deadline(venue: Venue, text: str) -> dt.datetime:
     """A date (end of that day) or date and time, read in the venue's time zone (AoE)."""
-    text = (text or "").strip()
-    for fmt in ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
-        try:
-            naive = dt.datetime.strptime(text, fmt)
-        except ValueError:
-            continue
-        if fmt == "%Y-%m-%d":
-            naive = naive.replace(hour=23, minute=59)
-        return naive.replace(tzinfo=venue.tzinfo)
-    raise ServiceError("Give the new deadline as a date (YYYY-MM-DD) or a date and time (YYYY-MM-DD HH:MM), in "
-                       f"{venue.timezone}.", 400, "deadline")
+    from paperdesk.reviewing import deadlines
+
+    moment = deadlines.parse(venue, text)
+    if moment is None:
+        raise ServiceError(deadlines.how_to_write(venue), 400, "deadline")
+    return moment
 
 
 @dataclass

@@ -116,7 +116,7 @@ def test_assignment_proposal_page_weakest_first_with_loads_and_why(venue, world,
     start(chair, venue, run_jobs)
     page = login(chair).get(reverse("reviewing:assignment", args=[venue.slug])).content.decode()
     assert 'id="proposal-table"' in page and "Reviewer Person1" in page and "3/3 reviewers" in page
-    assert "text " in page and "topics " in page and "bid none" in page
+    assert "= text " in page and "+ topics " in page and "(none)" in page
     assert "18</strong> proposed pairs not yet published" in page
     rows = [line for line in page.splitlines() if line.strip().startswith('<tr id="paper-')]
     assert len(rows) == 6
@@ -182,7 +182,9 @@ def test_assignment_publish_aliases_emails_and_my_papers(venue, world, chair, ru
     other = next(r for r in world["reviewers"] if not Assignment.objects.filter(submission=paper, user=r).exists() and r != first.user)
     assignment.pair_add(venue=venue, submission=paper, user=other, actor=chair)
     mail.outbox.clear()
-    response = run_jobs(login(chair).post, reverse("reviewing:publish", args=[venue.slug]), follow=True)
+    asked = login(chair).post(reverse("reviewing:publish", args=[venue.slug]))  # the confirmation first: nothing published
+    assert "Publish 18 assignments?" in asked.content.decode() and not Assignment.objects.filter(published=True).exists()
+    response = run_jobs(login(chair).post, reverse("reviewing:publish", args=[venue.slug]), {"confirm": "yes"}, follow=True)
     assert "Published 18 assignments" in response.content.decode()
     assert not Assignment.objects.filter(published=False).exists()
     assert sorted(Assignment.objects.filter(submission=paper).values_list("alias_number", flat=True)) == [1, 2, 3]
@@ -271,3 +273,45 @@ def test_assignment_runassignment_command_prints_the_phases(venue, world, chair)
     text = out.getvalue()
     assert text.startswith("Done: Proposal ready: 18 new pairs for 6 papers and 6 reviewers.")
     assert "Phases: conflicts " in text and "solve" in text and "Wall time" in text
+
+
+def test_runassignment_does_not_race_the_web_processs_worker(venue, world, chair, monkeypatch):
+    """Issue 11: `paperdesk runassignment` failed ("The run ended running.") when the worker
+    of `make run` took the queued run first. The command now creates its run already
+    claimed: no job is enqueued for a worker to take, and the command runs it to the end."""
+    import io
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    taken = []
+
+    class EagerWorker:  # a worker that claims every queued run the moment it is enqueued
+        def enqueue(self, run_id):
+            taken.append(run_id)
+            AssignmentRun.objects.filter(pk=run_id, state=AssignmentRun.State.QUEUED).update(
+                state=AssignmentRun.State.RUNNING, started_at=timezone.now(), message="Starting")
+
+    monkeypatch.setattr(assignment, "run_assignment_job", EagerWorker())
+    # As outside a test: what is enqueued "on commit" runs as soon as the command's transaction ends.
+    monkeypatch.setattr(assignment.transaction, "on_commit", lambda fn, *args, **kwargs: fn())
+    for _ in range(3):
+        out = io.StringIO()
+        call_command("runassignment", venue.slug, stdout=out)
+        assert out.getvalue().startswith("Done:")
+    assert taken == []
+    assert set(AssignmentRun.objects.values_list("state", flat=True)) == {AssignmentRun.State.DONE}
+
+
+def test_assignment_page_shows_bids_in_words_and_parts_that_add_up(venue, world, chair, run_jobs, login):
+    start(chair, venue, run_jobs)
+    pair = Assignment.objects.filter(kind="reviewer").first()
+    pair.score = 0.0606
+    pair.explanation = {**pair.explanation, "text": 0.001, "topic": 0.0, "bid": "in_a_pinch", "bid_value": 0.3,
+                        "weights": {"text": 0.6, "topic": 0.2, "bid": 0.2}}
+    pair.save()
+    page = login(chair).get(reverse("reviewing:assignment", args=[venue.slug])).content.decode()
+    block = page.split(f'id="pair-{pair.pk}"')[1].split('class="pair-actions"')[0]
+    assert "inapinch" not in page
+    assert "(in a pinch)" in block
+    assert "0.06" in block and "= text 0.00" in block and "+ topics 0.00" in block and "+ bid 0.06" in block

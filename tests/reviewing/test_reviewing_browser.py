@@ -156,6 +156,12 @@ def test_browser_invite_accept_bid_assign_edit_publish(live_server, new_page, ve
 
     chair_page.goto(f"{base}/v/{venue.slug}/reviewing/assignment/")
     chair_page.click("#publish")
+    # asked once, naming the papers and who is e-mailed; nothing is published before the answer
+    expect(chair_page.locator("#publish-consequences")).to_contain_text("2 reviewers get an e-mail now")
+    expect(chair_page.locator("#publish-papers li")).to_have_count(4)
+    assert not Assignment.objects.filter(published=True).exists()
+    shot(chair_page, "publish-confirm")
+    chair_page.click("#confirm-publish")
     expect(chair_page.locator(".messages")).to_contain_text("Published 4 assignments")
     assert {a.submission.title: a.user.email for a in Assignment.objects.select_related("submission", "user")} == pairs
     assert all(a.published for a in Assignment.objects.all())

@@ -5,6 +5,7 @@ alternates, a flagged conflict becomes a recorded conflict."""
 from __future__ import annotations
 
 import email
+import email.policy
 
 from django.urls import reverse
 
@@ -15,8 +16,8 @@ from tests.reviews.review_world import CANARY_AUTHOR, review_post_data
 def _bodies(inbox) -> list[tuple[list[str], str, str]]:
     out = []
     for envelope in inbox.envelopes:
-        message = email.message_from_bytes(envelope.content)
-        out.append((envelope.rcpt_tos, str(message["Subject"]), message.get_payload(decode=True).decode()))
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        out.append((envelope.rcpt_tos, str(message["Subject"]), message.get_content()))
     return out
 
 

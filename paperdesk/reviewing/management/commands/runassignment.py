@@ -44,10 +44,11 @@ class Command(BaseCommand):
         started = time.perf_counter()
         try:
             with transaction.atomic():
+                # Created already claimed by this process (running, no job enqueued): the web
+                # process's worker never sees a queued run to take, so the two cannot race.
                 run = assignment.run_start(venue=venue, actor=actor, objective=options["objective"],
-                                           probability_limit=options["probability_limit"], seed=options["seed"])
-                # the job is enqueued on commit too; whichever starts first claims the run
-            run = assignment.run_execute(run.pk) or AssignmentRun.objects.get(pk=run.pk)
+                                           probability_limit=options["probability_limit"], seed=options["seed"], here=True)
+            run = assignment.run_execute(run.pk, claimed=True) or AssignmentRun.objects.get(pk=run.pk)
         except ReviewingError as error:
             raise CommandError(error.message) from None
         run.refresh_from_db()
