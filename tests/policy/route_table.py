@@ -124,6 +124,7 @@ ROUTES: dict[str, Route] = {
     "reviewing:run_cancel": Route(CHAIRS, {"venue_slug": "venue", "run_id": "run"}, get=False),
     "reviewing:pair_add": Route({"chair"}, VP),
     "reviewing:pair_alternates": Route({"chair"}, VP),
+    "reviewing:pair_emergency": Route({"chair"}, VP, get=False),
     "reviewing:pair_remove": Route({"chair"}, {"venue_slug": "venue", "pair_id": "pair"}, get=False),
     "reviewing:pair_swap": Route({"chair"}, {"venue_slug": "venue", "pair_id": "pair"}),
     "reviewing:publish": Route(CHAIRS, V, get=False),
