@@ -37,9 +37,8 @@ def _greeting_name(member: PoolMember) -> str:
         return member.name
     if member.user_id and member.user.full_name:
         return member.user.full_name
-    from django.contrib.auth import get_user_model
-
     from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
 
     account = get_user_model().objects.filter(email__iexact=member.email).first()
     if account is None:

@@ -32,25 +32,14 @@ from paperdesk.submissions.services import ServiceError
 from paperdesk.venues.models import Venue
 
 from .models import ReminderSent, Review
+from .outstanding import outstanding
+from .reminders import schedule_next
+
+__all__ = ["extend_deadline", "give_back", "outstanding", "remind_late_reviewers", "remind_preview"]
 
 log = logging.getLogger(__name__)
 
 MAX_EXTENSION_DAYS = 60
-
-
-def outstanding(venue: Venue) -> QuerySet[Assignment]:
-    """Published reviewer assignments whose review is still to submit: the paper is live
-    (not withdrawn or desk-rejected), its decision is not released, the reviewer's account
-    is active and no conflict voids the assignment. The scheduled reminders, the chairs'
-    "remind late reviewers" and the dashboard's "reviewers with reviews still to submit" all
-    read this one queryset."""
-    rows = (
-        Assignment.objects.filter(submission__venue=venue, kind=Assignment.Kind.REVIEWER, published=True, user__is_active=True)
-        .exclude(submission__status__in=(Submission.Status.WITHDRAWN, Submission.Status.DESK_REJECTED))
-        .exclude(submission__decision__released_at__isnull=False)
-        .exclude(review__state=Review.State.SUBMITTED)
-    )
-    return policy.without_conflicts(rows)
 
 
 # --- the reminder chairs and area chairs send --------------------------------------------------
@@ -193,7 +182,7 @@ def send_chase_reminders_job(venue_id: int, key: str, plan: dict, note: str = ""
     now = clock.now()
     live = set(outstanding(venue).values_list("pk", flat=True))
     sent = 0
-    for user_id, assignment_ids in plan.items():
+    for assignment_ids in plan.values():
         rows = [a for a in Assignment.objects.filter(pk__in=assignment_ids).select_related("submission__venue", "user", "review")
                 .order_by("submission__number") if a.pk in live]
         if not rows:
@@ -273,8 +262,6 @@ def extend_deadline(*, actor, submission: Submission, deadline: dt.datetime, use
 
 
 def _reschedule(venue: Venue) -> None:
-    from .reminders import schedule_next
-
     try:
         schedule_next(venue)
     except Exception:  # the next run of the reminder job, or cron, schedules it

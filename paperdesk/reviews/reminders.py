@@ -25,8 +25,8 @@ from paperdesk.jobs import task
 from paperdesk.mail import send_templated
 from paperdesk.venues.models import Venue
 
-from . import chasing
 from .models import ReminderSchedule, ReminderSent
+from .outstanding import outstanding
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ def current_reminder(venue: Venue, now: dt.datetime, deadline: dt.datetime | Non
 
 def _deadlines(venue: Venue) -> set[dt.datetime]:
     """The venue's review deadline and every reviewer's own one still owed a review."""
-    own = set(chasing.outstanding(venue).filter(deadline__isnull=False).values_list("deadline", flat=True).distinct())
+    own = set(outstanding(venue).filter(deadline__isnull=False).values_list("deadline", flat=True).distinct())
     return {venue.review_deadline} | own
 
 
@@ -87,7 +87,7 @@ class Missing:
 def missing_reviews(venue: Venue) -> dict[int, list[Missing]]:
     """reviewer user id -> their reviews still to submit (`chasing.outstanding`, the one
     definition the dashboard shares), each with that reviewer's deadline for it."""
-    rows = chasing.outstanding(venue).select_related("submission__venue", "user", "review").order_by("user_id", "submission__number")
+    rows = outstanding(venue).select_related("submission__venue", "user", "review").order_by("user_id", "submission__number")
     result: dict[int, list[Missing]] = defaultdict(list)
     for row in rows:
         review = getattr(row, "review", None)
