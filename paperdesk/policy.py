@@ -432,6 +432,13 @@ def accounts_recently_rejected(viewer: ViewerLike) -> QuerySet[User]:
     return User.objects.filter(moderation_status=User.Moderation.REJECTED)
 
 
+def accounts_for_moderation(viewer: ViewerLike) -> QuerySet[User]:
+    """Every account a moderator may decide on (a bulk decision's selection), else none."""
+    if not can_moderate_accounts(viewer):
+        return User.objects.none()
+    return User.objects.all()
+
+
 def get_account_for_moderation(viewer: ViewerLike, account_id: object) -> User:
     """One account a moderator may decide on; the same 404 for "missing" and "forbidden"."""
     if not can_moderate_accounts(viewer):

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, F, OuterRef, Prefetch
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, Subquery, Value
 
 from paperdesk import clock, policy
 from paperdesk.venueconfig.spec import AccountRules
@@ -15,9 +15,17 @@ from paperdesk.venues.context import default_venue
 from paperdesk.venues.models import Venue
 
 from .models import Affiliation, User
-from .moderation import email_domain
+from .moderation import email_domain, institution_of
 
 QUEUE_PAGE_SIZE = 50
+# The queue's orders: the longest waiting first (the default), the newest first, or the
+# people the venue already knows (authors on a submission, invited reviewers and area
+# chairs) first, each group longest waiting first.
+QUEUE_SORTS = {
+    "oldest": ("Waiting longest first", ("date_joined", "pk")),
+    "newest": ("Newest sign-ups first", ("-date_joined", "-pk")),
+    "known": ("Authors and invited reviewers first", ("-known", "date_joined", "pk")),
+}
 
 
 def account_rules(venue: Venue | None = None) -> AccountRules:
@@ -95,20 +103,69 @@ def _with_queue_details(qs):
     )
 
 
-def moderation_queue(viewer: User, page: int | str | None = 1) -> Page:
-    """Pending accounts whose e-mail address is confirmed, longest waiting first."""
-    qs = _with_queue_details(policy.accounts_awaiting_moderation(viewer)).filter(email_verified=True).order_by("date_joined", "pk")
+def _with_venue_roles(qs, viewer, venue: Venue | None):
+    """Whether each person is already known to the venue: an author (confirmed or invited,
+    by account or by address) of one of its submissions, or in its reviewer pool (invited,
+    volunteered or accepted, as reviewer or area chair). Only for the venue's chairs
+    (policy.is_chair): a chair of another venue moderates accounts without learning who
+    submitted here."""
+    from paperdesk.reviewing.models import PoolMember
+    from paperdesk.submissions.models import Authorship
+
+    if venue is None or not policy.is_chair(viewer, venue):
+        return qs.annotate(known=Value(False, output_field=BooleanField()))
+    authored = Authorship.objects.filter(submission__venue=venue, declined_at__isnull=True).filter(
+        Q(user=OuterRef("pk")) | Q(email__iexact=OuterRef("email")))
+    pool = PoolMember.objects.filter(venue=venue).exclude(state__in=[PoolMember.State.DECLINED, PoolMember.State.NOT_SELECTED]).filter(
+        Q(user=OuterRef("pk")) | Q(email__iexact=OuterRef("email"))).order_by("role", "pk")
+    return qs.annotate(
+        is_venue_author=Exists(authored),
+        pool_role=Subquery(pool.values("role")[:1]),
+        pool_state=Subquery(pool.values("state")[:1]),
+    ).annotate(known=ExpressionWrapper(Q(is_venue_author=True) | Q(pool_role__isnull=False), output_field=BooleanField()))
+
+
+def moderation_queue(viewer: User, page: int | str | None = 1, sort: str | None = None) -> Page:
+    """Pending accounts whose e-mail address is confirmed, longest waiting first (or as
+    `sort` says: QUEUE_SORTS), with what the default venue knows of each person."""
+    venue = default_venue()
+    order = QUEUE_SORTS.get(sort or "", QUEUE_SORTS["oldest"])[1]
+    qs = _with_queue_details(policy.accounts_awaiting_moderation(viewer)).filter(email_verified=True)
+    qs = _with_venue_roles(qs, viewer, venue).order_by(*order)
     result = Paginator(qs, QUEUE_PAGE_SIZE).get_page(page)
     now = clock.now()
-    result.object_list = [for_queue(account, now) for account in result.object_list]
+    rules = account_rules(venue)
+    result.object_list = [for_queue(account, now, rules) for account in result.object_list]
     return result
 
 
-def for_queue(account: User, now: dt.datetime | None = None) -> User:
-    """Add what a queue row shows beside the account's fields: its domain and wait."""
+POOL_LABELS = {
+    ("reviewer", "invited"): "invited reviewer", ("reviewer", "accepted"): "reviewer", ("reviewer", "volunteered"): "volunteered to review",
+    ("area_chair", "invited"): "invited area chair", ("area_chair", "accepted"): "area chair", ("area_chair", "volunteered"): "volunteered as area chair",
+}
+
+
+def for_queue(account: User, now: dt.datetime | None = None, rules: AccountRules | None = None) -> User:
+    """Add what a queue row shows beside the account's fields: its domain, its wait, the
+    institution its address belongs to (the venue's lists, the research labs', the
+    universities' data set) and its roles in the venue."""
     account.domain = email_domain(account.email)
     account.waiting_days = waiting_days(account, now)
+    account.institution = institution_of(account.email, rules if rules is not None else account_rules())
+    role = (getattr(account, "pool_role", None), getattr(account, "pool_state", None))
+    account.known_as = [label for label in (
+        "co-author of a submission" if getattr(account, "is_venue_author", False) else "",
+        POOL_LABELS.get(role, "") if role[0] else "",
+    ) if label]
     return account
+
+
+def accounts_for_decision(viewer: User, account_ids: list[int]) -> list[User]:
+    """The accounts a moderator selected for one bulk decision, oldest sign-up first."""
+    rows = policy.accounts_for_moderation(viewer).filter(pk__in=account_ids).order_by("date_joined", "pk")
+    now = clock.now()
+    rules = account_rules()
+    return [for_queue(account, now, rules) for account in rows]
 
 
 def unconfirmed_pending_count(viewer: User) -> int:

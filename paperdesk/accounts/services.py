@@ -159,6 +159,70 @@ def account_reject(*, account: User, actor, reason: str) -> User:
     return locked
 
 
+BULK_LIMIT = 500
+
+
+@dataclass
+class BulkResult:
+    """What a bulk decision did: the accounts decided, and those left as they were, each
+    with the reason (already decided, own account, no longer there)."""
+
+    action: str
+    decided: list[User] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+def parse_account_ids(values) -> list[int]:
+    ids = []
+    for value in values:
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            continue
+        if number > 0 and number not in ids:
+            ids.append(number)
+    return ids
+
+
+@transaction.atomic
+def accounts_decide_in_bulk(*, account_ids: list[int], actor, action: str, reason: str = "") -> BulkResult:
+    """Approve (or reject, with one reason for all) many accounts in one transaction: each
+    decision is audited on its own and sends its person one e-mail once the whole batch is
+    committed. Accounts that cannot take the decision are skipped with the reason; nothing
+    is decided if the request itself is refused."""
+    if not policy.can_moderate_accounts(actor):
+        raise AccountError("Only program chairs moderate accounts.", 403)
+    if action not in ("approve", "reject"):
+        raise AccountError("Choose to approve or to reject the selected accounts.", 400)
+    if not account_ids:
+        raise AccountError("Select at least one account first.", 400)
+    if len(account_ids) > BULK_LIMIT:
+        raise AccountError(f"Select at most {BULK_LIMIT} accounts at a time.", 400)
+    reason = (reason or "").strip()
+    if action == "reject":
+        if not reason:
+            raise AccountError("Give a reason for the rejection; it is sent to each person.", 400, "reason")
+        if len(reason) > MAX_REASON_LENGTH:
+            raise AccountError(f"The reason is longer than {MAX_REASON_LENGTH} characters.", 400, "reason")
+    result = BulkResult(action)
+    found = {account.pk: account for account in User.objects.filter(pk__in=account_ids)}
+    for account_id in account_ids:
+        account = found.get(account_id)
+        if account is None:
+            result.skipped.append((f"account {account_id}", "This account no longer exists."))
+            continue
+        try:
+            if action == "approve":
+                decided = account_approve(account=account, actor=actor)
+            else:
+                decided = account_reject(account=account, actor=actor, reason=reason)
+        except AccountError as error:
+            result.skipped.append((account.email, error.message))
+            continue
+        result.decided.append(decided)
+    return result
+
+
 # --- profile ---------------------------------------------------------------------------------
 
 @dataclass

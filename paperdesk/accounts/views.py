@@ -53,7 +53,8 @@ def _require_moderator(user) -> None:
 
 
 def _queue_context(request, refused=None) -> dict:
-    page = selectors.moderation_queue(request.user, request.GET.get("page"))
+    sort = request.GET.get("sort") if request.GET.get("sort") in selectors.QUEUE_SORTS else "oldest"
+    page = selectors.moderation_queue(request.user, request.GET.get("page"), sort)
     if refused is not None:
         for account in page.object_list:
             if account.pk == refused.pk:
@@ -63,6 +64,8 @@ def _queue_context(request, refused=None) -> dict:
         "rules": selectors.account_rules(),
         "unconfirmed_count": selectors.unconfirmed_pending_count(request.user),
         "rejected": selectors.recently_rejected(request.user),
+        "sort": sort,
+        "sorts": [(key, label) for key, (label, _) in selectors.QUEUE_SORTS.items()],
     }
 
 
@@ -113,3 +116,45 @@ def moderation_reject(request, account_id: int):
     except services.AccountError as error:
         return _refused(request, account, error.message, error.status, form.cleaned_data["reason"])
     return _decided(request, account, f"Rejected {account.email}; they have been told the reason by e-mail.")
+
+
+@login_required
+@require_POST
+def moderation_bulk(request):
+    """Many accounts at once: the first POST shows what will happen (who, which e-mail);
+    the confirmed one decides them all, each audited and told by e-mail."""
+    _require_moderator(request.user)
+    action = request.POST.get("action", "")
+    reason = request.POST.get("reason", "")
+    account_ids = services.parse_account_ids(request.POST.getlist("accounts"))
+    if request.POST.get("confirm") != "yes":
+        problem = None
+        if action not in ("approve", "reject"):
+            problem = "Choose to approve or to reject the selected accounts."
+        elif not account_ids:
+            problem = "Select at least one account first (tick the boxes in the first column)."
+        elif len(account_ids) > services.BULK_LIMIT:
+            problem = f"Select at most {services.BULK_LIMIT} accounts at a time."
+        elif action == "reject" and not reason.strip():
+            problem = "Give a reason for the rejection; it is sent to each person."
+        if problem:
+            messages.error(request, problem)
+            return render(request, "accounts/moderation.html", _queue_context(request), status=400)
+        accounts = selectors.accounts_for_decision(request.user, account_ids)
+        undecidable = [a for a in accounts if (action == "approve" and a.is_approved) or (action == "reject" and a.moderation_status != "pending")]
+        return render(request, "accounts/moderation_confirm.html", {
+            "action": action, "reason": reason.strip(), "accounts": accounts, "undecidable": undecidable,
+            "deciding": len(accounts) - len(undecidable),
+        })
+    try:
+        result = services.accounts_decide_in_bulk(account_ids=account_ids, actor=request.user, action=action, reason=reason)
+    except services.AccountError as error:
+        messages.error(request, error.message)
+        return render(request, "accounts/moderation.html", _queue_context(request), status=error.status)
+    done = len(result.decided)
+    verb = "Approved" if action == "approve" else "Rejected"
+    if done:
+        messages.success(request, f"{verb} {done} account{'s' if done != 1 else ''}; each person has been told by e-mail.")
+    for email, why in result.skipped:
+        messages.warning(request, f"{email}: not changed. {why}")
+    return redirect("accounts:moderation")

@@ -71,6 +71,7 @@ ROUTES: dict[str, Route] = {
     "accounts:moderation": Route(CHAIRS),
     "accounts:moderation_approve": Route(CHAIRS, {"account_id": "account"}, get=False),
     "accounts:moderation_reject": Route(CHAIRS, {"account_id": "account"}, get=False),
+    "accounts:moderation_bulk": Route(CHAIRS, get=False),  # many accounts at once, after one confirmation page
     "venues:cfp": Route(PUBLIC, V),
     "venues:dates": Route(PUBLIC, V),
     "venues:dates_ics": Route(PUBLIC, V),
