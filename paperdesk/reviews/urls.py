@@ -7,6 +7,7 @@ urlpatterns = [
     path("reviews/", views.dashboard, name="dashboard"),
     path("reviews/paper/<str:public_id>/", views.paper, name="paper"),
     path("reviews/paper/<str:public_id>/paper.pdf", views.paper_pdf, name="pdf"),
+    path("reviews/paper/<str:public_id>/supplementary.zip", views.paper_supplementary, name="supplementary"),
     path("reviews/paper/<str:public_id>/review/", views.review_save, name="save"),
     path("reviews/paper/<str:public_id>/autosave/", views.review_autosave, name="autosave"),
     path("reviews/paper/<str:public_id>/discussion/", views.discussion, name="discussion"),

@@ -20,7 +20,7 @@ from paperdesk import clock, policy
 from paperdesk.submissions.services import ServiceError
 from paperdesk.venues.models import Venue
 
-from . import history, selectors, services
+from . import history, selectors, services, supplementary
 from .anonymize import StripFailed, anonymized_copy
 from .forms import DISCUSSION_MAX_CHARS, MetaReviewForm, initial_from_review, review_form_class
 
@@ -63,6 +63,7 @@ def _page(request, submission, *, form=None, meta_form=None, error: str = "", st
         "post_text": post_text,
         "discussion_max": DISCUSSION_MAX_CHARS,
         "reverted": history.last_revert_of(page.my_review),
+        "materials": supplementary.reviewer_materials(submission),
     }, status=status)
 
 
@@ -88,6 +89,30 @@ def paper_pdf(request, public_id):
             "submission": submission}, status=422)
     response = FileResponse(default_storage.open(copy.blob, "rb"), as_attachment=False,
                             filename=f"paper-{submission.public_id}.pdf", content_type="application/pdf")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "sandbox"
+    return response
+
+
+@require_safe
+def paper_supplementary(request, public_id):
+    """The latest supplementary archive as a zip without .git directories and notebook
+    metadata (the original stays with the authors and chairs)."""
+    submission = _paper(request, public_id)
+    upload = supplementary.latest_archive(submission)
+    if upload is None:
+        raise Http404("No supplementary material")
+    try:
+        copy = supplementary.cleaned_archive(upload)
+    except supplementary.CleanFailed as error:
+        log.warning("cannot prepare supplementary upload %s: %s", upload.public_id, error)
+        return render(request, "reviews/refused.html", {
+            "reason": "This supplementary archive could not be prepared for reviewers (it cannot be read safely). "
+                      f"The chairs have been told; write to {submission.venue.contact_email} if you need it.",
+            "submission": submission}, status=422)
+    response = FileResponse(default_storage.open(copy.blob, "rb"), as_attachment=True,
+                            filename=f"supplementary-{submission.public_id}.zip", content_type="application/zip")
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "sandbox"

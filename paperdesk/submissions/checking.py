@@ -22,6 +22,8 @@ from .models import CheckRun, Submission, Upload
 
 def schedule_check(upload: Upload) -> CheckRun:
     mode = "camera-ready" if upload.kind == Upload.Kind.CAMERA_READY else "submission"
+    if upload.kind == Upload.Kind.SUPPLEMENTARY:
+        mode = "supplementary"  # the archive, read in the checker's child (_check_archive)
     run = CheckRun.objects.create(upload=upload, mode=mode)
     transaction.on_commit(lambda: run_check.enqueue(run.pk))
     return run
@@ -58,7 +60,7 @@ def identities_for(submission: Submission, published: dict[int, tuple[str, str]]
         emails = {author.email}
         affiliations = {author.affiliation} if author.affiliation else set()
         other_names: list[str] = []
-        github = huggingface = ""
+        github = huggingface = website = ""
         name = author.name
         if published and author.pk in published:
             name, affiliation = published[author.pk]
@@ -72,7 +74,7 @@ def identities_for(submission: Submission, published: dict[int, tuple[str, str]]
             other_names = [n for n in (user.other_names or []) if n]
             if user.full_name and user.full_name != name:
                 other_names.append(user.full_name)
-            github, huggingface = user.github, user.huggingface
+            github, huggingface, website = user.github, user.huggingface, user.website
         # Identity holds tuples of strings (a bare string would be read letter by letter).
         identities.append(Identity(
             name=name,
@@ -81,6 +83,7 @@ def identities_for(submission: Submission, published: dict[int, tuple[str, str]]
             affiliations=tuple(sorted(affiliations)),
             github=(github,) if github else (),
             huggingface=(huggingface,) if huggingface else (),
+            websites=(website,) if website else (),
         ))
     return identities
 
@@ -91,6 +94,8 @@ def check_upload(run: CheckRun) -> dict:
 
     upload = run.upload
     submission = upload.submission
+    if upload.kind == Upload.Kind.SUPPLEMENTARY:  # an archive: read in the same kind of child
+        return _check_archive(upload, submission)
     rules = rules_for(submission.venue.spec, submission.track.slug, run.mode)
     published = None
     if run.mode == "camera-ready":
@@ -105,6 +110,24 @@ def check_upload(run: CheckRun) -> dict:
             cpu_seconds=settings.CHECK_CPU_SECONDS,
             memory_mb=settings.CHECK_MEMORY_MB,
         )
+
+
+def _check_archive(upload: Upload, submission: Submission) -> dict:
+    """A supplementary archive, checked in the checker's child process (nothing of it is
+    parsed here); the scan's deadline ends before the child's CPU limit, so a slow archive
+    gets a verdict rather than a killed child."""
+    from paperdesk.checks import rules_for
+    from paperdesk.checks.archive import ArchiveLimits
+    from paperdesk.checks.sandbox import check_in_child
+
+    from .uploads import max_upload_bytes
+
+    rules = rules_for(submission.venue.spec, submission.track.slug, "submission")
+    limits = ArchiveLimits(max_bytes=max_upload_bytes(submission.venue.spec.submission, Upload.Kind.SUPPLEMENTARY),
+                           timeout=max(5.0, settings.CHECK_CPU_SECONDS * 0.8))
+    with local_copy(upload.blob) as path:
+        return check_in_child(None, rules, identities_for(submission), cpu_seconds=settings.CHECK_CPU_SECONDS,
+                              memory_mb=settings.CHECK_MEMORY_MB, supplementary=path, archive_limits=limits.to_dict())
 
 
 @task(queue_name=CHECKS_QUEUE)
@@ -156,7 +179,8 @@ def perform_check(check_run_id: int, holder: str | None = None) -> str | None:
         raise
     report.pop("file", None)  # the blob's server path means nothing to anyone else
     run.report = report
-    run.blocking = bool(blocking_findings(run.upload.submission.venue, report))
+    # An archive's findings are the authors' and chairs' to read; they never stop a submission.
+    run.blocking = run.upload.kind != Upload.Kind.SUPPLEMENTARY and bool(blocking_findings(run.upload.submission.venue, report))
     run.state = CheckRun.State.DONE
     run.finished_at = clock.now()
     summary = report_summary(report)

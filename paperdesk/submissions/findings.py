@@ -20,6 +20,7 @@ class Category:
     slug: str
     label: str
     condition: Q  # on CheckRun
+    runs: str = "paper"  # whose check: the paper PDF in force, or the latest "supplementary" archive
 
 
 CATEGORIES = [
@@ -31,6 +32,11 @@ CATEGORIES = [
     Category("no_limitations", "No limitations section", Q(state=DONE, finding_codes__contains=" no_limitations_section ")),
     Category("pending", "Check pending", Q(state__in=[CheckRun.State.QUEUED, CheckRun.State.RUNNING])),
     Category("failed", "Checker failed", Q(state=CheckRun.State.FAILED)),
+    Category("links", "Non-anonymous links", Q(state=DONE) & (Q(finding_codes__contains=" leak_non_anonymous_link ") | Q(upload__submission__links_flagged=True))),
+    Category("git_metadata", "Git metadata in the supplementary", Q(state=DONE, finding_codes__contains=" leak_git_metadata "), runs="supplementary"),
+    Category("notebook_metadata", "Notebook metadata in the supplementary", Q(state=DONE, finding_codes__contains=" leak_notebook_metadata "), runs="supplementary"),
+    Category("supplementary_leaks", "Identity leaks in the supplementary", Q(state=DONE, leak_count__gt=0), runs="supplementary"),
+    Category("supplementary_unreadable", "Unsafe or unreadable supplementary", Q(state=DONE, verdict="unreadable"), runs="supplementary"),
     Category("clean", "No leaks or violations", Q(state=DONE, blocking=False, leak_count=0, format_count=0) & ~Q(verdict__in=["unreadable", "over_limit"])),
 ]
 BY_SLUG = {c.slug: c for c in CATEGORIES}
@@ -47,8 +53,18 @@ def _runs_of_latest_pdfs() -> QuerySet[CheckRun]:
     return CheckRun.objects.filter(upload__kind=Upload.Kind.PAPER, upload_id=Subquery(latest_upload.values("pk")[:1]))
 
 
-def _latest_runs(submissions: QuerySet[Submission]) -> QuerySet[CheckRun]:
-    return _runs_of_latest_pdfs().filter(upload__submission__in=submissions.values("pk"))
+def _runs_of_latest_archives() -> QuerySet[CheckRun]:
+    latest_upload = Upload.objects.filter(submission=OuterRef("upload__submission"), kind=Upload.Kind.SUPPLEMENTARY).order_by("-version")
+    return CheckRun.objects.filter(upload__kind=Upload.Kind.SUPPLEMENTARY, upload_id=Subquery(latest_upload.values("pk")[:1]))
+
+
+def _runs_for(category: Category) -> QuerySet[CheckRun]:
+    return _runs_of_latest_archives() if category.runs == "supplementary" else _runs_of_latest_pdfs()
+
+
+def _latest_runs(submissions: QuerySet[Submission], runs: str = "paper") -> QuerySet[CheckRun]:
+    latest = _runs_of_latest_archives() if runs == "supplementary" else _runs_of_latest_pdfs()
+    return latest.filter(upload__submission__in=submissions.values("pk"))
 
 
 def screened(viewer, venue: Venue, status: str) -> QuerySet[Submission]:
@@ -59,9 +75,13 @@ def screened(viewer, venue: Venue, status: str) -> QuerySet[Submission]:
 
 
 def category_counts(viewer, venue: Venue, status: str) -> dict[str, int]:
-    """How many papers fall under each category: one query."""
-    runs = _latest_runs(screened(viewer, venue, status))
-    totals = runs.aggregate(**{f"n_{c.slug}": Count("pk", filter=c.condition) for c in CATEGORIES})
+    """How many papers fall under each category: one query for the PDFs' checks, one for the
+    supplementary archives'."""
+    papers = screened(viewer, venue, status)
+    totals = {}
+    for runs in ("paper", "supplementary"):
+        chosen = [c for c in CATEGORIES if c.runs == runs]
+        totals.update(_latest_runs(papers, runs).aggregate(**{f"n_{c.slug}": Count("pk", filter=c.condition) for c in chosen}))
     return {c.slug: totals[f"n_{c.slug}"] for c in CATEGORIES}
 
 
@@ -73,5 +93,5 @@ def papers_with(viewer, venue: Venue, status: str, category: str) -> QuerySet[Su
         return papers.order_by("number")
     # Correlated on the paper alone: repeating the list of papers inside the EXISTS made
     # PostgreSQL scan it again for every paper (minutes at 25,000 papers).
-    runs = _runs_of_latest_pdfs().filter(chosen.condition)
+    runs = _runs_for(chosen).filter(chosen.condition)
     return papers.filter(Exists(runs.filter(upload__submission=OuterRef("pk")))).order_by("number")

@@ -36,6 +36,10 @@ class Submission(models.Model):
     attendance = models.CharField(max_length=10, choices=Attendance.choices, default=Attendance.UNSURE)
     code_url = models.URLField(max_length=500, blank=True)
     data_url = models.URLField(max_length=500, blank=True)
+    # The form's links judged for anonymity (paperdesk.checks.links) when they are saved:
+    # [{field, url, verdict, reason, owner, author}]; `links_flagged` when one is not anonymous.
+    link_report = models.JSONField(default=list, blank=True)
+    links_flagged = models.BooleanField(default=False)
     deadline_extension = models.DateTimeField(null=True, blank=True, help_text="Per-submission deadline granted by a chair")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from paperdesk import policy
 
-from . import findings, screening, selectors
+from . import findings, screening, selectors, supplementary
 from .models import Submission
 from .services import ServiceError
 from .views import _chair_venue, _detail
@@ -32,6 +32,8 @@ def chair_findings(request, venue_slug):
     )
     page = Paginator(papers, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = findings.category_counts(request.user, venue, status)
+    rows = selectors.chair_rows(page.object_list, venue, policy.viewer_for(request))
+    supplementary.attach_archive_checks(rows, policy.viewer_for(request), venue)  # the archive's findings, the form's links
     return render(request, "submissions/chair_findings.html", {
         "venue": venue,
         "status": status,
@@ -40,7 +42,7 @@ def chair_findings(request, venue_slug):
         "category_label": findings.BY_SLUG[category].label if category else "All papers",
         "page": page,
         "pager_query": urlencode({"status": status, "finding": category}),
-        "rows": selectors.chair_rows(page.object_list, venue, policy.viewer_for(request)),
+        "rows": rows,
     })
 
 

@@ -17,6 +17,7 @@ from paperdesk.venues.models import ContributionType, TopicArea, Track, Venue
 from . import notifications
 from .models import Authorship, Submission, Upload
 from .storage import store_blob
+from .supplementary import refresh_form_links
 from .uploads import UploadRejected, max_upload_bytes, validate_pdf, validate_zip
 
 
@@ -183,6 +184,7 @@ def submission_create(*, venue: Venue, actor, data: SubmissionInput, now=None) -
     submission = Submission.objects.create(venue=venue, number=number, created_by=actor, **fields)
     submission.secondary_topics.set(secondary)
     invitees = _write_authors(submission, authors, actor)
+    refresh_form_links(submission)
     record("submission.create", submission, actor=actor, venue=venue, title=submission.title)
     _record_invitations(submission, invitees, actor)
     _after_commit_invitations(submission, invitees)
@@ -204,6 +206,7 @@ def submission_update(*, submission: Submission, actor, data: SubmissionInput, n
     submission.save()
     submission.secondary_topics.set(secondary)
     invitees = _write_authors(submission, authors, actor)
+    refresh_form_links(submission)
     record("submission.update", submission, actor=actor, venue=submission.venue, fields=changed)
     _record_invitations(submission, invitees, actor)
     _after_commit_invitations(submission, invitees)
@@ -271,10 +274,9 @@ def upload_add(*, submission: Submission, actor, stream: IO[bytes], original_nam
         )
         locked.save(update_fields=["updated_at"])
         record("upload.add", locked, actor=actor, venue=venue, kind=kind, version=version, sha256=blob.sha256, size=blob.size)
-        if kind != Upload.Kind.SUPPLEMENTARY:
-            from paperdesk.submissions.checking import schedule_check
+        from paperdesk.submissions.checking import schedule_check
 
-            schedule_check(upload)
+        schedule_check(upload)  # a PDF, or a supplementary archive (read in the checker's child)
         if locked.status == Submission.Status.SUBMITTED and kind == Upload.Kind.SUPPLEMENTARY:
             transaction.on_commit(lambda: notifications.send_receipt(locked.pk, "new_supplementary", upload.pk))
         # A new paper PDF of a submitted paper is announced once its check is done: it then

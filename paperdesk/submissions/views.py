@@ -27,7 +27,7 @@ from paperdesk import policy
 from paperdesk.csvexport import csv_response
 from paperdesk.venues.models import Venue
 
-from . import exports, selectors, services, upload_handlers
+from . import exports, selectors, services, supplementary, upload_handlers
 from .body_limit import checks_upload_limits
 from .forms import ExtensionForm, SubmissionForm, UploadForm, author_formset
 from .models import Submission, Upload
@@ -202,6 +202,7 @@ def _detail(request, submission: Submission, *, error: str = "", status: int = 2
         "error": error,
         "extension_form": extension_form,
         "rules": submission.venue.spec.submission,
+        "archive": supplementary.archive_panel(request.user, submission),
     }
     return render(request, "submissions/detail.html", context, status=status)
 

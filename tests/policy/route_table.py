@@ -143,6 +143,7 @@ ROUTES: dict[str, Route] = {
     "reviews:dashboard": Route(SIGNED_IN),
     "reviews:paper": Route(PAPER_READERS, P),
     "reviews:pdf": Route(PAPER_READERS, P),
+    "reviews:supplementary": Route(PAPER_READERS, P),
     "reviews:save": Route({"reviewer"}, P, get=False),
     "reviews:autosave": Route({"reviewer"}, P, get=False),
     "reviews:discussion": Route(PAPER_READERS, P),

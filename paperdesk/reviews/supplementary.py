@@ -1,0 +1,61 @@
+"""What reviewers get of a paper's supplementary material and form links: the form links
+that passed the anonymity check (an anonymising service), and a copy of the latest
+supplementary archive without `.git` directories, macOS resource forks and notebook
+metadata, built in a child process with resource limits (`checks.archive.clean_in_child`)
+once per upload and kept in content-addressed storage beside the original."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+
+from paperdesk.checks.archive import CleanFailed, clean_in_child
+from paperdesk.submissions.checking import local_copy
+from paperdesk.submissions.models import Submission, Upload
+from paperdesk.submissions.storage import store_blob
+from paperdesk.submissions.supplementary import LinkRow, reviewer_link_rows
+
+from .models import AnonymizedPdf
+
+__all__ = ["CleanFailed", "Materials", "cleaned_archive", "latest_archive", "reviewer_materials"]
+
+
+@dataclass
+class Materials:
+    links: list[LinkRow] = field(default_factory=list)
+    has_archive: bool = False
+
+
+def latest_archive(submission: Submission) -> Upload | None:
+    return submission.uploads.filter(kind=Upload.Kind.SUPPLEMENTARY).order_by("-version").first()
+
+
+def reviewer_materials(submission: Submission) -> Materials:
+    """For anyone who may open the paper's reviewing page (the caller asked the policy)."""
+    return Materials(links=reviewer_link_rows(submission), has_archive=latest_archive(submission) is not None)
+
+
+def cleaned_archive(upload: Upload) -> AnonymizedPdf:
+    """The reviewers' copy of a supplementary archive (a zip), made once per upload. The row
+    type is the one the reviewers' PDF copy uses: the copy of one upload, by blob."""
+    existing = AnonymizedPdf.objects.filter(upload=upload).first()
+    if existing is not None and default_storage.exists(existing.blob):
+        return existing
+    with tempfile.TemporaryDirectory(prefix="paperdesk-clean-") as work, local_copy(upload.blob) as source:
+        destination = os.path.join(work, "supplementary.zip")
+        clean_in_child(source, destination, cpu_seconds=settings.CHECK_CPU_SECONDS, memory_mb=settings.CHECK_MEMORY_MB,
+                       timeout=settings.CHECK_CPU_SECONDS * 2 + 5)
+        with open(destination, "rb") as stream:
+            blob = store_blob(stream)
+    fields = {"blob": blob.name, "sha256": blob.sha256, "size": blob.size}
+    try:
+        with transaction.atomic():
+            copy, _ = AnonymizedPdf.objects.update_or_create(upload=upload, defaults=fields)
+    except IntegrityError:  # made at the same moment by another request: same bytes
+        copy = AnonymizedPdf.objects.get(upload=upload)
+    return copy
