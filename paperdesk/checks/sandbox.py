@@ -61,7 +61,7 @@ def _from_exit(path, rules: CheckRules, status: int, stderr: str, cpu_seconds: f
 
 
 def check_in_child(
-    path: str | os.PathLike,
+    path: str | os.PathLike | None,
     rules: CheckRules | None = None,
     identities=(),
     cpu_seconds: float = DEFAULT_CPU_SECONDS,

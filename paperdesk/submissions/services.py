@@ -17,7 +17,6 @@ from paperdesk.venues.models import ContributionType, TopicArea, Track, Venue
 from . import notifications
 from .models import Authorship, Submission, Upload
 from .storage import store_blob
-from .supplementary import refresh_form_links
 from .uploads import UploadRejected, max_upload_bytes, validate_pdf, validate_zip
 
 
@@ -184,7 +183,7 @@ def submission_create(*, venue: Venue, actor, data: SubmissionInput, now=None) -
     submission = Submission.objects.create(venue=venue, number=number, created_by=actor, **fields)
     submission.secondary_topics.set(secondary)
     invitees = _write_authors(submission, authors, actor)
-    refresh_form_links(submission)
+    _judge_form_links(submission)
     record("submission.create", submission, actor=actor, venue=venue, title=submission.title)
     _record_invitations(submission, invitees, actor)
     _after_commit_invitations(submission, invitees)
@@ -206,12 +205,26 @@ def submission_update(*, submission: Submission, actor, data: SubmissionInput, n
     submission.save()
     submission.secondary_topics.set(secondary)
     invitees = _write_authors(submission, authors, actor)
-    refresh_form_links(submission)
+    _judge_form_links(submission)
     record("submission.update", submission, actor=actor, venue=submission.venue, fields=changed)
     _record_invitations(submission, invitees, actor)
     _after_commit_invitations(submission, invitees)
     _after_commit_refresh_conflicts(submission)
     return submission
+
+
+def _judge_form_links(submission: Submission) -> None:
+    """The form's code and data links judged against the authors' identities (a pure string
+    check: paperdesk.checks.links), kept on the submission; chairs filter on links_flagged,
+    reviewers see only the links that passed (supplementary.reviewer_link_rows)."""
+    from paperdesk.checks.links import check_form_links, flagged
+
+    from .checking import identities_for
+
+    links = {"code_url": submission.code_url or "", "data_url": submission.data_url or ""}
+    report = check_form_links(links, identities_for(submission)) if any(links.values()) else []
+    Submission.objects.filter(pk=submission.pk).update(link_report=report, links_flagged=flagged(report))
+    submission.link_report, submission.links_flagged = report, flagged(report)
 
 
 def _claimed_emails(submission: Submission, actor) -> set[str]:

@@ -5,8 +5,9 @@
   the archive is parsed in the web process. Its report has the PDF report's shape plus
   `supplementary` ({status, files_scanned} or {status, error}); its leaks carry the file
   inside the archive and the line.
-- The form's links are judged when the form is saved (`refresh_form_links`: a pure string
-  check, no untrusted parsing) and kept on the submission; chairs filter on `links_flagged`.
+- The form's links are judged when the form is saved (`services._judge_form_links`: a pure
+  string check, no untrusted parsing) and kept on the submission; chairs filter on
+  `links_flagged`.
 - Who sees what: the authors and the unconflicted chairs read the archive's findings and
   every link's verdict (`policy.can_view_check_findings`); reviewers see only the links that
   passed (anonymising services) and download a copy of the archive without `.git` and
@@ -26,19 +27,6 @@ FORM_LINK_FIELDS = (("code_url", "Code"), ("data_url", "Data or model"))
 
 
 # --- the form's links ----------------------------------------------------------------------
-
-
-def refresh_form_links(submission: Submission) -> None:
-    """Judge the form's links against the authors' identities and keep the verdicts (called by
-    the services that save the form, inside their transaction)."""
-    from paperdesk.checks.links import check_form_links, flagged
-
-    from .checking import identities_for
-
-    links = {name: getattr(submission, name) or "" for name, _ in FORM_LINK_FIELDS}
-    report = check_form_links(links, identities_for(submission)) if any(links.values()) else []
-    Submission.objects.filter(pk=submission.pk).update(link_report=report, links_flagged=flagged(report))
-    submission.link_report, submission.links_flagged = report, flagged(report)
 
 
 @dataclass(frozen=True)
