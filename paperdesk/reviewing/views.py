@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from paperdesk import policy
 from paperdesk.publications import KINDS, LABELS, ParseError, guess_kind, parse_in_child
@@ -399,6 +399,7 @@ def publication_delete(request, venue_slug, publication_id):
 @require_POST
 def publications_clear(request, venue_slug):
     venue = _venue(request, venue_slug)
+    _profile_member_or_404(request, venue)  # as the profile page: members of the venue's pool
     count = services.publications_clear(user=request.user, actor=request.user)
     messages.success(request, f"Removed {count} publication{'s' if count != 1 else ''}.")
     return _to_profile(venue, "publications")
@@ -815,6 +816,7 @@ def publish(request, venue_slug):
 
 # --- the reviewer's papers -----------------------------------------------------------------------------------
 
+@require_safe
 def my_assignments(request):
     """The reviewer's papers live on "My reviews"; this address is in e-mails already sent."""
     return redirect("reviews:dashboard")

@@ -21,7 +21,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from paperdesk import policy
 from paperdesk.csvexport import csv_response
@@ -191,6 +191,10 @@ def _edit(request, submission, handler):
 
 
 def _detail(request, submission: Submission, *, error: str = "", status: int = 200, extension_form=None):
+    if not policy.can_view_authors(request.user, submission):
+        # The authors' page (files, who uploaded them, ...) is never an error page for a reader
+        # blind to the authors (a reviewer refused an action): the refusal alone.
+        return _refused(request, error or "No such submission.", status=status if status >= 400 else 404, venue=submission.venue)
     view = selectors.submission_view(request.user, submission)
     if extension_form is None and view.can_grant_extension:
         initial = submission.venue.local(submission.deadline).replace(tzinfo=None)
@@ -207,6 +211,7 @@ def _detail(request, submission: Submission, *, error: str = "", status: int = 2
     return render(request, "submissions/detail.html", context, status=status)
 
 
+@require_safe
 def detail(request, public_id):
     submission = _submission(request, public_id)
     if not policy.can_view_authors(request.user, submission) and policy.can_open_review_page(request.user, submission):
@@ -244,6 +249,8 @@ def check_status(request, public_id):
 @require_POST
 def upload(request, public_id):
     submission = _submission(request, public_id)
+    if not policy.is_author(request.user, submission):  # the rights before the body: who may, not what was sent
+        return _refused(request, "Only its authors add files to a submission.", status=403)
     handler = upload_handlers.install(request, _upload_limits(submission.venue))
     return _upload(request, submission, handler)
 
