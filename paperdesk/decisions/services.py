@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import Count, F, Max, Q
 from django.urls import reverse
 
 from paperdesk import clock, policy
@@ -172,6 +172,98 @@ def _nothing_new(venue: Venue, waves: list[Release], note: str = "") -> ServiceE
         "can be released in a further wave." + (f" {note}" if note else ""), 409, "release")
 
 
+@dataclass
+class WavePaper:
+    """One paper of the wave a chair is about to release, as the confirmation names it."""
+
+    number: int
+    title: str
+    outcome: str
+    reviews: int  # submitted reviews
+    reviews_needed: int
+    meta_review: bool  # a submitted meta-review
+
+    @property
+    def few_reviews(self) -> bool:
+        return self.reviews < self.reviews_needed
+
+
+@dataclass
+class WavePlan:
+    """What releasing now would do: the papers, the e-mails, the papers held back, and the
+    papers released with fewer reviews than the venue asks or without a meta-review."""
+
+    wave: int
+    papers: list[WavePaper]
+    notices: int
+    held_back: list[int]
+
+    @property
+    def few_reviews(self) -> list[WavePaper]:
+        return [p for p in self.papers if p.few_reviews]
+
+    @property
+    def no_meta_review(self) -> list[WavePaper]:
+        return [p for p in self.papers if not p.meta_review]
+
+
+def _wave_decisions(venue: Venue, viewer, hold_back_undecided: bool, waves: list[Release], note: str) -> tuple[list[Decision], list[Submission]]:
+    """The decisions the actor's next wave releases and the papers it holds back; refuses
+    (ServiceError) a wave with nothing in it or with undecided papers not held back."""
+    decisions = [d for d in decisions_to_release(venue, viewer) if policy.can_release_decision(viewer, d.submission)]
+    if not decisions:
+        if waves:
+            raise _nothing_new(venue, waves, note)
+        raise ServiceError("There are no decisions to release." + (f" {note}" if note else ""), 400, "release")
+    blockers = release_blockers(venue, viewer)
+    if blockers and not hold_back_undecided:
+        numbers = ", ".join(f"#{s.number}" for s in blockers[:20]) + (" …" if len(blockers) > 20 else "")
+        raise ServiceError(
+            f"{len(blockers)} submitted paper{'s have' if len(blockers) != 1 else ' has'} no decision yet ({numbers}). "
+            "Decide every paper before releasing, or hold the undecided ones back for a later wave.", 400, "release")
+    return decisions, blockers
+
+
+def release_plan(*, venue: Venue, actor, templates: NoticeTemplates, hold_back_undecided: bool = False) -> WavePlan:
+    """What `release_start` would release, for the chair to confirm once: refused with the
+    same ServiceError as the release itself would be; else the papers of the wave with
+    their review counts and meta-reviews (a wave never holds a paper the chair is
+    conflicted with, so nothing here is hidden from them)."""
+    from paperdesk.reviewing.models import Assignment
+    from paperdesk.reviews.models import MetaReview, Review
+
+    require(policy.can_release_decisions(actor, venue))
+    viewer = policy.as_viewer(actor)
+    problems = templates.problems()
+    if problems:
+        raise ServiceError(" ".join(problems), 400, "template")
+    waves = list(Release.objects.filter(venue=venue).order_by("wave"))
+    sending = next((w for w in waves if w.state == Release.State.RUNNING), None)
+    if sending is not None:
+        raise ServiceError(
+            f"Wave {sending.wave} is still sending ({sending.sent} of {sending.total} notices sent). Wait until it "
+            "is done (if it stopped, resume it on the release page) before releasing more.", 409, "release")
+    decisions, blockers = _wave_decisions(venue, viewer, hold_back_undecided, waves, conflict_note(viewer, venue))
+    ids = [d.submission_id for d in decisions]
+    reviews = dict(
+        Review.objects.filter(assignment__submission_id__in=ids, assignment__kind=Assignment.Kind.REVIEWER, assignment__published=True,
+                              state=Review.State.SUBMITTED)
+        .values("assignment__submission_id").annotate(n=Count("pk")).values_list("assignment__submission_id", "n")
+    )
+    metas = set(MetaReview.objects.filter(submission_id__in=ids, submitted=True).values_list("submission_id", flat=True))
+    tracks = dict(Submission.objects.filter(pk__in=ids).values_list("pk", "track__slug"))
+    notices = Submission.objects.filter(pk__in=ids).aggregate(n=Count("authorships", filter=Q(authorships__user__isnull=False)))["n"] or 0
+    papers = []
+    for decision in decisions:
+        outcome = policy.outcome_of(venue, decision.outcome)
+        papers.append(WavePaper(
+            number=decision.submission.number, title=decision.submission.title, outcome=outcome.name if outcome else decision.outcome,
+            reviews=reviews.get(decision.submission_id, 0), reviews_needed=venue.spec.reviewers_for_track(tracks.get(decision.submission_id, "")),
+            meta_review=decision.submission_id in metas,
+        ))
+    return WavePlan(wave=(waves[-1].wave + 1) if waves else 1, papers=papers, notices=notices, held_back=[s.number for s in blockers])
+
+
 def release_start(*, venue: Venue, actor, subject: str = "", body: str = "", templates: NoticeTemplates | None = None,
                   hold_back_undecided: bool = False, now=None) -> Release:
     """Release the decisions not released yet as the venue's next wave, and send their
@@ -196,17 +288,7 @@ def release_start(*, venue: Venue, actor, subject: str = "", body: str = "", tem
             raise ServiceError(
                 f"Wave {sending.wave} is still sending ({sending.sent} of {sending.total} notices sent). Wait until it "
                 "is done (if it stopped, resume it on the release page) before releasing more.", 409, "release")
-        decisions = [d for d in decisions_to_release(venue, viewer) if policy.can_release_decision(viewer, d.submission)]
-        if not decisions:
-            if waves:
-                raise _nothing_new(venue, waves, note)
-            raise ServiceError("There are no decisions to release." + (f" {note}" if note else ""), 400, "release")
-        blockers = release_blockers(venue, viewer)
-        if blockers and not hold_back_undecided:
-            numbers = ", ".join(f"#{s.number}" for s in blockers[:20]) + (" …" if len(blockers) > 20 else "")
-            raise ServiceError(
-                f"{len(blockers)} submitted paper{'s have' if len(blockers) != 1 else ' has'} no decision yet ({numbers}). "
-                "Decide every paper before releasing, or hold the undecided ones back for a later wave.", 400, "release")
+        decisions, blockers = _wave_decisions(venue, viewer, hold_back_undecided, waves, note)
         # Notices go to the confirmed authors: an invited co-author is not (yet) an author.
         total = sum(d.submission.authorships.filter(user__isnull=False).count() for d in decisions)
         release = Release.objects.create(

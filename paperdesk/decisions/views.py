@@ -160,18 +160,22 @@ def release(request, venue_slug):
     viewer = policy.viewer_for(request)
     templates = _posted_templates(request.POST, venue) if request.method == "POST" else services.NoticeTemplates.venue_defaults(venue)
     hold_back = request.POST.get("hold_back_undecided") == "yes"
-    error, status = "", 200
+    error, status, plan = "", 200, None
     if request.method == "POST" and request.POST.get("action") == "release":
+        # Irreversible: the first click shows what would be released (and any paper with too
+        # few reviews or no meta-review); only the confirmation releases.
         try:
-            started = services.release_start(venue=venue, actor=request.user, templates=templates, hold_back_undecided=hold_back)
+            if request.POST.get("confirmed") != "yes":
+                plan = services.release_plan(venue=venue, actor=request.user, templates=templates, hold_back_undecided=hold_back)
+            else:
+                started = services.release_start(venue=venue, actor=request.user, templates=templates, hold_back_undecided=hold_back)
+                messages.success(request, f"Wave {started.wave} released: its authors can read their decisions and reviews now; the notices are being sent.")
+                return redirect(reverse("decisions:release_progress", args=[venue.slug]) + f"?wave={started.wave}")
         except ServiceError as refused:
             error, status = refused.message, refused.status
-        else:
-            messages.success(request, f"Wave {started.wave} released: its authors can read their decisions and reviews now; the notices are being sent.")
-            return redirect(reverse("decisions:release_progress", args=[venue.slug]) + f"?wave={started.wave}")
     waves = _waves(venue)
     return render(request, "decisions/release.html", {
-        "venue": venue, "error": error, "waves": waves, "hold_back": hold_back,
+        "venue": venue, "error": error, "waves": waves, "hold_back": hold_back, "plan": plan,
         **_progress_context(viewer, waves[-1] if waves else None),
         **_preview_context(viewer, venue, templates),
     }, status=status)

@@ -235,7 +235,7 @@ def test_the_meta_review_is_final_once_the_decision_is_released(rworld, api, dja
     chair.post(reverse("decisions:bulk_set", args=[rworld.venue.slug]), {"paper": [rworld.other_paper.public_id], "outcome": "accept-poster"})
     with django_capture_on_commit_callbacks(execute=True):
         released = chair.post(reverse("decisions:release", args=[rworld.venue.slug]),
-                              {"subject": decision_services.DEFAULT_SUBJECT, "body": decision_services.DEFAULT_BODY, "action": "release"})
+                              {"subject": decision_services.DEFAULT_SUBJECT, "body": decision_services.DEFAULT_BODY, "action": "release", "confirmed": "yes"})
     assert released.status_code == 302
     call = api("area_chair")
     data = call("GET", meta(rworld)).json()

@@ -333,7 +333,7 @@ def _decide_and_release(world, django_capture_on_commit_callbacks, *, release: b
     if release:
         with django_capture_on_commit_callbacks(execute=True):
             chair.post(reverse("decisions:release", args=[world.venue.slug]),
-                       {"subject": decision_services.DEFAULT_SUBJECT, "body": decision_services.DEFAULT_BODY, "action": "release"})
+                       {"subject": decision_services.DEFAULT_SUBJECT, "body": decision_services.DEFAULT_BODY, "action": "release", "confirmed": "yes"})
 
 
 def test_authors_read_nothing_of_the_reviewing_before_release(rworld, api, django_capture_on_commit_callbacks):

@@ -38,7 +38,7 @@ def decide(world, outcome, *papers):
 
 
 def release(world, **extra):
-    data = {"subject": services.DEFAULT_SUBJECT, "body": services.DEFAULT_BODY, "action": "release", **extra}
+    data = {"subject": services.DEFAULT_SUBJECT, "body": services.DEFAULT_BODY, "action": "release", "confirmed": "yes", **extra}
     return world.client("chair").post(reverse("decisions:release", args=[world.venue.slug]), data)
 
 
@@ -138,7 +138,7 @@ def test_release_preview_renders_each_outcome_with_placeholders(reviewed):
     assert "Dear Ada Lovelace, Congratulations!" in html
     assert not Release.objects.exists()
     bad = reviewed.client("chair").post(reverse("decisions:release", args=[reviewed.venue.slug]),
-                                         {"subject": "{{ reviewer_name }}", "body": "x", "action": "release"})
+                                         {"subject": "{{ reviewer_name }}", "body": "x", "action": "release", "confirmed": "yes"})
     assert bad.status_code == 400
     assert "Unknown placeholder" in bad.content.decode()
 
@@ -188,7 +188,7 @@ def test_release_twice_through_the_form_answers_409(reviewed, django_capture_on_
     Release.objects.update(state="done")
     client = reviewed.client("chair")
     response = client.post(reverse("decisions:release", args=[reviewed.venue.slug]),
-                           {"subject": services.DEFAULT_SUBJECT, "body": services.DEFAULT_BODY, "action": "release"})
+                           {"subject": services.DEFAULT_SUBJECT, "body": services.DEFAULT_BODY, "action": "release", "confirmed": "yes"})
     assert response.status_code == 409
     assert "already released" in response.content.decode()
 

@@ -22,7 +22,7 @@ def test_an_invited_co_author_gets_no_decision_notice(rworld, django_capture_on_
     assert "ivy@invited.edu" not in preview
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        chair.post(reverse("decisions:release", args=[rworld.venue.slug]), {"action": "release", "hold_back_undecided": "yes"})
+        chair.post(reverse("decisions:release", args=[rworld.venue.slug]), {"action": "release", "confirmed": "yes", "hold_back_undecided": "yes"})
     recipients = [m.to[0] for m in mail.outbox]
     assert INVITED[1] not in recipients
     assert rworld.people["other_author"].email in recipients
@@ -37,5 +37,5 @@ def test_a_confirmed_co_author_is_notified(rworld, django_capture_on_commit_call
     chair.post(reverse("decisions:bulk_set", args=[rworld.venue.slug]), {"paper": [paper.public_id], "outcome": "reject"})
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        chair.post(reverse("decisions:release", args=[rworld.venue.slug]), {"action": "release", "hold_back_undecided": "yes"})
+        chair.post(reverse("decisions:release", args=[rworld.venue.slug]), {"action": "release", "confirmed": "yes", "hold_back_undecided": "yes"})
     assert INVITED[1] in [m.to[0] for m in mail.outbox]

@@ -33,7 +33,7 @@ def released(rworld, fake_checker, django_capture_on_commit_callbacks):
     chair.post(reverse("decisions:bulk_set", args=[w.venue.slug]), {"paper": [w.paper.public_id], "outcome": "accept-oral"})
     chair.post(reverse("decisions:bulk_set", args=[w.venue.slug]), {"paper": [w.other_paper.public_id], "outcome": "reject"})
     with django_capture_on_commit_callbacks(execute=True):
-        chair.post(reverse("decisions:release", args=[w.venue.slug]), {"subject": services.DEFAULT_SUBJECT, "body": services.DEFAULT_BODY, "action": "release"})
+        chair.post(reverse("decisions:release", args=[w.venue.slug]), {"subject": services.DEFAULT_SUBJECT, "body": services.DEFAULT_BODY, "action": "release", "confirmed": "yes"})
     publish_confirmed(w.venue, w.people["chair"], w.people["author"], w.paper)
     return w
 

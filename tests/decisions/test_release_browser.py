@@ -22,7 +22,7 @@ def test_a_second_wave_from_the_release_page(rworld, page_as):
     chair = rworld.client("chair")
     table = reverse("decisions:bulk_set", args=[rworld.venue.slug])
     chair.post(table, {"paper": [rworld.paper.public_id, rworld.other_paper.public_id], "outcome": "reject"})
-    chair.post(reverse("decisions:release", args=[rworld.venue.slug]), {"action": "release"})  # wave 1, the venue's texts
+    chair.post(reverse("decisions:release", args=[rworld.venue.slug]), {"action": "release", "confirmed": "yes"})  # wave 1, the venue's texts
     late = make_paper(rworld.venue, rworld.people["other_author"], "A late paper", coauthors=[("Lou Late", "lou@late.edu", "Late U")])
     chair.post(table, {"paper": [late.public_id], "outcome": "accept-poster"})
     mail.outbox.clear()
@@ -38,6 +38,8 @@ def test_a_second_wave_from_the_release_page(rworld, page_as):
     if os.environ.get("PAPERDESK_SCREENSHOTS"):
         page.screenshot(path=os.path.join(os.environ["PAPERDESK_SCREENSHOTS"], "release-waves.png"), full_page=True)
     page.click("button[value=release]")
+    expect(page.locator("#release-confirm")).to_contain_text("A late paper")  # asks once, naming the papers
+    page.click("#release-confirm button[value=release]")
     expect(page.locator("h1")).to_contain_text("wave 2")
     expect(page.locator("#release-progress")).to_contain_text("2 of 2 notices sent", timeout=15_000)
     assert sorted(m.to[0] for m in mail.outbox) == ["grace@uni.edu", "lou@late.edu"]

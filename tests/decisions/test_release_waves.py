@@ -27,7 +27,7 @@ def decide(world, outcome, *papers):
 
 
 def release(world, **fields):
-    return world.client("chair").post(reverse("decisions:release", args=[world.venue.slug]), {"action": "release", **fields})
+    return world.client("chair").post(reverse("decisions:release", args=[world.venue.slug]), {"action": "release", "confirmed": "yes", **fields})
 
 
 def release_page(world, query: str = "") -> str:
@@ -205,6 +205,6 @@ def test_only_chairs_see_and_start_waves(rworld):
         client = rworld.client(role)
         assert client.get(reverse("decisions:release", args=[rworld.venue.slug])).status_code in (302, 404), role
         response = client.post(reverse("decisions:release", args=[rworld.venue.slug]),
-                               {"subject": services.DEFAULT_SUBJECT, "body": services.DEFAULT_BODY, "action": "release"})
+                               {"subject": services.DEFAULT_SUBJECT, "body": services.DEFAULT_BODY, "action": "release", "confirmed": "yes"})
         assert response.status_code in (302, 404), role
     assert not Release.objects.exists()

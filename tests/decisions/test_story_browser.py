@@ -244,6 +244,8 @@ def test_the_whole_story_in_a_browser(venue, make_user, page_as, smtp, files, mo
     expect(page.locator(".email-preview")).to_contain_text("Dear Ada Lovelace")
     shot(page, "story-4-release-preview")
     page.click("button[value=release]")
+    expect(page.locator("#release-confirm")).to_contain_text("cannot be undone")
+    page.click("#release-confirm button[value=release]")
     expect(page.locator("#release-progress")).to_contain_text("2 of 2 notices sent", timeout=15_000)
     assert Release.objects.get().state == "done"
     assert Decision.objects.get(submission=paper).released_at is not None

@@ -330,7 +330,7 @@ def test_one_paper_through_the_kit_topology(tmp_path, database, s3_bucket, s3_en
                             headers={"Authorization": f"Bearer {world['chair']['token']}", **forwarded})
     assert decided.status_code == 200 and decided.json()["changed"], decided.text
     released = chair.post(f"{web[1]}/v/{slug}/chair/release/", allow_redirects=False, timeout=60,
-                          data={"action": "release"}, headers={"X-CSRFToken": chair.cookies["csrftoken"]})
+                          data={"action": "release", "confirmed": "yes"}, headers={"X-CSRFToken": chair.cookies["csrftoken"]})
     assert released.status_code == 302 and "/release/progress/" in released.headers["Location"], released.text[-2000:]
 
     def wave_done():

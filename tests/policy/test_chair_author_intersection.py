@@ -106,14 +106,14 @@ def test_release_page_and_preview_do_not_depend_on_the_own_papers_decision(ca):
 def test_the_chair_author_cannot_release_their_own_papers_decision(ca, django_capture_on_commit_callbacks):
     set_own_decision(ca, "accept-oral")
     with django_capture_on_commit_callbacks(execute=True):
-        response = ca.client().post(url("decisions:release", ca), {"action": "release"})
+        response = ca.client().post(url("decisions:release", ca), {"action": "release", "confirmed": "yes"})
     assert response.status_code == 302
     released = set(Decision.objects.filter(released_at__isnull=False).values_list("submission_id", flat=True))
     assert released == {ca.world.paper.pk, ca.world.other_paper.pk}  # not their own paper
     assert Decision.objects.get(submission=ca.own).released_at is None
     # ...which another chair releases in a wave of their own.
     with django_capture_on_commit_callbacks(execute=True):
-        again = ca.world.client("chair").post(url("decisions:release", ca), {"action": "release"})
+        again = ca.world.client("chair").post(url("decisions:release", ca), {"action": "release", "confirmed": "yes"})
     assert again.status_code == 302
     assert Decision.objects.get(submission=ca.own).released_at is not None
 
@@ -121,7 +121,7 @@ def test_the_chair_author_cannot_release_their_own_papers_decision(ca, django_ca
 def test_a_chair_author_alone_with_their_decision_has_nothing_to_release(ca):
     Decision.objects.exclude(submission=ca.own).delete()
     set_own_decision(ca, "reject")
-    response = ca.client().post(url("decisions:release", ca), {"action": "release", "hold_back_undecided": "yes"})
+    response = ca.client().post(url("decisions:release", ca), {"action": "release", "confirmed": "yes", "hold_back_undecided": "yes"})
     assert response.status_code == 400
     assert Decision.objects.get(submission=ca.own).released_at is None
 

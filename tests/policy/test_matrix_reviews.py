@@ -156,7 +156,7 @@ def prepare(world, phase: str, capture) -> None:
     if phase == "released":
         with capture(execute=True):
             chair.post(reverse("decisions:release", args=[venue.slug]),
-                       {"subject": decision_services.DEFAULT_SUBJECT, "body": decision_services.DEFAULT_BODY, "action": "release"})
+                       {"subject": decision_services.DEFAULT_SUBJECT, "body": decision_services.DEFAULT_BODY, "action": "release", "confirmed": "yes"})
 
 
 def urls(world) -> dict[str, str]:
