@@ -323,12 +323,10 @@ def can_view_paper_number(user: ViewerLike, submission: Submission) -> bool:
 def submission_window(venue: Venue, submission: Submission | None = None, now: dt.datetime | None = None) -> Decision:
     now = now or clock.now()
     if now < venue.submission_open:
-        opens = venue.local(venue.submission_open)
-        return Decision(False, f"Submissions open on {opens:%B %d, %Y at %H:%M} ({venue.timezone}).")
+        return Decision(False, f"Submissions open on {venue.moment_text(venue.submission_open)}.")
     deadline = submission.deadline if submission is not None else venue.submission_deadline
     if now > deadline:
-        closed = venue.local(deadline)
-        return Decision(False, f"The submission deadline passed on {closed:%B %d, %Y at %H:%M} ({venue.timezone}); submissions are read-only. Contact {venue.contact_email} if this is a problem.")
+        return Decision(False, f"The submission deadline passed on {venue.moment_text(deadline)}; submissions are read-only. Contact {venue.contact_email} if this is a problem.")
     return ALLOW
 
 

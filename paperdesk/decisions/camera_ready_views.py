@@ -61,7 +61,7 @@ def camera_ready_extension(request, venue_slug, public_id):
     except ServiceError as error:
         return _camera_ready_status_page(request, venue, error=error.message, status=error.status, typed=typed)
     until = form.cleaned_data["until"]
-    messages.success(request, f"Paper #{submission.number}: camera-ready due {venue.local(until):%B %d, %Y at %H:%M} ({venue.timezone})." if until
+    messages.success(request, f"Paper #{submission.number}: camera-ready due {venue.moment_text(until)}." if until
                      else f"Paper #{submission.number}: the extension is removed; the venue's camera-ready deadline applies.")
     return redirect("decisions:camera_ready_status", venue.slug)
 

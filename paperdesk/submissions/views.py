@@ -334,8 +334,7 @@ def extension(request, public_id):
         return _detail(request, submission, error=error.message, status=error.status, extension_form=form)
     until = form.cleaned_data["until"]
     if until:
-        local = submission.venue.local(until)
-        messages.success(request, f"Extension granted: this submission's deadline is {local:%B %d, %Y at %H:%M} ({submission.venue.timezone}).")
+        messages.success(request, f"Extension granted: this submission's deadline is {submission.venue.moment_text(until)}.")
     else:
         messages.success(request, "Extension removed: the venue's deadline applies.")
     return redirect("submissions:detail", submission.public_id)

@@ -262,7 +262,8 @@ def test_api_deadline_passed_is_403_with_the_reason(client, venue, draft, author
     assert created.status_code == 403
     detail = created.json()["detail"]
     assert detail.startswith("The submission deadline passed on ")
-    assert "(AoE); submissions are read-only. Contact neurips2025@mechinterpworkshop.com" in detail
+    assert f"{venue.moment_text(venue.submission_deadline)}; submissions are read-only. Contact neurips2025@mechinterpworkshop.com" in detail
+    assert " AoE (" in detail and " UTC)" in detail  # Anywhere on Earth, and UTC
     uploaded = _upload(client, author_headers, draft.public_id, pdf_bytes)
     assert uploaded.status_code == 403
     assert uploaded.json()["detail"] == detail

@@ -127,8 +127,7 @@ def test_withdraw_asks_for_confirmation_then_restore_returns_the_previous_state(
 
 
 def deadline_reason(venue, deadline=None) -> str:
-    local = venue.local(deadline or venue.submission_deadline)
-    return (f"The submission deadline passed on {local:%B %d, %Y at %H:%M} (AoE); submissions are read-only. "
+    return (f"The submission deadline passed on {moments.text(deadline or venue.submission_deadline)}; submissions are read-only. "
             "Contact neurips2025@mechinterpworkshop.com if this is a problem.")
 
 
