@@ -39,9 +39,10 @@ def is_placeholder_author(value: str) -> bool:
 ANONYMOUS_USER_RE = re.compile(r"^anon", re.IGNORECASE)
 
 EMAIL_RE = re.compile(r"(?<![\w.+-])([A-Za-z0-9][\w.+-]*)\s?@\s?([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})")
+SSH_REMOTE_RE = re.compile(r":[\w~./-]")  # what follows user@host in an scp-style clone address
 BRACE_EMAIL_RE = re.compile(r"\{([^{}@]{1,300})\}\s?@\s?([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})")
-GITHUB_RE = re.compile(
-    r"(?:(?:gist\.)?github\.com/\s?|raw\.githubusercontent\.com/\s?)([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))"
+GITHUB_RE = re.compile(  # also the clone address git@github.com:<user>/<repo>.git
+    r"(?:(?:gist\.)?github\.com/\s?|(?<=@)github\.com:|raw\.githubusercontent\.com/\s?)([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))"
     r"|(?<![\w.-])([A-Za-z0-9-]{1,39})\.github\.io",
     re.IGNORECASE,
 )
@@ -215,6 +216,30 @@ def surname_matcher(identities: list[Identity], min_length: int = 4) -> Matcher:
 # ---------------------------------------------------------------- the text of the paper
 
 
+# The end of a line that is a link broken by LaTeX's \\url (after "/", ".", "-", ...): the
+# next line continues it without a space.
+URL_TAIL_RE = re.compile(
+    r"(?:https?://|www\.|\b(?:github\.com|github\.io|huggingface\.co|hf\.co|gitlab\.com|bitbucket\.org)\b)\S*$",
+    re.IGNORECASE,
+)
+URL_BREAK_CHARS = ("/", ".", "-", "_", ":", "=", "?", "&", "#", "~")
+
+
+def ends_in_link(piece: str, hyphen: bool) -> bool:
+    """Whether the line `piece` ends inside a link, at a place \\url breaks it."""
+    if not (hyphen or piece.endswith(URL_BREAK_CHARS)):
+        return False
+    last = piece[piece.rfind(" ") + 1:]
+    return ("/" in last or "www." in last or ".co" in last or ".io" in last or ".org" in last) and bool(URL_TAIL_RE.search(last))
+
+
+def continues_link(piece: str, hyphen: bool, following: str) -> bool:
+    """Whether `piece` ends inside a link that `following` (the next line) continues."""
+    if not ends_in_link(piece, hyphen):
+        return False
+    return hyphen or not (piece.endswith(".") and following[:1].isupper())  # a link that ended a sentence
+
+
 class PageText:
     """The folded text of one page with a map back to its lines and their regions."""
 
@@ -225,18 +250,23 @@ class PageText:
         self.regions: list[str] = []
         chunks: list[str] = []
         offset = 0
-        for line in page.lines:
-            if not line.text or line.furniture:
-                continue
-            piece = fold(line.text)
+        kept = [(line, fold(line.text)) for line in page.lines if line.text and not line.furniture]
+        for index, (line, piece) in enumerate(kept):
             self.lines.append(line)
             self.starts.append(offset)
             self.regions.append(region_of(line))
-            joiner = "" if line.hyphen or piece.endswith("-") or piece.endswith("/") else " "
+            following = kept[index + 1][1] if index + 1 < len(kept) else ""
+            if continues_link(piece, line.hyphen, following):
+                piece += "-" if line.hyphen else ""  # a hyphen in a link is the link's own
+                joiner = ""
+            else:
+                joiner = "" if line.hyphen or piece.endswith("-") or piece.endswith("/") else " "
             chunks.append(piece + joiner)
             offset += len(piece) + len(joiner)
         self.text = "".join(chunks)
         self.lower = self.text.lower()
+        # the page's last line is a link that the next page continues (set by the scan)
+        self.continued = bool(kept) and ends_in_link(kept[-1][1], kept[-1][0].hyphen)
 
     def line_at(self, offset: int) -> int:
         return max(0, bisect_right(self.starts, offset) - 1)
@@ -375,9 +405,14 @@ class AnonymityScan:
             re.compile(r"(?<![\w/.@-])(" + "|".join(re.escape(u) for u in sorted(plain_users, key=len, reverse=True)) + r")(?![\w-])", re.IGNORECASE)
             if plain_users else None
         )
-        for text in self.texts:
+        for text, following in zip(self.texts, [*self.texts[1:], None], strict=True):
             body = text.text
             lower = body.lower()
+            # a link broken over the page break is read across it, from the page it starts on
+            seam = len(body.rstrip()) if following is not None and text.continued else None
+            if seam is not None:
+                joined = body.rstrip() + following.text[:300]
+                self._links(text, joined, joined.lower(), github, hf, crossing=seam)
             if "@" in body:
                 self._emails(text, emails)
                 for match in MENTION_RE.finditer(body):
@@ -388,24 +423,7 @@ class AnonymityScan:
                         self.add("github", match.group(1), text.page, text.context(match.start(), match.end()))
                     elif user in hf:
                         self.add("huggingface", match.group(1), text.page, text.context(match.start(), match.end()))
-            if "github" in lower:
-                for match in GITHUB_RE.finditer(body):
-                    user = match.group(1) or match.group(2)
-                    if text.region_at(match.start()) == "references" or ANONYMOUS_USER_RE.match(user):
-                        continue
-                    if user.lower() in github:
-                        self.add("github", user, text.page, text.context(match.start(), match.end()))
-                    else:
-                        self.unattributed.code_links.append((match.group(0), text.page))
-            if "huggingface.co" in lower or "hf.co" in lower:
-                for match in HF_RE.finditer(body):
-                    user = match.group(1).rstrip(".")
-                    if text.region_at(match.start()) == "references" or ANONYMOUS_USER_RE.match(user) or user.lower() in HF_RESERVED:
-                        continue
-                    if user.lower() in hf:
-                        self.add("huggingface", user, text.page, text.context(match.start(), match.end()))
-                    else:
-                        self.unattributed.code_links.append((match.group(0), text.page))
+            self._links(text, body, lower, github, hf, before=seam)
             if plain_regex is not None:
                 for match in plain_regex.finditer(body):
                     if text.region_at(match.start()) == "references":
@@ -413,6 +431,37 @@ class AnonymityScan:
                     user = match.group(1).lower()
                     kind = "github" if user in github else "huggingface"
                     self.add(kind, match.group(1), text.page, text.context(match.start(), match.end()))
+
+    def _links(self, text: PageText, body: str, lower: str, github: dict, hf: dict, *,
+               before: int | None = None, crossing: int | None = None) -> None:
+        """GitHub and HuggingFace links in `body` (a page's text, or a page's text followed by
+        the start of the next page). `before`: only links that end before this offset (the
+        rest continues on the next page); `crossing`: only links that run over it."""
+        def wanted(match: re.Match) -> bool:
+            if before is not None and match.end() >= before:
+                return False
+            if crossing is not None and not match.start() < crossing < match.end():
+                return False
+            return text.region_at(match.start()) != "references"
+
+        if "github" in lower:
+            for match in GITHUB_RE.finditer(body):
+                user = match.group(1) or match.group(2)
+                if not wanted(match) or ANONYMOUS_USER_RE.match(user):
+                    continue
+                if user.lower() in github:
+                    self.add("github", user, text.page, _context(body, match.start(), match.end()))
+                else:
+                    self.unattributed.code_links.append((match.group(0), text.page))
+        if "huggingface.co" in lower or "hf.co" in lower:
+            for match in HF_RE.finditer(body):
+                user = match.group(1).rstrip(".")
+                if not wanted(match) or ANONYMOUS_USER_RE.match(user) or user.lower() in HF_RESERVED:
+                    continue
+                if user.lower() in hf:
+                    self.add("huggingface", user, text.page, _context(body, match.start(), match.end()))
+                else:
+                    self.unattributed.code_links.append((match.group(0), text.page))
 
     def _emails(self, text: PageText, emails: dict[str, str]) -> None:
         found = []
@@ -422,6 +471,8 @@ class AnonymityScan:
                 if user:
                     found.append((f"{user}@{domain}", match.start(), match.end()))
         for match in EMAIL_RE.finditer(text.text):
+            if SSH_REMOTE_RE.match(text.text, match.end()):
+                continue  # git@github.com:user/repo.git is a clone address, not an e-mail
             found.append((f"{match.group(1)}@{match.group(2)}", match.start(), match.end()))
         for address, start, end in found:
             if text.region_at(start) == "references":
@@ -504,6 +555,12 @@ class AnonymityScan:
             if value:
                 for _, owner in matcher.finditer(fold(value)):
                     self.add("metadata", owner, None, f"PDF metadata {key}: {value[:80]}")
+
+
+def _context(body: str, start: int, end: int, width: int = 60) -> str:
+    left, right = max(0, start - width), min(len(body), end + width)
+    snippet = " ".join(body[left:right].split())
+    return ("…" if left > 0 else "") + snippet + ("…" if right < len(body) else "")
 
 
 def _citation_numbers(citation: str) -> list[int]:

@@ -39,10 +39,14 @@ def mark_line_numbers(pages: list[Page]) -> int:
     numbers. Returns the number of numbered pages (0 when the document has none).
     """
     columns: dict[int, dict[int, list[tuple[float, int]]]] = defaultdict(lambda: defaultdict(list))
+    candidates: dict[int, list] = {}  # id(line) -> its candidates (most lines have none)
     for page in pages:
         for line in page.lines:
-            for _, value, x in _number_candidates(line):
-                columns[_bucket(x)][page.number].append((line.base, value))
+            found = _number_candidates(line)
+            if found:
+                candidates[id(line)] = found
+                for _, value, x in found:
+                    columns[_bucket(x)][page.number].append((line.base, value))
     text_pages = sum(1 for page in pages if page.lines)
     first_text_page = next((page.number for page in pages if page.lines), 1)
     needed = _pages_needed(text_pages)
@@ -60,7 +64,7 @@ def mark_line_numbers(pages: list[Page]) -> int:
         found = 0
         for line in page.lines:
             marked = False
-            for kind, _, x in _number_candidates(line):
+            for kind, _, x in candidates.get(id(line), ()):
                 if not _near(x, qualified):
                     continue
                 marked = True
@@ -87,16 +91,18 @@ def _pages_needed(text_pages: int) -> int:
     return max(1 if text_pages <= 2 else 2, min(3, math.ceil(0.25 * text_pages)))
 
 
-def _number_candidates(line: Line):
+def _number_candidates(line: Line) -> list[tuple[str, int, float]]:
     """(kind, value, right edge of the digits) of the numbers of a line that may be margin
     line numbers: leading, alone (the whole line, or what follows a leading one), trailing."""
+    found = []
     if line.number is not None and line.x0 - line.number_x1 >= 3:
-        yield "lead", line.number, line.number_x1
+        found.append(("lead", line.number, line.number_x1))
     text = line.text
-    if text and len(text) <= 4 and text.isdigit():
-        yield "alone", int(text), line.x1
+    if len(text) <= 4 and text.isdigit():
+        found.append(("alone", int(text), line.x1))
     elif line.trail is not None and line.trail_x0 - line.text_x1 >= 4:
-        yield "trail", line.trail, line.x1
+        found.append(("trail", line.trail, line.x1))
+    return found
 
 
 def _counts_lines(found: list[tuple[float, int]]) -> bool:
