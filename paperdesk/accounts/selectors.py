@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, Subquery, Value
@@ -145,7 +146,7 @@ POOL_LABELS = {
 }
 
 
-def for_queue(account: User, now: dt.datetime | None = None, rules: AccountRules | None = None) -> User:
+def for_queue(account: Any, now: dt.datetime | None = None, rules: AccountRules | None = None) -> User:
     """Add what a queue row shows beside the account's fields: its domain, its wait, the
     institution its address belongs to (the venue's lists, the research labs', the
     universities' data set) and its roles in the venue."""
@@ -155,7 +156,7 @@ def for_queue(account: User, now: dt.datetime | None = None, rules: AccountRules
     role = (getattr(account, "pool_role", None), getattr(account, "pool_state", None))
     account.known_as = [label for label in (
         "co-author of a submission" if getattr(account, "is_venue_author", False) else "",
-        POOL_LABELS.get(role, "") if role[0] else "",
+        POOL_LABELS.get((str(role[0]), str(role[1])), "") if role[0] else "",
     ) if label]
     return account
 

@@ -32,7 +32,7 @@ def _log(request, venue_slug: str | None = None):
     venue = _venue(request, venue_slug)
     here = reverse("audit:venue", args=[venue.slug]) if venue else reverse("audit:all")
     csv_url = reverse("audit:venue_csv", args=[venue.slug]) if venue else reverse("audit:all_csv")
-    context = {"venue": venue, "here": here, "csv_url": csv_url, "groups": selectors.ACTION_GROUPS}
+    context: dict[str, object] = {"venue": venue, "here": here, "csv_url": csv_url, "groups": selectors.ACTION_GROUPS}
     try:
         filters = selectors.parse_filters(request.GET)
     except selectors.FilterError as error:
