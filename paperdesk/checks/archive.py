@@ -336,7 +336,7 @@ class _Text:
         self.raw = data.decode("utf-8", errors="replace")
         self.text = fold(self.raw)
         self.lower = self.text.lower()
-        self.newlines = [i for i, c in enumerate(self.text) if c == "\n"] if "\n" in self.text else []
+        self.newlines = [m.start() for m in re.finditer("\n", self.text)]
 
     def line_of(self, offset: int) -> int:
         return bisect_right(self.newlines, offset - 1) + 1
@@ -678,6 +678,8 @@ class ArchiveScan:
             return
         count = struct.unpack(">I", data[8:12])[0]
         offset = 12
+        view = memoryview(data)
+        inflated = 0
         for number in range(min(count, self.limits.max_git_objects)):
             if number % 256 == 0:
                 self.check_time()
@@ -701,17 +703,25 @@ class ArchiveScan:
                 return
             inflater = zlib.decompressobj()
             body = b""
-            try:
-                chunk = inflater.decompress(data[offset:], 64 * 1024)
-                if kind == 1 or kind == 4:
-                    body = chunk
-                while not inflater.eof and inflater.unconsumed_tail:
-                    inflater.decompress(inflater.unconsumed_tail, 1024 * 1024)
+            position = offset
+            try:  # fed in small pieces of a view: no copy of the rest of the pack per object
+                while not inflater.eof:
+                    if inflater.unconsumed_tail:
+                        piece = inflater.decompress(inflater.unconsumed_tail, 1 << 20)
+                    else:
+                        if position >= len(data):
+                            return
+                        chunk = view[position:position + (1 << 16)]
+                        position += len(chunk)
+                        piece = inflater.decompress(chunk, 1 << 20)
+                    inflated += len(piece)
+                    if inflated > self.limits.max_git_bytes * 16:
+                        return  # far more history than any supplementary needs: stop here
+                    if kind in (1, 4) and len(body) < 64 * 1024:
+                        body += piece[: 64 * 1024 - len(body)]
             except zlib.error:
                 return
-            if not inflater.eof:
-                return
-            offset = len(data) - len(inflater.unused_data)
+            offset = position - len(inflater.unused_data)
             if body:
                 self._commit_authors(body, file)
 

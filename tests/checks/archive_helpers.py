@@ -88,12 +88,13 @@ def targz_with_symlink(path: Path) -> Path:
     return path
 
 
-def pack_file(commits: list[bytes]) -> bytes:
-    """A Git pack (version 2) holding whole commit objects."""
-    body = b"PACK" + struct.pack(">II", 2, len(commits))
-    for commit in commits:
+def pack_file(commits: list[bytes], blobs: list[bytes] = ()) -> bytes:
+    """A Git pack (version 2) holding whole objects: `blobs` (type 3) first, then commits."""
+    objects = [(3, blob) for blob in blobs] + [(1, commit) for commit in commits]
+    body = b"PACK" + struct.pack(">II", 2, len(objects))
+    for kind, commit in objects:
         size = len(commit)
-        header = bytearray([(1 << 4) | (size & 0x0F) | (0x80 if size > 15 else 0)])
+        header = bytearray([(kind << 4) | (size & 0x0F) | (0x80 if size > 15 else 0)])
         size >>= 4
         while size:
             header.append((size & 0x7F) | (0x80 if size > 127 else 0))

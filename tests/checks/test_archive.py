@@ -105,6 +105,19 @@ def test_git_directory_remote_and_commit_authors(tmp_path):
     assert any(f.code == "supplementary_git_directory" and "repo/.git" in f.message for f in result.findings)
 
 
+def test_pack_commits_are_found_after_other_objects(tmp_path):
+    import os
+
+    from archive_helpers import PACKED_COMMIT, pack_file
+
+    pack = pack_file([PACKED_COMMIT], blobs=[os.urandom(300_000), b"x" * 2_000_000])
+    path = make_zip(tmp_path / "pack.zip", {"r/.git/objects/pack/pack-9.pack": pack})
+    values = {leak["value"] for leak in scan_archive(path, IDS).leaks}
+    assert values == {"Packed Person <packed@carrow.edu>"}
+    damaged = make_zip(tmp_path / "bad.zip", {"r/.git/objects/pack/pack-9.pack": pack[:5000] + b"\0" * 100})
+    assert scan_archive(damaged, IDS).status == "ok"  # a damaged pack is skipped, the archive is still read
+
+
 def test_notebook_metadata_and_home_paths(tmp_path):
     path = make_zip(tmp_path / "nb.zip", {"notebooks/probe.ipynb": notebook()})
     result = scan_archive(path, IDS)
