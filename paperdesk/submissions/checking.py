@@ -156,8 +156,21 @@ def _claim(check_run_id: int, holder: str) -> CheckRun | None:
         if took.attempts > leases.max_attempts():
             give_up_check(run.pk, message=leases.lost_message(took.attempts - 1))
             return None
+        if _superseded(run):
+            CheckRun.objects.filter(pk=run.pk).update(state=CheckRun.State.SUPERSEDED, finished_at=clock.now())
+            leases.release_claim(_claim_key(run.pk))
+            return None
         CheckRun.objects.filter(pk=run.pk).update(state=CheckRun.State.RUNNING, started_at=clock.now())
     return CheckRun.objects.select_related("upload__submission__venue", "upload__submission__track").get(pk=check_run_id)
+
+
+def _superseded(run: CheckRun) -> bool:
+    """A newer version of the same file (paper, camera-ready, ...) was uploaded: checking
+    this one would only delay the check of what the authors will submit."""
+    upload = Upload.objects.filter(pk=run.upload_id).values("submission_id", "kind", "version").first()
+    if upload is None:
+        return False
+    return Upload.objects.filter(submission_id=upload["submission_id"], kind=upload["kind"], version__gt=upload["version"]).exists()
 
 
 def perform_check(check_run_id: int, holder: str | None = None) -> str | None:

@@ -110,7 +110,7 @@ class Authorship(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="authorships")
     is_corresponding = models.BooleanField(default=False)
     is_co_first = models.BooleanField(default=False)
-    claim_token = models.CharField(max_length=64, blank=True)
+    claim_token = models.CharField(max_length=64, blank=True)  # the SHA-256 of the link's token (paperdesk.tokens), never the token; "" once answered
     invited_at = models.DateTimeField(null=True, blank=True)
     declined_at = models.DateTimeField(null=True, blank=True)
 
@@ -167,6 +167,10 @@ class CheckRun(models.Model):
         RUNNING = "running", "Checking"
         DONE = "done", "Done"
         FAILED = "failed", "Failed"
+        # A newer version of the same file arrived before the checker reached this one: in a
+        # deadline hour the checker spends its time on what authors will submit, not on
+        # versions already replaced.
+        SUPERSEDED = "superseded", "Not checked: a newer version came first"
 
     upload = models.OneToOneField(Upload, on_delete=models.CASCADE, related_name="check_run")
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)

@@ -17,7 +17,7 @@ from django.db.models import Case, Count, F, IntegerField, OuterRef, Prefetch, Q
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 
-from paperdesk import clock, policy
+from paperdesk import clock, policy, tokens
 from paperdesk.audit.models import AuditEntry
 from paperdesk.venues.models import Venue
 
@@ -112,6 +112,8 @@ class CheckView:
             return "checking…"
         if self.state == CheckRun.State.FAILED:
             return "checker failed"
+        if self.state == CheckRun.State.SUPERSEDED:
+            return "not checked (newer version)"
         if self.verdict == "unreadable":
             return "unreadable"
         pages = f"{self.main_content_end}/{self.page_limit} pp" if self.main_content_end is not None else "pages ?"
@@ -272,16 +274,19 @@ VERDICTS = {
     "refused": "refused",  # a submitted paper's new version the check refused
     "not_compliant": "must be fixed",  # a draft's version with a problem that stops submission
     "failed": "check failed",
+    "superseded": "not checked (a newer version came first)",
 }
 
 
 def version_verdict(upload: Upload, submission: Submission) -> str:
-    """checking | compliant | refused | not_compliant | failed (keys of VERDICTS)."""
+    """checking | compliant | refused | not_compliant | failed | superseded (keys of VERDICTS)."""
     run = getattr(upload, "check_run", None) if upload.pk else None
     if run is None or run.state in (CheckRun.State.QUEUED, CheckRun.State.RUNNING):
         return "checking"
     if run.state == CheckRun.State.FAILED:
         return "failed"
+    if run.state == CheckRun.State.SUPERSEDED:
+        return "superseded"
     if blocking_findings(submission.venue, run.report or {}):
         return "refused" if submission.submitted_at is not None else "not_compliant"
     return "compliant"
@@ -350,11 +355,12 @@ def author_identities(user) -> dict:
 
 def invitation(token: str) -> Authorship | None:
     """The unanswered invitation a link points at (the token is the capability)."""
-    if not token:
+    hashed = tokens.lookup(token)  # only the token's SHA-256 is stored
+    if hashed is None:
         return None
     return (
         Authorship.objects.select_related("submission__venue")
-        .filter(claim_token=token, user__isnull=True, declined_at__isnull=True)
+        .filter(claim_token=hashed, user__isnull=True, declined_at__isnull=True)
         .first()
     )
 
