@@ -205,6 +205,15 @@ def can_manage_venue(user: ViewerLike, venue: Venue) -> bool:
     return is_chair(user, venue)
 
 
+def can_edit_venue_settings(user: ViewerLike, venue: Venue) -> Decision:
+    """The venue's settings (dates, tracks, review form, ...) concern no paper in
+    particular: every chair of the venue reads, edits, exports and uploads them, also one
+    who is conflicted with (or an author of) some paper."""
+    if not is_chair(user, venue):
+        return Decision(False, "Only the venue's program chairs see and change its settings.")
+    return ALLOW
+
+
 # --- submissions: reading ---------------------------------------------------------------
 
 def submissions_visible_to(user: ViewerLike, venue: Venue) -> QuerySet[Submission]:

@@ -12,3 +12,9 @@ class DecisionsConfig(AppConfig):
         from .camera_ready_selectors import confirmed_author_names
 
         answer_published_authors(confirmed_author_names)
+
+        from paperdesk.venues.impact import register
+
+        from .settings_checks import outcome_effects
+
+        register(outcome_effects)

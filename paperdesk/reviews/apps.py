@@ -5,3 +5,10 @@ class ReviewsConfig(AppConfig):
     name = "paperdesk.reviews"
     label = "reviews"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from paperdesk.venues.impact import register
+
+        from .settings_checks import review_form_effects
+
+        register(review_form_effects)

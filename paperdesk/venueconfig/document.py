@@ -15,18 +15,18 @@ import math
 import re
 from typing import Any
 
-from .spec import VenueSpec
+from .spec import ReviewQuestion, Scale, Track, VenueSpec
 
 # --- spec -> document ------------------------------------------------------------------------
 
 
-def _fields(obj, *, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+def _fields(obj: Any, *, skip: tuple[str, ...] = ()) -> dict[str, Any]:
     """Every field of a flat rules dataclass under its own name (the file's key), so a
     field added to the spec and the loader later is exported without a change here."""
     return {f.name: _plain(getattr(obj, f.name)) for f in dataclasses.fields(obj) if f.name not in skip}
 
 
-def _plain(value):
+def _plain(value: Any) -> Any:
     if isinstance(value, tuple):
         return [_plain(v) for v in value]
     return value
@@ -38,10 +38,10 @@ def spec_to_document(spec: VenueSpec) -> dict[str, Any]:
     form = spec.review_form
     notes = spec.notifications
 
-    def scale(s) -> dict:
+    def scale(s: Scale) -> dict[str, Any]:
         return {"label": s.label, "help": s.help, "levels": [{"value": level.value, "label": level.label} for level in s.levels]}
 
-    def question(q) -> dict:
+    def question(q: ReviewQuestion) -> dict[str, Any]:
         out: dict[str, Any] = {"key": q.key, "label": q.label, "help": q.help, "kind": q.kind, "required": q.required}
         if q.kind == "choice":
             out["options"] = [{"slug": o.slug, "name": o.name} for o in q.options]
@@ -49,7 +49,7 @@ def spec_to_document(spec: VenueSpec) -> dict[str, Any]:
         out["authors_see"] = q.authors_see
         return out
 
-    def track(t) -> dict:
+    def track(t: Track) -> dict[str, Any]:
         out = {"slug": t.slug, "name": t.name, "max_pages": t.max_pages, "camera_ready_extra_pages": t.camera_ready_extra_pages,
                "description": t.description, "review_guidance": t.review_guidance}
         if t.reviewers_per_paper is not None:
@@ -98,7 +98,7 @@ _ESCAPES = {"\\": "\\\\", '"': '\\"', "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f
 _NEEDS_ESCAPE = re.compile(r'[\\"\x00-\x1f\x7f]')
 
 
-def _escape(match: re.Match, multiline: bool) -> str:
+def _escape(match: re.Match[str], multiline: bool) -> str:
     char = match.group(0)
     if multiline and char == "\n":
         return "\n"
@@ -113,7 +113,7 @@ def toml_string(value: str) -> str:
     return '"' + _NEEDS_ESCAPE.sub(lambda m: _escape(m, False), value) + '"'
 
 
-def toml_value(value) -> str:
+def toml_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
@@ -142,11 +142,11 @@ def toml_value(value) -> str:
     raise TypeError(f"cannot write {type(value).__name__} to TOML")
 
 
-def _is_table_array(value) -> bool:
+def _is_table_array(value: Any) -> bool:
     return isinstance(value, list) and not isinstance(value, _Inline) and bool(value) and all(isinstance(item, dict) for item in value)
 
 
-def _table(lines: list[str], path: str, table: dict, *, header: str | None) -> None:
+def _table(lines: list[str], path: str, table: dict[str, Any], *, header: str | None) -> None:
     """One table: its plain keys under `header`, then its sub-tables, then its arrays of
     tables. An array of tables that is empty is written as `key = []`."""
     plain = {k: v for k, v in table.items() if not isinstance(v, dict) and not _is_table_array(v)}
@@ -164,7 +164,7 @@ def _table(lines: list[str], path: str, table: dict, *, header: str | None) -> N
             _table(lines, name, item, header=f"[[{name}]]")
 
 
-def _inline_arrays(document: dict) -> dict:
+def _inline_arrays(document: dict[str, Any]) -> dict[str, Any]:
     """Arrays of tables the venue file writes inline (a scale's levels, a question's
     options, the outcomes) become plain values, so `_table` keeps them as `key = [...]`."""
     out: dict[str, Any] = {}
@@ -180,11 +180,11 @@ def _inline_arrays(document: dict) -> dict:
     return out
 
 
-class _Inline(list):
+class _Inline(list[Any]):
     """A list written as an inline array even when it holds tables."""
 
 
-def document_to_toml(document: dict, *, header: str = "") -> str:
+def document_to_toml(document: dict[str, Any], *, header: str = "") -> str:
     lines: list[str] = [f"# {line}".rstrip() for line in header.splitlines()]
     prepared = _inline_arrays(document)
     for key, value in prepared.items():

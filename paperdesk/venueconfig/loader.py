@@ -244,7 +244,7 @@ def parse_venue(text: str, source: str = "<venue>") -> VenueSpec:
     return _validated(_Reader(data, locate_keys(text)), source)
 
 
-def parse_document(data: dict, source: str = "<venue>") -> VenueSpec:
+def parse_document(data: dict[str, Any], source: str = "<venue>") -> VenueSpec:
     """A venue from an already-parsed document (what `tomllib.loads` returns, e.g. a venue
     edited in the browser), validated by the very same rules and messages as a file; the
     problems name the field (`tracks[1].max_pages`) but have no line."""
@@ -574,7 +574,7 @@ def _scale(r: _Reader, path: tuple, default: Scale) -> Scale:
 DOMAIN_RE = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 
 
-def _domains(r: _Reader, table: dict, path: tuple, key: str, default: list, *, suffix: bool) -> tuple[str, ...]:
+def _domains(r: _Reader, table: dict[str, Any], path: tuple[Any, ...], key: str, default: list[str], *, suffix: bool) -> tuple[str, ...]:
     """Institutional e-mail domains ("uni.edu") or suffixes (".ac.uk"), lowercased."""
     out = []
     for value in r.get(table, path, key, list, default) or ():

@@ -41,6 +41,10 @@ class Venue(models.Model):
     def spec(self) -> VenueSpec:
         return spec_from_dict(self.config)
 
+    def refresh_from_db(self, *args, **kwargs) -> None:
+        self.__dict__.pop("spec", None)  # the settings may have been edited meanwhile
+        super().refresh_from_db(*args, **kwargs)
+
     @property
     def tzinfo(self) -> dt.tzinfo:
         return venue_tzinfo(self.timezone)
@@ -132,3 +136,33 @@ class VenueRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} is {self.get_role_display()} of {self.venue.slug}"
+
+
+class SettingsVersion(models.Model):
+    """One version of a venue's settings, kept for good: the whole validated configuration
+    as it was after a change, who made it (none for the command line), how (the venue file,
+    the browser, an uploaded file) and what changed. Version 1 is the first one recorded."""
+
+    class Via(models.TextChoices):
+        FILE = "file", "Loaded from the venue file"
+        BROWSER = "browser", "Edited in the browser"
+        UPLOAD = "upload", "Uploaded venue file"
+        BASELINE = "baseline", "As it was before changes were recorded"
+
+    venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="settings_versions")
+    number = models.PositiveIntegerField()
+    config = models.JSONField()
+    via = models.CharField(max_length=20, choices=Via.choices)
+    section = models.CharField(max_length=40, blank=True)
+    changes = models.JSONField(default=list, blank=True)
+    # The consequences the chair confirmed before saving (e.g. answers no longer shown).
+    confirmed = models.JSONField(default=list, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["venue", "-number"]
+        constraints = [models.UniqueConstraint(fields=["venue", "number"], name="settings_version_unique_number")]
+
+    def __str__(self) -> str:
+        return f"{self.venue.slug} settings v{self.number}"

@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import ProtectedError
 
+from paperdesk import clock
 from paperdesk.audit.services import record
 from paperdesk.venueconfig import VenueSpec, spec_to_dict, venue_tzinfo
 
-from .models import ContributionType, TopicArea, Track, Venue, VenueRole
+from .models import ContributionType, SettingsVersion, TopicArea, Track, Venue, VenueRole
 
 
 def aware(spec: VenueSpec, key: str) -> dt.datetime:
@@ -27,7 +28,16 @@ class VenueUpdateRefused(ValueError):
 @transaction.atomic
 def venue_load(spec: VenueSpec, *, actor=None, source_path: str = "") -> tuple[Venue, bool]:
     """Create or update the venue `spec.slug`. Tracks, topics and contribution types are
-    upserted by slug; one still used by a submission cannot disappear from the file."""
+    upserted by slug; one still used by a submission cannot disappear from the file. A
+    change is kept as a new settings version."""
+    venue, created, _ = _store(spec, actor=actor, source_path=source_path, via=SettingsVersion.Via.FILE)
+    return venue, created
+
+
+def _store(spec: VenueSpec, *, actor, source_path: str, via: str, section: str = "", confirmed: list[str] | None = None
+           ) -> tuple[Venue, bool, SettingsVersion | None]:
+    """Write `spec` to the venue, keep the version when something changed, audit it."""
+    before = Venue.objects.filter(slug=spec.slug).values_list("pk", "config").first()
     fields = {
         "name": spec.name,
         "short_name": spec.short_name,
@@ -49,8 +59,31 @@ def venue_load(spec: VenueSpec, *, actor=None, source_path: str = "") -> tuple[V
     ])
     _sync(venue, TopicArea, [{"slug": t.slug, "name": t.name, "subtopics": list(t.subtopics)} for t in spec.topics])
     _sync(venue, ContributionType, [{"slug": c.slug, "name": c.name} for c in spec.contribution_types])
-    record("venue.create" if created else "venue.update", venue, actor=actor, venue=venue, source=source_path)
-    return venue, created
+    version = None
+    changes: list[str] = []
+    if created or before is None:
+        version = _keep_version(venue, venue.config, via=via, actor=actor, section=section, changes=[], confirmed=confirmed)
+    else:
+        changes = config_changes(_as_stored(before[1]), _as_stored(venue.config))
+        if changes:
+            if not venue.settings_versions.exists():  # a venue loaded before versions were kept
+                _keep_version(venue, before[1], via=SettingsVersion.Via.BASELINE, actor=None, section="", changes=[], confirmed=None)
+            version = _keep_version(venue, venue.config, via=via, actor=actor, section=section, changes=changes, confirmed=confirmed)
+    data: dict = {"source": source_path, "via": via, "version": version.number if version else None, "changes": changes}
+    if section:
+        data["section"] = section
+    if confirmed:
+        data["confirmed"] = confirmed
+    record("venue.create" if created else "venue.update", venue, actor=actor, venue=venue, **data)
+    return venue, created, version
+
+
+def _keep_version(venue: Venue, config: dict, *, via: str, actor, section: str, changes: list[str], confirmed: list[str] | None) -> SettingsVersion:
+    last = venue.settings_versions.order_by("-number").values_list("number", flat=True).first() or 0
+    return SettingsVersion.objects.create(
+        venue=venue, number=last + 1, config=_as_stored(config), via=via, section=section, changes=changes,
+        confirmed=list(confirmed or []), actor=actor if getattr(actor, "is_authenticated", False) else None, created_at=clock.now(),
+    )
 
 
 def _in_use(obj) -> bool:
