@@ -409,8 +409,9 @@ class AnonymityScan:
             body = text.text
             lower = body.lower()
             # a link broken over the page break is read across it, from the page it starts on
-            seam = len(body.rstrip()) if following is not None and text.continued else None
-            if seam is not None:
+            seam = None
+            if following is not None and text.continued:
+                seam = len(body.rstrip())
                 joined = body.rstrip() + following.text[:300]
                 self._links(text, joined, joined.lower(), github, hf, crossing=seam)
             if "@" in body:
@@ -432,12 +433,12 @@ class AnonymityScan:
                     kind = "github" if user in github else "huggingface"
                     self.add(kind, match.group(1), text.page, text.context(match.start(), match.end()))
 
-    def _links(self, text: PageText, body: str, lower: str, github: dict, hf: dict, *,
+    def _links(self, text: PageText, body: str, lower: str, github: dict[str, str], hf: dict[str, str], *,
                before: int | None = None, crossing: int | None = None) -> None:
         """GitHub and HuggingFace links in `body` (a page's text, or a page's text followed by
         the start of the next page). `before`: only links that end before this offset (the
         rest continues on the next page); `crossing`: only links that run over it."""
-        def wanted(match: re.Match) -> bool:
+        def wanted(match: re.Match[str]) -> bool:
             if before is not None and match.end() >= before:
                 return False
             if crossing is not None and not match.start() < crossing < match.end():

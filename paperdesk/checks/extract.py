@@ -14,6 +14,7 @@ import re
 import time
 import zlib
 from dataclasses import dataclass, field
+from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
@@ -139,7 +140,7 @@ class _Probe:
             size *= (m.c * m.c + m.d * m.d) ** 0.5
         return size
 
-    def font(self, tp, index: int) -> str:
+    def font(self, tp: Any, index: int) -> str:
         raw.FPDFText_GetFontInfo(tp, index, self.name, 128, self.flags)
         return self.name.value.decode("latin-1")
 

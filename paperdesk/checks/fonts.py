@@ -8,6 +8,7 @@ to no family: the checker then does not judge the typeface.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 FAMILY_NAMES = {
     "times": "Times",
@@ -46,6 +47,6 @@ def family_of(name: str) -> str | None:
     return None
 
 
-def describe(families) -> str:
+def describe(families: Iterable[str]) -> str:
     names = [f"{FAMILY_NAMES.get(f, f)}-like" for f in families]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]

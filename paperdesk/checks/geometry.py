@@ -230,7 +230,7 @@ MATH_FONT_RE = re.compile(r"^(?:cmmi|cmsy|cmex|msam|msbm|eufm|rsfs|txmi|txsy|txe
 def body_font_name(pages: list[Page], body: float) -> str | None:
     """The font name carrying most of the body text (of the lines whose font was sampled:
     the middle glyph of a few long lines a page); None when most have no name (Type 3)."""
-    weights: Counter = Counter()
+    weights: Counter[str] = Counter()
     for page in pages:
         for line in page.lines:
             if line.font and not line.furniture and abs(line.size - body) <= 0.6:
@@ -246,7 +246,7 @@ def body_font_name(pages: list[Page], body: float) -> str | None:
 def body_leading(pages: list[Page], body: float) -> float | None:
     """The most common distance between the baselines of consecutive body lines of one
     column (paragraph spacing, headings and footnotes fall outside the mode)."""
-    steps: Counter = Counter()
+    steps: Counter[float] = Counter()
     for page in pages:
         previous = None
         for line in page.lines:
@@ -259,7 +259,7 @@ def body_leading(pages: list[Page], body: float) -> float | None:
             previous = line
     if sum(steps.values()) < MIN_LEADING_PAIRS:
         return None
-    return steps.most_common(1)[0][0]
+    return float(steps.most_common(1)[0][0])
 
 
 def _typeface(result: FormatResult, pages: list[Page], body: float, rules: CheckRules) -> None:

@@ -39,13 +39,13 @@ def mark_line_numbers(pages: list[Page]) -> int:
     numbers. Returns the number of numbered pages (0 when the document has none).
     """
     columns: dict[int, dict[int, list[tuple[float, int]]]] = defaultdict(lambda: defaultdict(list))
-    candidates: dict[int, list] = {}  # id(line) -> its candidates (most lines have none)
+    candidates: dict[int, list[tuple[str, int, float]]] = {}  # id(line) -> its candidates (most lines have none)
     for page in pages:
         for line in page.lines:
-            found = _number_candidates(line)
-            if found:
-                candidates[id(line)] = found
-                for _, value, x in found:
+            numbers = _number_candidates(line)
+            if numbers:
+                candidates[id(line)] = numbers
+                for _, value, x in numbers:
                     columns[_bucket(x)][page.number].append((line.base, value))
     text_pages = sum(1 for page in pages if page.lines)
     first_text_page = next((page.number for page in pages if page.lines), 1)
@@ -54,8 +54,8 @@ def mark_line_numbers(pages: list[Page]) -> int:
     for bucket in columns:
         per_page: dict[int, list[tuple[float, int]]] = defaultdict(list)
         for b in (bucket - 1, bucket, bucket + 1):
-            for number, found in columns.get(b, {}).items():
-                per_page[number].extend(found)
+            for number, seen in columns.get(b, {}).items():
+                per_page[number].extend(seen)
         numbered = [number for number in sorted(per_page) if _counts_lines(per_page[number])]
         if len(numbered) >= needed and numbered[0] <= first_text_page + 1:
             qualified.add(bucket)
