@@ -33,7 +33,7 @@ class PoolMember(models.Model):
     min_load = models.PositiveIntegerField(null=True, blank=True, help_text="Set by the chairs; empty: the venue's minimum")
     statement = models.TextField(blank=True, max_length=2000)
     expertise = models.ManyToManyField("venues.TopicArea", blank=True, related_name="+")
-    invite_token = models.CharField(max_length=64, blank=True, db_index=True)
+    invite_token = models.CharField(max_length=64, blank=True, db_index=True)  # the SHA-256 of the link's token (paperdesk.tokens), never the token
     invited_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
     responded_at = models.DateTimeField(null=True, blank=True)

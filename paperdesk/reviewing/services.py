@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import secrets
 from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from paperdesk import clock, policy
+from paperdesk import clock, policy, tokens
 from paperdesk.audit.services import record
 from paperdesk.submissions.models import Submission
 from paperdesk.venues.models import TopicArea, Venue, VenueRole
@@ -191,7 +190,7 @@ def invite(*, venue: Venue, actor, invitees: list[Invitee], message: str = "") -
         if member is not None:
             if member.state in (PoolMember.State.DECLINED, PoolMember.State.NOT_SELECTED):
                 member.state = PoolMember.State.INVITED
-                member.invite_token = secrets.token_urlsafe(32)
+                member.invite_token = tokens.mint()[1]  # a placeholder nobody holds: the sending job mints the link
                 member.invited_at, member.reminded_at, member.responded_at = now, None, None
                 member.name = person.name or member.name
                 member.save()
@@ -202,7 +201,7 @@ def invite(*, venue: Venue, actor, invitees: list[Invitee], message: str = "") -
             continue
         result.invited.append(PoolMember.objects.create(
             venue=venue, email=person.email, name=person.name, role=person.role, state=PoolMember.State.INVITED,
-            invite_token=secrets.token_urlsafe(32), invited_at=now,
+            invite_token=tokens.mint()[1], invited_at=now,  # the sending job mints the link's token
         ))
     if result.invited:
         record("pool.invite", venue, actor=actor, venue=venue, count=len(result.invited), emails=[m.email for m in result.invited][:200])
@@ -213,9 +212,10 @@ def invite(*, venue: Venue, actor, invitees: list[Invitee], message: str = "") -
 
 def invitation(token: str) -> PoolMember | None:
     """The pool row an invitation link points at, open or not (see `open_invitation`)."""
-    if not token or len(token) > 64:
+    hashed = tokens.lookup(token)  # only the token's SHA-256 is stored
+    if hashed is None:
         return None
-    return PoolMember.objects.select_related("venue", "user").filter(invite_token=token).first()
+    return PoolMember.objects.select_related("venue", "user").filter(invite_token=hashed).first()
 
 
 def invitation_expires_at(member: PoolMember):
@@ -245,7 +245,8 @@ ANSWERS = ("accept", "reduce", "decline")
 def invitation_respond(*, token: str, actor, answer: str, max_load=None) -> PoolMember:
     """Accept, accept with a reduced load, or decline an invitation. Declining works
     without an account; accepting links the invitation to the signed-in account."""
-    member = PoolMember.objects.select_for_update(of=("self",)).select_related("venue").filter(invite_token=token).first() if token else None
+    hashed = tokens.lookup(token)
+    member = PoolMember.objects.select_for_update(of=("self",)).select_related("venue").filter(invite_token=hashed).first() if hashed else None
     if not invitation_is_open(member):  # single use, and expiring: see INVITATION_DAYS
         raise ReviewingError(CLOSED_INVITATION, 404)
     venue = member.venue

@@ -12,7 +12,7 @@ from collections import defaultdict
 
 from django.urls import reverse
 
-from paperdesk import clock
+from paperdesk import clock, tokens
 from paperdesk.jobs import task
 from paperdesk.mail import send_templated
 from paperdesk.venues import moments
@@ -48,6 +48,11 @@ def _greeting_name(member: PoolMember) -> str:
 
 
 def _invitation_mail(member: PoolMember, message: str = "", reminder: bool = False) -> int:
+    """The invitation (or its reminder) with a link minted now: its token is in this e-mail
+    only, the database keeps its SHA-256 (paperdesk.tokens). A reminder's link replaces the
+    earlier one, which stops working."""
+    token, hashed = tokens.mint()
+    PoolMember.objects.filter(pk=member.pk).update(invite_token=hashed)
     venue = member.venue
     rules = venue.spec.reviewing
     sent = clock.now()  # a reminder renews the link's lifetime (reminded_at is set to about now)
@@ -58,7 +63,7 @@ def _invitation_mail(member: PoolMember, message: str = "", reminder: bool = Fal
             "venue": venue, "member": member, "role": member.get_role_display(), "message": message, "reminder": reminder,
             "greeting": _greeting_name(member), "area_chair": member.role == PoolMember.Role.AREA_CHAIR,
             "max_load": rules.max_load, "k": rules.reviewers_per_paper, "review_deadline": _when(venue, venue.review_deadline),
-            "url": reverse("reviewing:invitation", args=[member.invite_token]), "expires": _when(venue, expires),
+            "url": reverse("reviewing:invitation", args=[token]), "expires": _when(venue, expires),
         },
         to=[member.email],
         reply_to=venue.contact_email,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from paperdesk import tokens
 from paperdesk.jobs import task
 from paperdesk.mail import send_templated
 
@@ -65,13 +66,16 @@ def send_invitations_job(submission_id: int, authorship_ids: list[int]) -> int:
     submission = Submission.objects.select_related("venue").get(pk=submission_id)
     sent = 0
     for author in Authorship.objects.filter(pk__in=authorship_ids, submission=submission).exclude(claim_token=""):
+        # The link's token is minted now and is in this e-mail only; the row keeps its SHA-256.
+        token, hashed = tokens.mint()
+        Authorship.objects.filter(pk=author.pk).update(claim_token=hashed)
         sent += send_templated(
             "author_invitation",
             {
                 "submission": submission,
                 "venue": submission.venue,
                 "author": author,
-                "url": reverse("submissions:claim", args=[author.claim_token]),
+                "url": reverse("submissions:claim", args=[token]),
             },
             to=[author.email],
             reply_to=submission.venue.contact_email,

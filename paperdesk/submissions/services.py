@@ -3,14 +3,13 @@ and background jobs are sent only after the transaction commits."""
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, field
 from typing import IO
 
 from django.db import transaction
 from django.db.models import Max
 
-from paperdesk import clock, policy
+from paperdesk import clock, policy, tokens
 from paperdesk.audit.services import record
 from paperdesk.venues.models import ContributionType, TopicArea, Track, Venue
 
@@ -159,7 +158,7 @@ def _write_authors(submission: Submission, authors: list[AuthorInput], actor) ->
         if row.user_id is None and author.email in own:
             row.user, row.claim_token, row.declined_at = actor, "", None
         if row.pk is None and row.user_id is None:
-            row.claim_token = secrets.token_urlsafe(24)
+            row.claim_token = tokens.mint()[1]  # a placeholder nobody holds: the invitation job mints the link
             row.invited_at = now
             invitees.append(row)
         row.save()
@@ -414,7 +413,8 @@ def _invitation_for_update(*, token: str = "", authorship_id: int | None = None,
     refused = ServiceError("This invitation is not valid any more (it may have been answered already, or the authors changed the list).", 404)
     qs = Authorship.objects.select_for_update().select_related("submission__venue")
     if token:
-        row = qs.filter(claim_token=token).first()
+        hashed = tokens.lookup(token)  # only the token's SHA-256 is stored
+        row = qs.filter(claim_token=hashed).first() if hashed else None
     elif authorship_id is not None:
         row = qs.filter(pk=authorship_id, email__in=_verified_emails(actor)).first()
     else:

@@ -14,12 +14,14 @@ from django.urls import reverse
 
 from paperdesk.reviewing.invitations import Invitee
 from paperdesk.reviewing.models import PoolMember
+from tests.links import invitation_path
 
 UNKNOWN = reverse("reviewing:invitation", args=["x" * 43])
 
 
 def invite_url(member: PoolMember) -> str:
-    return reverse("reviewing:invitation", args=[member.invite_token])
+    """The link as the invitee has it: in the e-mail (the database keeps only its hash)."""
+    return invitation_path(member.email)
 
 
 @pytest.fixture

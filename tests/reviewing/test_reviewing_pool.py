@@ -13,10 +13,12 @@ from django.urls import reverse
 from paperdesk.reviewing.invitations import parse_invitation_list
 from paperdesk.reviewing.models import PoolMember, ReminderLog
 from paperdesk.venues.models import VenueRole
+from tests.links import invitation_path
 
 
 def invite_url(member: PoolMember) -> str:
-    return reverse("reviewing:invitation", args=[member.invite_token])
+    """The link as the invitee has it: in the e-mail (the database keeps only its hash)."""
+    return invitation_path(member.email)
 
 
 # --- volunteering ------------------------------------------------------------------------------
