@@ -138,7 +138,7 @@ def extend(request, public_id: str, payload: ExtendIn):
     deadline = chasing.parse_deadline(submission.venue, payload.deadline)
     result = chasing.extend_deadline(actor=request.auth, submission=submission, deadline=deadline, user_id=user_id)
     return {"paper": submission.public_id, "reviewers": [
-        {"alias": a.alias, "deadline": moment(submission.venue, a.deadline)} for a in result.changed]}
+        {"alias": a.alias, "deadline": moment(submission.venue, policy.review_deadline_of(a))} for a in result.changed]}
 
 
 @router.post("/papers/{public_id}/give-back", response={200: GiveBackOut, **ERRORS},

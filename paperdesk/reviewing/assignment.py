@@ -743,15 +743,18 @@ def emergency_assign(*, venue: Venue, submission: Submission, user, actor, deadl
     if deadline < now + EMERGENCY_MIN:
         raise ReviewingError(f"Give an emergency reviewer at least {EMERGENCY_MIN.seconds // 3600} hours: the deadline is too close.", 400, "deadline")
     member = _reviewer(venue, user)
+    reviewer = member.user
+    if reviewer is None:  # _reviewer finds accepted members with an account only
+        raise ReviewingError("This person is not an accepted reviewer of the venue.", 400, "reviewer")
     _refuse_conflict(submission, member)
-    if Assignment.objects.filter(submission=submission, user=member.user, kind=Assignment.Kind.REVIEWER).exists():
+    if Assignment.objects.filter(submission=submission, user=reviewer, kind=Assignment.Kind.REVIEWER).exists():
         raise ReviewingError(f"{member.display_name} already reviews #{submission.number}.", 409, "reviewer")
     published_max = Assignment.objects.filter(submission=submission, kind=Assignment.Kind.REVIEWER).aggregate(m=Max("alias_number"))["m"] or 0
     score, explanation = _pair_explanation(venue, submission, member)
-    row = Assignment.objects.create(submission=submission, user=member.user, kind=Assignment.Kind.REVIEWER, alias_number=published_max + 1,
+    row = Assignment.objects.create(submission=submission, user=reviewer, kind=Assignment.Kind.REVIEWER, alias_number=published_max + 1,
                                     score=score, explanation=explanation, source="emergency", published=True, emergency=True,
                                     deadline=deadline)
-    VenueRole.objects.get_or_create(venue=venue, user=member.user, role=VenueRole.Role.REVIEWER)
+    VenueRole.objects.get_or_create(venue=venue, user=reviewer, role=VenueRole.Role.REVIEWER)
     _fill_open_slot(submission)
     record("assignment.emergency", submission, actor=actor, venue=venue, reviewer=member.email, alias=row.alias,
            deadline=deadline.isoformat())

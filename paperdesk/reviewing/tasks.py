@@ -35,8 +35,8 @@ def _greeting_name(member: PoolMember) -> str:
     the address belongs to (an invited existing account), else nobody in particular."""
     if member.name:
         return member.name
-    if member.user_id and member.user.full_name:
-        return member.user.full_name
+    if member.user is not None and member.user.full_name:
+        return str(member.user.full_name)
     from allauth.account.models import EmailAddress
     from django.contrib.auth import get_user_model
 

@@ -66,7 +66,7 @@ def current_reminder(venue: Venue, now: dt.datetime, deadline: dt.datetime | Non
 
 def _deadlines(venue: Venue) -> set[dt.datetime]:
     """The venue's review deadline and every reviewer's own one still owed a review."""
-    own = set(outstanding(venue).filter(deadline__isnull=False).values_list("deadline", flat=True).distinct())
+    own = {d for d in outstanding(venue).filter(deadline__isnull=False).values_list("deadline", flat=True) if d is not None}
     return {venue.review_deadline} | own
 
 

@@ -57,6 +57,8 @@ def review_save(*, submission: Submission, actor, answers: dict, overall=None, c
     cleaned, overall, confidence, comments = _clean_review(spec, answers, overall, confidence, comments_to_chairs)
     with transaction.atomic():
         assignment = policy.published_assignment(actor, submission)
+        if assignment is None:  # removed (or given back) since the check above
+            raise ServiceError("You are not a reviewer of this paper.", 403)
         review, _ = Review.objects.select_for_update().get_or_create(assignment=assignment)
         was_submitted = review.state == Review.State.SUBMITTED
         before = history.review_snapshot(review)

@@ -79,7 +79,8 @@ def test_remind_one_paper_only_and_area_chair_sees_only_their_papers(rworld, at,
     url = reverse("reviews:chase", args=[venue.slug])
     html = ac.get(url).content.decode()
     assert "Uma Unassigned" not in html  # the other paper is not the area chair's
-    assert "Reviewer 1" in html
+    assert "Reviewer 1 of #1" in html and "Reviewer 2 of #1" in html
+    assert "Quillon Reviewbird" not in html and "rita@rev.edu" not in html  # area chairs see aliases, as on the paper's page
     paper_url = url + f"?paper={rworld.paper.public_id}"
     key = _preview_key(ac.get(paper_url).content.decode())
     with django_capture_on_commit_callbacks(execute=True):

@@ -84,7 +84,7 @@ def test_emergency_reviewer_gets_the_shorter_deadline_and_the_mark(rworld, smtp_
     assert 'id="own-deadline"' in paper and "emergency reviewer" in paper
 
 
-def test_emergency_refusals(rworld, at):
+def test_emergency_refusals(rworld, at, make_user):
     venue = rworld.venue
     at(venue.review_deadline - dt.timedelta(days=2))
     url = reverse("reviewing:pair_emergency", args=[venue.slug, rworld.paper.public_id])
@@ -97,4 +97,20 @@ def test_emergency_refusals(rworld, at):
     assert bad.status_code == 400 and "YYYY-MM-DD" in bad.content.decode()
     for role in ("reviewer", "area_chair", "author"):
         assert rworld.client(role).post(url, {"reviewer": rworld.people["unassigned_reviewer"].email, "deadline": "2099-01-01"}).status_code == 404
+    # a chair conflicted with the paper neither assigns an emergency reviewer nor removes one
+    from django.test import Client
+
+    from paperdesk.reviewing.models import Conflict
+    from paperdesk.venues.models import VenueRole
+
+    other = make_user("cc@chairs.org", "Conflicted Chair")
+    VenueRole.objects.create(venue=venue, user=other, role=VenueRole.Role.CHAIR)
+    Conflict.objects.create(submission=rworld.paper, user=other, source=Conflict.Source.INSTITUTION, reason="same lab")
+    client = Client()
+    client.force_login(other)
+    assert client.post(url, {"reviewer": rworld.people["unassigned_reviewer"].email, "deadline": "2099-01-01"}).status_code == 404
+    pair = rworld.assignments["reviewer"]
+    assert client.post(reverse("reviewing:pair_remove", args=[venue.slug, pair.pk])).status_code == 404
+    assert client.post(reverse("reviewing:pair_remove", args=[venue.slug, pair.pk]), {"confirm": "yes"}).status_code == 404
+    assert Assignment.objects.filter(pk=pair.pk).exists()
     assert not Assignment.objects.filter(emergency=True).exists()
