@@ -157,7 +157,7 @@ def check_view(run: CheckRun | None, upload: Upload | None, venue: Venue) -> Che
     return _done_view(run.report or {}, upload, venue)
 
 
-FORMAT_CODES = {"paper_size", "margins", "font_size", "columns"}
+FORMAT_CODES = {"paper_size", "margins", "font_size", "columns", "font_family", "line_spacing"}
 
 
 def _category(code: str, unreadable: bool) -> str:

@@ -1,0 +1,13 @@
+"""Every format code the checker library reports is a "format" finding on the submission's
+page, so a venue whose blocking_findings name "format" shows it as blocking (issue 12)."""
+
+from __future__ import annotations
+
+import pytest
+
+from paperdesk.submissions.selectors import _category
+
+
+@pytest.mark.parametrize("code", ["paper_size", "margins", "font_size", "columns", "font_family", "line_spacing"])
+def test_every_checker_format_code_is_a_format_finding(code):
+    assert _category(code, unreadable=False) == "format"
