@@ -59,7 +59,11 @@ def program_publish(*, venue: Venue, actor, at: dt.datetime | None = None, uncon
     if at is not None and at <= now:
         raise ServiceError("A scheduled publication must be in the future; to publish the program now, use “Publish now”.", 400, "at")
     with transaction.atomic():
-        row = _save(venue, actor, at or now, unconfirmed, now)
+        already = ProgramPublication.objects.select_for_update().filter(venue=venue).values_list("published_at", flat=True).first()
+        # Publishing a program that is already public keeps the moment it went public
+        # (the chair only changes what it shows of unconfirmed papers).
+        when = at or (already if already is not None and already <= now else now)
+        row = _save(venue, actor, when, unconfirmed, now)
         record("program.schedule" if at else "program.publish", venue, actor=actor, venue=venue,
                at=row.published_at.isoformat() if row.published_at else None, unconfirmed=row.unconfirmed)
     return row

@@ -95,6 +95,19 @@ def test_scheduled_publication_goes_live_at_its_moment(crworld, at):
     assert AuditEntry.objects.filter(action="program.schedule").count() == 1
 
 
+def test_changing_the_choice_keeps_the_moment_the_program_went_public(crworld, at):
+    from paperdesk.decisions.models import ProgramPublication
+
+    chair = crworld.client("chair")
+    chair.post(program_url(crworld), {"action": "publish"})
+    first = ProgramPublication.objects.get().published_at
+    at(first + dt.timedelta(hours=2))
+    chair.post(program_url(crworld), {"action": "publish", "unconfirmed": "tbc"})
+    row = ProgramPublication.objects.get()
+    assert row.published_at == first and row.unconfirmed == "tbc"
+    assert crworld.missing.title in accepted_html(crworld)
+
+
 def test_unpublish_hides_the_program_again(crworld):
     confirm(crworld)
     chair = crworld.client("chair")
