@@ -129,7 +129,7 @@ def update_submission(request, public_id: str, payload: SubmissionPatchIn):
     response={201: VersionOut, 413: ErrorOut, **ERRORS},
     exclude_unset=True,
     summary="Upload a new version (multipart)",
-    description="Send the file as the multipart part `file`; `kind` is `paper` (a PDF, the default) or `supplementary` (a .zip).",
+    description="Send the file as the multipart part `file`; `kind` is `paper` (a PDF, the default) or `supplementary` (a .zip or .tar.gz archive, checked like a PDF: `check.mode` is `supplementary`).",
 )
 def upload_version(request, public_id: str, file: File[UploadedFile], kind: Form[UploadKind] = "paper"):
     submission = _submission(request.auth, public_id)

@@ -80,7 +80,7 @@ class SubmissionForm(forms.Form):
     data_url = forms.URLField(label="Data or model link (optional, anonymized)", max_length=500, required=False, assume_scheme="https")
     # Files come last in the page, so the fields above arrive before any file bytes.
     pdf = forms.FileField(label="Paper (PDF)", required=False, allow_empty_file=True)
-    supplementary = forms.FileField(label="Supplementary material (optional .zip)", required=False, allow_empty_file=True)
+    supplementary = forms.FileField(label="Supplementary material (optional .zip or .tar.gz)", required=False, allow_empty_file=True)
 
     def __init__(self, venue: Venue, *args, submission: Submission | None = None, **kwargs):
         if submission is not None and "initial" not in kwargs:
@@ -109,7 +109,7 @@ class SubmissionForm(forms.Form):
         if submission is not None:
             self.fields["pdf"].label = "Upload a new version of the paper (PDF, optional)"
             if "supplementary" in self.fields:
-                self.fields["supplementary"].label = "Upload a new supplementary archive (optional .zip)"
+                self.fields["supplementary"].label = "Upload a new supplementary archive (optional .zip or .tar.gz)"
         self.attestation_fields = []
         for attestation in rules.attestations:
             name = ATTEST_PREFIX + attestation.key

@@ -7,6 +7,12 @@ from typing import IO
 
 PDF_MAGIC = b"%PDF-"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+def is_gzip(head: bytes) -> bool:
+    """A supplementary archive stored as .tar.gz (the other kind is a zip)."""
+    return head[:2] == GZIP_MAGIC
 
 
 def max_upload_bytes(rules, kind: str) -> int:
@@ -47,16 +53,35 @@ def validate_pdf(stream: IO[bytes], max_bytes: int) -> None:
         raise UploadRejected("This PDF is incomplete (truncated): its end-of-file marker is missing. Please export it again and re-upload.", "truncated")
 
 
+def _validate_targz(stream: IO[bytes]) -> None:
+    """A gzip whose first block is a tar header (the checker reads the rest, in its child)."""
+    import zlib
+
+    inflater = zlib.decompressobj(wbits=31)
+    try:
+        head = inflater.decompress(stream.read(64 * 1024), 1024)
+    except zlib.error:
+        head = b""
+    finally:
+        stream.seek(0)
+    if len(head) < 512 or head[257:262] != b"ustar":
+        raise UploadRejected("This .gz file is not a tar archive; supplementary material must be a .zip or .tar.gz archive.", "not_zip")
+
+
 def validate_zip(stream: IO[bytes], max_bytes: int) -> None:
+    """A supplementary archive: a .zip (with its central directory) or a .tar.gz."""
     size = _size(stream)
     if size == 0:
         raise UploadRejected("The supplementary file is empty.", "empty")
     if size > max_bytes:
         raise UploadRejected(f"The supplementary archive is {size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB.", "too_large")
-    if stream.read(4) not in ZIP_MAGICS:
-        stream.seek(0)
-        raise UploadRejected("Supplementary material must be a .zip archive.", "not_zip")
+    head = stream.read(4)
     stream.seek(0)
+    if is_gzip(head):
+        _validate_targz(stream)
+        return
+    if head not in ZIP_MAGICS:
+        raise UploadRejected("Supplementary material must be a .zip or .tar.gz archive.", "not_zip")
     if not zipfile.is_zipfile(stream):
         stream.seek(0)
         raise UploadRejected("The .zip archive is damaged (no central directory).", "bad_zip")

@@ -32,7 +32,7 @@ from .body_limit import checks_upload_limits
 from .forms import ExtensionForm, SubmissionForm, UploadForm, author_formset
 from .models import Submission, Upload
 from .services import ServiceError
-from .uploads import max_upload_bytes
+from .uploads import is_gzip, max_upload_bytes
 
 log = logging.getLogger(__name__)
 PAGE_SIZE = 100
@@ -345,12 +345,17 @@ def extension(request, public_id):
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f"\\/:*?<>|;]+')
 
 
-def safe_filename(upload: Upload) -> str:
-    """A download name that cannot break the header or the user's file system."""
-    extension = ".zip" if upload.kind == Upload.Kind.SUPPLEMENTARY else ".pdf"
+def safe_filename(upload: Upload, gzip: bool = False) -> str:
+    """A download name that cannot break the header or the user's file system (`gzip`: the
+    supplementary archive's content is a .tar.gz)."""
+    extension = (".tar.gz" if gzip else ".zip") if upload.kind == Upload.Kind.SUPPLEMENTARY else ".pdf"
     name = unicodedata.normalize("NFC", upload.original_name or "").rsplit("/", 1)[-1]
     name = _UNSAFE.sub("_", name).strip(" ._")[:150]
-    stem = name[: -len(extension)] if name.lower().endswith(extension) else name
+    stem = name
+    for known in (extension, ".zip", ".tar.gz", ".tgz") if upload.kind == Upload.Kind.SUPPLEMENTARY else (extension,):
+        if stem.lower().endswith(known):
+            stem = stem[: -len(known)]
+            break
     if not stem:
         stem = f"submission-{upload.submission.number}-v{upload.version}"
     return stem + extension
@@ -363,8 +368,12 @@ def download(request, upload_public_id):
     except FileNotFoundError:
         log.error("blob %s of upload %s is missing from storage", upload.blob, upload.public_id)
         raise Http404("No such file") from None
-    content_type = "application/zip" if upload.kind == Upload.Kind.SUPPLEMENTARY else "application/pdf"
-    response = FileResponse(handle, as_attachment=True, filename=safe_filename(upload), content_type=content_type)
+    gzip = False
+    if upload.kind == Upload.Kind.SUPPLEMENTARY:  # named by its content, never by what the uploader called it
+        gzip = is_gzip(handle.read(2))
+        handle.seek(0)
+    content_type = ("application/gzip" if gzip else "application/zip") if upload.kind == Upload.Kind.SUPPLEMENTARY else "application/pdf"
+    response = FileResponse(handle, as_attachment=True, filename=safe_filename(upload, gzip), content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     response["ETag"] = f'"{upload.sha256}"'

@@ -43,7 +43,8 @@ def test_download_names_are_made_safe(venue, author, make_submission):
     assert named("../../etc/passwd") == "passwd.pdf"
     assert named("Übersicht – final.PDF") == "Übersicht – final.pdf"
     assert named("") == "submission-1-v3.pdf"
-    assert named("code.tar.gz", kind="supplementary") == "code.tar.gz.zip"
+    assert named("code.tar.gz", kind="supplementary") == "code.zip"  # the content (a zip) names it
+    assert safe_filename(Upload(submission=submission, kind="supplementary", version=1, original_name="code.zip"), gzip=True) == "code.tar.gz"
 
 
 def test_upload_through_htmx_returns_the_files_fragment(venue, author, login, make_submission):

@@ -146,7 +146,7 @@ BAD_FILES = [
     ("pdf", "paper.pdf", b"", 400, "The file is empty. Please upload your paper as a PDF."),
     ("pdf", "paper.pdf", pdf()[:-400], 400,
      "This PDF is incomplete (truncated): its end-of-file marker is missing. Please export it again and re-upload."),
-    ("supplementary", "code.zip", pdf(), 400, "Supplementary material must be a .zip archive."),
+    ("supplementary", "code.zip", pdf(), 400, "Supplementary material must be a .zip or .tar.gz archive."),
     ("supplementary", "code.zip", zip_bytes()[:-30], 400, "The .zip archive is damaged (no central directory)."),
 ]
 

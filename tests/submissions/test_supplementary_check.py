@@ -162,3 +162,45 @@ def test_supplementary_download_is_for_the_papers_readers_only(venue, author, ma
     stranger = make_user("someone@else.org", "Some One")
     assert login(stranger).get(f"/reviews/paper/{paper.public_id}/supplementary.zip").status_code == 404
     assert login(author).get(f"/reviews/paper/{paper.public_id}/supplementary.zip").status_code == 404
+
+
+def targz(files: dict[str, bytes]) -> bytes:
+    import tarfile
+
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as out:
+        for name, content in files.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(content)
+            out.addfile(info, io.BytesIO(content))
+    return buffer.getvalue()
+
+
+def test_a_targz_archive_is_accepted_checked_and_downloaded_as_such(venue, author, reviewer, login, make_submission, checker,
+                                                                     real_archive_check, django_capture_on_commit_callbacks):
+    paper = make_submission(venue, author, pdf=pdf(), submit=True)
+    client = login(author)
+    content = targz({"code/run.py": b"print('hi')\n", "code/LICENSE": b"Copyright (c) 2025 Ada Lovelace\n", "code/.git/HEAD": b"ref: x\n"})
+    upload = upload_archive(client, paper, content, django_capture_on_commit_callbacks)
+    assert upload is not None and upload.original_name == "code.zip"  # the name as sent; the content decides
+    run = CheckRun.objects.get(upload=upload)
+    assert run.report["supplementary"] == {"status": "ok", "files_scanned": 3}
+    assert any(leak["file"] == "code/LICENSE" and leak["line"] == 1 for leak in run.report["anonymity"]["leaks"])
+    original = client.get(f"/files/{upload.public_id}/")
+    assert original["Content-Type"] == "application/gzip" and ".tar.gz" in original["Content-Disposition"]
+    assert b"".join(original.streaming_content) == content
+    assign(paper, reviewer)
+    copy = login(reviewer).get(f"/reviews/paper/{paper.public_id}/supplementary.zip")
+    with zipfile.ZipFile(io.BytesIO(b"".join(copy.streaming_content))) as cleaned:
+        assert sorted(cleaned.namelist()) == ["code/LICENSE", "code/run.py"]
+
+
+def test_an_upload_that_is_neither_zip_nor_targz_is_refused(venue, author, login, make_submission, django_capture_on_commit_callbacks):
+    paper = make_submission(venue, author, pdf=pdf())
+    import gzip
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(author).post(f"/submissions/{paper.public_id}/upload/", {"supplementary": upload_file(gzip.compress(b"just text, no tar"), "x.tar.gz", "application/gzip")})
+    assert response.status_code == 400
+    assert ".zip or .tar.gz" in page_text(response)
+    assert not Upload.objects.filter(submission=paper, kind=Upload.Kind.SUPPLEMENTARY).exists()
