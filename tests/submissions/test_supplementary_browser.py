@@ -11,8 +11,8 @@ from test_supplementary_check import leaky_archive, real_archive_check  # noqa: 
 pytestmark = pytest.mark.browser
 
 
-def test_author_uploads_an_archive_and_reads_its_findings_then_the_chair_filters(venue, author, chair, page_as, make_submission,  # noqa: F811
-                                                                                  real_archive_check):  # noqa: F811
+def test_author_uploads_an_archive_and_reads_its_findings_then_the_chair_filters(venue, author, chair, page_as, make_submission,
+                                                                                  real_archive_check):
     from playwright.sync_api import expect
 
     paper = make_submission(venue, author, pdf=pdf(), submit=True, code_url="https://github.com/ada-lab/sae")

@@ -15,9 +15,9 @@ import pytest
 from submission_helpers import page_text, pdf, report, upload_file
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "checks"))
-from archive_helpers import notebook  # noqa: E402
+from archive_helpers import notebook
 
-from paperdesk.submissions.models import CheckRun, Upload  # noqa: E402
+from paperdesk.submissions.models import CheckRun, Upload
 
 
 def archive(files: dict[str, bytes]) -> bytes:
