@@ -118,8 +118,10 @@ def render_text(result: dict) -> str:
     out.append("  pages:     " + "; ".join(parts))
     fmt = result["format"]
     columns = fmt["columns"]
+    typeface = f" {fmt['body_font']}" if fmt.get("body_font") else ""
+    leading = f" on {fmt['leading_pt']:g} pt leading" if fmt.get("leading_pt") else ""
     out.append(
-        f"  format:    {fmt['paper_size']} paper, body {fmt['body_font_pt']} pt, "
+        f"  format:    {fmt['paper_size']} paper, body {fmt['body_font_pt']} pt{typeface}{leading}, "
         f"{columns if columns is not None else '?'} column{'s' if columns != 1 else ''}"
         + (f" - {len(fmt['violations'])} violation(s)" if fmt["violations"] else " - ok")
     )

@@ -351,3 +351,12 @@ def test_peer_arr_checker_fixture():
     emails = " ".join(f["message"] for f in result["findings"] if f["code"] == "email_present")
     assert all(domain in emails for domain in ("nyu.edu", "allenai.org", "gmail.com"))
     assert [l["kind"] for l in result["anonymity"]["leaks"]] == ["metadata"]
+
+
+def test_text_report_names_the_body_font_and_its_leading():
+    from paperdesk.checks import render_text
+
+    result, _ = run(paper(48, main_lines=2 * LINES_PER_PAGE, style=Style(font="Helvetica", bold="Helvetica-Bold")))
+    text = render_text(result)
+    assert "body 10.0 pt Helvetica on 11 pt leading" in text
+    assert "Body text is set in Helvetica (Helvetica); the template requires a Times-like font." in text
