@@ -36,6 +36,10 @@ def test_dashboard_and_reminders_share_one_definition(rworld, at):
     assert listed == reminded == {rworld.people["reviewer"].email, rworld.people["reviewer2"].email}
     assert d.overdue_people == 2
     assert set(reminders.missing_reviews(venue)) == {rworld.people["reviewer"].pk, rworld.people["reviewer2"].pk}
+    # the dashboard's table leads to the reminder, as does the area chair's batch
+    chase = reverse("reviews:chase", args=[venue.slug])
+    assert chase in rworld.client("chair").get(reverse("decisions:dashboard", args=[venue.slug])).content.decode()
+    assert chase in rworld.client("area_chair").get(reverse("reviews:area_chair", args=[venue.slug])).content.decode()
 
 
 def _preview_key(html: str) -> str:
