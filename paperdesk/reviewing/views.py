@@ -600,7 +600,11 @@ def bid_conflict(request, venue_slug, public_id):
     except ReviewingError as error:
         return _error(request, error, venue)
     if _is_htmx(request):
-        return render(request, "reviewing/_flash.html", {"level": "success", "text": "Conflict declared: the paper is removed from your list."})
+        counts = selectors.bid_counts(request.user, venue)  # the paper (and its bid) left the counters too
+        return render(request, "reviewing/_flash.html", {
+            "level": "success", "text": "Conflict declared: the paper is removed from your list.", "stats_oob": True,
+            "bid_counts": [(value, label, counts.get(value, 0)) for value, label in Bid.Value.choices], "unbid": counts.get("unbid", 0),
+        })
     messages.success(request, "Conflict declared: the paper is removed from your list.")
     return redirect("reviewing:bidding", venue.slug)
 
