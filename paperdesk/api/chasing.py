@@ -149,3 +149,43 @@ def give_back(request, public_id: str, payload: GiveBackIn):
         raise Http404("No such paper")
     row = chasing.give_back(actor=request.auth, submission=submission, kind=payload.kind, reason=payload.reason)
     return {"paper": submission.public_id, "kind": row.kind, "recorded_conflict": row.kind == "conflict"}
+
+
+class EmergencyIn(Schema):
+    reviewer: str = Field(description="The e-mail address of an accepted reviewer of the venue", max_length=300)
+    deadline: str = Field(description="Their review deadline: YYYY-MM-DD (end of that day) or YYYY-MM-DD HH:MM, in the venue's time zone")
+
+
+class EmergencyOut(Schema):
+    paper: str
+    alias: str
+    deadline: MomentOut
+    emergency: bool
+
+
+@router.post("/venues/{slug}/papers/{public_id}/emergency-reviewer", response={200: EmergencyOut, **ERRORS},
+             summary="Assign an emergency reviewer (chairs): published at once, with a shorter deadline")
+def emergency_reviewer(request, slug: str, public_id: str, payload: EmergencyIn):
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
+
+    from paperdesk.reviewing import assignment, deadlines
+    from paperdesk.submissions.models import Submission
+
+    venue = venue_or_404(slug)
+    submission = Submission.objects.filter(venue=venue, public_id=public_id).first()
+    if submission is None or not policy.can_assign_paper(request.auth, submission):
+        raise Http404("No such paper")
+    deadline = deadlines.parse(venue, payload.deadline)
+    if deadline is None:
+        raise chasing.ServiceError(deadlines.how_to_write(venue), 400, "deadline")
+    email = payload.reviewer.strip()
+    user = get_user_model().objects.filter(email__iexact=email).first()
+    if user is None:
+        address = EmailAddress.objects.filter(email__iexact=email, verified=True).select_related("user").first()
+        user = address.user if address else None
+    if user is None:
+        raise chasing.ServiceError(f"No reviewer with the address {email[:200]}.", 400, "reviewer")
+    result = assignment.emergency_assign(venue=venue, submission=submission, user=user, actor=request.auth, deadline=deadline)
+    row = result.assignment
+    return {"paper": submission.public_id, "alias": row.alias, "deadline": moment(venue, policy.review_deadline_of(row)), "emergency": row.emergency}

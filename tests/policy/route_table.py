@@ -248,6 +248,7 @@ ROUTES: dict[str, Route] = {
     "POST /api/venues/{slug}/late-reviews/remind": Route(CHAIRS | {"area_chair"}, API_V, get=False),
     "POST /api/papers/{public_id}/review-deadline": Route({"chair", "area_chair"}, API_P, get=False),
     "POST /api/papers/{public_id}/give-back": Route({"reviewer"}, API_P, get=False),
+    "POST /api/venues/{slug}/papers/{public_id}/emergency-reviewer": Route({"chair"}, {**API_V, **API_P}, get=False),
 }
 
 

@@ -114,3 +114,26 @@ def test_emergency_refusals(rworld, at, make_user):
     assert client.post(reverse("reviewing:pair_remove", args=[venue.slug, pair.pk]), {"confirm": "yes"}).status_code == 404
     assert Assignment.objects.filter(pk=pair.pk).exists()
     assert not Assignment.objects.filter(emergency=True).exists()
+
+
+def test_api_emergency_reviewer(rworld, at, django_capture_on_commit_callbacks):
+    from django.test import Client
+
+    from paperdesk.api.models import ApiToken
+
+    def api(user):
+        return Client(headers={"Authorization": f"Bearer {ApiToken.issue(user, 't')[1]}"})
+
+    venue = rworld.venue
+    at(venue.review_deadline - dt.timedelta(days=2))
+    url = f"/api/venues/{venue.slug}/papers/{rworld.paper.public_id}/emergency-reviewer"
+    due = venue.local(venue.review_deadline + dt.timedelta(days=1)).strftime("%Y-%m-%d")
+    body = {"reviewer": rworld.people["unassigned_reviewer"].email, "deadline": due}
+    assert api(rworld.people["area_chair"]).post(url, body, content_type="application/json").status_code == 404
+    assert api(rworld.people["chair"]).post(url, {**body, "deadline": "soon"}, content_type="application/json").status_code == 400
+    with django_capture_on_commit_callbacks(execute=True):
+        ok = api(rworld.people["chair"]).post(url, body, content_type="application/json")
+    assert ok.status_code == 200 and ok.json()["emergency"] is True and ok.json()["alias"] == "Reviewer 4"
+    again = api(rworld.people["chair"]).post(url, body, content_type="application/json")
+    assert again.status_code == 409
+
