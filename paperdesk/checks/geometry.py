@@ -95,7 +95,7 @@ def _percentile(values: list[float], q: float) -> float:
 def _body_lines(page: Page, body: float) -> list[Line]:
     return [
         l for l in page.lines
-        if l.text and not l.furniture and len(l.text) >= 15 and abs(l.size - body) <= 1.0
+        if l.text and not l.furniture and len(l.text) >= 15 and abs(l.size - body) <= 1.0 and _on_page(l, page)
     ]
 
 

@@ -360,3 +360,20 @@ def test_text_report_names_the_body_font_and_its_leading():
     text = render_text(result)
     assert "body 10.0 pt Helvetica on 11 pt leading" in text
     assert "Body text is set in Helvetica (Helvetica); the template requires a Times-like font." in text
+
+
+def test_text_outside_the_page_is_not_part_of_the_text_block():
+    """An included figure may carry text beyond the page's edge (clipped away): it is not
+    text a reader sees, on whichever page it stands."""
+    rng = random.Random(49)
+    doc = Doc()
+    doc.title_block("Sparse Features in Small Transformers", ANON)
+    doc.lines(rng, 8)
+    for section in range(1, 5):
+        doc.heading(f"{section} Section")
+        doc.labelled_figure(80, [(-120 - 20 * k, 10 + 12 * k, f"hidden legend entry number {k}") for k in range(6)])
+        doc.lines(rng, LINES_PER_PAGE - 14)
+    doc.heading("5 Limitations").lines(rng, 5)
+    doc.heading("References").bib(BIB)
+    result, _ = run(doc)
+    assert codes(result) == []
