@@ -348,9 +348,22 @@ def can_create_submission(user: ViewerLike, venue: Venue, now: dt.datetime | Non
     return submission_window(venue, now=now)
 
 
+def _read_only_until_approved(user: ViewerLike, submission: Submission) -> Decision:
+    """An author whose account is not approved (a co-author who just signed up and waits)
+    reads the submission but changes nothing: no form is offered that the moderation
+    would refuse on save, dropping what they typed."""
+    standing = account_standing(user)
+    if standing:
+        return ALLOW
+    return Decision(False, f"{standing.reason} Until it is approved you can read this submission but not change it "
+                           f"(your co-authors can). Write to {submission.venue.contact_email} if this is urgent.")
+
+
 def can_edit_submission(user: ViewerLike, submission: Submission, now: dt.datetime | None = None) -> Decision:
     if not is_author(user, submission):
         return Decision(False, "Only the authors can change a submission.")
+    if not (standing := _read_only_until_approved(user, submission)):
+        return standing
     if submission.status == Submission.Status.WITHDRAWN:
         return Decision(False, "This submission is withdrawn. Restore it first to change it.")
     if submission.status == Submission.Status.DESK_REJECTED:
@@ -374,6 +387,8 @@ def can_contact_authors(user: ViewerLike, submission: Submission) -> Decision:
 def can_withdraw(user: ViewerLike, submission: Submission, now: dt.datetime | None = None) -> Decision:
     if not is_author(user, submission):
         return Decision(False, "Only the authors can withdraw a submission.")
+    if not (standing := _read_only_until_approved(user, submission)):
+        return standing
     if submission.status == Submission.Status.DESK_REJECTED:
         return Decision(False, "This submission was desk-rejected; it cannot be withdrawn.")
     if submission.status == Submission.Status.WITHDRAWN:
@@ -386,6 +401,8 @@ def can_unwithdraw(user: ViewerLike, submission: Submission, now: dt.datetime | 
         return Decision(False, "Only the authors can restore a submission.")
     if submission.status != Submission.Status.WITHDRAWN:
         return Decision(False, "This submission is not withdrawn.")
+    if not (standing := _read_only_until_approved(user, submission)):
+        return standing
     return submission_window(submission.venue, submission, now)
 
 

@@ -19,12 +19,18 @@ from paperdesk import policy
 # Paths that need an approved account for every method, and for writes only.
 APPROVED_ONLY = (re.compile(r"^/v/[^/]+/submit/"),)
 APPROVED_ONLY_WRITES = (re.compile(r"^/submissions/"),)
+# Answering an invitation to co-author changes no paper: a person waiting for approval
+# confirms or declines there as through the invitation link (/claim/<token>/), and then
+# reads the submission (policy: read-only until approved).
+OPEN_WRITES = (re.compile(r"^/submissions/invitations/"),)
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 
 
 def needs_approved_account(method: str, path: str) -> bool:
     if any(rule.match(path) for rule in APPROVED_ONLY):
         return True
+    if any(rule.match(path) for rule in OPEN_WRITES):
+        return False
     return method not in SAFE_METHODS and any(rule.match(path) for rule in APPROVED_ONLY_WRITES)
 
 

@@ -206,3 +206,25 @@ def test_coauthors_known_and_unknown_addresses_get_the_same_invitation_over_smtp
         bodies[tuple(envelope.rcpt_tos)] = (message["Subject"], re.sub(r"/claim/\S+", "/claim/TOKEN/", message.get_content()).replace("unknown@", "known@"))
     assert set(bodies) == {("known@uni.edu",), ("unknown@uni.edu",)}
     assert bodies[("known@uni.edu",)] == bodies[("unknown@uni.edu",)]
+
+
+def test_coauthors_a_waiting_account_confirms_on_the_invitations_page_and_lands_on_the_submission(client, venue, author, django_capture_on_commit_callbacks):
+    """The e-mail confirmation sends a co-author whose account waits for approval to the
+    invitations page: confirming there must work (as through the link) and lead to the
+    submission, read-only with the reason, never to the status page with the answer lost."""
+    submission = submission_with_coauthor(venue, author, django_capture_on_commit_callbacks, coauthor_email="alan.turing@gmail.com")
+    sign_up(client, "alan.turing@gmail.com", name="Alan Turing")
+    confirm_from_outbox(client, "alan.turing@gmail.com")
+    turing = User.objects.get(email="alan.turing@gmail.com")
+    assert turing.moderation_status == User.Moderation.PENDING
+    row = Authorship.objects.get(submission=submission, email="alan.turing@gmail.com")
+
+    response = client.post(f"/submissions/invitations/{row.pk}/confirm/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/submissions/{submission.public_id}/"
+    assert policy.is_author(turing, submission)
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    text = " ".join(page.content.decode().split())
+    assert "waiting for approval" in text and "you can read this submission but not change it" in text
+    assert f"/submissions/{submission.public_id}/edit/" not in text
