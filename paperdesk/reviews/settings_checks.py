@@ -63,7 +63,8 @@ def review_form_effects(venue: Venue, old: VenueSpec, new: VenueSpec) -> list[Ef
         submitted = reviews.filter(state=Review.State.SUBMITTED).count()
         if submitted:
             labels = ", ".join(f"“{q.label}”" for q in added_required)
-            effects.append(Effect(CONFIRM, f"The new required question{'s' if len(added_required) > 1 else ''} {labels}: the "
-                                           f"{plural(submitted, 'review')} already submitted have no answer to "
-                                           f"{'them' if len(added_required) > 1 else 'it'}, and their reviewers are not asked again."))
+            effects.append(Effect(CONFIRM, f"The new required question{'s' if len(added_required) > 1 else ''} {labels}: "
+                                           f"{plural(submitted, 'review')} already submitted {'has' if submitted == 1 else 'have'} no "
+                                           f"answer to {'them' if len(added_required) > 1 else 'it'}, and "
+                                           f"{'its reviewer is' if submitted == 1 else 'their reviewers are'} not asked again."))
     return effects

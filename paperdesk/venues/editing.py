@@ -18,8 +18,12 @@ from .services import VenueUpdateRefused, _store
 
 
 class SettingsRefused(Exception):
-    def __init__(self, messages: list[str]):
+    """The change is not taken: `conflict` when it would break data the venue holds (409),
+    else the input itself is wrong (400)."""
+
+    def __init__(self, messages: list[str], *, conflict: bool = True):
         self.messages = messages
+        self.conflict = conflict
         super().__init__("; ".join(messages))
 
 
@@ -61,7 +65,7 @@ def settings_save(venue: Venue, spec: VenueSpec, *, actor, via: str, section: st
         raise StaleSettings(latest)
     if spec.slug != locked.slug:
         raise SettingsRefused([f"The venue file is for the venue '{spec.slug}', but this is '{locked.slug}'. "
-                               f"Set slug = \"{locked.slug}\" in [venue] (a venue's slug cannot change)."])
+                               f"Set slug = \"{locked.slug}\" in [venue] (a venue's slug cannot change)."], conflict=False)
     spec = dataclasses.replace(spec, rehearsal=locked.is_rehearsal)
     old = locked.spec
     if spec == old:

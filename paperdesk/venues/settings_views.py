@@ -156,7 +156,7 @@ def settings_upload(request, venue_slug):
         saved = settings_save(venue, spec, actor=request.user, via=SettingsVersion.Via.UPLOAD, section="file",
                               confirm=request.POST.get("confirm", ""))
     except SettingsRefused as refused:
-        return _upload_page(request, venue, status=409 if len(refused.messages) > 1 or "slug" not in refused.messages[0] else 400,
+        return _upload_page(request, venue, status=409 if refused.conflict else 400,
                             error="Nothing was changed.", problems=refused.messages)
     except NeedsConfirmation as needed:
         return _upload_page(request, venue, status=409, error="Nothing was changed yet: this file affects data the venue already "

@@ -403,3 +403,72 @@ def test_loading_the_file_again_from_the_command_line_is_a_version_too(venue, ch
     venue_load(dataclasses.replace(venue.spec, name="Renamed"))  # same content: no new version
     assert [(v.number, v.via, v.changes) for v in SettingsVersion.objects.filter(venue=venue).order_by("number")] == [
         (1, "file", []), (2, "file", ["name changed"])]
+
+
+def test_closing_submissions_now_asks_once_naming_the_drafts(chair_client, venue, author):
+    from paperdesk import clock
+
+    make_paper(venue, author, number=1, status="draft")
+    make_paper(venue, author, number=2)
+    fields = get_form(chair_client, "dates")
+    yesterday = clock.now() - dt.timedelta(days=1)
+    opened = dt.datetime.fromisoformat(fields["dates.submission_open"])
+    response = post(chair_client, "dates", fields, **{"dates.submission_open": f"{min(opened, yesterday.replace(tzinfo=None) - dt.timedelta(days=2)):%Y-%m-%dT%H:%M}",
+                                                      "dates.submission_deadline": f"{yesterday.astimezone(dt.timezone(dt.timedelta(hours=-12))):%Y-%m-%dT%H:%M}"})
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "submissions close now" in html and "1 draft (#1) can then no longer be submitted" in html
+    digest = re.search(r'name="confirm" value="([0-9a-f]+)"', html).group(1)
+    assert post(chair_client, "dates", form_fields(html), confirm=digest).status_code == 302
+    venue.refresh_from_db()
+    assert venue.submission_deadline < clock.now()
+
+
+def test_a_new_required_question_after_submitted_reviews_asks_once(chair_client, venue, author, make_user):
+    make_review(make_paper(venue, author), make_user("r1@uni.edu", "R One"), answers={"summary": "Fine."}, overall=4)
+    fields = get_form(chair_client, "review-form")
+    new = max(int(m.group(1)) for m in (re.match(r"review_form\.questions\[(\d+)\]", k) for k in fields) if m)
+    response = post(chair_client, "review-form", fields, **{f"review_form.questions[{new}].key": "ethics",
+                                                            f"review_form.questions[{new}].label": "Ethical concerns"})
+    assert response.status_code == 409
+    assert "“Ethical concerns”: 1 review already submitted has no answer to it, and its reviewer is not asked again" in response.content.decode()
+    # Not required: no question asked.
+    response = post(chair_client, "review-form", fields, **{f"review_form.questions[{new}].key": "ethics",
+                                                            f"review_form.questions[{new}].label": "Ethical concerns",
+                                                            f"review_form.questions[{new}].required": None})
+    assert response.status_code == 302
+
+
+def test_an_uploaded_file_cannot_remove_an_outcome_that_decisions_use(chair_client, venue, chair, author):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from paperdesk.decisions.models import Decision
+
+    Decision.objects.create(submission=make_paper(venue, author), outcome="accept-oral", decided_by=chair)
+    text = chair_client.get(BASE + "export.toml").content.decode()
+    without = "\n".join(line for line in text.splitlines() if "accept-oral" not in line) + "\n"
+    response = chair_client.post(BASE + "upload/", {"file": SimpleUploadedFile("venue.toml", without.encode())})
+    assert response.status_code == 409
+    assert "Outcome “Accept (oral)” (accept-oral) is the decision on 1 paper (#1)" in response.content.decode()
+    venue.refresh_from_db()
+    assert "accept-oral" in [o.slug for o in venue.spec.outcomes]
+
+
+def test_an_uploaded_file_with_consequences_is_saved_once_confirmed(chair_client, venue, author, make_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    make_review(make_paper(venue, author), make_user("r1@uni.edu", "R One"), answers={"strengths": "Clear."})
+    text = chair_client.get(BASE + "export.toml").content.decode()
+    without = re.sub(r'\[\[review_form\.questions\]\]\nkey = "strengths".*?(?=\[\[review_form\.questions\]\])', "", text, flags=re.S)
+    assert without != text
+    response = chair_client.post(BASE + "upload/", {"file": SimpleUploadedFile("venue.toml", without.encode())})
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "Question “Strengths” (strengths) is answered in 1 review" in html
+    kept = form_fields(html, "upload-form")
+    assert kept["text"].replace("\r\n", "\n") == without
+    digest = re.search(r'name="confirm" value="([0-9a-f]+)"', html).group(1)
+    response = chair_client.post(BASE + "upload/", {**kept, "confirm": digest})
+    assert response.status_code == 302
+    venue.refresh_from_db()
+    assert "strengths" not in [q.key for q in venue.spec.review_form.questions]
