@@ -100,3 +100,25 @@ def test_api_give_back(rworld, django_capture_on_commit_callbacks):
     assert ok.status_code == 200 and ok.json()["recorded_conflict"] is True
     assert api(rworld.people["unassigned_reviewer"]).post(url, {"kind": "decline", "reason": "too busy"},
                                                           content_type="application/json").status_code == 404
+
+
+def test_conflicted_chair_does_not_see_the_open_slot_of_their_paper(rworld, make_user, django_capture_on_commit_callbacks):
+    from django.test import Client
+
+    from paperdesk.venues.models import VenueRole
+
+    other = make_user("cc@chairs.org", "Conflicted Chair")
+    VenueRole.objects.create(venue=rworld.venue, user=other, role=VenueRole.Role.CHAIR)
+    Conflict.objects.create(submission=rworld.paper, user=other, source=Conflict.Source.INSTITUTION, reason="same lab")
+    with django_capture_on_commit_callbacks(execute=True):
+        rworld.client("reviewer").post(reverse("reviews:give_back", args=[rworld.paper.public_id]),
+                                       {"kind": "decline", "reason": "Too far from my expertise."})
+    client = Client()
+    client.force_login(other)
+    page = client.get(reverse("reviewing:assignment", args=[rworld.venue.slug])).content.decode()
+    assert "Too far from my expertise." not in page and 'id="open-slots"' not in page
+    assert client.get(reverse("reviewing:pair_alternates", args=[rworld.venue.slug, rworld.paper.public_id])).status_code == 404
+    # and the conflicted chair is not e-mailed about it
+    from django.core import mail
+
+    assert other.email not in [m.to[0] for m in mail.outbox]
