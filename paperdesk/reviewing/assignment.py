@@ -716,9 +716,10 @@ class PublishPreview:
 def publish_preview(*, venue: Venue, actor) -> PublishPreview:
     """What publishing would do, for the confirmation the chair reads first."""
     _require_manager(actor, venue)
-    pending = (Assignment.objects.filter(submission__venue=venue, kind=Assignment.Kind.REVIEWER, published=False,
-                                         submission__status=Submission.Status.SUBMITTED)
-               .exclude(submission_id__in=policy.conflicted_submission_ids(actor, venue)))
+    pending = Assignment.objects.filter(submission__venue=venue, kind=Assignment.Kind.REVIEWER, published=False,
+                                        submission__status=Submission.Status.SUBMITTED)
+    if pending.filter(submission_id__in=policy.conflicted_submission_ids(actor, venue)).exists():  # as publish() refuses it
+        raise ReviewingError("The proposal includes papers you have a conflict with; another chair must publish it.", 409)
     per_paper = Counter(pending.values_list("submission__number", "submission__title"))
     papers = sorted((number, title, n) for (number, title), n in per_paper.items())
     return PublishPreview(sum(per_paper.values()), pending.values("user_id").distinct().count(), papers)
