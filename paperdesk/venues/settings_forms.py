@@ -350,6 +350,7 @@ class FieldView:
     errors: list[str] = dataclasses.field(default_factory=list)
     readonly: bool = False
     rows: int = 3
+    utc: str = ""  # a date: the moment in UTC, which the page also shows in the reader's own time
 
 
 @dataclasses.dataclass
@@ -409,6 +410,13 @@ def build(section: Section, values, *, problems: list[Problem] | tuple[()] = (),
         name = field_name(part, f, index)
         view = FieldView(name, field_id(name), f.label, f.kind, values.get(name) or "", f.help, f.choices,
                          readonly=f.fixed_once_saved and index is not None and index < existing, rows=f.rows)
+        if f.kind == "datetime":
+            try:
+                moment = dt.datetime.fromisoformat(view.value)
+                if moment.tzinfo is None:
+                    view.utc = moment.replace(tzinfo=AOE).astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            except ValueError:
+                pass
         fields_by_name[name] = view
         return view
 

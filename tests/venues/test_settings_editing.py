@@ -163,9 +163,11 @@ def test_dates_are_entered_and_shown_in_aoe_whatever_the_venue_time_zone(db, mak
     c = Client()
     c.force_login(chair)
     url = "/v/utc-venue/chair/settings/dates/"
-    fields = form_fields(c.get(url).content.decode())
-    # 2025-08-22 23:59 UTC is 11:59 that morning in AoE (UTC-12).
+    html = c.get(url).content.decode()
+    fields = form_fields(html)
+    # 2025-08-22 23:59 UTC is 11:59 that morning in AoE (UTC-12); the reader's own time beside it.
     assert fields["dates.submission_deadline"] == "2025-08-22T11:59"
+    assert '<time datetime="2025-08-22T23:59:00Z" data-localtime>2025-08-22 23:59 UTC</time>' in html
     response = c.post(url, {**fields, "dates.camera_ready_deadline": "2025-11-02T23:59"})
     assert response.status_code == 302, response.content.decode()[:2000]
     utc_venue.refresh_from_db()
