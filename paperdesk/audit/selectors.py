@@ -143,7 +143,7 @@ def _value(value) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
-def _row(entry: AuditEntry) -> Row:
+def _row(entry: AuditEntry, venues: dict[int, str]) -> Row:
     actor = entry.actor
     paper = entry.submission
     return Row(
@@ -152,10 +152,45 @@ def _row(entry: AuditEntry) -> Row:
         actor_name=actor.full_name if actor is not None else "",
         action=entry.action, object=f"{entry.object_type}:{entry.object_id}",
         paper=f"#{paper.number}" if paper is not None and paper.number else "",
-        venue=entry.venue.slug if entry.venue_id and entry.venue is not None else "",
+        venue=venues.get(entry.venue_id or 0, ""),
         details=[(str(k), _value(v)) for k, v in sorted((entry.data or {}).items())],
         ip=entry.ip or "",
     )
+
+
+COLUMNS = ("id", "venue_id", "actor_id", "action", "object_type", "object_id", "submission_id", "data", "ip", "at",
+           "actor__email", "actor__full_name", "submission__number")
+
+
+def _parts(viewer, venue: Venue | None, filters: Filters) -> list[QuerySet[AuditEntry]]:
+    """The filtered entries as querysets each read newest first along one index: a venue's
+    log is its own entries and the venue-less ones (security), read apart and merged (one
+    query with the OR would sort every matching entry before returning a page)."""
+    entries = filtered(viewer, venue, filters).select_related("actor", "submission").only(*COLUMNS)
+    if venue is None:
+        return [entries]
+    return [entries.filter(venue=venue), entries.filter(venue__isnull=True)]
+
+
+def _newest(parts: list[QuerySet[AuditEntry]], limit: int, before: int | None = None) -> list[AuditEntry]:
+    """The `limit` newest entries (older than `before`) of the parts: one bounded query each."""
+    rows: list[AuditEntry] = []
+    for part in parts:
+        rows += list((part.filter(id__lt=before) if before is not None else part).order_by("-id")[:limit])
+    return sorted(rows, key=lambda e: e.pk, reverse=True)[:limit]
+
+
+def _oldest_after(parts: list[QuerySet[AuditEntry]], limit: int, after: int) -> list[AuditEntry]:
+    rows: list[AuditEntry] = []
+    for part in parts:
+        rows += list(part.filter(id__gt=after).order_by("id")[:limit])
+    return sorted(rows, key=lambda e: e.pk)[:limit]
+
+
+def _venue_slugs(venue: Venue | None) -> dict[int, str]:
+    if venue is not None:
+        return {venue.pk: venue.slug}
+    return dict(Venue.objects.values_list("id", "slug"))
 
 
 @dataclass
@@ -177,18 +212,17 @@ def _cursor(value) -> int | None:
 def page(viewer, venue: Venue | None, filters: Filters, before=None, after=None, size: int = PAGE_SIZE) -> LogPage:
     """One page of the log, newest first: the entries older than `before`, or newer than
     `after` (the "newer" link); one query of at most size + 1 rows."""
-    entries = filtered(viewer, venue, filters).select_related("actor", "submission", "venue")
+    parts = _parts(viewer, venue, filters)
+    venues = _venue_slugs(venue)
     before, after = _cursor(before), _cursor(after)
     if after is not None:
-        chunk = list(entries.filter(id__gt=after).order_by("id")[: size + 1])
+        chunk = _oldest_after(parts, size + 1, after)
         more_newer = len(chunk) > size
         chunk = list(reversed(chunk[:size]))
-        rows = [_row(e) for e in chunk]
+        rows = [_row(e, venues) for e in chunk]
         return LogPage(rows, newer=rows[0].id if more_newer and rows else None, older=rows[-1].id if rows else None, at_start=not more_newer)
-    if before is not None:
-        entries = entries.filter(id__lt=before)
-    chunk = list(entries.order_by("-id")[: size + 1])
-    rows = [_row(e) for e in chunk[:size]]
+    chunk = _newest(parts, size + 1, before)
+    rows = [_row(e, venues) for e in chunk[:size]]
     return LogPage(rows, newer=rows[0].id if before is not None and rows else None,
                    older=rows[-1].id if len(chunk) > size else None, at_start=before is None)
 
@@ -196,18 +230,26 @@ def page(viewer, venue: Venue | None, filters: Filters, before=None, after=None,
 CSV_HEADER = ["id", "at (UTC)", "venue", "actor e-mail", "actor name", "action", "object", "paper", "details (JSON)", "client IP"]
 
 
+CSV_FIELDS = ("id", "at", "venue_id", "actor__email", "actor__full_name", "action", "object_type", "object_id",
+              "submission__number", "data", "ip")
+
+
 def csv_rows(viewer, venue: Venue | None, filters: Filters) -> Iterator[list]:
-    """Every entry of the filtered set, newest first, read in keyset chunks (a bounded query
-    each, so a long download holds no cursor and no transaction open)."""
-    base = filtered(viewer, venue, filters).select_related("actor", "submission", "venue").order_by("-id")
+    """Every entry of the filtered set, newest first, read in keyset chunks of plain values
+    (a bounded query per part and chunk, so a long download holds no cursor and no
+    transaction open, and builds no model objects)."""
+    parts = [part.values_list(*CSV_FIELDS) for part in _parts(viewer, venue, filters)]
+    venues = _venue_slugs(venue)
     before = None
     while True:
-        chunk = base.filter(id__lt=before) if before is not None else base
-        entries = list(chunk[:EXPORT_CHUNK])
-        for entry in entries:
-            row = _row(entry)
-            yield [row.id, row.at.astimezone(dt.UTC).isoformat(timespec="seconds"), row.venue, row.actor, row.actor_name,
-                   row.action, row.object, row.paper, json.dumps(entry.data or {}, ensure_ascii=False, sort_keys=True, default=str), row.ip]
-        if len(entries) < EXPORT_CHUNK:
+        rows: list[tuple] = []
+        for part in parts:
+            rows += list((part.filter(id__lt=before) if before is not None else part).order_by("-id")[:EXPORT_CHUNK])
+        rows = sorted(rows, key=lambda r: r[0], reverse=True)[:EXPORT_CHUNK]
+        for pk, at, venue_id, email, name, action, object_type, object_id, number, data, ip in rows:
+            yield [pk, at.astimezone(dt.UTC).isoformat(timespec="seconds"), venues.get(venue_id or 0, ""), email or "", name or "",
+                   action, f"{object_type}:{object_id}", f"#{number}" if number else "",
+                   json.dumps(data or {}, ensure_ascii=False, sort_keys=True, default=str), ip or ""]
+        if len(rows) < EXPORT_CHUNK:
             return
-        before = entries[-1].pk
+        before = rows[-1][0]
