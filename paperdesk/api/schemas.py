@@ -274,7 +274,7 @@ class VersionOut(Schema):
     version: int
     current: bool = Field(description="The version in force: for the paper PDF of a submitted paper, the submitted version "
                           "(a newer upload replaces it only once its check has passed); otherwise the newest.")
-    verdict: str = Field(None, description="The check's verdict on a paper PDF: checking | compliant | refused (a submitted "
+    verdict: str | None = Field(None, description="The check's verdict on a paper PDF: checking | compliant | refused (a submitted "
                          "paper's new version the check refused: it did not replace the submitted one) | not_compliant (a draft's "
                          "version with a problem that stops submission) | failed. Present only for the authors and the chairs "
                          "without a conflict.")
