@@ -147,6 +147,8 @@ def settings_upload(request, venue_slug):
             return _upload_page(request, venue, status=400, error=f"{name} is not UTF-8 text; save the venue file as UTF-8 and upload it again.")
     if not text.strip():
         return _upload_page(request, venue, status=400, error="Choose a venue file (.toml) to upload.")
+    if len(text) > MAX_VENUE_FILE:
+        return _upload_page(request, venue, status=400, error=f"The venue file is larger than {MAX_VENUE_FILE // 1024} KB.")
     try:
         spec = parse_venue(text, source=name)
     except VenueConfigError as error:

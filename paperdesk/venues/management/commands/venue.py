@@ -1,4 +1,4 @@
-"""`paperdesk venue check|load|list|grant`: venue files and roles from the command line."""
+"""`paperdesk venue check|load|list|grant|export`: venue files and roles from the command line."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ class Command(CleanFailures, BaseCommand):
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="action", required=True, metavar="{check,load,list,grant}")
+        sub = parser.add_subparsers(dest="action", required=True, metavar="{check,load,list,grant,export}")
         check = sub.add_parser("check", help="validate venue files; problems are listed with their line numbers (exit status 2)")
         check.add_argument("files", nargs="+", metavar="FILE")
         load = sub.add_parser("load", help="validate a venue file and create or update its venue (data is kept)")
@@ -51,6 +51,10 @@ class Command(CleanFailures, BaseCommand):
         grant.add_argument("slug", metavar="SLUG")
         grant.add_argument("email", metavar="EMAIL")
         grant.add_argument("role", choices=VenueRole.Role.values, metavar="{" + ",".join(VenueRole.Role.values) + "}")
+        export = sub.add_parser("export", help="print a venue's settings (as edited in the browser) as a venue file")
+        export.add_argument("slug", metavar="SLUG")
+        export.add_argument("--version", type=int, metavar="N", help="a settings version from the history (default: the current settings)")
+        export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of printing")
 
     def handle(self, *args, action: str, **options):
         getattr(self, f"handle_{action}")(**options)
@@ -167,3 +171,25 @@ class Command(CleanFailures, BaseCommand):
             self.stdout.write(f"{user.email} already is {label} of {venue.slug}; nothing changed.")
         if not user.is_approved:
             self.stdout.write(f"  note: this account is {user.get_moderation_status_display().lower()}; the role does not approve it.")
+
+    # --- export ---------------------------------------------------------------------------
+
+    def handle_export(self, *, slug: str, version: int | None, output: str | None, **options):
+        from paperdesk.venues.settings_selectors import version_toml
+
+        venue = Venue.objects.filter(slug=slug).first()
+        if venue is None:
+            known = ", ".join(Venue.objects.values_list("slug", flat=True)) or "none loaded"
+            raise CommandFailed(f"No venue '{slug}' (known: {known}).")
+        found = None
+        if version is not None:
+            found = venue.settings_versions.select_related("actor").filter(number=version).first()
+            if found is None:
+                raise CommandFailed(f"Venue {slug} has no settings version {version} (see /v/{slug}/chair/settings/history/).")
+        text = version_toml(venue, found)
+        if not output:
+            self.stdout.write(text, ending="")
+            return
+        Path(output).write_text(text, encoding="utf-8")
+        number = found.number if found else venue.settings_versions.order_by("-number").values_list("number", flat=True).first()
+        self.stdout.write(self.style.SUCCESS(f"Wrote {output} (settings version {number})."))
