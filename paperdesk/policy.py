@@ -463,6 +463,30 @@ def accounts_for_moderation(viewer: ViewerLike) -> QuerySet[User]:
     return User.objects.all()
 
 
+def venue_knowledge_of_accounts(viewer: ViewerLike, venue: Venue) -> dict | None:
+    """For a queryset of accounts (the moderation queue): annotations saying whether each
+    person is already an author of one of the venue's submissions (by account, or listed by
+    address and not declined: `is_venue_author`) and their place in its reviewer pool
+    (`pool_role`, `pool_state`: invited, volunteered or accepted). For the venue's chairs
+    only (None for anyone else): a chair of another venue moderates accounts without
+    learning who submitted here or who reviews for it."""
+    from django.db.models import Exists, OuterRef, Subquery
+
+    from paperdesk.reviewing.models import PoolMember
+
+    if not is_chair(viewer, venue):
+        return None
+    same_person = Q(user=OuterRef("pk")) | Q(email__iexact=OuterRef("email"))
+    authored = Authorship.objects.filter(submission__venue=venue, declined_at__isnull=True).filter(same_person)
+    pool = PoolMember.objects.filter(venue=venue).exclude(
+        state__in=[PoolMember.State.DECLINED, PoolMember.State.NOT_SELECTED]).filter(same_person).order_by("role", "pk")
+    return {
+        "is_venue_author": Exists(authored),
+        "pool_role": Subquery(pool.values("role")[:1]),
+        "pool_state": Subquery(pool.values("state")[:1]),
+    }
+
+
 def get_account_for_moderation(viewer: ViewerLike, account_id: object) -> User:
     """One account a moderator may decide on; the same 404 for "missing" and "forbidden"."""
     if not can_moderate_accounts(viewer):

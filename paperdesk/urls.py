@@ -12,7 +12,7 @@ urlpatterns = [
     path("", include("paperdesk.reviews.urls")),
     path("", include("paperdesk.decisions.urls")),
     path("", include("paperdesk.jobs.urls")),
-    path("", include("paperdesk.audit.urls")),
+    path("", include("paperdesk.ops.audit_urls")),
     path("api/", include("paperdesk.api.urls")),
     # /healthz, /readyz and /metrics for load balancers and Prometheus.
     path("", include("paperdesk.ops.urls")),

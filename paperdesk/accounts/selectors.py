@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, Value
 
 from paperdesk import clock, policy
 from paperdesk.venueconfig.spec import AccountRules
@@ -105,25 +105,13 @@ def _with_queue_details(qs):
 
 
 def _with_venue_roles(qs, viewer, venue: Venue | None):
-    """Whether each person is already known to the venue: an author (confirmed or invited,
-    by account or by address) of one of its submissions, or in its reviewer pool (invited,
-    volunteered or accepted, as reviewer or area chair). Only for the venue's chairs
-    (policy.is_chair): a chair of another venue moderates accounts without learning who
-    submitted here."""
-    from paperdesk.reviewing.models import PoolMember
-    from paperdesk.submissions.models import Authorship
-
-    if venue is None or not policy.is_chair(viewer, venue):
+    """Whether each person is already known to the venue (policy.venue_knowledge_of_accounts:
+    for its chairs only), and `known` to sort by."""
+    annotations = policy.venue_knowledge_of_accounts(viewer, venue) if venue is not None else None
+    if annotations is None:
         return qs.annotate(known=Value(False, output_field=BooleanField()))
-    authored = Authorship.objects.filter(submission__venue=venue, declined_at__isnull=True).filter(
-        Q(user=OuterRef("pk")) | Q(email__iexact=OuterRef("email")))
-    pool = PoolMember.objects.filter(venue=venue).exclude(state__in=[PoolMember.State.DECLINED, PoolMember.State.NOT_SELECTED]).filter(
-        Q(user=OuterRef("pk")) | Q(email__iexact=OuterRef("email"))).order_by("role", "pk")
-    return qs.annotate(
-        is_venue_author=Exists(authored),
-        pool_role=Subquery(pool.values("role")[:1]),
-        pool_state=Subquery(pool.values("state")[:1]),
-    ).annotate(known=ExpressionWrapper(Q(is_venue_author=True) | Q(pool_role__isnull=False), output_field=BooleanField()))
+    return qs.annotate(**annotations).annotate(
+        known=ExpressionWrapper(Q(is_venue_author=True) | Q(pool_role__isnull=False), output_field=BooleanField()))
 
 
 def moderation_queue(viewer: User, page: int | str | None = 1, sort: str | None = None) -> Page:

@@ -12,9 +12,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from paperdesk.audit import selectors
 from paperdesk.audit.models import AuditEntry
 from paperdesk.audit.services import record
+from paperdesk.ops import audit_log as selectors
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 
 from paperdesk import policy
+from paperdesk.audit.models import AuditEntry
 from paperdesk.venues.models import Venue
-
-from .models import AuditEntry
 
 PAGE_SIZE = 50
 EXPORT_CHUNK = 2000

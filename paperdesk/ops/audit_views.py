@@ -1,4 +1,5 @@
-"""The audit log: a venue's for its chairs (/v/<venue>/chair/audit/), every entry for
+"""The audit log's pages (paperdesk.audit keeps the entries and writes them; the pages read
+every app, so they sit here, at the top): a venue's for its chairs (/v/<venue>/chair/audit/), every entry for
 superusers (/ops/audit/), each with a streamed CSV of the filtered set. Thin: policy,
 selector, render."""
 
@@ -13,7 +14,7 @@ from paperdesk import clock, policy
 from paperdesk.csvexport import csv_response
 from paperdesk.venues.models import Venue
 
-from . import selectors
+from . import audit_log as selectors
 
 
 def _venue(request, venue_slug: str | None) -> Venue | None:
