@@ -228,6 +228,11 @@ def paper_check_finished(*, upload_id: int) -> str:
     if run.state != run.State.DONE:
         return ""
     in_force = submission.submitted_paper
+    if in_force is None:  # submitted without the field set (made by hand): the newest before this one was in force
+        in_force = submission.uploads.filter(kind=Upload.Kind.PAPER, version__lt=upload.version).order_by("-version").first()
+        if in_force is not None:
+            submission.submitted_paper = in_force
+            submission.save(update_fields=["submitted_paper", "updated_at"])
     if in_force is not None and (in_force.pk == upload.pk or in_force.version > upload.version):
         return "stale" if in_force.pk != upload.pk else ""
     reasons = blocking_findings(submission.venue, run.report or {})

@@ -242,3 +242,17 @@ def test_browser_replacing_a_submitted_paper_with_a_scanned_pdf(venue, author, m
     expect(page.locator("#check-report")).to_contain_text("Version 1")
     expect(page.locator("#check-report")).not_to_contain_text("refused")
     assert errors == []
+
+
+def test_a_paper_submitted_without_the_version_recorded_keeps_its_newest_compliant_pdf(
+        venue, author, make_submission, checker, django_capture_on_commit_callbacks):
+    """A paper marked submitted by hand (an import, an old row): the newest PDF before the
+    refused one is the one in force, and the refusal names it."""
+    submission = make_submission(venue, author, pdf=pdf(text="first"))
+    Submission.objects.filter(pk=submission.pk).update(status=Submission.Status.SUBMITTED, submitted_at=submission.created_at)
+    submission.refresh_from_db()
+    first = submission.uploads.get(version=1)
+    checker.report = report(pages=OVER_LIMIT)
+    _upload(submission, author, pdf(pages=7, text="too long"), django_capture_on_commit_callbacks)
+    submission.refresh_from_db()
+    assert submission.paper_in_force() == first
