@@ -7,6 +7,7 @@ nothing refused and everything else confirmed; kept as a settings version and au
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 from django.db import transaction
 
@@ -14,7 +15,7 @@ from paperdesk.venueconfig import VenueSpec
 
 from . import impact
 from .models import SettingsVersion, Venue
-from .services import VenueUpdateRefused, _store
+from .services import VenueUpdateRefused, _store, aware
 
 
 class SettingsRefused(Exception):
@@ -46,6 +47,17 @@ class Saved:
     venue: Venue
 
 
+MIN_YEAR, MAX_YEAR = 1900, 2999
+
+
+def _storable(spec: VenueSpec, key: str) -> bool:
+    try:
+        moment = aware(spec, key).astimezone(dt.UTC)
+    except (OverflowError, ValueError):
+        return False
+    return MIN_YEAR <= moment.year <= MAX_YEAR
+
+
 def current_version(venue: Venue) -> SettingsVersion | None:
     return venue.settings_versions.order_by("-number").select_related("actor").first()
 
@@ -66,6 +78,10 @@ def settings_save(venue: Venue, spec: VenueSpec, *, actor, via: str, section: st
     if spec.slug != locked.slug:
         raise SettingsRefused([f"The venue file is for the venue '{spec.slug}', but this is '{locked.slug}'. "
                                f"Set slug = \"{locked.slug}\" in [venue] (a venue's slug cannot change)."], conflict=False)
+    out_of_range = [key for key in spec.dates if not _storable(spec, key)]
+    if out_of_range:
+        raise SettingsRefused([f"dates.{key}: {spec.dates[key]:%Y-%m-%d %H:%M} is out of range; use a year from {MIN_YEAR} to {MAX_YEAR}."
+                               for key in out_of_range], conflict=False)
     spec = dataclasses.replace(spec, rehearsal=locked.is_rehearsal)
     old = locked.spec
     if spec == old:

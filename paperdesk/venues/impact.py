@@ -116,7 +116,7 @@ def _deadline_effects(venue: Venue, old: VenueSpec, new: VenueSpec) -> list[Effe
     if not (after < now <= before):
         return []
     drafts = list(venue.submissions.filter(status="draft", deadline_extension__isnull=True).order_by("number").values_list("number", flat=True))
-    local = after.astimezone(dt.timezone(dt.timedelta(hours=-12)))
+    local = after.astimezone(dt.timezone(dt.timedelta(hours=-12)))  # in the past: never at the calendar's edge
     message = f"The submission deadline moves into the past ({local:%Y-%m-%d %H:%M} AoE): submissions close now"
     if drafts:
         message += f"; {plural(len(drafts), 'draft')} ({papers(drafts)}) can then no longer be submitted"

@@ -174,7 +174,10 @@ def _number(raw: str):
 
 
 def _aoe_text(moment: dt.datetime, tz: dt.tzinfo) -> str:
-    local = moment.replace(tzinfo=tz).astimezone(AOE)
+    try:
+        local = moment.replace(tzinfo=tz).astimezone(AOE)
+    except (OverflowError, ValueError):  # at the edge of the calendar: shown as stored
+        local = moment
     return f"{local:%Y-%m-%dT%H:%M:%S}" if local.second else f"{local:%Y-%m-%dT%H:%M}"
 
 
@@ -214,7 +217,10 @@ def from_text(f: F, raw: str | None, tz: dt.tzinfo):
             return raw.strip()
         if moment.tzinfo is not None:
             return raw.strip()
-        return moment.replace(tzinfo=AOE).astimezone(tz).replace(tzinfo=None)
+        try:
+            return moment.replace(tzinfo=AOE).astimezone(tz).replace(tzinfo=None)
+        except (OverflowError, ValueError):  # the loader says what is wrong with the text
+            return raw.strip()
     if f.kind == "lines":
         return [line.strip() for line in raw.split("\n") if line.strip()]
     if f.kind == "domains":
@@ -415,7 +421,7 @@ def build(section: Section, values, *, problems: list[Problem] | tuple[()] = (),
                 moment = dt.datetime.fromisoformat(view.value)
                 if moment.tzinfo is None:
                     view.utc = moment.replace(tzinfo=AOE).astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-            except ValueError:
+            except (OverflowError, ValueError):
                 pass
         fields_by_name[name] = view
         return view

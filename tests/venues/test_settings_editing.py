@@ -474,3 +474,19 @@ def test_an_uploaded_file_with_consequences_is_saved_once_confirmed(chair_client
     assert response.status_code == 302
     venue.refresh_from_db()
     assert "strengths" not in [q.key for q in venue.spec.review_form.questions]
+
+
+def test_dates_at_the_edge_of_the_calendar_are_refused_not_crashed_on(chair_client, venue):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    fields = get_form(chair_client, "dates")
+    response = post(chair_client, "dates", fields, **{"dates.camera_ready_deadline": "9999-12-31T23:59"})
+    assert response.status_code == 400
+    assert "dates.camera_ready_deadline: 9999-12-31 23:59 is out of range; use a year from 1900 to 2999." in response.content.decode()
+    assert form_fields(response.content.decode())["dates.camera_ready_deadline"] == "9999-12-31T23:59"
+    text = chair_client.get(BASE + "export.toml").content.decode()
+    far = re.sub(r"camera_ready_deadline = .*", "camera_ready_deadline = 9999-12-31T23:59:00", text)
+    response = chair_client.post(BASE + "upload/", {"file": SimpleUploadedFile("venue.toml", far.encode())})
+    assert response.status_code == 400 and "out of range" in response.content.decode()
+    venue.refresh_from_db()
+    assert venue.camera_ready_deadline.year < 2999
