@@ -11,7 +11,7 @@ CSV_COLUMNS = [
     # Every other field of the submission, then every finding of the check.
     "abstract", "affiliations", "co-first authors", "corresponding authors", "author states",
     "under review at", "attendance", "code url", "data url", "attestations", "deadline extension", "desk-reject reason",
-    "withdrawn_at", "pdf version", "page limit", "format issues", "findings",
+    "withdrawn_at", "pdf version", "page limit", "format issues", "findings", "newer pdf",
 ]
 
 
@@ -45,4 +45,5 @@ def csv_row(row, venue) -> tuple:
         check.page_limit if check.page_limit is not None else "",
         check.format_count if done else "",
         " | ".join(f"{f.message} (page {f.page})" if f.page else f.message for f in check.findings) if done else "",
+        row.newer_label if check.state != "hidden" else "",
     )

@@ -528,6 +528,14 @@ class ChairRow:
     secondary_topics: list
     paper: Upload | None
     check: CheckView
+    # A newer paper PDF than the one in force (still being checked, refused, or its check
+    # failed), with its verdict (a key of VERDICTS); None when the newest is in force.
+    newer: Upload | None = None
+    newer_verdict: str = ""
+
+    @property
+    def newer_label(self) -> str:
+        return f"v{self.newer.version} {VERDICTS[self.newer_verdict]}" if self.newer is not None else ""
 
     @property
     def author_names(self) -> str:
@@ -601,17 +609,23 @@ def chair_rows(submissions: Iterable[Submission], venue: Venue, viewer=None) -> 
     }
     paper_ids = [s.latest_paper_id for s in submissions if getattr(s, "latest_paper_id", None)]
     papers = {u.pk: u for u in Upload.objects.filter(pk__in=paper_ids).select_related("check_run")}
+    newest_of = Upload.objects.filter(submission=OuterRef("submission_id"), kind=Upload.Kind.PAPER).order_by("-version").values("pk")[:1]
+    newest = {u.submission_id: u for u in Upload.objects.filter(submission_id__in=ids, kind=Upload.Kind.PAPER, pk=Subquery(newest_of))
+              .exclude(pk__in=paper_ids).select_related("check_run")}
     rows = []
     for s in submissions:
         full = with_relations[s.pk]
         full.venue = venue  # the policy asks about it for every row: no query per row
         paper = papers.get(getattr(s, "latest_paper_id", None))
+        newer = newest.get(s.pk) if paper is not None else None
         rows.append(ChairRow(
             submission=full,
             authors=list(full.authorships.all()),
             secondary_topics=list(full.secondary_topics.all()),
             paper=paper,
             check=check_view_for(viewer, full, getattr(paper, "check_run", None) if paper else None, paper, venue),
+            newer=newer,
+            newer_verdict=version_verdict(newer, full) if newer is not None else "",
         ))
     return rows
 

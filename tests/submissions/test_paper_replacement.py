@@ -62,6 +62,9 @@ def test_a_refused_replacement_keeps_the_compliant_version_submitted(
     rows = list(csv.DictReader(io.StringIO(b"".join(chair_client.get(f"/v/{venue.slug}/chair/submissions.csv").streaming_content).decode())))
     assert rows[0]["pdf sha256"] == first.sha256
     assert rows[0]["pdf version"] == "1"
+    assert rows[0]["newer pdf"] == "v2 refused"
+    table = chair_client.get(f"/v/{venue.slug}/chair/submissions/").content.decode()
+    assert "v2 refused" in table
     response = chair_client.get(f"/reviews/paper/{submission.public_id}/paper.pdf")
     assert response.status_code == 200
     from paperdesk.reviews.models import AnonymizedPdf
