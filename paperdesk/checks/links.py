@@ -223,8 +223,23 @@ def pdf_links(pages: Any, structure: Any, identities: Any, already: Any = ()) ->
         return []
     from .anonymity import PageText, _region_function
 
+    # Only pages that name a host a link could identify an author on are read again.
+    needles = set(CODE_HOSTS) | set(PAGE_HOSTS)
+    for identity in identities:
+        for site in identity.websites:
+            parts = _split(site)
+            if parts is not None:
+                needles.add(_host(parts))
+    chosen = [page for page in pages if _mentions(page, needles)]
+    if not chosen:
+        return []
     region_of = _region_function(structure)
-    return pdf_link_leaks([PageText(page, region_of) for page in pages], identities, already)
+    return pdf_link_leaks([PageText(page, region_of) for page in chosen], identities, already)
+
+
+def _mentions(page: Any, needles: set[str]) -> bool:
+    text = " ".join(line.text for line in page.lines if line.text).lower()
+    return any(needle in text for needle in needles)
 
 
 def pdf_link_leaks(texts: Any, identities: Any, already: Any = ()) -> list[Any]:
