@@ -105,7 +105,7 @@ def unauthenticated(request, exc: AuthenticationError):
     """401, counted per client IP; past the limit of failed sign-ins, 429 (audited)."""
     wait = AUTH_FAILURES.blocked(request)
     if wait is not None:
-        return throttled(request, Throttled(wait=wait))
+        return throttled(request, Throttled(wait=math.ceil(wait)))
     AUTH_FAILURES.failed(request)
     detail = getattr(request, "_api_auth_problem", None) or (
         "Authentication required: send 'Authorization: Bearer <token>' (create a token at /api/tokens/)."
