@@ -354,6 +354,7 @@ class ArchiveScan:
         self.limits = limits
         self.rules = rules
         self.deadline = time.monotonic() + limits.timeout
+        self.anonymity = rules is None or bool(getattr(rules, "check_anonymity", True))
         self.leaks: list[dict[str, Any]] = []
         self.findings: list[Finding] = []
         self.files_scanned = 0
@@ -430,6 +431,8 @@ class ArchiveScan:
         for member in iter_members(path, self.limits):
             self.check_time()
             self.files_scanned += 1
+            if not self.anonymity:
+                continue  # a venue that is not double-blind: the archive is only checked for safety
             try:
                 self.member(member)
             except ArchiveUnreadable:
@@ -594,7 +597,7 @@ class ArchiveScan:
         flagged: set[int] = set()
         try:
             notebook = json.loads(text.raw)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested beyond reason: read as text
             notebook = None
         if isinstance(notebook, dict):
             found: list[tuple[str, str]] = []  # (value, where)
@@ -838,7 +841,7 @@ def clean_notebook(data: bytes) -> bytes | None:
     none); None when it is not a notebook that can be parsed."""
     try:
         notebook = json.loads(data.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return None
     if not isinstance(notebook, dict):
         return None

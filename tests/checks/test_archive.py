@@ -154,6 +154,17 @@ def test_package_metadata_copyright_and_text(tmp_path):
         assert leak["source"] == "supplementary"
 
 
+def test_not_double_blind_only_checks_safety(tmp_path):
+    from paperdesk.checks import CheckRules
+
+    files = {"a/pyproject.toml": PYPROJECT, "a/deep.ipynb": b"[" * 100_000 + b"]" * 100_000}
+    path = make_zip(tmp_path / "open.zip", files)
+    assert scan_archive(path, IDS, rules=CheckRules(anonymity=False)).summary() == {"status": "ok", "files_scanned": 2}
+    assert scan_archive(path, IDS, rules=CheckRules(anonymity=False)).leaks == []
+    assert scan_archive(path, IDS).leaks  # double-blind: the authors in pyproject.toml are found; the deep notebook is read as text
+    assert scan_archive(make_zip(tmp_path / "t.zip", {"../x": b"x"}), IDS, rules=CheckRules(anonymity=False)).error == "archive_unsafe"
+
+
 def test_anonymous_archive_has_no_leaks(tmp_path):
     files = {
         "code/pyproject.toml": PYPROJECT_ANON,
