@@ -255,8 +255,9 @@ class PageText:
             self.lines.append(line)
             self.starts.append(offset)
             self.regions.append(region_of(line))
-            following = kept[index + 1][1] if index + 1 < len(kept) else ""
-            if continues_link(piece, line.hyphen, following):
+            if (line.hyphen or piece.endswith(URL_BREAK_CHARS)) and continues_link(
+                piece, line.hyphen, kept[index + 1][1] if index + 1 < len(kept) else ""
+            ):
                 piece += "-" if line.hyphen else ""  # a hyphen in a link is the link's own
                 joiner = ""
             else:

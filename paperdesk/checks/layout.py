@@ -42,6 +42,8 @@ def mark_line_numbers(pages: list[Page]) -> int:
     candidates: dict[int, list[tuple[str, int, float]]] = {}  # id(line) -> its candidates (most lines have none)
     for page in pages:
         for line in page.lines:
+            if line.number is None and line.trail is None and len(line.text) > 4:
+                continue  # most lines of a camera-ready: nothing that could be a line number
             numbers = _number_candidates(line)
             if numbers:
                 candidates[id(line)] = numbers
