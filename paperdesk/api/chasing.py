@@ -188,4 +188,6 @@ def emergency_reviewer(request, slug: str, public_id: str, payload: EmergencyIn)
         raise chasing.ServiceError(f"No reviewer with the address {email[:200]}.", 400, "reviewer")
     result = assignment.emergency_assign(venue=venue, submission=submission, user=user, actor=request.auth, deadline=deadline)
     row = result.assignment
+    if row is None:  # emergency_assign always makes one; a refusal raised above
+        raise Http404("No such paper")
     return {"paper": submission.public_id, "alias": row.alias, "deadline": moment(venue, policy.review_deadline_of(row)), "emergency": row.emergency}
