@@ -35,6 +35,8 @@ from .spec import (
 )
 
 AOE = dt.timezone(dt.timedelta(hours=-12), "AoE")
+MAX_PAGES = 1000  # a page limit (and the camera-ready's extra pages) is stored in a database column
+MAX_LEVEL = 1000  # a scale's values are stored as small integers with each review
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -353,6 +355,10 @@ def _build(r: _Reader, source: str) -> VenueSpec | None:
     tracks = []
     for path, item in r.items(("tracks",)):
         max_pages = r.positive(item, path, "max_pages")
+        extra_pages = r.positive(item, path, "camera_ready_extra_pages", 1, minimum=0)
+        for key, value in (("max_pages", max_pages), ("camera_ready_extra_pages", extra_pages)):
+            if value is not None and value > MAX_PAGES:
+                r.fail(path + (key,), f"must be at most {MAX_PAGES}, got {value}")
         track_k = r.get(item, path, "reviewers_per_paper", int, None)
         if track_k is not None and track_k < 0:
             r.fail(path + ("reviewers_per_paper",), f"must be at least 0, got {track_k}")
@@ -361,7 +367,7 @@ def _build(r: _Reader, source: str) -> VenueSpec | None:
             slug=r.slug(item, path),
             name=r.get(item, path, "name", str) or "",
             max_pages=int(max_pages or 1),
-            camera_ready_extra_pages=int(r.positive(item, path, "camera_ready_extra_pages", 1, minimum=0) or 0),
+            camera_ready_extra_pages=int(extra_pages or 0),
             description=r.get(item, path, "description", str, ""),
             review_guidance=r.get(item, path, "review_guidance", str, ""),
             reviewers_per_paper=track_k,
@@ -560,6 +566,9 @@ def _scale(r: _Reader, path: tuple, default: Scale) -> Scale:
             r.fail(path + ("levels",), f"level {index + 1} must be an inline table {{ value = <whole number>, label = \"...\" }}")
             continue
         r.mark(item, "value", "label")
+        if not -MAX_LEVEL <= item["value"] <= MAX_LEVEL:
+            r.fail(path + ("levels",), f"level {index + 1}: the value must be from -{MAX_LEVEL} to {MAX_LEVEL}, got {item['value']}")
+            continue
         levels.append(ScaleLevel(item["value"], str(item["label"])))
     if len(raw) < 2:
         r.fail(path + ("levels",), "a scale needs at least two levels")

@@ -232,3 +232,15 @@ def test_a_rehearsal_copy_exports_its_own_slug_and_dates():
     reloaded = parse_venue(spec_to_toml(spec))
     assert reloaded == dataclasses.replace(spec, rehearsal=False)
     assert reloaded.slug.endswith("-rehearsal") and reloaded.dates == spec.dates
+
+
+def test_numbers_that_go_into_database_columns_are_bounded():
+    spec = load_venue_file(VENUE_FILE)
+    document = spec_to_document(spec)
+    document["tracks"][0]["max_pages"] = 10**12
+    document["tracks"][0]["camera_ready_extra_pages"] = 5000
+    document["review_form"]["overall"]["levels"][4]["value"] = 10**6
+    problems = _problems(lambda: parse_document(document))
+    assert ("tracks[0].max_pages", "must be at most 1000, got 1000000000000") in problems
+    assert ("tracks[0].camera_ready_extra_pages", "must be at most 1000, got 5000") in problems
+    assert ("review_form.overall.levels", "level 5: the value must be from -1000 to 1000, got 1000000") in problems
