@@ -204,3 +204,32 @@ def test_an_upload_that_is_neither_zip_nor_targz_is_refused(venue, author, login
     assert response.status_code == 400
     assert ".zip or .tar.gz" in page_text(response)
     assert not Upload.objects.filter(submission=paper, kind=Upload.Kind.SUPPLEMENTARY).exists()
+
+
+def test_a_conflicted_chair_reads_nothing_of_the_archive_or_the_link_verdicts(venue, author, chair, login, make_submission, checker,
+                                                                              real_archive_check, django_capture_on_commit_callbacks):
+    from paperdesk.reviewing.models import Conflict
+
+    paper = make_submission(venue, author, pdf=pdf(), submit=True, code_url="https://github.com/ada-lab/sae")
+    upload_archive(login(author), paper, leaky_archive(), django_capture_on_commit_callbacks)
+    assert "https://github.com/ada-lab/secret.git" in page_text(login(chair).get(f"/submissions/{paper.public_id}/"))
+    Conflict.objects.create(submission=paper, user=chair, source=Conflict.Source.REVIEWER_DECLARED, reason="Same lab")
+    page = page_text(login(chair).get(f"/submissions/{paper.public_id}/"))
+    assert "https://github.com/ada-lab/secret.git" not in page and "Not shown to reviewers" not in page
+
+
+def test_damaged_archives_never_crash_the_scan(tmp_path):
+    import random
+
+    from paperdesk.checks.archive import scan_archive
+
+    good = leaky_archive()
+    rng = random.Random(12)
+    for round_ in range(40):
+        damaged = bytearray(good)
+        for _ in range(rng.randint(1, 8)):
+            damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+        path = tmp_path / f"d{round_}.zip"
+        path.write_bytes(bytes(damaged[: rng.randint(len(damaged) // 2, len(damaged))] if round_ % 3 == 0 else damaged))
+        result = scan_archive(path)
+        assert result.status in ("ok", "unreadable") and (result.error is None or result.error.startswith("archive_"))
