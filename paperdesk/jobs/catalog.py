@@ -35,7 +35,8 @@ def _check_label(check_run_id):
     run = CheckRun.objects.filter(pk=check_run_id).select_related("upload__submission").first()
     if run is None:
         return f"PDF check {check_run_id} (deleted)"
-    return f"PDF check of paper #{run.upload.submission.number}, version {run.upload.version}"
+    what = "Supplementary archive check" if run.upload.kind == "supplementary" else "PDF check"
+    return f"{what} of paper #{run.upload.submission.number}, version {run.upload.version}"
 
 
 def _release_venue(release_id):
