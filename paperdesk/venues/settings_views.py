@@ -80,10 +80,10 @@ def settings_section(request, venue_slug, section):
                                    f"{latest.number if latest else 0}, by {who}). Your input is kept below; check it against the "
                                    f"current settings and save again.")
     except SettingsRefused as refused:
-        error = ("Nothing was saved: this change would break data the venue already holds." if refused.conflict
-                 else "Nothing was saved: correct what is listed below.")
+        why = ("Nothing was saved: this change would break data the venue already holds." if refused.conflict
+               else "Nothing was saved: correct what is listed below.")
         return _section_page(request, venue, section, values, base_version=base_version, status=409 if refused.conflict else 400,
-                             error=error, refusals=refused.messages)
+                             error=why, refusals=refused.messages)
     except NeedsConfirmation as needed:
         return _section_page(request, venue, section, values, base_version=base_version, status=409,
                              error="Nothing was saved yet: this change affects data the venue already holds. Read what it does, "
