@@ -105,7 +105,21 @@ def test_a_chair_edits_the_settings_in_the_browser(live_server, new_page, venue,
     with page.expect_download() as download:
         page.click("a:has-text('Download the venue file')")
     with open(download.value.path(), encoding="utf-8") as handle:
-        assert parse_venue(handle.read()) == Venue.objects.get(pk=venue.pk).spec
+        text = handle.read()
+    assert parse_venue(text) == Venue.objects.get(pk=venue.pk).spec
+
+    # Uploading a venue file: a broken one is refused with its lines, a good one is a version.
+    page.click("a:has-text('Upload a venue file')")
+    page.set_input_files("#id_file", files=[{"name": "venue.toml", "mimeType": "application/toml",
+                                             "buffer": text.replace("max_pages = 4", "max_pages = 0").encode()}])
+    assert _save(page, "Check and save") == 400
+    line = next(i for i, row in enumerate(text.splitlines(), start=1) if row == "max_pages = 4")
+    expect(page.locator("#error-summary")).to_contain_text(f"line {line}: tracks[0].max_pages: must be at least 1, got 0")
+    page.set_input_files("#id_file", files=[{"name": "venue.toml", "mimeType": "application/toml",
+                                             "buffer": text.replace('name = "Short paper"', 'name = "Short research paper"').encode()}])
+    assert _save(page, "Check and save") == 302
+    expect(page.locator(".messages")).to_contain_text("Saved venue.toml as version 4. tracks: changed short (name)")
+    assert Venue.objects.get(pk=venue.pk).spec.track("short").name == "Short research paper"
 
     # A phone: every settings page fits 390 px (wide content scrolls in its own box).
     page.set_viewport_size({"width": 390, "height": 800})

@@ -84,11 +84,13 @@ def test_only_the_venues_chairs_reach_the_settings(client, venue, chair, author,
         assert chair_client.get(BASE + page).status_code == 200, page
 
 
-def test_a_chair_who_authored_a_paper_still_edits_the_venue_wide_settings(venue, chair):
-    paper = make_paper(venue, chair)
+def test_a_chair_who_authored_a_paper_still_edits_the_venue_wide_settings(venue, chair, author):
+    from paperdesk.reviewing.models import Conflict
     from paperdesk.submissions.models import Authorship
 
+    paper = make_paper(venue, chair)
     Authorship.objects.create(submission=paper, position=1, name="Pat Chair", email=chair.email, user=chair, is_corresponding=True)
+    Conflict.objects.create(submission=make_paper(venue, author, number=2), user=chair, source="institution", reason="Same institution")
     c = Client()
     c.force_login(chair)
     fields = get_form(c, "topics")
