@@ -78,6 +78,12 @@ def propose(request, venue_slug):
 @require_POST
 def publish(request, venue_slug):
     venue = _venue(request, venue_slug)
+    if request.POST.get("confirm") != "yes":  # ask once, naming the papers and the area chairs
+        try:
+            papers, people, rows = area_chairs.batches_preview(venue=venue, actor=request.user)
+        except ReviewingError as error:
+            return _refused(request, venue, error)
+        return render(request, "reviewing/confirm_publish_batches.html", {"venue": venue, "papers": papers, "people": people, "rows": rows})
     try:
         count = area_chairs.batches_publish(venue=venue, actor=request.user)
     except ReviewingError as error:

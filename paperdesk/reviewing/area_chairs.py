@@ -395,6 +395,20 @@ def batches_publish(*, venue: Venue, actor) -> int:
     return len(pending)
 
 
+def batches_preview(*, venue: Venue, actor) -> tuple[int, int, list[tuple[int, str, str]]]:
+    """What publishing the batches would do, for the confirmation the chair reads first:
+    (papers, area chairs, [(number, title, area chair)]). Refuses as publishing would."""
+    _require_manager(actor, venue)
+    pending = list(Assignment.objects.filter(
+        submission__venue=venue, kind=AREA_CHAIR, published=False, submission__status=Submission.Status.SUBMITTED,
+    ).select_related("submission", "user").order_by("submission__number", "pk"))
+    if not pending:
+        raise ReviewingError("There is nothing new to publish: propose the batches or give papers by hand first.", 409)
+    refuse_conflicted_pairs(venue, actor, pending, what="The batches include", fix="move")
+    rows = [(a.submission.number, a.submission.title, a.user.display_name) for a in pending]
+    return len(pending), len({a.user_id for a in pending}), rows
+
+
 @task()
 def send_batch_emails_job(venue_id: int, assignment_ids: list[int]) -> int:
     """Each area chair hears of their newly published papers: titles only, never authors."""

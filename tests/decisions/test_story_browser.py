@@ -170,6 +170,7 @@ def test_the_whole_story_in_a_browser(venue, make_user, page_as, smtp, files, mo
     expect(page.locator(".ac-batch", has_text="Octavia Metaplume")).to_contain_text("Sparse circuits in toy models")
     shot(page, "story-0-area-chairs")
     page.click("#publish-batches")
+    page.click("#confirm-publish-batches")  # asked once, naming the paper and the area chair
     expect(page.locator(".messages")).to_contain_text("Published 1 paper to the area chairs")
     assert not page.errors, page.errors
     batch_mail = smtp.wait_for(ac.email)[0]

@@ -227,7 +227,10 @@ def test_area_chairs_publish_emails_titles_without_authors(venue, world, chair, 
     VenueRole.objects.filter(role="area_chair").delete()
     propose(chair, venue)
     mail.outbox.clear()
-    response = run_jobs(login(chair).post, reverse("reviewing:area_chairs_publish", args=[venue.slug]), follow=True)
+    asked = run_jobs(login(chair).post, reverse("reviewing:area_chairs_publish", args=[venue.slug]))  # asked once first
+    assert 'id="confirm-publish-batches"' in asked.content.decode() and "Publish 6 papers to 3 area chairs?" in asked.content.decode()
+    assert not any(a.published for a in pairs(venue)) and mail.outbox == []
+    response = run_jobs(login(chair).post, reverse("reviewing:area_chairs_publish", args=[venue.slug]), {"confirm": "yes"}, follow=True)
     assert "Published 6 papers to the area chairs; each is e-mailed the titles of their papers." in response.content.decode()
     rows = pairs(venue)
     assert all(a.published and a.alias == "Area chair 1" for a in rows)
