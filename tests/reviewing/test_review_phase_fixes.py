@@ -26,7 +26,7 @@ def test_bid_click_updates_the_counters_out_of_band(venue, make_paper, make_revi
     assert 'id="bid-stats" hx-swap-oob="true"' in html
     assert '<li data-bid="eager"><strong>1</strong> eager</li>' in html
     assert '<li data-bid="unbid"><strong>1</strong> without a bid</li>' in html
-    other = [p for p in venue.submissions.all() if p.pk != paper.pk][0]
+    other = next(p for p in venue.submissions.all() if p.pk != paper.pk)
     html = client.post(reverse("reviewing:bid_conflict", args=[venue.slug, other.public_id]), HTTP_HX_REQUEST="true").content.decode()
     assert '<li data-bid="unbid"><strong>0</strong> without a bid</li>' in html  # the conflicted paper left the counters
 
