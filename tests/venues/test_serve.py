@@ -10,6 +10,7 @@ import subprocess
 import threading
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 from venue_helpers import ROOT, VENUE_FILE, cli, cli_env, paperdesk_argv
@@ -96,8 +97,8 @@ def test_serve_serves_pages_and_static_then_stops_cleanly(served_var):
         checker = int(output.wait_for(r"^Checker started \(pid (\d+)\)").group(1))
         # The PDF checks have a worker of their own, which yields the CPU to the web server.
         assert os.getpriority(os.PRIO_PROCESS, checker) > os.getpriority(os.PRIO_PROCESS, master)
-        assert "checks" in open(f"/proc/{checker}/cmdline").read().split("\0")
-        assert "default" in open(f"/proc/{worker}/cmdline").read().split("\0")
+        assert "checks" in Path(f"/proc/{checker}/cmdline").read_text().split("\0")
+        assert "default" in Path(f"/proc/{worker}/cmdline").read_text().split("\0")
 
         status, kind, body = fetch(f"http://127.0.0.1:{port}/")
         assert (status, kind) == (200, "text/html; charset=utf-8")
