@@ -55,7 +55,7 @@ def check_storage() -> dict:
 
 
 def uses_worker() -> bool:
-    return settings.TASKS["default"]["BACKEND"].startswith("django_tasks_db.")
+    return str(settings.TASKS["default"]["BACKEND"]).startswith("django_tasks_db.")
 
 
 def check_worker() -> dict:
