@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from accounts_helpers import confirm_from_outbox, link_in, sign_up
 from django.core import mail
 
@@ -72,7 +71,17 @@ def test_coauthors_confirming_through_the_link_makes_an_author(client, venue, au
     assert (row.user, row.claim_token, row.state) == (turing, "", "confirmed")
     assert client.get(f"/submissions/{submission.public_id}/").status_code == 200
     assert ("authorship.confirm", "turing@cs.manchester.ac.uk") in actions(submission)
-    assert client.post(path, {"action": "confirm"}).status_code == 404  # single use
+    # Single use: sent again from the same browser (a double click, the e-mail's link opened
+    # again) it leads to the submission; for anyone else it opens nothing.
+    again = client.post(path, {"action": "confirm"})
+    assert again.status_code == 302 and again["Location"] == f"/submissions/{submission.public_id}/"
+    assert client.get(path)["Location"] == f"/submissions/{submission.public_id}/"
+    from django.test import Client
+
+    other = Client()
+    other.force_login(make_user("someone@else.edu", "Someone Else"))
+    assert other.post(path, {"action": "confirm"}).status_code == 404
+    assert other.get(path).status_code == 404
 
 
 def test_coauthors_confirm_on_the_invitations_page(client, venue, author, make_user, django_capture_on_commit_callbacks):

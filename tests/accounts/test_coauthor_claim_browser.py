@@ -96,3 +96,26 @@ def test_browser_coauthor_waiting_for_approval_gets_a_read_only_submission(live_
     expect(page.locator("main")).to_contain_text("waiting for approval")
     expect(page.locator("form#submission-form, #id_title")).to_have_count(0)
     assert not [s for s in statuses if s[0] == 404], statuses
+
+
+def test_browser_coauthor_who_confirms_twice_lands_on_the_submission(live_server, new_page, venue, author, settings):
+    """A double click on Confirm (or the invitation link opened again afterwards, in the
+    same browser) ends on the submission, not on "this invitation is not valid any more"
+    under the message that it worked."""
+    from playwright.sync_api import expect
+
+    settings.SITE_URL = live_server.url
+    base = live_server.url
+    submission = _submission(venue, author, "turing@cs.manchester.ac.uk")
+    page = new_page()
+    _sign_up_from_invitation(page, base, "turing@cs.manchester.ac.uk")
+    expect(page.locator("h1")).to_have_text("Are you an author of this paper?")
+    claim_url = page.url
+    page.dblclick("button:has-text('Confirm: I am an author')")
+    page.wait_for_url(f"{base}/submissions/{submission.public_id}/")
+    expect(page.locator("h1")).to_contain_text("Circuits in the Analytical Engine")
+    # The link from the e-mail, opened again: the submission, not a 404.
+    response = page.goto(claim_url)
+    assert response.status == 200
+    assert page.url == f"{base}/submissions/{submission.public_id}/"
+    expect(page.locator("h1")).to_contain_text("Circuits in the Analytical Engine")
