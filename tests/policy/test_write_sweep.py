@@ -20,6 +20,7 @@ the full list of violations.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 
@@ -147,12 +148,17 @@ def api_body(world, key: str) -> tuple[str, object]:
     return "application/json", body_from_spec(key)
 
 
+@functools.cache
+def _spec() -> dict:
+    from paperdesk.api.api import api
+
+    return api.get_openapi_schema()
+
+
 def body_from_spec(key: str) -> object:
     """For an operation the sweep has no body for (a new one): its required fields from the
     OpenAPI spec, filled in plausibly, so that the answer judges the caller, not the body."""
-    from paperdesk.api.api import api
-
-    spec = api.get_openapi_schema()
+    spec = _spec()
     method, path = key.split(" ", 1)
     operation = spec["paths"].get(path, {}).get(method.lower(), {})
     schema = operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
