@@ -78,3 +78,16 @@ def test_a_conflicted_chairs_page_and_csv_hold_no_hidden_fact(world, role):
     # Even asked for by the paper's number, the hidden entries stay hidden.
     filtered = client.get(reverse("audit:venue", args=[world.venue.slug]), {"object": f"#{world.paper.number}"}).content.decode()
     assert "SECRET" not in filtered and "upload.add" in filtered
+
+
+def test_an_email_about_a_paper_is_recorded_under_it_and_hidden_from_its_conflicted_chair(world):
+    from paperdesk.audit.models import AuditEntry
+    from paperdesk.mail import send_templated
+
+    sent = send_templated("author_declined", {"submission": world.paper, "venue": world.venue, "url": "/x"}, to=["coauthor@uni.edu"])
+    assert sent == 1
+    entry = AuditEntry.objects.filter(action="email.sent").latest("id")
+    assert entry.submission_id == world.paper.pk and entry.venue == world.venue
+    assert entry.data["to"] == ["coauthor@uni.edu"] and entry.data["template"] == "author_declined" and entry.data["subject"]
+    assert policy.audit_entries_for(world.people["chair"], world.venue).filter(pk=entry.pk).exists()
+    assert not policy.audit_entries_for(world.people["conflicted_chair"], world.venue).filter(pk=entry.pk).exists()
