@@ -321,18 +321,29 @@ def _latest_paper(outer: str = "pk") -> QuerySet[Upload]:
 
 def my_submissions(user) -> list[Submission]:
     """The viewer's own submissions across venues, newest first, with the state of the
-    latest PDF's check (`check_state`, `check_blocking`)."""
+    check of the PDF in force (`check_state`, `check_blocking`) and, when a newer PDF is not
+    (yet) the submitted one, its version and check (`newer_version`, `newer_state`,
+    `newer_blocking`)."""
     latest_run = CheckRun.objects.filter(upload_id=OuterRef("latest_paper_id"))
-    return list(
+    newest = Upload.objects.filter(submission=OuterRef("pk"), kind=Upload.Kind.PAPER).order_by("-version")
+    newer_run = CheckRun.objects.filter(upload_id=OuterRef("newest_paper_id"))
+    rows = list(
         policy.my_submissions(user)
         .select_related("venue", "track")
-        .annotate(latest_paper_id=Subquery(_latest_paper().values("pk")[:1]))
+        .annotate(latest_paper_id=Subquery(_latest_paper().values("pk")[:1]), newest_paper_id=Subquery(newest.values("pk")[:1]))
         .annotate(
             check_state=Subquery(latest_run.values("state")[:1]),
             check_blocking=Subquery(latest_run.values("blocking")[:1]),
+            newer_version=Subquery(newest.values("version")[:1]),
+            newer_state=Subquery(newer_run.values("state")[:1]),
+            newer_blocking=Subquery(newer_run.values("blocking")[:1]),
         )
         .order_by("-created_at")
     )
+    for row in rows:
+        if row.newest_paper_id == row.latest_paper_id:
+            row.newer_version = None
+    return rows
 
 
 def venues_open_for_submission() -> list[Venue]:

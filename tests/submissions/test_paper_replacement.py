@@ -148,6 +148,8 @@ def test_the_versions_table_keeps_every_verdict_and_the_refusal_belongs_to_its_v
     verdicts = {number: re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip() for number, html in rows}
     assert "refused" in verdicts["2"] and "report" in verdicts["2"]
     assert "compliant" in verdicts["1"] and "submitted" in verdicts["1"]
+    mine = page_text(client.get("/submissions/"))
+    assert "version 2: refused" in mine  # "My submissions" says the new version did not replace the paper
     first_report = client.get(f"/submissions/{submission.public_id}/check/?version=1")
     assert first_report.status_code == 200
     assert "refused" not in page_text(first_report).lower()
