@@ -305,6 +305,27 @@ def can_view_check_findings(user: ViewerLike, submission: Submission) -> bool:
     return is_author(viewer, submission) or is_unconflicted_chair(viewer, submission)
 
 
+def can_view_archival_matches(user: ViewerLike, submission: Submission) -> bool:
+    """Published work whose title and authors match the paper (the archival listing's
+    record names people, maybe the authors): the chairs without a conflict only."""
+    return is_unconflicted_chair(user, submission)
+
+
+def can_dismiss_archival_match(user: ViewerLike, submission: Submission) -> Decision:
+    if not is_unconflicted_chair(user, submission):
+        return Decision(False, "Only the venue's chairs without a conflict with this paper judge its archival matches.")
+    return ALLOW
+
+
+def can_view_integrity_hints(user: ViewerLike, submission: Submission) -> bool:
+    """Review-integrity hints (near-identical reviews, short reviews, references that do not
+    resolve): for those who read the paper's reviews to judge them, the chairs without a
+    conflict and the paper's area chair; never reviewers (a hint names another review) nor
+    authors."""
+    viewer = as_viewer(user)
+    return is_unconflicted_chair(viewer, submission) or is_area_chair_of(viewer, submission)
+
+
 def get_check_submission_for(user: ViewerLike, public_id: str) -> Submission:
     """The submission whose check report (the polled fragment) this person may read; the
     same 404 as for a missing one otherwise."""
@@ -572,8 +593,13 @@ def can_view_scores(user: ViewerLike, submission: Submission) -> bool:
 
 
 def can_view_reviewer_identities(user: ViewerLike, submission: Submission) -> bool:
-    """Who wrote which review: chairs without a conflict only; everyone else sees aliases."""
-    return is_unconflicted_chair(user, submission)
+    """Who wrote which review: chairs without a conflict; the paper's (unconflicted) area
+    chair when the venue lets area chairs see reviewer names (on by default, as in
+    OpenReview); everyone else sees aliases."""
+    viewer = as_viewer(user)
+    if is_unconflicted_chair(viewer, submission):
+        return True
+    return bool(submission.venue.spec.reviewing.area_chairs_see_reviewer_names) and is_area_chair_of(viewer, submission)
 
 
 def can_view_discussion(user: ViewerLike, submission: Submission) -> bool:

@@ -393,6 +393,7 @@ def _build(r: _Reader, source: str) -> VenueSpec | None:
         volunteer_form=r.get(rev, rp, "volunteer_form", bool, True),
         ask_first_authors_to_volunteer=r.get(rev, rp, "ask_first_authors_to_volunteer", bool, True),
         conflict_years=int(r.positive(rev, rp, "conflict_years", 3, minimum=0) or 0),
+        area_chairs_see_reviewer_names=r.get(rev, rp, "area_chairs_see_reviewer_names", bool, True),
     )
     if reviewing.min_load > reviewing.max_load:
         r.fail(rp + ("min_load",), f"min_load {reviewing.min_load} exceeds max_load {reviewing.max_load}")

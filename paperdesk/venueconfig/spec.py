@@ -108,6 +108,8 @@ class ReviewingRules:
     volunteer_form: bool = True
     ask_first_authors_to_volunteer: bool = True
     conflict_years: int = 3
+    # area chairs see who wrote each review of their papers (as in OpenReview); chairs always do
+    area_chairs_see_reviewer_names: bool = True
 
 
 @dataclass(frozen=True)

@@ -125,6 +125,16 @@ SECTIONS: tuple[Section, ...] = (
                     F("institutional_domains", "Institutional domains", "domains", "One per line (e.g. ethz.ch); its subdomains count too.", rows=10),
                 ), legend="Account approval"),
             )),
+    Section("reviewing", "Reviewing", "How papers are reviewed and who sees whom.", (
+        Part(("reviewing",), (
+            F("reviewers_per_paper", "Reviewers per paper", "int"),
+            F("max_load", "Most papers per reviewer", "int"),
+            F("bidding", "Reviewers bid on papers", "bool"),
+            F("reviews_visible_after_own", "A reviewer reads the other reviews only after submitting their own", "bool"),
+            F("area_chairs_see_reviewer_names", "Area chairs see the names of their papers' reviewers", "bool",
+              "The chairs always do; reviewers and authors never do."),
+        ), legend="Reviewing"),
+    )),
     Section("review-form", "Review form", "What every reviewer answers. Removing a question that reviews answered, or "
             "adding a required one after reviews were submitted, asks for a confirmation; a scale level or an option "
             "that reviews chose cannot be removed.", (

@@ -87,6 +87,7 @@ ROUTES: dict[str, Route] = {
     "venues:settings_contribution_types": Route(CHAIRS, V),
     "venues:settings_accounts": Route(CHAIRS, V),
     "venues:settings_review_form": Route(CHAIRS, V),
+    "venues:settings_reviewing": Route(CHAIRS, V),
     "venues:settings_emails": Route(CHAIRS, V),
     "submissions:mine": Route(SIGNED_IN),
     "submissions:create": Route(SIGNED_IN, V),
