@@ -317,5 +317,8 @@ def test_claim_link_asks_then_links_the_account(venue, author, make_user, login,
     assert response.status_code == 302
     assert response["Location"] == f"/submissions/{submission.public_id}/"
     assert client.get(response["Location"]).status_code == 200
-    assert client.post(f"/claim/{token}/").status_code == 404  # used once
+    # Used once: sent again by the person who confirmed, it leads to the submission (a double
+    # click); for anyone else it opens nothing.
+    assert client.post(f"/claim/{token}/")["Location"] == f"/submissions/{submission.public_id}/"
+    assert login(make_user("dan@example.org", "Dan Other")).post(f"/claim/{token}/").status_code == 404
     assert Client().get(f"/claim/{token}/").status_code == 302  # sign in first
