@@ -121,6 +121,7 @@ TEMPLATES = [
                 "paperdesk.venues.context.venue_context",
                 "paperdesk.venues.context.navigation_context",
             ],
+            "builtins": ["paperdesk.venues.templatetags.counts"],  # {{ n|count:"page" }} everywhere
         },
     }
 ]

@@ -11,7 +11,7 @@ from django.db.models import Subquery
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from paperdesk import policy
+from paperdesk import plurals, policy
 
 from . import findings, screening, selectors, supplementary
 from .models import Submission
@@ -63,7 +63,7 @@ def chair_contact(request, venue_slug):
         except ServiceError as error:
             context["error"] = error.message
             return render(request, "submissions/chair_contact.html", context, status=error.status)
-        messages.success(request, f"Your message is on its way to the authors of {sent} submission(s).")
+        messages.success(request, f"Your message is on its way to the authors of {plurals.count(sent, 'submission')}.")
         return redirect("submissions:chair_findings", venue.slug)
     return render(request, "submissions/chair_contact.html", context)
 
