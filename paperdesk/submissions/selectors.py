@@ -17,7 +17,7 @@ from django.db.models import Case, Count, F, IntegerField, OuterRef, Prefetch, Q
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 
-from paperdesk import clock, policy, tokens
+from paperdesk import clock, plurals, policy, tokens
 from paperdesk.audit.models import AuditEntry
 from paperdesk.venues.models import Venue
 
@@ -117,7 +117,7 @@ class CheckView:
         if self.verdict == "unreadable":
             return "unreadable"
         pages = f"{self.main_content_end}/{self.page_limit} pp" if self.main_content_end is not None else "pages ?"
-        return f"{pages}, {self.leak_count} leaks, {self.format_count} format"
+        return f"{pages}, {plurals.count(self.leak_count, 'leak')}, {self.format_count} format"
 
 
 HIDDEN_CHECK = "hidden"  # the viewer may see nothing of this check (policy.can_view_format_check)

@@ -16,6 +16,7 @@ from html.parser import HTMLParser
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from tests.policy.test_matrix_reviews import prepare
@@ -111,9 +112,9 @@ def _internal(href: str, here: str) -> str | None:
     return path + (f"?{parts.query}" if parts.query else "")
 
 
-def crawl(client: Client, starts: list[str]) -> tuple[dict[str, int], dict[str, list[str]], dict[str, str]]:
+def crawl(client: Client, starts: list[str], html_pages: list[str] | None = None) -> tuple[dict[str, int], dict[str, list[str]], dict[str, str]]:
     """Breadth-first over internal links: status per URL, page problems, and where each
-    URL was first linked from."""
+    URL was first linked from (and, into `html_pages`, every URL that answered an HTML page)."""
     status: dict[str, int] = {}
     problems: dict[str, list[str]] = {}
     linked_from: dict[str, str] = {url: "(start)" for url in starts}
@@ -127,6 +128,8 @@ def crawl(client: Client, starts: list[str]) -> tuple[dict[str, int], dict[str, 
         status[url] = response.status_code
         if "text/html" not in response.get("Content-Type", ""):
             continue
+        if html_pages is not None and response.status_code == 200:
+            html_pages.append(url)
         html = response.content.decode("utf-8", "replace")
         facts = PageFacts()
         facts.feed(html)
@@ -166,3 +169,61 @@ def test_every_reachable_page_works_and_is_well_formed(rworld, role, django_capt
     broken = {url: f"{code}, linked from {linked_from.get(url)}" for url, code in status.items() if code == 404}
     assert not broken, f"links to missing pages: {broken}"
     assert not problems, "pages with problems:\n" + "\n".join(f"{url}: {p}" for url, p in sorted(problems.items()))
+
+
+WIDTHS = (390, 1280)  # a phone and a laptop
+# Chair pages added with issue 10: the crawl must reach them (and so measure them).
+CHAIR_PAGES = ("/chair/audit/", "/me/moderation/", "/chair/settings/", "/chair/program/", "/chair/jobs/", "/late-reviews/")
+OVERFLOW_SCRIPT = """() => {
+  const width = window.innerWidth;
+  const over = [];
+  if (document.documentElement.scrollWidth > width) {
+    for (const el of document.body.querySelectorAll('*')) {
+      const box = el.getBoundingClientRect();
+      if (box.right > width + 1 && box.width > 0) {
+        let inside = false;  // an element inside a scrolling box does not widen the page
+        for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+          const o = getComputedStyle(p).overflowX;
+          if (o === 'auto' || o === 'scroll' || o === 'hidden') { inside = true; break; }
+        }
+        if (!inside) over.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className && typeof el.className === 'string' ? '.' + el.className.split(' ').join('.') : '') + ' right=' + Math.round(box.right));
+      }
+    }
+  }
+  return {scroll: document.documentElement.scrollWidth, width: width, over: over.slice(0, 5)};
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("role", ROLES)
+def test_every_reachable_page_fits_a_phone_and_a_laptop(rworld, role, django_capture_on_commit_callbacks, live_server, new_page):
+    """The same crawl, then every HTML page it reached opened in Chromium at 390 and 1280 px
+    wide: the page never scrolls sideways (a wide table scrolls inside its own box)."""
+    prepare(rworld, "released", django_capture_on_commit_callbacks)
+    client = rworld.client(role)
+    venue = rworld.venue
+    starts = ["/", f"/v/{venue.slug}/"]
+    if role in ("chair", "area_chair"):  # chasing late reviews is linked only while reviews are due
+        starts.append(f"/v/{venue.slug}/late-reviews/")
+    pages: list[str] = []
+    crawl(client, starts, pages)
+    if role == "chair":
+        missing = [p for p in CHAIR_PAGES if not any(url.split("?")[0].endswith(p) for url in pages)]
+        assert not missing, f"the crawl did not reach {missing}: {pages}"
+    page = new_page()
+    if role != "anonymous":
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}])
+    too_wide = {}
+    for url in pages:
+        page.set_viewport_size({"width": WIDTHS[0], "height": 900})
+        page.goto(live_server.url + url)
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900})
+            facts = page.evaluate(OVERFLOW_SCRIPT)
+            if facts["scroll"] > facts["width"]:
+                too_wide[f"{url} @{width}"] = f"{facts['scroll']} px wide: {facts['over']}"
+    print(role, len(pages), "pages at", WIDTHS)
+    assert len(pages) >= MIN_PAGES[role]
+    assert not too_wide, "pages wider than the window:\n" + "\n".join(f"{k}: {v}" for k, v in sorted(too_wide.items()))
