@@ -739,6 +739,24 @@ def can_view_hidden_from_authors(user: ViewerLike, submission: Submission) -> bo
     return can_view_reviews(viewer, submission) and not is_author(viewer, submission)
 
 
+def can_rate_review(user: ViewerLike, review: Review) -> Decision:
+    """Rate how useful a submitted review is (1-3 with a note): the paper's unconflicted
+    chairs and its area chair; never the review's own writer."""
+    viewer = as_viewer(user)
+    submission = review.assignment.submission
+    if not (is_unconflicted_chair(viewer, submission) or is_area_chair_of(viewer, submission)):
+        return Decision(False, "Only the chairs and the paper's area chair rate its reviews.")
+    if review.assignment.user_id == viewer.pk or not can_view_review(viewer, review) or review.state != "submitted":
+        return Decision(False, "Only a submitted review of someone else can be rated.")
+    return ALLOW
+
+
+def can_view_review_ratings(user: ViewerLike, submission: Submission) -> bool:
+    """Every rating of a paper's reviews, with who rated: the unconflicted chairs. The area
+    chair reads back the ratings they gave; a reviewer only their own average and count."""
+    return is_unconflicted_chair(user, submission)
+
+
 def reviewer_label(viewer: ViewerLike, assignment: Assignment) -> str:
     """How a reviewer (or area chair) appears to this viewer: the alias, plus the name for
     those who may see reviewer identities."""

@@ -5,18 +5,21 @@ as on the decision table page. Anyone but a chair gets the page's 404."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from django.http import Http404
-from ninja import Query, Router
+from ninja import Query, Router, Schema
+from pydantic import Field
 
 from paperdesk import policy
-from paperdesk.decisions import selectors, services
+from paperdesk.decisions import recommendations, selectors, services
 from paperdesk.submissions.models import Submission
 from paperdesk.submissions.services import ServiceError
 from paperdesk.venues.models import Venue
 
-from .reviewing_schemas import BulkDecisionOut, DecisionParams, DecisionsIn, DecisionTableOut
+from .reviewing_schemas import BulkDecisionOut, DecisionParams, DecisionsIn, DecisionTableOut, PublicId
 from .reviewing_views import decision_row_view
-from .schemas import ErrorOut
+from .schemas import ErrorOut, InputSchema
 from .venues import venue_or_404
 
 router = Router(tags=["decisions"])
@@ -74,3 +77,55 @@ def set_decisions(request, slug: str, payload: DecisionsIn):
     result = services.decisions_set(venue=venue, submissions=submissions, outcome=payload.outcome, actor=user)
     refused = result.refused + [f"No paper of {venue.short_name} has the id '{public_id}'." for public_id in unknown]
     return {"changed": result.changed, "refused": refused}
+
+
+# --- decisions from the area chairs' recommendations (issue 11 item 4) ---------------------
+
+
+class PlanRowOut(Schema):
+    number: int
+    public_id: str
+    title: str
+    outcome: str = Field(description="The outcome the area chair recommends")
+    current: str = Field(description="The decision it replaces (empty: none)")
+
+
+class LeftOutOut(Schema):
+    number: int
+    public_id: str
+    reason: str
+
+
+class RecommendationPlanOut(Schema):
+    papers: list[PlanRowOut]
+    left_out: list[LeftOutOut] = Field(description="Papers without a submitted recommendation, already released, or that you are conflicted with")
+
+
+class FromRecommendationsIn(InputSchema):
+    papers: Annotated[list[PublicId], Field(min_length=1, max_length=5000)] = Field(
+        description="Public ids from the preview's `papers` whose decision to set to the recommendation.")
+
+
+@router.get(
+    "/venues/{slug}/decisions/from-recommendations",
+    response={200: RecommendationPlanOut, 404: ErrorOut},
+    summary="Preview: decisions from the area chairs' recommendations (chairs)",
+    description="Each paper with a submitted meta-review and the outcome it recommends; the papers left out, with why.",
+)
+def recommendation_preview(request, slug: str):
+    venue = _chair_venue(request.auth, slug)
+    plan = recommendations.recommendation_plan(venue, request.auth)
+    return {"papers": [{"number": r.number, "public_id": r.public_id, "title": r.title, "outcome": r.outcome, "current": r.current} for r in plan.papers],
+            "left_out": [{"number": r.number, "public_id": r.public_id, "reason": r.reason} for r in plan.left_out]}
+
+
+@router.post(
+    "/venues/{slug}/decisions/from-recommendations",
+    response={200: BulkDecisionOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Set decisions to the area chairs' recommendations (chairs)",
+    description="Sets each listed paper's decision to its area chair's recommendation; papers left out of the preview are refused with the reason.",
+)
+def set_from_recommendations(request, slug: str, payload: FromRecommendationsIn):
+    venue = _chair_venue(request.auth, slug)
+    result = recommendations.apply_recommendations(venue=venue, actor=request.auth, confirmed=dict.fromkeys(payload.papers))
+    return {"changed": result.changed, "refused": result.refused}

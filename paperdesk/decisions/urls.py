@@ -6,6 +6,7 @@ app_name = "decisions"
 urlpatterns = [
     path("v/<slug:venue_slug>/chair/decisions/", views.table, name="table"),
     path("v/<slug:venue_slug>/chair/decisions/set/", views.bulk_set, name="bulk_set"),
+    path("v/<slug:venue_slug>/chair/decisions/from-recommendations/", views.from_recommendations, name="from_recommendations"),
     path("v/<slug:venue_slug>/chair/release/", views.release, name="release"),
     path("v/<slug:venue_slug>/chair/release/progress/", views.release_progress, name="release_progress"),
     path("v/<slug:venue_slug>/chair/release/resume/", views.release_resume, name="release_resume"),

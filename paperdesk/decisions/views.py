@@ -20,7 +20,7 @@ from paperdesk.submissions.services import ServiceError
 from paperdesk.venues.models import Venue
 
 from . import camera_ready as camera_ready_writes
-from . import camera_ready_selectors, exports, selectors, services
+from . import camera_ready_selectors, exports, recommendations, selectors, services
 from . import dashboard as dashboard_data
 from . import program as program_writes
 from .camera_ready_forms import CameraReadyMetadataForm
@@ -443,3 +443,35 @@ def public_pdf(request, venue_slug, public_id):
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox"
     return response
+
+
+# --- decisions from the area chairs' recommendations ---------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def from_recommendations(request, venue_slug):
+    """One confirmation page listing each paper and the outcome its area chair recommends
+    (and the papers left out, named with the reason); the POST sets the confirmed ones."""
+    venue = _chair_venue(request, venue_slug)
+    plan = recommendations.recommendation_plan(venue, request.user)
+    error, status = "", 200
+    if request.method == "POST":
+        confirmed = {}
+        for value in request.POST.getlist("paper"):
+            public_id, _, outcome = value.partition(":")
+            confirmed[public_id] = outcome
+        if request.POST.get("confirm") != "1" or not confirmed:
+            error, status = "Nothing was changed: confirm the list of papers below.", 400
+        else:
+            try:
+                result = recommendations.apply_recommendations(venue=venue, actor=request.user, confirmed=confirmed)
+            except ServiceError as exc:
+                error, status = exc.message, exc.status
+            else:
+                if result.changed:
+                    messages.success(request, f"Decisions set to the area chairs' recommendations for paper{'s' if len(result.changed) > 1 else ''} "
+                                              f"{', '.join(f'#{n}' for n in result.changed)}.")
+                for reason in result.refused:
+                    messages.warning(request, reason)
+                return redirect(reverse("decisions:table", args=[venue.slug]))
+    return render(request, "decisions/from_recommendations.html", {"venue": venue, "plan": plan, "error": error}, status=status)

@@ -114,3 +114,23 @@ class ReviewVersion(models.Model):
             models.UniqueConstraint(fields=["review", "number"], name="review_version_number"),
             models.UniqueConstraint(fields=["meta_review", "number"], name="meta_review_version_number"),
         ]
+
+
+class ReviewRating(models.Model):
+    """How useful one review was, in the eyes of the paper's area chair or a chair: 1 (poor)
+    to 3 (excellent) with a note. One rating per rater per review (a second one replaces it).
+    Chairs read them all; the reviewer reads only their average and count (never who rated)."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="ratings")
+    rater = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField()
+    note = models.TextField(blank=True, max_length=2000)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "rater"], name="review_rating_one_per_rater"),
+            models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=3), name="review_rating_score_1_3"),
+        ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import history_views, views
+from . import history_views, rating_views, views
 
 app_name = "reviews"
 urlpatterns = [
@@ -19,4 +19,5 @@ urlpatterns = [
     path("v/<slug:venue_slug>/late-reviews/", views.chase, name="chase"),
     path("reviews/paper/<str:public_id>/deadline/", views.extend, name="extend"),
     path("reviews/paper/<str:public_id>/give-back/", views.give_back, name="give_back"),
+    path("reviews/paper/<str:public_id>/reviews/<str:review_id>/rate/", rating_views.rate, name="rate"),
 ]

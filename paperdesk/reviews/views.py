@@ -20,7 +20,7 @@ from paperdesk import clock, policy
 from paperdesk.submissions.services import ServiceError
 from paperdesk.venues.models import Venue
 
-from . import history, selectors, services, supplementary
+from . import history, ratings, selectors, services, supplementary
 from .anonymize import StripFailed, anonymized_copy
 from .forms import DISCUSSION_MAX_CHARS, MetaReviewForm, initial_from_review, review_form_class
 
@@ -42,6 +42,7 @@ def _paper(request, public_id: str):
 def dashboard(request):
     return render(request, "reviews/dashboard.html", {
         "groups": selectors.reviewer_dashboard(request.user),
+        "rating_summary": ratings.my_rating_summary(request.user),
         "ac_venues": Venue.objects.filter(pk__in=policy.my_assignments(request.user, kind="area_chair").values("submission__venue")),
     })
 
@@ -64,6 +65,8 @@ def _page(request, submission, *, form=None, meta_form=None, error: str = "", st
         "discussion_max": DISCUSSION_MAX_CHARS,
         "reverted": history.last_revert_of(page.my_review),
         "materials": supplementary.reviewer_materials(submission),
+        "rating_panel": ratings.panel_for(request.user, submission),
+        "rating_scores": ratings.SCORES.items(),
     }, status=status)
 
 

@@ -30,7 +30,8 @@ NOBODY = frozenset()
 # publication, declaration (a reviewer's), author_declaration, pool_member, alias, run,
 # pair (the canary paper's reviewer assignment), ac_pair, invite_token (a used reviewer
 # invitation), claim_token (a used co-author invitation), authorship (the pending
-# co-author's row), action, api_token, nothing (a made-up value).
+# co-author's row), action, api_token, review (the reviewer's review of the canary paper),
+# nothing (a made-up value).
 
 
 @dataclasses.dataclass(frozen=True)
@@ -171,8 +172,11 @@ ROUTES: dict[str, Route] = {
     "reviews:chase": Route(CHAIRS | {"area_chair"}, V),
     "reviews:extend": Route({"chair", "area_chair"}, P, get=False),
     "reviews:give_back": Route({"reviewer"}, P),
+    # rating a review's quality (issue 11 item 4): the paper's area chair and unconflicted chairs
+    "reviews:rate": Route({"area_chair", "chair"}, {"public_id": "paper", "review_id": "review"}, get=False),
     "decisions:table": Route(CHAIRS, V),
     "decisions:bulk_set": Route(CHAIRS, V, get=False),
+    "decisions:from_recommendations": Route(CHAIRS, V),  # a conflicted chair's paper is left out and named
     "decisions:release": Route(CHAIRS, V),
     "decisions:release_progress": Route(CHAIRS, V),
     "decisions:release_resume": Route(CHAIRS, V, get=False),
@@ -241,6 +245,11 @@ ROUTES: dict[str, Route] = {
     "DELETE /api/venues/{slug}/bids/{public_id}": Route({"reviewer", "unassigned_reviewer", "area_chair"}, {**API_V, **API_P}, get=False),
     "GET /api/venues/{slug}/decisions": Route(CHAIRS, API_V),
     "POST /api/venues/{slug}/decisions": Route(CHAIRS, API_V, get=False),
+    "PUT /api/papers/{public_id}/reviews/{review_id}/rating": Route({"area_chair", "chair"}, {**API_P, "review_id": "review"}, get=False),
+    "GET /api/papers/{public_id}/review-ratings": Route({"area_chair", "chair"}, API_P),
+    "GET /api/venues/{slug}/decisions/from-recommendations": Route(CHAIRS, API_V),
+    "POST /api/venues/{slug}/decisions/from-recommendations": Route(CHAIRS, API_V, get=False),
+    "GET /api/me/review-ratings": Route(SIGNED_IN),
     "GET /api/submissions/{public_id}/camera-ready": Route(AUTHORS, API_P),
     "POST /api/submissions/{public_id}/camera-ready/versions": Route(AUTHORS, API_P, get=False),
     "PUT /api/submissions/{public_id}/camera-ready/details": Route(AUTHORS, API_P, get=False),

@@ -296,6 +296,9 @@ def _phase_reviewing(world: SweepWorld) -> None:
         post("area_chair", "reviews:meta_review", paper, {"recommendation": "reject", "text": META_TEXT, "action": "submit"})
         post("reviewer", "reviews:discussion", paper, {"body": POST_TEXT})
         reminders.send_review_reminders(venue, venue.review_deadline - dt.timedelta(hours=12))
+    from paperdesk.reviews.models import Review
+
+    world.objects["review"] = Review.objects.get(assignment=rows["pair"]).public_id  # reviewer's review, rated by the AC/chairs
 
 
 def _phase_decided(world: SweepWorld) -> None:
@@ -351,6 +354,7 @@ def build(phase: str) -> SweepWorld:
         STEPS[name](world)
     for kind in ("pair", "pair2", "ac_pair"):  # before the reviewing phase: ids nothing has
         world.objects.setdefault(kind, 999999)
+    world.objects.setdefault("review", "nosuchthing")
     from paperdesk.api.models import ApiToken
 
     world.objects["api_token"] = ApiToken.objects.filter(user=people["chair"]).values_list("pk", flat=True).first() or 0

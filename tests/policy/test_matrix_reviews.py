@@ -52,7 +52,8 @@ EXPECTED = {
     "score": {"reviewing": {"chair", "area_chair", "reviewer"}, "released": {"chair", "area_chair", "reviewer", "author"}},
     "alias": {"reviewing": {"chair", "area_chair", "reviewer"}, "released": {"chair", "area_chair", "reviewer", "author"}},
     "comments_to_chairs": {"reviewing": {"chair", "area_chair", "reviewer"}, "released": {"chair", "area_chair", "reviewer"}},
-    "reviewer_identity": {"reviewing": {"chair", "reviewer"}, "released": {"chair", "reviewer"}},
+    # the paper's area chair too, as the venue allows by default (reviewing.area_chairs_see_reviewer_names)
+    "reviewer_identity": {"reviewing": {"chair", "area_chair", "reviewer"}, "released": {"chair", "area_chair", "reviewer"}},
     "discussion_post": {"reviewing": {"chair", "area_chair", "reviewer"}, "released": {"chair", "area_chair", "reviewer"}},
     "meta_review": {"reviewing": {"chair", "area_chair", "reviewer"}, "released": {"chair", "area_chair", "reviewer", "author"}},
     "area_chair_identity": {"reviewing": {"chair", "area_chair"}, "released": {"chair", "area_chair"}},
@@ -116,7 +117,7 @@ API_EXPECTED = {
     "alias": {"reviewing": {"chair", "area_chair", "reviewer"}, "released": {"chair", "area_chair", "reviewer", "author"}},
     "comments_to_chairs": {"reviewing": {"chair", "area_chair", "reviewer"}, "released": {"chair", "area_chair", "reviewer"}},
     "other_comments_to_chairs": {"reviewing": {"chair", "area_chair"}, "released": {"chair", "area_chair"}},
-    "reviewer_identity": {"reviewing": {"chair"}, "released": {"chair"}},
+    "reviewer_identity": {"reviewing": {"chair", "area_chair"}, "released": {"chair", "area_chair"}},
     "discussion_post": {"reviewing": {"chair", "area_chair", "reviewer"}, "released": {"chair", "area_chair", "reviewer"}},
     "meta_review": {"reviewing": {"chair", "area_chair", "reviewer"}, "released": {"chair", "area_chair", "reviewer", "author"}},
     "area_chair_identity": {"reviewing": {"chair"}, "released": {"chair"}},
@@ -364,7 +365,7 @@ def test_policy_functions_agree_with_the_matrix(rworld):
     roles = {r: people[r] for r in ROLES if r != "anonymous"}
     assert {r for r, u in roles.items() if policy.can_open_review_page(u, paper)} == ACCESS["review_page"]
     assert {r for r, u in roles.items() if policy.can_view_discussion(u, paper)} == {"chair", "area_chair"}  # reviewers: after their review
-    assert {r for r, u in roles.items() if policy.can_view_reviewer_identities(u, paper)} == {"chair"}
+    assert {r for r, u in roles.items() if policy.can_view_reviewer_identities(u, paper)} == {"chair", "area_chair"}
     assert {r for r, u in roles.items() if policy.can_write_review(u, paper)} == {"reviewer"}
     assert {r for r, u in roles.items() if policy.can_write_meta_review(u, paper)} == {"chair", "area_chair"}
     assert {r for r, u in roles.items() if policy.can_decide(u, paper)} == {"chair"}
