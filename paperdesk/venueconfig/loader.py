@@ -254,6 +254,7 @@ def parse_document(data: dict[str, Any], source: str = "<venue>") -> VenueSpec:
 
 
 def _validated(reader: _Reader, source: str) -> VenueSpec:
+    _refuse_nul(reader, reader.data, ())
     spec = _build(reader, source)
     reader.unknown_keys()
     if reader.problems:
@@ -261,6 +262,19 @@ def _validated(reader: _Reader, source: str) -> VenueSpec:
     if spec is None:  # _build returns None only with problems, raised above
         raise RuntimeError(f"{source}: the venue file could not be read")
     return spec
+
+
+def _refuse_nul(reader: _Reader, node: Any, path: tuple[Any, ...]) -> None:
+    """A NUL character (TOML's \u0000) cannot be stored by PostgreSQL, in text or JSON."""
+    if isinstance(node, str):
+        if "\x00" in node:
+            reader.fail(path, "must not contain the character U+0000 (NUL)")
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            _refuse_nul(reader, value, path + (key,))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            _refuse_nul(reader, value, path + (index,))
 
 
 def load_venue_file(path: str | Path) -> VenueSpec:

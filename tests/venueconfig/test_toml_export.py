@@ -101,7 +101,7 @@ def test_institutional_domains_must_be_domain_names():
 
 # --- property: any spec the loader can produce survives export and reload ------------------
 
-TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
+TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=40)  # NUL: refused
 LINE = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), max_size=30)
 NONBLANK = LINE.filter(lambda s: s.strip() != "")
 SLUG = st.from_regex(r"\A[a-z0-9][a-z0-9-]{0,12}\Z")
@@ -244,3 +244,11 @@ def test_numbers_that_go_into_database_columns_are_bounded():
     assert ("tracks[0].max_pages", "must be at most 1000, got 1000000000000") in problems
     assert ("tracks[0].camera_ready_extra_pages", "must be at most 1000, got 5000") in problems
     assert ("review_form.overall.levels", "level 5: the value must be from -1000 to 1000, got 1000000") in problems
+
+
+def test_a_nul_character_is_refused_where_it_stands():
+    text = VENUE_FILE.read_text().replace('name = "Long paper"', 'name = "Long\\u0000paper"')
+    assert ("tracks[1].name", "must not contain the character U+0000 (NUL)") in _problems(lambda: parse_venue(text))
+    document = spec_to_document(load_venue_file(VENUE_FILE))
+    document["topics"][0]["subtopics"].append("a\x00b")
+    assert ("topics[0].subtopics[3]", "must not contain the character U+0000 (NUL)") in _problems(lambda: parse_document(document))

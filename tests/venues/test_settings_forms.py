@@ -30,7 +30,7 @@ from paperdesk.venues import settings_forms as forms
 BASE = load_venue_file(VENUE_FILE)
 ONE_LINE = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), max_size=30).map(str.strip)
 NONBLANK = ONE_LINE.filter(bool)
-AREA = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\r"), max_size=60)  # a text area
+AREA = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\x00"), max_size=60)  # a text area (NUL: refused)
 SLUG = st.from_regex(r"\A[a-z0-9][a-z0-9-]{0,12}\Z")
 KEY = st.from_regex(r"\A[a-z][a-z0-9_]{0,12}\Z").filter(lambda k: k not in {"overall", "confidence", "comments_to_chairs"})
 
