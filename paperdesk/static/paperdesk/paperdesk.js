@@ -73,3 +73,76 @@ if (window.htmx) {
   });
   document.addEventListener("htmx:afterSwap", function (event) { render(event.target); });
 })();
+
+// After a failed save: a summary of the form's errors at the top of the page, each linking
+// to its field, announced (role="alert") and focused, so keyboard and screen-reader users
+// start where the problems are. Built from the error lists the server rendered
+// (ul.errorlist next to each field, or a form's own errors); a page may render its own
+// <div class="error-summary" data-error-summary> instead, which is then only focused.
+(function () {
+  function fieldFor(list) {
+    const described = list.id && document.querySelector('[aria-describedby~="' + list.id + '"]');
+    if (described) return described;
+    const box = list.closest(".field, .has-error, fieldset, .author-row, .settings-field");
+    return box ? box.querySelector("input:not([type=hidden]), select, textarea") : null;
+  }
+  function labelFor(field) {
+    if (!field) return "";
+    const box = field.closest(".field, .has-error, fieldset");
+    let label = field.id ? document.querySelector('label[for="' + field.id + '"]') : null;
+    if (!label && box) label = box.querySelector("legend, label");
+    if (!label) label = field.closest("label");
+    return label ? label.textContent.replace(/\s+/g, " ").trim() : "";
+  }
+  function build() {
+    const main = document.querySelector("main");
+    if (!main) return null;
+    const existing = main.querySelector("[data-error-summary]");
+    if (existing) return existing;
+    const lists = Array.from(main.querySelectorAll("ul.errorlist")).filter(function (l) { return l.textContent.trim(); });
+    if (!lists.length) return null;
+    const summary = document.createElement("div");
+    summary.className = "error-summary";
+    summary.id = "error-summary";
+    summary.setAttribute("role", "alert");
+    summary.setAttribute("tabindex", "-1");
+    summary.setAttribute("data-error-summary", "");
+    const heading = document.createElement("h2");
+    const items = document.createElement("ul");
+    let count = 0;
+    lists.forEach(function (list, i) {
+      const field = fieldFor(list);
+      const target = field && field.id ? field : list;
+      if (!target.id) target.id = "form-error-" + (i + 1);
+      const label = labelFor(field);
+      list.querySelectorAll("li").forEach(function (li) {
+        const item = document.createElement("li");
+        const link = document.createElement("a");
+        link.href = "#" + target.id;
+        link.textContent = (label ? label + ": " : "") + li.textContent.trim();
+        link.addEventListener("click", function (event) {
+          event.preventDefault();
+          target.scrollIntoView({ block: "center" });
+          if (target.matches("input, select, textarea")) { target.focus(); }
+          else { target.setAttribute("tabindex", "-1"); target.focus(); }
+        });
+        item.appendChild(link);
+        items.appendChild(item);
+        count += 1;
+      });
+    });
+    heading.textContent = count === 1 ? "Nothing was saved: 1 problem to correct" : "Nothing was saved: " + count + " problems to correct";
+    summary.appendChild(heading);
+    summary.appendChild(items);
+    const h1 = main.querySelector("h1");
+    const after = main.querySelector(".messages") || h1;
+    if (h1 && after === h1) h1.insertAdjacentElement("afterend", summary);
+    else if (after) after.insertAdjacentElement("afterend", summary);
+    else main.insertBefore(summary, main.firstChild);
+    return summary;
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    const summary = build();
+    if (summary) summary.focus();
+  });
+})();
