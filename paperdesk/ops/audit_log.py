@@ -142,7 +142,7 @@ def _value(value) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
-def _row(entry: AuditEntry, venues: dict[int, str]) -> Row:
+def _row(entry: AuditEntry, venues: dict[int, str], hidden: frozenset[int] = frozenset()) -> Row:
     actor = entry.actor
     paper = entry.submission
     return Row(
@@ -152,7 +152,7 @@ def _row(entry: AuditEntry, venues: dict[int, str]) -> Row:
         action=entry.action, object=f"{entry.object_type}:{entry.object_id}",
         paper=f"#{paper.number}" if paper is not None and paper.number else "",
         venue=venues.get(entry.venue_id or 0, ""),
-        details=[(str(k), _value(v)) for k, v in sorted((entry.data or {}).items())],
+        details=[(str(k), _value(v)) for k, v in sorted(policy.audit_redacted(entry.data or {}, hidden).items())],
         ip=entry.ip or "",
     )
 
@@ -213,15 +213,16 @@ def page(viewer, venue: Venue | None, filters: Filters, before=None, after=None,
     `after` (the "newer" link); one query of at most size + 1 rows."""
     parts = _parts(viewer, venue, filters)
     venues = _venue_slugs(venue)
+    hidden = policy.audit_hidden_numbers(viewer, venue)
     before, after = _cursor(before), _cursor(after)
     if after is not None:
         chunk = _oldest_after(parts, size + 1, after)
         more_newer = len(chunk) > size
         chunk = list(reversed(chunk[:size]))
-        rows = [_row(e, venues) for e in chunk]
+        rows = [_row(e, venues, hidden) for e in chunk]
         return LogPage(rows, newer=rows[0].id if more_newer and rows else None, older=rows[-1].id if rows else None, at_start=not more_newer)
     chunk = _newest(parts, size + 1, before)
-    rows = [_row(e, venues) for e in chunk[:size]]
+    rows = [_row(e, venues, hidden) for e in chunk[:size]]
     return LogPage(rows, newer=rows[0].id if before is not None and rows else None,
                    older=rows[-1].id if len(chunk) > size else None, at_start=before is None)
 
@@ -239,6 +240,7 @@ def csv_rows(viewer, venue: Venue | None, filters: Filters) -> Iterator[list]:
     transaction open, and builds no model objects)."""
     parts = [part.values_list(*CSV_FIELDS) for part in _parts(viewer, venue, filters)]
     venues = _venue_slugs(venue)
+    hidden = policy.audit_hidden_numbers(viewer, venue)
     before = None
     while True:
         rows: list[tuple] = []
@@ -248,7 +250,7 @@ def csv_rows(viewer, venue: Venue | None, filters: Filters) -> Iterator[list]:
         for pk, at, venue_id, email, name, action, object_type, object_id, number, data, ip in rows:
             yield [pk, at.astimezone(dt.UTC).isoformat(timespec="seconds"), venues.get(venue_id or 0, ""), email or "", name or "",
                    action, f"{object_type}:{object_id}", f"#{number}" if number else "",
-                   json.dumps(data or {}, ensure_ascii=False, sort_keys=True, default=str), ip or ""]
+                   json.dumps(policy.audit_redacted(data or {}, hidden), ensure_ascii=False, sort_keys=True, default=str), ip or ""]
         if len(rows) < EXPORT_CHUNK:
             return
         before = rows[-1][0]

@@ -44,6 +44,7 @@ def build(venue, author, make_user):
     record_sent("decision_notice", "SECRET-DECISION-SUBJECT", [author.email], venue=venue, paper=paper.pk)
     # ... about the venue, and a security entry of no venue:
     record("venue.update", venue, actor=chair, venue=venue, source="VENUE-WIDE")
+    record("decisions.release", venue, actor=chair, venue=venue, wave=1, held_back=[paper.number, 9999])
     record("security.lookup_burst", SimpleNamespace(public_id="ip:203.0.113.9", pk=0), client="ip", ip="203.0.113.9")
     record("pool.invite", other, actor=people["other_chair"], venue=other, emails=["OTHER-VENUE@example.org"])
     return SimpleNamespace(venue=venue, other=other, paper=paper, people=people)

@@ -5,6 +5,8 @@ any; superusers read every entry on the operators' log."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -91,3 +93,16 @@ def test_an_email_about_a_paper_is_recorded_under_it_and_hidden_from_its_conflic
     assert entry.data["to"] == ["coauthor@uni.edu"] and entry.data["template"] == "author_declined" and entry.data["subject"]
     assert policy.audit_entries_for(world.people["chair"], world.venue).filter(pk=entry.pk).exists()
     assert not policy.audit_entries_for(world.people["conflicted_chair"], world.venue).filter(pk=entry.pk).exists()
+
+
+def test_a_venue_wide_list_of_papers_leaves_out_the_conflicted_ones(world):
+    """A release's held-back papers: a paper's being held back tells its state before release."""
+    number = world.paper.number
+    for role, expected in [("chair", [number, 9999]), ("conflicted_chair", [9999]), ("chair_author", [9999])]:
+        client = Client()
+        client.force_login(world.people[role])
+        page = client.get(reverse("audit:venue", args=[world.venue.slug]), {"action": "decisions.release"})
+        rows = page.context["log"].rows
+        assert [dict(r.details)["held_back"] for r in rows] == [json.dumps(expected)], role
+        download = b"".join(client.get(reverse("audit:venue_csv", args=[world.venue.slug]), {"action": "decisions.release"}).streaming_content).decode()
+        assert f'""held_back"": {expected}' in download, (role, download)
