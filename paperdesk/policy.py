@@ -1224,3 +1224,30 @@ def audit_entries_for(viewer: ViewerLike, venue: Venue | None) -> QuerySet:
             known |= Q(action__startswith=prefix)
         entries = entries.exclude(Q(submission_id__in=sorted(hidden)) & ~known)
     return entries
+
+
+# Venue-wide entries that list papers by number (held back from a release, reminded of the
+# camera-ready) name, for a chair conflicted with some of them, only the others: that a
+# paper was held back tells its state before release.
+AUDIT_PAPER_LISTS = ("held_back", "papers")
+
+
+def audit_hidden_numbers(viewer: ViewerLike, venue: Venue | None) -> frozenset[int]:
+    """The paper numbers this person's audit log leaves out of such lists."""
+    if venue is None:
+        return frozenset()
+    hidden = as_viewer(viewer).conflicted_ids(venue.pk)
+    if not hidden:
+        return frozenset()
+    return frozenset(Submission.objects.filter(pk__in=hidden).values_list("number", flat=True))
+
+
+def audit_redacted(data: dict, hidden_numbers: frozenset[int]) -> dict:
+    """An entry's data as that person reads it (audit_hidden_numbers)."""
+    if not hidden_numbers or not any(isinstance(data.get(key), list) for key in AUDIT_PAPER_LISTS):
+        return data
+    shown = dict(data)
+    for key in AUDIT_PAPER_LISTS:
+        if isinstance(shown.get(key), list):
+            shown[key] = [n for n in shown[key] if n not in hidden_numbers]
+    return shown
