@@ -7,6 +7,9 @@ import logging
 
 request_id: contextvars.ContextVar[str] = contextvars.ContextVar("paperdesk_request_id", default="-")
 client_ip: contextvars.ContextVar[str] = contextvars.ContextVar("paperdesk_client_ip", default="-")
+# The background job being run by this worker (its task id), "" outside a job: the outbox
+# files each message under it, so a job run again after a takeover sends nothing twice.
+job_id: contextvars.ContextVar[str] = contextvars.ContextVar("paperdesk_job_id", default="")
 
 
 def current_client_ip() -> str | None:

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ninja",
     "paperdesk.audit",
+    # The outbox (every outbound message, its state) and e-mail preferences: paperdesk.mail.
+    "paperdesk.mail",
     "paperdesk.venues",
     "paperdesk.submissions",
     "paperdesk.reviewing",

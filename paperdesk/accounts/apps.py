@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the allauth receivers)
+        from . import digest, signals  # noqa: F401  (connects the allauth receivers; held e-mail's delivery job)

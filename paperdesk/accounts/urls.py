@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import email_views, views
 
 app_name = "accounts"
 urlpatterns = [
     path("status/", views.status, name="status"),
     path("profile/", views.profile, name="profile"),
+    path("email/", email_views.email_preferences_page, name="email_preferences"),
     path("moderation/", views.moderation, name="moderation"),
     path("moderation/bulk/", views.moderation_bulk, name="moderation_bulk"),
     path("moderation/<int:account_id>/approve/", views.moderation_approve, name="moderation_approve"),

@@ -1,12 +1,13 @@
 """Prometheus metrics, through prometheus_client.
 
 Two kinds:
-- counted in the process that does the work (request latency in the web processes, e-mails
-  sent and failed in whichever process sends them). Under `paperdesk serve` (or any
+- counted in the process that does the work (request latency in the web processes). Under `paperdesk serve` (or any
   deployment that sets PROMETHEUS_MULTIPROC_DIR) every process writes them to that
   directory and /metrics adds them up (prometheus_client's multiprocess mode);
 - read from the database at scrape time, so they are right whichever process did the work:
-  job queue depth and age, checks finished and their latency (upload to report).
+  job queue depth and age, checks finished and their latency (upload to report), e-mails
+  sent and failed and the outbox by state (every message is a row of the outbox, whichever
+  process or host sent it).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import os
 if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
     os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 from prometheus_client.registry import Collector
 
@@ -36,8 +37,6 @@ REQUEST_LATENCY = Histogram(
     buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0),
     registry=PROCESS_REGISTRY,
 )
-EMAILS_SENT = Counter("paperdesk_emails_sent", "E-mails handed to the mail server.", registry=PROCESS_REGISTRY)
-EMAILS_FAILED = Counter("paperdesk_emails_failed", "E-mails the mail server refused or could not be reached for.", registry=PROCESS_REGISTRY)
 
 CHECK_LATENCY_BUCKETS = (1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0)
 
@@ -51,14 +50,14 @@ def multiprocess_dir() -> str | None:
 
 
 class DatabaseCollector(Collector):
-    """Job queue and checker figures, read from the database when Prometheus scrapes."""
+    """Job queue, checker and e-mail figures, read from the database when Prometheus scrapes."""
 
     def collect(self):
         from paperdesk.clock import now
 
         up = GaugeMetricFamily("paperdesk_metrics_database_up", "1 when the figures below could be read from the database.")
         try:
-            families = list(self.queue_families(now())) + list(self.check_families(now()))
+            families = list(self.queue_families(now())) + list(self.check_families(now())) + list(self.email_families())
         except Exception:  # a scrape must answer even with the database down
             log.exception("metrics: cannot read the database")
             up.add_metric([], 0)
@@ -115,6 +114,24 @@ class DatabaseCollector(Collector):
             sum_value=seconds_sum,
         )
         yield histogram
+
+
+    def email_families(self):
+        from django.apps import apps
+        from django.db.models import Count
+
+        outbox = apps.get_model("mail", "OutboundEmail").objects
+        by_state = dict(outbox.values_list("state").annotate(n=Count("id")).values_list("state", "n"))
+        sent = CounterMetricFamily("paperdesk_emails_sent", "E-mails handed to the mail server (from the outbox, whichever process sent them).")
+        sent.add_metric([], by_state.get("sent", 0))
+        yield sent
+        failed = CounterMetricFamily("paperdesk_emails_failed", "E-mails the mail server refused or could not be reached for (from the outbox).")
+        failed.add_metric([], by_state.get("failed", 0))
+        yield failed
+        waiting = GaugeMetricFamily("paperdesk_emails_outbox", "Outbox messages not sent (yet), by state: queued, held (digest or coalescing window), sending (unconfirmed).", labels=["state"])
+        for state in ("queued", "held", "sending"):
+            waiting.add_metric([state], by_state.get(state, 0))
+        yield waiting
 
 
 def render() -> tuple[bytes, str]:

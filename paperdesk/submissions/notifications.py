@@ -124,4 +124,7 @@ def send_version_verdict_job(submission_id: int, upload_id: int, verdict: str, r
         },
         to=[a.email for a in authors if a.declined_at is None],
         reply_to=submission.venue.contact_email,
+        # A new version adopted tells every co-author once per change, and several changes
+        # within a few minutes become one notice (a refusal goes out at once).
+        coalesce=None if verdict == "refused" else f"paper-change:{submission.pk}",
     )

@@ -106,15 +106,19 @@ def test_metrics_count_requests_jobs_checks_and_emails(db, venue, author, pdf_by
 
     # A check that took 90 s from upload to report, finished just now.
     check = finished_check(venue, author, pdf_bytes, seconds=90)
+    # E-mails are counted from the outbox (whichever process sent them): two sent, one failed.
+    from paperdesk.mail import send_templated
+
+    account = {"user": author}
     with override_settings(EMAIL_BACKEND="paperdesk.ops.mail.MeteredEmailBackend",
                            EMAIL_DELIVERY_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
-        mail.send_mail("subject", "body", "from@example.org", ["to@example.org"])
-        mail.send_mail("subject", "body", "from@example.org", ["to2@example.org"])
+        send_templated("account_approved", account, ["to@example.org"])
+        send_templated("account_approved", account, ["to2@example.org"])
     with override_settings(EMAIL_BACKEND="paperdesk.ops.mail.MeteredEmailBackend",
                            EMAIL_DELIVERY_BACKEND="django.core.mail.backends.smtp.EmailBackend",
                            EMAIL_HOST="127.0.0.1", EMAIL_PORT=9, EMAIL_TIMEOUT=2), \
             pytest.raises(OSError):  # nothing listens on port 9: the mail server is unreachable
-        mail.send_mail("subject", "body", "from@example.org", ["to3@example.org"])
+        send_templated("account_approved", account, ["to3@example.org"])
     after = scrape(client)
     assert value(after, "paperdesk_http_request_duration_seconds", "paperdesk_http_request_duration_seconds_count", route="/healthz") == requests_before + 2
     assert value(after, "paperdesk_emails_sent", "paperdesk_emails_sent_total") - value(before, "paperdesk_emails_sent", "paperdesk_emails_sent_total") == 2

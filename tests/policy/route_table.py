@@ -201,6 +201,11 @@ ROUTES: dict[str, Route] = {
     "audit:venue_csv": Route(CHAIRS, V),
     "audit:all": Route(NOBODY),  # every entry: superusers only (no role of the sweep)
     "audit:all_csv": Route(NOBODY),
+    # The chairs' outbox (tests/mail/test_outbox.py: a conflicted chair reads nothing about the paper).
+    "ops:outbox": Route(CHAIRS, V),
+    "ops:outbox_message": Route(CHAIRS, {"venue_slug": "venue", "email_id": "nothing"}),
+    "ops:outbox_resend": Route(CHAIRS, {"venue_slug": "venue", "email_id": "nothing"}, get=False),
+    "accounts:email_preferences": Route(SIGNED_IN),  # one's own e-mail preferences
     "ops:healthz": Route(PUBLIC),
     "ops:readyz": Route(PUBLIC),
     "ops:metrics": Route(PUBLIC),
@@ -250,6 +255,8 @@ ROUTES: dict[str, Route] = {
     "GET /api/venues/{slug}/decisions/from-recommendations": Route(CHAIRS, API_V),
     "POST /api/venues/{slug}/decisions/from-recommendations": Route(CHAIRS, API_V, get=False),
     "GET /api/me/review-ratings": Route(SIGNED_IN),
+    "GET /api/me/email-preferences": Route(SIGNED_IN),
+    "PUT /api/me/email-preferences": Route(SIGNED_IN, get=False),
     "GET /api/submissions/{public_id}/camera-ready": Route(AUTHORS, API_P),
     "POST /api/submissions/{public_id}/camera-ready/versions": Route(AUTHORS, API_P, get=False),
     "PUT /api/submissions/{public_id}/camera-ready/details": Route(AUTHORS, API_P, get=False),

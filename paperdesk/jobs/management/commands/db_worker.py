@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django_tasks_db.management.commands import db_worker as base
 
+from paperdesk import requestcontext
 from paperdesk.jobs import leases
 
 
@@ -24,9 +25,11 @@ class LeasedWorker(base.Worker):
 
     def run_task(self, db_task_result) -> None:
         leases.job_started(db_task_result, self.worker_id)
+        token = requestcontext.job_id.set(str(db_task_result.id))
         try:
             super().run_task(db_task_result)
         finally:
+            requestcontext.job_id.reset(token)
             leases.job_finished(db_task_result)
 
 
