@@ -10,7 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from paperdesk import policy
 from paperdesk.venues.models import Venue
 
-from .models import CheckRun, Submission, Upload, paper_in_force_candidates
+from .models import ArchivalMatch, CheckRun, Submission, Upload, paper_in_force_candidates
 
 DONE = CheckRun.State.DONE
 
@@ -37,6 +37,8 @@ CATEGORIES = [
     Category("notebook_metadata", "Notebook metadata in the supplementary", Q(state=DONE, finding_codes__contains=" leak_notebook_metadata "), runs="supplementary"),
     Category("supplementary_leaks", "Identity leaks in the supplementary", Q(state=DONE, leak_count__gt=0), runs="supplementary"),
     Category("supplementary_unreadable", "Unsafe or unreadable supplementary", Q(state=DONE, verdict="unreadable"), runs="supplementary"),
+    # Not the checker's: an undismissed match in an imported archival listing (`archival`).
+    Category("archival", "Archival match", Q(), runs="archival"),
     Category("clean", "No leaks or violations", Q(state=DONE, blocking=False, leak_count=0, format_count=0) & ~Q(verdict__in=["unreadable", "over_limit"])),
 ]
 BY_SLUG = {c.slug: c for c in CATEGORIES}
@@ -76,12 +78,13 @@ def screened(viewer, venue: Venue, status: str) -> QuerySet[Submission]:
 
 def category_counts(viewer, venue: Venue, status: str) -> dict[str, int]:
     """How many papers fall under each category: one query for the PDFs' checks, one for the
-    supplementary archives'."""
+    supplementary archives', one for the archival matches."""
     papers = screened(viewer, venue, status)
     totals = {}
     for runs in ("paper", "supplementary"):
         chosen = [c for c in CATEGORIES if c.runs == runs]
         totals.update(_latest_runs(papers, runs).aggregate(**{f"n_{c.slug}": Count("pk", filter=c.condition) for c in chosen}))
+    totals["n_archival"] = papers.filter(Exists(ArchivalMatch.objects.filter(submission=OuterRef("pk"), dismissed_at__isnull=True))).count()
     return {c.slug: totals[f"n_{c.slug}"] for c in CATEGORIES}
 
 
@@ -91,6 +94,8 @@ def papers_with(viewer, venue: Venue, status: str, category: str) -> QuerySet[Su
     chosen = BY_SLUG.get(category)
     if chosen is None:
         return papers.order_by("number")
+    if chosen.runs == "archival":
+        return papers.filter(Exists(ArchivalMatch.objects.filter(submission=OuterRef("pk"), dismissed_at__isnull=True))).order_by("number")
     # Correlated on the paper alone: repeating the list of papers inside the EXISTS made
     # PostgreSQL scan it again for every paper (minutes at 25,000 papers).
     runs = _runs_for(chosen).filter(chosen.condition)

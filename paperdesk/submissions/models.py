@@ -189,3 +189,41 @@ class CheckRun(models.Model):
 
     def __str__(self) -> str:
         return f"check of {self.upload_id}: {self.state}"
+
+
+class ArchivalListing(models.Model):
+    """An archival listing chairs imported (DBLP XML slice, BibTeX, CSV): its records live in
+    an index directory on disk (`publications.archive_index`, whose docstring says why),
+    named here; a venue may hold several (DBLP and the ACL Anthology)."""
+
+    venue = models.ForeignKey("venues.Venue", on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10)
+    records = models.PositiveIntegerField(default=0)
+    directory = models.CharField(max_length=300)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    imported_at = models.DateTimeField()
+
+
+class ArchivalMatch(models.Model):
+    """A submitted paper whose title (and authors) match a published record: a hint for the
+    chairs (the CFP forbids work already accepted at an archival venue), never a decision.
+    A dismissed match stays (with who and why) and is not raised again."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="archival_matches")
+    listing = models.ForeignKey(ArchivalListing, on_delete=models.CASCADE, related_name="matches")
+    title = models.CharField(max_length=500)
+    authors = models.JSONField(default=list)
+    venue_name = models.CharField(max_length=200, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    score = models.FloatField()
+    title_score = models.FloatField()
+    author_overlap = models.FloatField(null=True, blank=True)
+    found_at = models.DateTimeField()
+    dismissed_at = models.DateTimeField(null=True, blank=True)
+    dismissed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    dismiss_note = models.CharField(max_length=1000, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["submission", "listing", "title"], name="archival_match_once")]
+        indexes = [models.Index(fields=["submission", "dismissed_at"])]

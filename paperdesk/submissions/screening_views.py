@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from paperdesk import plurals, policy
 
-from . import findings, screening, selectors, supplementary
+from . import archival, findings, screening, selectors, supplementary
 from .models import Submission
 from .services import ServiceError
 from .views import _chair_venue, _detail
@@ -34,6 +34,7 @@ def chair_findings(request, venue_slug):
     counts = findings.category_counts(request.user, venue, status)
     rows = selectors.chair_rows(page.object_list, venue, policy.viewer_for(request))
     supplementary.attach_archive_checks(rows, policy.viewer_for(request), venue)  # the archive's findings, the form's links
+    archival.attach_matches(rows, policy.viewer_for(request), venue)  # matches in the imported archival listings
     return render(request, "submissions/chair_findings.html", {
         "venue": venue,
         "status": status,

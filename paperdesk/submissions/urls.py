@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import screening_views, views
+from . import archival_views, screening_views, views
 
 app_name = "submissions"
 urlpatterns = [
@@ -10,10 +10,12 @@ urlpatterns = [
     path("v/<slug:venue_slug>/chair/submissions.csv", views.chair_csv, name="chair_csv"),
     path("v/<slug:venue_slug>/chair/findings/", screening_views.chair_findings, name="chair_findings"),
     path("v/<slug:venue_slug>/chair/contact/", screening_views.chair_contact, name="chair_contact"),
+    path("v/<slug:venue_slug>/chair/archival/", archival_views.chair_archival, name="chair_archival"),
     path("submissions/invitations/", views.invitations, name="invitations"),
     path("submissions/invitations/<int:authorship_id>/<str:action>/", views.invitation_answer, name="invitation_answer"),
     path("submissions/<str:public_id>/desk-reject/", screening_views.desk_reject, name="desk_reject"),
     path("submissions/<str:public_id>/reinstate/", screening_views.reinstate, name="reinstate"),
+    path("submissions/<str:public_id>/archival/<int:match_id>/dismiss/", archival_views.dismiss, name="archival_dismiss"),
     path("submissions/<str:public_id>/", views.detail, name="detail"),
     path("submissions/<str:public_id>/edit/", views.edit, name="edit"),
     path("submissions/<str:public_id>/upload/", views.upload, name="upload"),

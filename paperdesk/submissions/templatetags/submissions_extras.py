@@ -30,3 +30,15 @@ def utc_time(moment: dt.datetime | None) -> str:
     if not moment:
         return ""
     return f"{moment.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC"
+
+
+@register.inclusion_tag("submissions/_archival.html", takes_context=True)
+def archival_panel(context, submission):
+    """The paper's archival matches for the chairs without a conflict (nothing for anyone
+    else, not even the heading): `submissions.archival.matches_for`."""
+    from paperdesk.submissions.archival import matches_for
+
+    request = context.get("request")
+    viewer = getattr(request, "user", None)
+    return {"archival_matches": matches_for(viewer, submission) if viewer is not None else [], "submission": submission,
+            "csrf_token": context.get("csrf_token")}
