@@ -24,7 +24,7 @@ Design (why a directory of flat files, not database rows):
   ~8 million posting rows, an import of minutes and a lookup of several queries; the files
   build in seconds and answer a lookup with no query at all.
 
-`records.bin` holds one JSON line per record (title, authors, venue, year);
+`records.bin` holds one line per record (title, authors, venue, year; `_encode`);
 `offsets.npy` is where each starts.
 """
 
@@ -51,9 +51,9 @@ import numpy as np
 
 from .parsers import DBLP_RECORDS, ParseError, _BibReader, latex_to_text, split_bibtex_authors
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 PROBE_WORDS = 6
-CANDIDATES = 40
+CANDIDATES = 25
 TITLE_THRESHOLD = 0.88
 MAX_DEPTH = 64
 MAX_TITLE = 500
@@ -85,6 +85,8 @@ _DISAMBIGUATION = re.compile(r"\s+\d{4}$")
 
 def _fold(text: str) -> str:
     """Accents dropped (ü → u, ø → o), case folded."""
+    if text.isascii():
+        return text.lower()
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
     return text.translate({0xF8: "o", 0xD8: "o", 0x142: "l", 0x141: "l", 0xDF: "ss", 0xE6: "ae", 0x153: "oe", 0x131: "i"}).casefold()
@@ -102,7 +104,8 @@ def normalise_title(title: str) -> str:
 def title_tokens(title: str) -> list[str]:
     """The words that say what a title is about (stop words out), in order, once each."""
     seen: dict[str, None] = {}
-    for word in normalise_title(title).split():
+    plain = not ("\\" in title or "{" in title or "$" in title)
+    for word in (_NON_WORD.sub(" ", _fold(title)) if plain else normalise_title(title)).split():
         if word not in STOP_WORDS:
             seen.setdefault(word, None)
     return list(seen)
@@ -160,7 +163,24 @@ def _record(title: str, authors: Iterable[str], venue: str, year: int | None) ->
     return ArchivalRecord(title, names, " ".join(venue.split())[:200], year)
 
 
+_FIELD, _NAME = "\x1f", "\x1e"
+_SEPARATORS = {0x1E: " ", 0x1F: " ", 0x0A: " ", 0x0D: " "}
+
+
+def _encode(record: ArchivalRecord) -> bytes:
+    """One line of `records.bin`: title, authors, venue, year separated by the ASCII unit
+    separator, authors by the record separator (both removed from the values)."""
+    names = _NAME.join(record.authors)
+    line = _FIELD.join((record.title, names, record.venue, str(record.year or "")))
+    if line.count(_FIELD) != 3 or names.count(_NAME) != max(len(record.authors) - 1, 0) or "\n" in line or "\r" in line:
+        names = _NAME.join(a.translate(_SEPARATORS) for a in record.authors)
+        line = _FIELD.join(f.translate(_SEPARATORS) for f in (record.title, names, record.venue, str(record.year or "")))
+    return (line + "\n").encode("utf-8")
+
+
 def _year(value: str) -> int | None:
+    if len(value) == 4 and value.isdigit():
+        return int(value) if 1800 <= int(value) <= 2199 else None
     match = re.search(r"\b(1[89]\d\d|2[01]\d\d)\b", value or "")
     return int(match.group(1)) if match else None
 
@@ -184,6 +204,8 @@ def iter_dblp(stream: IO[bytes], chunk_size: int = CHUNK) -> Iterator[ArchivalRe
 
     parser = pyexpat.ParserCreate()
     parser.SetParamEntityParsing(pyexpat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.buffer_text = True
+    parser.buffer_size = 1 << 16
     out: list[ArchivalRecord] = []
     depth = 0
     root: list[str] = []
@@ -224,19 +246,23 @@ def iter_dblp(stream: IO[bytes], chunk_size: int = CHUNK) -> Iterator[ArchivalRe
         nonlocal depth, current, field
         if field is not None and current is not None and field[1] == depth:
             value = " ".join("".join(text).split())
-            if field[0] == "author":
-                current["author"].append(value)
-            elif field[0] == "year":
-                current["year"] = _year(value)
-            elif field[0] == "venue":
-                current["venue"] = current["venue"] or value
-            else:
+            kind = field[0]
+            if kind == "author":
+                if value[-1:].isdigit():
+                    value = _DISAMBIGUATION.sub("", value)
+                if value and len(current["author"]) < 100:
+                    current["author"].append(value[:200])
+            elif kind == "title":
                 current["title"] = value
+            elif kind == "year":
+                current["year"] = _year(value)
+            elif not current["venue"]:
+                current["venue"] = value[:200]
             field = None
         if current is not None and depth == current["depth"]:
-            record = _record(current["title"], (_DISAMBIGUATION.sub("", a) for a in current["author"]), current["venue"], current["year"])
-            if record is not None:
-                out.append(record)
+            title = current["title"].rstrip(".")[:MAX_TITLE]
+            if title:
+                out.append(ArchivalRecord(title, tuple(current["author"]), current["venue"], current["year"]))
             current = None
         depth -= 1
 
@@ -389,7 +415,7 @@ def build_index(records: Iterable[ArchivalRecord], directory: Path | str, max_re
         for record in records:
             if count >= max_records:
                 raise ParseError(f"The listing holds more than {max_records:,} records.")
-            line = json.dumps([record.title, list(record.authors), record.venue, record.year], ensure_ascii=False).encode("utf-8") + b"\n"
+            line = _encode(record)
             offsets.append(position)
             position += len(line)
             out.write(line)
@@ -457,8 +483,8 @@ class ArchiveIndex:
 
     def record(self, number: int) -> ArchivalRecord:
         start, stop = int(self.offsets[number]), int(self.offsets[number + 1])
-        title, authors, venue, year = json.loads(bytes(self.records[start:stop]).decode("utf-8"))
-        return ArchivalRecord(title, tuple(authors), venue, year)
+        title, authors, venue, year = bytes(self.records[start:stop]).decode("utf-8").rstrip("\n").split(_FIELD)
+        return ArchivalRecord(title, tuple(authors.split(_NAME)) if authors else (), venue, int(year) if year else None)
 
     def candidates(self, title: str) -> list[int]:
         """Record numbers sharing the most of the title's rarest words."""
@@ -488,8 +514,13 @@ class ArchiveIndex:
         people is still shown, lower)."""
         names = list(authors)
         found = []
+        wanted = set(title_tokens(title))
         for number in self.candidates(title):
             record = self.record(number)
+            # Cheap first: a title that shares under half its words is no near-duplicate.
+            theirs = set(title_tokens(record.title))
+            if wanted and theirs and len(wanted & theirs) < 0.5 * max(len(wanted), len(theirs)):
+                continue
             similarity = title_similarity(title, record.title)
             if similarity < threshold:
                 continue

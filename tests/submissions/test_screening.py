@@ -44,7 +44,7 @@ def test_findings_overview_counts_and_filters(screened_venue, venue, login, chai
     counts = {c[0]: c[2] for c in page.context["categories"]}
     assert counts == {"blocking": 0, "unreadable": 0, "over_limit": 0, "leaks": 1, "format": 0,
                       "no_limitations": 1, "pending": 0, "failed": 0, "links": 0, "git_metadata": 0, "notebook_metadata": 0,
-                      "supplementary_leaks": 0, "supplementary_unreadable": 0, "clean": 2}
+                      "supplementary_leaks": 0, "supplementary_unreadable": 0, "archival": 0, "clean": 2}
     leaks = client.get(f"/v/{venue.slug}/chair/findings/?finding=leaks")
     titles = [row.submission.title for row in leaks.context["rows"]]
     assert titles == ["Leaky paper"]
