@@ -89,6 +89,8 @@ def spec_to_document(spec: VenueSpec) -> dict[str, Any]:
             },
         },
         "accounts": _fields(spec.accounts),
+        **({"author_response": {k: v for k, v in _fields(spec.author_response).items() if v is not None}}
+           if spec.author_response.enabled else {}),
     }
 
 

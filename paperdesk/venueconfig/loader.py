@@ -19,6 +19,7 @@ from .spec import (
     DEFAULT_REVIEW_FORM,
     FONT_FAMILIES,
     AccountRules,
+    AuthorResponseRules,
     Attestation,
     Choice,
     Outcome,
@@ -438,6 +439,7 @@ def _build(r: _Reader, source: str) -> VenueSpec | None:
     )
     review_form = _review_form(r)
     notifications = read_notifications(r)
+    author_response = _author_response(r, dates)
     short_name = r.get(venue, p, "short_name", str, name)
     website = r.get(venue, p, "website", str, "")
     archival = r.get(venue, p, "archival", bool, False)
@@ -464,7 +466,46 @@ def _build(r: _Reader, source: str) -> VenueSpec | None:
         accounts=accounts,
         review_form=review_form,
         notifications=notifications,
+        author_response=author_response,
         source=source,
+    )
+
+
+def _author_response(r: _Reader, dates: dict[str, dt.datetime]) -> AuthorResponseRules:
+    """`[author_response]`: off when absent. When enabled, `opens` and `closes` are required
+    local times (opens before closes, and not before the submission deadline)."""
+    table = r.table(("author_response",))
+    p = ("author_response",)
+    if not table:
+        return AuthorResponseRules()
+    enabled = r.get(table, p, "enabled", bool, True)
+    moments: dict[str, dt.datetime | None] = {}
+    for key in ("opens", "closes"):
+        value = r.get(table, p, key, (dt.datetime, dt.date), None)
+        if isinstance(value, dt.datetime):
+            if value.tzinfo is not None:
+                r.fail(p + (key,), "write a local time without offset; the venue timezone applies")
+            moments[key] = value.replace(tzinfo=None)
+        elif isinstance(value, dt.date):
+            moments[key] = dt.datetime.combine(value, dt.time(23, 59))
+        else:
+            moments[key] = None
+            if enabled:
+                r.fail(p + (key,), f"the author response needs its '{key}' date (a local time such as 2025-09-15T00:00:00)")
+    opens, closes = moments["opens"], moments["closes"]
+    if opens and closes and closes <= opens:
+        r.fail(p + ("closes",), f"closes ({closes:%Y-%m-%d %H:%M}) must be after opens ({opens:%Y-%m-%d %H:%M})")
+    deadline = dates.get("submission_deadline")
+    if opens and deadline and opens < deadline:
+        r.fail(p + ("opens",), f"opens ({opens:%Y-%m-%d %H:%M}) is before the submission deadline ({deadline:%Y-%m-%d %H:%M})")
+    unit = r.get(table, p, "unit", str, "characters")
+    if unit not in ("characters", "words"):
+        r.fail(p + ("unit",), f"unit must be \"characters\" or \"words\", not '{unit}'")
+    return AuthorResponseRules(
+        enabled=enabled, opens=opens, closes=closes,
+        max_length=int(r.positive(table, p, "max_length", 5000) or 5000), unit=unit,
+        reviewers_read=r.get(table, p, "reviewers_read", bool, True),
+        area_chairs_read=r.get(table, p, "area_chairs_read", bool, True),
     )
 
 

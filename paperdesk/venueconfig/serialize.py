@@ -9,6 +9,7 @@ from .notifications import notifications_from_dict
 from .spec import (
     DEFAULT_REVIEW_FORM,
     AccountRules,
+    AuthorResponseRules,
     Attestation,
     Choice,
     Outcome,
@@ -28,6 +29,8 @@ from .spec import (
 def spec_to_dict(spec: VenueSpec) -> dict:
     data = dataclasses.asdict(spec)
     data["dates"] = {key: value.isoformat() for key, value in spec.dates.items()}
+    data["author_response"] = {key: value.isoformat() if isinstance(value, dt.datetime) else value
+                               for key, value in data["author_response"].items()}
     return data
 
 
@@ -55,7 +58,15 @@ def spec_from_dict(data: dict) -> VenueSpec:
         "accounts": AccountRules(**acc),
         "review_form": review_form_from_dict(data.get("review_form")),
         "notifications": notifications_from_dict(data.get("notifications")),
+        "author_response": _author_response_from_dict(data.get("author_response")),
     })
+
+
+def _author_response_from_dict(data: dict | None) -> AuthorResponseRules:
+    if not data:
+        return AuthorResponseRules()
+    moments = {key: dt.datetime.fromisoformat(data[key]) if data.get(key) else None for key in ("opens", "closes")}
+    return AuthorResponseRules(**{**data, **moments})
 
 
 def _scale_from_dict(data: dict) -> Scale:

@@ -113,6 +113,23 @@ class ReviewingRules:
 
 
 @dataclass(frozen=True)
+class AuthorResponseRules:
+    """The author response (rebuttal) phase, off unless the venue file turns it on: one
+    response per paper, written by its authors between `opens` and `closes` (naive wall-clock
+    times in the venue time zone), at most `max_length` characters or words; the chairs always
+    read it, the reviewers and the area chair when the venue says so. During the phase the
+    authors read the reviews they respond to (what the form lets authors see)."""
+
+    enabled: bool = False
+    opens: dt.datetime | None = None
+    closes: dt.datetime | None = None
+    max_length: int = 5000
+    unit: str = "characters"  # characters | words
+    reviewers_read: bool = True
+    area_chairs_read: bool = True
+
+
+@dataclass(frozen=True)
 class AccountRules:
     approval: str = "institutional"
     expected_wait_days: int = 14
@@ -229,6 +246,7 @@ class VenueSpec:
     accounts: AccountRules
     review_form: ReviewForm = DEFAULT_REVIEW_FORM
     notifications: Notifications = field(default_factory=Notifications)
+    author_response: AuthorResponseRules = AuthorResponseRules()
     rehearsal: bool = False
     source: str = field(default="", compare=False)
 
