@@ -9,8 +9,8 @@ from .notifications import notifications_from_dict
 from .spec import (
     DEFAULT_REVIEW_FORM,
     AccountRules,
-    AuthorResponseRules,
     Attestation,
+    AuthorResponseRules,
     Choice,
     Outcome,
     ReviewForm,
