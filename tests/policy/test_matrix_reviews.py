@@ -120,7 +120,8 @@ API_EXPECTED = {
     "reviewer_identity": {"reviewing": {"chair", "area_chair"}, "released": {"chair", "area_chair"}},
     "discussion_post": {"reviewing": {"chair", "area_chair", "reviewer"}, "released": {"chair", "area_chair", "reviewer"}},
     "meta_review": {"reviewing": {"chair", "area_chair", "reviewer"}, "released": {"chair", "area_chair", "reviewer", "author"}},
-    "area_chair_identity": {"reviewing": {"chair"}, "released": {"chair"}},
+    # the area chair reads their own name beside their alias, as the reviewers' names
+    "area_chair_identity": {"reviewing": {"chair", "area_chair"}, "released": {"chair", "area_chair"}},
     "decision": {"reviewing": {"chair"}, "released": {"chair", "author"}},
     "author_identity": {"reviewing": {"chair", "author"}, "released": {"chair", "author"}},
     "author_email": {"reviewing": {"chair", "author"}, "released": {"chair", "author"}},

@@ -9,7 +9,7 @@ from tests.policy import route_table
 from tests.policy.route_table import ROLES, ROUTES, Route, inventory, openapi_routes, urlconf_routes
 
 KINDS = {"venue", "paper", "upload", "account", "publication", "declaration", "author_declaration", "pool_member", "alias", "run",
-         "pair", "ac_pair", "invite_token", "claim_token", "authorship", "action", "api_token", "nothing"}
+         "pair", "ac_pair", "invite_token", "claim_token", "authorship", "action", "api_token", "review", "nothing"}
 
 
 def test_every_route_and_api_operation_has_an_entry_in_the_access_matrix():
