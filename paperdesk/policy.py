@@ -575,7 +575,7 @@ def reviews_released(submission: Submission) -> bool:
 def can_view_reviews(user: ViewerLike, submission: Submission) -> bool:
     viewer = as_viewer(user)
     if is_author(viewer, submission):
-        return reviews_released(submission)
+        return reviews_released(submission) or author_response_started(submission)
     if is_unconflicted_chair(viewer, submission) or is_area_chair_of(viewer, submission):
         return True
     if is_assigned_reviewer(viewer, submission):
@@ -755,6 +755,58 @@ def can_view_review_ratings(user: ViewerLike, submission: Submission) -> bool:
     """Every rating of a paper's reviews, with who rated: the unconflicted chairs. The area
     chair reads back the ratings they gave; a reviewer only their own average and count."""
     return is_unconflicted_chair(user, submission)
+
+
+# --- the author response (rebuttal) ---------------------------------------------------------
+#
+# Optional per venue (`[author_response]` in the venue file). Its phase is a state of the
+# policy: from `opens` the authors read their paper's reviews (what the form lets authors
+# see), before the decisions are released; until `closes` they write and edit one response.
+
+
+def author_response_window(venue: Venue) -> tuple[dt.datetime, dt.datetime] | None:
+    """The response phase's opening and closing moments (aware), None when the venue has none."""
+    rules = venue.spec.author_response
+    if not rules.enabled or rules.opens is None or rules.closes is None:
+        return None
+    tz = venue.tzinfo
+    return rules.opens.replace(tzinfo=tz), rules.closes.replace(tzinfo=tz)
+
+
+def author_response_started(submission: Submission, now: dt.datetime | None = None) -> bool:
+    window = author_response_window(submission.venue)
+    return window is not None and (now or clock.now()) >= window[0] and submission.status == Submission.Status.SUBMITTED
+
+
+def can_write_author_response(user: ViewerLike, submission: Submission, now: dt.datetime | None = None) -> Decision:
+    viewer = as_viewer(user)
+    window = author_response_window(submission.venue)
+    if window is None or not is_author(viewer, submission):
+        return Decision(False, "This venue has no author response.")
+    if submission.status != Submission.Status.SUBMITTED:
+        return Decision(False, "Only a submitted paper gets a response.")
+    if reviews_released(submission):
+        return Decision(False, "The decision on this paper has been released; the response is closed.")
+    moment, venue = now or clock.now(), submission.venue
+    if moment < window[0]:
+        return Decision(False, f"The author response opens on {venue.moment_text(window[0])}.")
+    if moment > window[1]:
+        return Decision(False, f"The author response closed on {venue.moment_text(window[1])}.")
+    return ALLOW
+
+
+def can_view_author_response(user: ViewerLike, submission: Submission) -> bool:
+    """The paper's authors, the unconflicted chairs always; its area chair and reviewers when
+    the venue lets them read it (they read it under "Authors", never names)."""
+    viewer = as_viewer(user)
+    if author_response_window(submission.venue) is None:
+        return False
+    if is_author(viewer, submission) or is_unconflicted_chair(viewer, submission):
+        return True
+    rules = submission.venue.spec.author_response
+    if is_area_chair_of(viewer, submission):
+        return bool(rules.area_chairs_read)
+    return bool(rules.reviewers_read) and is_assigned_reviewer(viewer, submission)
 
 
 def reviewer_label(viewer: ViewerLike, assignment: Assignment) -> str:

@@ -134,3 +134,16 @@ class ReviewRating(models.Model):
             models.UniqueConstraint(fields=["review", "rater"], name="review_rating_one_per_rater"),
             models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=3), name="review_rating_score_1_3"),
         ]
+
+
+class AuthorResponse(models.Model):
+    """The authors' response (rebuttal) to a paper's reviews: one per paper, written and
+    edited by any of its confirmed authors until the venue's response phase closes. One per
+    paper rather than per review: co-authors keep one shared text, reviewers and the area
+    chair read one answer to the whole discussion, and the length limit means one thing."""
+
+    submission = models.OneToOneField("submissions.Submission", on_delete=models.CASCADE, related_name="author_response")
+    text = models.TextField(max_length=100000)
+    last_editor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()

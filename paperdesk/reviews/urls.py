@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import history_views, rating_views, views
+from . import author_response_views, history_views, rating_views, views
 
 app_name = "reviews"
 urlpatterns = [
@@ -20,4 +20,5 @@ urlpatterns = [
     path("reviews/paper/<str:public_id>/deadline/", views.extend, name="extend"),
     path("reviews/paper/<str:public_id>/give-back/", views.give_back, name="give_back"),
     path("reviews/paper/<str:public_id>/reviews/<str:review_id>/rate/", rating_views.rate, name="rate"),
+    path("submissions/<str:public_id>/response/", author_response_views.respond, name="author_response"),
 ]

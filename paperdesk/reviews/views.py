@@ -20,7 +20,7 @@ from paperdesk import clock, policy
 from paperdesk.submissions.services import ServiceError
 from paperdesk.venues.models import Venue
 
-from . import history, ratings, selectors, services, supplementary
+from . import author_response, history, ratings, selectors, services, supplementary
 from .anonymize import StripFailed, anonymized_copy
 from .forms import DISCUSSION_MAX_CHARS, MetaReviewForm, initial_from_review, review_form_class
 
@@ -67,6 +67,7 @@ def _page(request, submission, *, form=None, meta_form=None, error: str = "", st
         "materials": supplementary.reviewer_materials(submission),
         "rating_panel": ratings.panel_for(request.user, submission),
         "rating_scores": ratings.SCORES.items(),
+        "author_response": author_response.response_for(request.user, submission),
     }, status=status)
 
 

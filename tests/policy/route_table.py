@@ -177,6 +177,8 @@ ROUTES: dict[str, Route] = {
     "reviews:give_back": Route({"reviewer"}, P),
     # rating a review's quality (issue 11 item 4): the paper's area chair and unconflicted chairs
     "reviews:rate": Route({"area_chair", "chair"}, {"public_id": "paper", "review_id": "review"}, get=False),
+    # the author response (issue 11 item 1): the paper's authors, on a venue that has one (the sweep's has none: 404)
+    "reviews:author_response": Route(AUTHORS, P),
     "decisions:table": Route(CHAIRS, V),
     "decisions:bulk_set": Route(CHAIRS, V, get=False),
     "decisions:from_recommendations": Route(CHAIRS, V),  # a conflicted chair's paper is left out and named

@@ -1,0 +1,100 @@
+"""Issue 11 item 1, the author response (rebuttal): optional per venue (the default workshop
+has none); `[author_response]` in the venue file (dates AoE, a length limit in characters or
+words, who reads it), validated with line numbers and round-tripped; one response per paper,
+written by its authors while the phase is open, audited, editable until it closes; during the
+phase the authors read the reviews; reviewers read it under "Authors", never names."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from paperdesk import venueconfig
+from paperdesk.audit.models import AuditEntry
+from paperdesk.venues.models import Venue
+from tests.reviews.review_world import CANARY_AUTHOR, REVIEW_TEXT, review_post_data
+
+RESPONSE_TEXT = "Responsetext-canary: we ran the ablation the reviewers asked for."
+SECTION = """
+[author_response]
+opens = 2025-09-15T00:00:00
+closes = 2025-09-17T23:59:00
+max_length = 12
+unit = "words"
+reviewers_read = true
+area_chairs_read = true
+"""
+
+
+def venue_text() -> str:
+    return Path("venues/mechinterp-2025.toml").read_text()
+
+
+def test_default_workshop_has_no_author_response_and_the_section_round_trips():
+    text = venue_text()
+    assert venueconfig.parse_venue(text).author_response.enabled is False
+    spec = venueconfig.parse_venue(text + SECTION)
+    rules = spec.author_response
+    assert rules.enabled and rules.opens == dt.datetime(2025, 9, 15) and rules.unit == "words" and rules.max_length == 12
+    assert venueconfig.parse_venue(venueconfig.spec_to_toml(spec)) == spec
+    assert venueconfig.spec_from_dict(venueconfig.spec_to_dict(spec)) == spec
+
+
+def test_bad_author_response_settings_name_their_lines():
+    text = venue_text() + SECTION.replace('unit = "words"', 'unit = "pages"').replace("closes = 2025-09-17T23:59:00", "closes = 2025-09-14T23:59:00")
+    with pytest.raises(venueconfig.VenueConfigError) as info:
+        venueconfig.parse_venue(text)
+    message = str(info.value)
+    lines = text.splitlines()
+    unit_line = lines.index('unit = "pages"') + 1
+    assert f":{unit_line}:" in message and "characters" in message
+    assert f":{lines.index('closes = 2025-09-14T23:59:00') + 1}:" in message and "must be after opens" in message
+
+
+def enable_response(world, *, opens, closes, max_length=12, unit="words", reviewers_read=True):
+    venue = Venue.objects.get(pk=world.venue.pk)
+    venue.config["author_response"] = {"enabled": True, "opens": opens.isoformat(), "closes": closes.isoformat(),
+                                       "max_length": max_length, "unit": unit, "reviewers_read": reviewers_read, "area_chairs_read": True}
+    venue.save()
+    world.venue = venue
+    world.paper.refresh_from_db()
+    return venue
+
+
+def response_url(world):
+    return reverse("reviews:author_response", args=[world.paper.public_id])
+
+
+def test_authors_respond_while_open_and_reviewers_read_it_under_authors(rworld, at):
+    rworld.client("reviewer").post(reverse("reviews:save", args=[rworld.paper.public_id]), review_post_data(rworld.venue, action="submit"))
+    venue = enable_response(rworld, opens=dt.datetime(2025, 9, 15), closes=dt.datetime(2025, 9, 17, 23, 59))
+    tz = venue.tzinfo
+    author = rworld.client("author")
+    at(dt.datetime(2025, 9, 14, 12, tzinfo=tz))
+    page = author.get(response_url(rworld))
+    assert page.status_code == 200 and "opens" in page.content.decode() and REVIEW_TEXT not in page.content.decode()
+    assert author.post(response_url(rworld), {"text": RESPONSE_TEXT}).status_code == 403
+    at(dt.datetime(2025, 9, 16, 12, tzinfo=tz))
+    page = author.get(response_url(rworld)).content.decode()
+    assert REVIEW_TEXT in page  # the reviews they respond to
+    too_long = " ".join(["word"] * 13)
+    response = author.post(response_url(rworld), {"text": too_long})
+    assert response.status_code == 400 and "12 words" in response.content.decode() and too_long in response.content.decode()
+    assert author.post(response_url(rworld), {"text": RESPONSE_TEXT}).status_code == 302
+    assert author.post(response_url(rworld), {"text": RESPONSE_TEXT + " Edited."}).status_code == 302
+    assert AuditEntry.objects.filter(action="author_response.save").count() == 2
+    reviewer_page = rworld.client("reviewer").get(reverse("reviews:paper", args=[rworld.paper.public_id])).content.decode()
+    assert RESPONSE_TEXT + " Edited." in reviewer_page and "Authors" in reviewer_page
+    assert CANARY_AUTHOR not in reviewer_page and "Ada Lovelace" not in reviewer_page
+    assert RESPONSE_TEXT in rworld.client("chair").get(reverse("reviews:paper", args=[rworld.paper.public_id])).content.decode()
+    assert rworld.client("reviewer2").post(response_url(rworld), {"text": "x"}).status_code == 404
+    at(dt.datetime(2025, 9, 18, 12, tzinfo=tz))
+    closed = author.post(response_url(rworld), {"text": "Too late."})
+    assert closed.status_code == 403 and "closed" in closed.content.decode()
+
+
+def test_no_response_phase_on_the_default_workshop(rworld):
+    assert rworld.client("author").get(response_url(rworld)).status_code == 404
