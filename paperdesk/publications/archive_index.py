@@ -558,7 +558,7 @@ def split_references(text: str) -> list[str]:
     return [e for e in out if len(e) > 15]
 
 
-_SENTENCE = re.compile(r"(?<=[a-z0-9\)\]\"”])\.\s+(?=[A-Z\"“])")
+_SENTENCE = re.compile(r"(?<=[A-Za-z0-9\)\]\"”]{2})\.\s+(?=[A-Z\"“])")  # not after an initial ("K. Meng")
 
 
 def reference_title_guesses(reference: str) -> list[str]:

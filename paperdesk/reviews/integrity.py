@@ -1,0 +1,160 @@
+"""Review-integrity hints for the LLM era (issue 11 item 6): hints to the paper's area chair
+and the chairs, never a decision and never an automatic action.
+
+* a review nearly identical to another review of the venue (word 3-gram Jaccard at least
+  `DUPLICATE_THRESHOLD`), shown with the other review's reviewer label and paper only to a
+  viewer who may judge that paper's reviews too; a viewer conflicted with the other paper
+  learns nothing of the pair;
+* a review that mostly repeats the paper's abstract (`ABSTRACT_THRESHOLD` of its 3-grams);
+* an unusually short review: under `SHORT_FLOOR` words, or under `SHORT_FRACTION` of the
+  venue's median submitted review;
+* references of the paper that resolve against no record of the venue's imported archival
+  listings (`submissions.archival`; DBLP, ACL Anthology, CSV; never the network). The
+  reference list comes from the checker's report (``report["references"]``, one string per
+  entry, or ``report["references_text"]`` split with
+  `publications.archive_index.split_references`); a report without one gives no hint.
+
+Who sees them: `policy.can_view_integrity_hints` (unconflicted chairs, the paper's area
+chair). The measures are the pure `paperdesk.publications.integrity`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from paperdesk import policy
+from paperdesk.publications import archive_index as ai
+from paperdesk.publications import integrity as measures
+from paperdesk.reviewing.models import Assignment
+from paperdesk.submissions import archival
+from paperdesk.submissions.models import ArchivalListing, CheckRun, Submission, Upload
+from paperdesk.venues.models import Venue
+
+from .models import Review
+
+DUPLICATE_THRESHOLD = 0.6
+ABSTRACT_THRESHOLD = 0.6
+SHORT_FLOOR = 80
+SHORT_FRACTION = 0.35
+MAX_REFERENCE_HINTS = 20
+
+
+@dataclass(frozen=True)
+class Hint:
+    kind: str  # near_duplicate_review | review_matches_abstract | short_review | unresolved_reference
+    title: str
+    detail: str
+    explanation: str
+    score: float | None = None
+
+
+def review_text(review: Review, venue: Venue) -> str:
+    """The review's free-text answers (choices left out), in the form's order."""
+    answers = review.answers or {}
+    parts = [answers.get(q.key) for q in venue.spec.review_form.questions if q.kind == "text"]
+    return "\n".join(p for p in parts if isinstance(p, str) and p.strip())
+
+
+class _Venue:
+    """What every paper's hints compare against, computed once per page: the venue's
+    submitted reviews (not voided by a conflict), their texts, lengths and duplicate pairs."""
+
+    def __init__(self, venue: Venue):
+        self.venue = venue
+        live = policy.without_conflicts(Assignment.objects.filter(submission__venue=venue, kind=Assignment.Kind.REVIEWER, published=True))
+        self.reviews = {r.pk: r for r in Review.objects.filter(assignment__in=live, state=Review.State.SUBMITTED)
+                        .select_related("assignment__submission", "assignment__user").order_by("pk")}
+        self.texts = {pk: review_text(r, venue) for pk, r in self.reviews.items()}
+        self.lengths = {pk: len(measures.words(t)) for pk, t in self.texts.items()}
+        self.short = measures.short_outliers(self.lengths, floor=SHORT_FLOOR, fraction=SHORT_FRACTION)
+        self.pairs = measures.near_duplicates(self.texts, threshold=DUPLICATE_THRESHOLD)
+        self._indexes: list[ai.ArchiveIndex] | None = None
+
+    def indexes(self) -> list[ai.ArchiveIndex]:
+        if self._indexes is None:
+            self._indexes = []
+            for listing in ArchivalListing.objects.filter(venue=self.venue).order_by("pk"):
+                try:
+                    self._indexes.append(ai.ArchiveIndex.open(archival.archival_root() / listing.directory))
+                except ai.IndexError_:
+                    continue
+        return self._indexes
+
+
+def _label(viewer, review: Review) -> str:
+    return policy.reviewer_label(viewer, review.assignment)
+
+
+def _references(submission: Submission) -> list[str]:
+    run = (CheckRun.objects.filter(upload__submission=submission, upload__kind=Upload.Kind.PAPER, state=CheckRun.State.DONE)
+           .order_by("-upload__version").first())
+    report = (run.report if run is not None else None) or {}
+    listed = report.get("references")
+    if isinstance(listed, list):
+        return [str(r) for r in listed if isinstance(r, str)][:ai.MAX_REFERENCES]
+    text = report.get("references_text")
+    return ai.split_references(text) if isinstance(text, str) else []
+
+
+def _paper_hints(viewer, submission: Submission, data: _Venue) -> list[Hint]:
+    hints: list[Hint] = []
+    mine = {pk: r for pk, r in data.reviews.items() if r.assignment.submission_id == submission.pk}
+    for a, b, score in data.pairs:
+        if a not in mine and b not in mine:
+            continue
+        here, there = (a, b) if a in mine else (b, a)
+        other = data.reviews[there]
+        other_paper = other.assignment.submission
+        if other_paper.pk == submission.pk:
+            if here > there:
+                continue  # the pair once
+            where = f"{_label(viewer, other)} of this paper"
+        elif policy.is_conflicted(viewer, other_paper):
+            continue  # nothing about a paper the viewer is conflicted with
+        elif policy.can_view_integrity_hints(viewer, other_paper):
+            where = f"{_label(viewer, other)} of paper “{other_paper.title}”"
+        else:
+            where = "a review of another paper of the venue (the chairs see which)"
+        hints.append(Hint("near_duplicate_review", f"{_label(viewer, mine[here])}: nearly identical to another review",
+                          f"{score:.0%} of word sequences shared with {where}.",
+                          "Two reviews sharing most of their wording may be copied or generated from one prompt. Read both before asking the reviewers.", score))
+    abstract = submission.abstract or ""
+    for pk, review in mine.items():
+        if data.lengths[pk] >= 15 and abstract:
+            share = measures.containment(data.texts[pk], abstract)
+            if share >= ABSTRACT_THRESHOLD:
+                hints.append(Hint("review_matches_abstract", f"{_label(viewer, review)}: mostly the paper's abstract",
+                                  f"{share:.0%} of the review's word sequences appear in the abstract.",
+                                  "A review that repeats the abstract may not engage with the paper.", round(share, 3)))
+        if pk in data.short:
+            hints.append(Hint("short_review", f"{_label(viewer, review)}: unusually short", data.short[pk],
+                              f"Reviews under {SHORT_FLOOR} words, or far shorter than the venue's usual review, rarely say enough to support a decision."))
+    indexes = data.indexes()
+    if indexes:
+        unresolved = []
+        references = _references(submission)
+        for reference in references:
+            if not any(ai.resolve_reference(index, reference) is not None for index in indexes):
+                unresolved.append(reference)
+        for reference in unresolved[:MAX_REFERENCE_HINTS]:
+            hints.append(Hint("unresolved_reference", "Reference not found in the imported listings", reference[:300],
+                              f"{len(unresolved)} of the paper's {len(references)} references match no title of the archival listings the chairs imported. "
+                              "A listing covers only part of the literature: check before concluding a reference is invented."))
+    return hints
+
+
+def hints_for(viewer, submission: Submission) -> list[Hint]:
+    """The paper's hints for this viewer; nothing (not even that there are any) for whoever
+    may not judge its reviews."""
+    if not policy.can_view_integrity_hints(viewer, submission):
+        return []
+    return _paper_hints(viewer, submission, _Venue(submission.venue))
+
+
+def hints_for_batch(viewer, submissions: list[Submission]) -> dict[int, list[Hint]]:
+    """Hints for several papers of one venue (the area chair's batch), the venue's reviews
+    read once."""
+    visible = [s for s in submissions if policy.can_view_integrity_hints(viewer, s)]
+    if not visible:
+        return {}
+    data = _Venue(visible[0].venue)
+    return {s.pk: _paper_hints(viewer, s, data) for s in visible}

@@ -1,0 +1,111 @@
+"""Review-integrity aids (issue 11 item 6): hints to area chairs and chairs, never a
+decision: a review nearly identical to another review of the venue or to the paper's
+abstract, an unusually short review, references that resolve against no imported archival
+listing. Only those who judge the paper's reviews see them (unconflicted chairs, its area
+chair); reviewers, authors and conflicted chairs see nothing."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.utils import timezone
+
+from paperdesk.publications import integrity as pure
+from paperdesk.reviews import integrity
+from paperdesk.reviews.models import Review
+from tests.reviews.review_world import assign, make_paper
+
+LONG = ("The paper studies how a small transformer represents modular addition. The circuit analysis is careful and the "
+        "ablations support the main hypothesis, although the causal claims about the second layer rest on a single seed. "
+        "I would like to see the experiment repeated with more seeds and a comparison with a linear probe baseline. "
+        "The writing is clear; figure three is hard to read. Overall a solid workshop contribution. ")
+
+
+def test_pure_similarity_and_short_outliers():
+    a = LONG * 2
+    assert pure.similarity(a, a.replace("careful", "meticulous")) > 0.85
+    assert pure.similarity(a, "An unrelated review about reinforcement learning agents and their reward functions " * 5) < 0.2
+    pairs = pure.near_duplicates({1: a, 2: a.replace("solid", "good"), 3: "Something else entirely, about graphs and kernels. " * 20}, threshold=0.8)
+    assert [(x, y) for x, y, _ in pairs] == [(1, 2)]
+    lengths = {i: 300 for i in range(10)} | {10: 40, 11: 120}
+    short = pure.short_outliers(lengths, floor=80, fraction=0.5)
+    assert set(short) == {10, 11}
+    assert pure.short_outliers({1: 300, 2: 90}, floor=80, fraction=0.5) == {}  # too few reviews to judge against the venue
+    assert set(pure.short_outliers({1: 300, 2: 20}, floor=80, fraction=0.5)) == {2}  # the floor holds even then
+
+
+def _submit(assignment, text, venue):
+    answers = {q.key: (q.options[0].slug if q.kind == "choice" else text) for q in venue.spec.review_form.questions}
+    return Review.objects.create(assignment=assignment, answers=answers, overall=3, confidence=3, state=Review.State.SUBMITTED,
+                                 submitted_at=timezone.now())
+
+
+@pytest.fixture
+def hinted(rworld, make_user):
+    venue = rworld.venue
+    third = make_paper(venue, make_user("ed@uni.edu", "Ed Third"), "A third paper")
+    r3 = make_user("ron@rev.edu", "Ron Third")
+    _submit(rworld.assignments["reviewer"], LONG * 2, venue)
+    _submit(rworld.assignments["reviewer2"], "Fine paper. Accept.", venue)
+    _submit(rworld.assignments["unassigned_other"], (LONG * 2).replace("careful", "thorough"), venue)
+    _submit(assign(third, r3, 1), "A completely different review: the dataset section needs work; the metrics are not defined; " * 6, venue)
+    return rworld
+
+
+def test_hints_for_the_paper(hinted):
+    hints = integrity.hints_for(hinted.people["chair"], hinted.paper)
+    kinds = {h.kind for h in hints}
+    assert {"near_duplicate_review", "short_review"} <= kinds
+    duplicate = next(h for h in hints if h.kind == "near_duplicate_review")
+    assert duplicate.score > 0.8 and "Another paper" in duplicate.detail
+    short = next(h for h in hints if h.kind == "short_review")
+    assert "words" in short.explanation
+
+
+def test_review_copying_the_abstract_is_flagged(rworld):
+    venue = rworld.venue
+    abstract = ("We reverse-engineer the circuit a small transformer uses for modular addition and show that it computes "
+                "discrete Fourier transforms and trigonometric identities, confirmed by ablations and causal interventions.")
+    type(rworld.paper).objects.filter(pk=rworld.paper.pk).update(abstract=abstract)
+    rworld.paper.refresh_from_db()
+    _submit(rworld.assignments["reviewer"], abstract + " Good paper.", venue)
+    hints = integrity.hints_for(rworld.people["area_chair"], rworld.paper)
+    assert any(h.kind == "review_matches_abstract" for h in hints)
+
+
+def test_unresolved_references_against_the_imported_listing(rworld, settings, tmp_path):
+    from paperdesk.submissions import archival
+    from paperdesk.submissions.models import CheckRun
+
+    settings.PAPERDESK_ARCHIVAL_DIR = tmp_path / "archival"
+    csv_listing = b"title,authors,venue,year\nCausal tracing of factual associations in GPT,Kevin Meng; David Bau,NeurIPS,2022\n"
+    archival.import_listing(venue=rworld.venue, actor=rworld.people["chair"], stream=io.BytesIO(csv_listing), filename="refs.csv")
+    run = CheckRun.objects.get(upload__submission=rworld.paper)
+    run.report = {**run.report, "references": [
+        "[1] K. Meng, D. Bau. Causal tracing of factual associations in GPT. In NeurIPS, 2022.",
+        "[2] A. Fabricated. A hallucinated study of imaginary attention sinks in frogs. arXiv, 2024.",
+    ]}
+    run.save(update_fields=["report"])
+    hints = integrity.hints_for(rworld.people["chair"], rworld.paper)
+    unresolved = [h for h in hints if h.kind == "unresolved_reference"]
+    assert len(unresolved) == 1 and "imaginary attention sinks" in unresolved[0].detail
+
+
+def test_only_those_who_judge_the_reviews_see_hints(hinted, make_user):
+    from paperdesk.reviewing.models import Conflict
+
+    for role in ("reviewer", "reviewer2", "author", "unassigned_reviewer"):
+        assert integrity.hints_for(hinted.people[role], hinted.paper) == []
+    page = hinted.client("area_chair").get(f"/v/{hinted.venue.slug}/area-chair/")
+    assert page.status_code == 200 and "Integrity hints" in page.content.decode()
+    chair_page = hinted.client("chair").get(f"/reviews/paper/{hinted.paper.public_id}/")
+    assert "Integrity hints" in chair_page.content.decode() and "nearly identical" in chair_page.content.decode()
+    reviewer_page = hinted.client("reviewer").get(f"/reviews/paper/{hinted.paper.public_id}/")
+    assert "Integrity hints" not in reviewer_page.content.decode()
+    # a chair conflicted with the other paper does not see a hint that quotes its review
+    Conflict.objects.create(submission=hinted.other_paper, user=hinted.people["chair"], source=Conflict.Source.REVIEWER_DECLARED, reason="Same lab")
+    hints = integrity.hints_for(hinted.people["chair"], hinted.paper)
+    assert not any("Another paper" in h.detail for h in hints)
+    Conflict.objects.create(submission=hinted.paper, user=hinted.people["chair"], source=Conflict.Source.REVIEWER_DECLARED, reason="Same lab")
+    assert integrity.hints_for(hinted.people["chair"], hinted.paper) == []
