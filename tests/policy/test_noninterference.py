@@ -98,6 +98,12 @@ _NORMALISE = [
     (re.compile(r"\b\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\w* \d{4}(, \d\d?:\d\d( [ap]\.?m\.?)?)?"), "DATE"),
     (re.compile(r"\b\d\d?:\d\d( ?[AaPp]\.?[Mm]\.?| UTC)?\b"), "HH:MM"),
     (re.compile(r"\b\d+\s+(seconds?|minutes?|hours?)( ago)?\b"), "N UNITS"),
+    # A download's name stamped with the minute it was made (the audit log's CSV).
+    (re.compile(r"\b20\d{6}-\d{4}\b"), "YYYYMMDD-HHMM"),
+    # A reminder's click key (the chase page's form, the late-reviews API): fresh random
+    # letters at each request (secrets.token_urlsafe), derived from nothing about the paper.
+    (re.compile(r'(<input type="hidden" name="key" value=")[A-Za-z0-9_-]{16}"'), r'\1CLICKKEY"'),
+    (re.compile(r'("key"\s*:\s*")[A-Za-z0-9_-]{16}"'), r'\1CLICKKEY"'),
 ]
 _HEADERS = ("content-type", "content-disposition", "location", "content-length")
 
@@ -106,7 +112,7 @@ def normalise(status: int, headers: str, body: str) -> str:
     kept = "\n".join(line for line in headers.splitlines() if line.split(":", 1)[0].strip().lower() in _HEADERS
                      and not line.lower().startswith("content-length"))
     for pattern, replacement in _NORMALISE:
-        body = pattern.sub(replacement, body)
+        kept, body = pattern.sub(replacement, kept), pattern.sub(replacement, body)
     return f"{status}\n{kept}\n{body}"
 
 
@@ -161,4 +167,10 @@ def test_the_normalisation_keeps_what_matters():
     other = '<input name="csrfmiddlewaretoken" value="zzz999"><span class="score">1: Strong reject</span> 2025-06-02T11:30:00Z'
     assert normalise(200, "", page) == normalise(200, "", other)
     assert normalise(200, "", page) != normalise(200, "", page.replace("1: Strong reject", "5: Strong accept"))
+    # A fresh click key is blanked; who is to be reminded is not.
+    preview = '{"key": "%s", "late_only": true, "reviewers": [{"name": "Rita Reviewer"}]}'
+    assert normalise(200, "", preview % "Ab3_-xYz09QwErTy") == normalise(200, "", preview % "zZ9-_aB1cD2eF3gH")
+    assert normalise(200, "", preview % "Ab3_-xYz09QwErTy") != normalise(200, "", (preview % "Ab3_-xYz09QwErTy").replace("Rita", "Ulla"))
+    name = 'Content-Disposition: attachment; filename="mechinterp-2025-audit-%s.csv"'
+    assert normalise(200, name % "20251203-0501", "") == normalise(200, name % "20251203-0502", "")
     assert ROUTES  # the inventory's table is what the viewer's routes come from
