@@ -6,13 +6,14 @@ from the phase's opening)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
 
 from paperdesk import clock, policy
-from paperdesk.jobs import task
 from paperdesk.audit.services import record
+from paperdesk.jobs import task
 from paperdesk.submissions.models import Submission
 from paperdesk.submissions.services import ServiceError, require
 
@@ -101,4 +102,65 @@ def send_response_arrived(submission_id: int) -> int:
         send_templated("author_response_arrived", {"venue": submission.venue, "number": submission.number, "title": submission.title,
                                                    "path": path}, [user.email], paper=submission)
         sent += 1
+    return sent
+
+
+# --- the authors' notices: the response opens, and a reminder a day before it closes ------------
+
+CLOSING_REMINDER = dt.timedelta(days=1)
+
+
+def notice_moments(venue) -> list[tuple[str, object]]:
+    """(key, aware moment) of the venue's response notices; none when it has no response."""
+    window = policy.author_response_window(venue)
+    if window is None:
+        return []
+    opens, closes = window
+    return [("response-open", opens), ("response-closing", max(opens, closes - CLOSING_REMINDER))]
+
+
+def send_response_notices(venue, now=None) -> int:
+    """Tell the confirmed authors of each submitted paper, once each: that the response is
+    open (when it opens), and, a day before it closes, that it closes soon (only the authors
+    of papers without a response yet). A notice claimed in `ReminderSent` is never sent twice;
+    one whose moment has passed together with the close is not sent late."""
+    from django.db import IntegrityError
+    from django.urls import reverse
+
+    from paperdesk.mail import send_templated
+    from paperdesk.submissions.models import Authorship
+
+    from .models import ReminderSent
+
+    now = now or clock.now()
+    window = policy.author_response_window(venue)
+    if window is None or now > window[1]:
+        return 0
+    due = [key for key, moment in notice_moments(venue) if moment <= now]
+    if not due:
+        return 0
+    papers = Submission.objects.filter(venue=venue, status=Submission.Status.SUBMITTED).exclude(decision__released_at__isnull=False)
+    sent = 0
+    for key in due:
+        rows = papers.exclude(author_response__isnull=False) if key == "response-closing" else papers
+        for paper in rows.order_by("number"):
+            for authorship in Authorship.objects.filter(submission=paper, user__isnull=False).select_related("user"):
+                user = authorship.user
+                if not policy.can_write_author_response(user, paper, now):
+                    continue
+                try:
+                    with transaction.atomic():
+                        claim = ReminderSent.objects.create(venue=venue, user=user, key=f"{key}-{paper.pk}")
+                except IntegrityError:
+                    continue
+                try:
+                    send_templated("author_response_" + key.split("-")[1], {
+                        "venue": venue, "number": paper.number, "title": paper.title,
+                        "opens_text": venue.moment_text(window[0]), "closes_text": venue.moment_text(window[1]),
+                        "rules": venue.spec.author_response, "path": reverse("reviews:author_response", args=[paper.public_id]),
+                    }, [user.email], paper=paper)
+                except Exception:
+                    claim.delete()
+                    raise
+                sent += 1
     return sent

@@ -25,6 +25,7 @@ from paperdesk.jobs import task
 from paperdesk.mail import send_templated
 from paperdesk.venues.models import Venue
 
+from . import author_response
 from .models import ReminderSchedule, ReminderSent
 from .outstanding import outstanding
 
@@ -72,6 +73,7 @@ def _deadlines(venue: Venue) -> set[dt.datetime]:
 
 def next_moment(venue: Venue, now: dt.datetime) -> dt.datetime | None:
     moments = [moment for deadline in _deadlines(venue) for _, moment in reminder_moments(venue, deadline) if moment > now]
+    moments += [moment for _, moment in author_response.notice_moments(venue) if moment > now]  # the authors' response notices
     return min(moments, default=None)
 
 
@@ -168,6 +170,7 @@ def review_reminders_job(venue_id: int) -> int:
     if venue is None:
         return 0
     sent = send_review_reminders(venue)
+    sent += author_response.send_response_notices(venue)
     ReminderSchedule.objects.update_or_create(venue=venue, defaults={"last_run_at": clock.now(), "task_id": ""})
     schedule_next(venue)
     return sent

@@ -98,3 +98,41 @@ def test_authors_respond_while_open_and_reviewers_read_it_under_authors(rworld, 
 
 def test_no_response_phase_on_the_default_workshop(rworld):
     assert rworld.client("author").get(response_url(rworld)).status_code == 404
+
+
+def _mails(smtp_inbox) -> list:
+    from email import message_from_bytes
+    from email import policy as email_policy
+
+    return [message_from_bytes(e.content, policy=email_policy.default) for e in smtp_inbox.envelopes]
+
+
+def test_authors_are_told_when_it_opens_and_reminded_before_it_closes_reviewers_when_it_arrives(
+        rworld, at, smtp_inbox, django_capture_on_commit_callbacks):
+    from paperdesk.reviews import author_response, reminders
+
+    venue = enable_response(rworld, opens=dt.datetime(2025, 9, 15), closes=dt.datetime(2025, 9, 17, 23, 59))
+    tz = venue.tzinfo
+    authors = {rworld.people["author"].email, "zebulon.canarywhistle@canary-institute.edu"}
+    at(dt.datetime(2025, 9, 14, 12, tzinfo=tz))
+    assert author_response.send_response_notices(venue) == 0
+    assert reminders.next_moment(venue, dt.datetime(2025, 9, 14, 12, tzinfo=tz)) <= dt.datetime(2025, 9, 15, tzinfo=tz)
+    at(dt.datetime(2025, 9, 15, 0, 5, tzinfo=tz))
+    assert reminders.review_reminders_job.call(venue.pk) >= 2
+    opened = [m for m in _mails(smtp_inbox) if "is open" in m["Subject"]]
+    assert {m["To"] for m in opened} >= authors and f"#{rworld.paper.number}" in opened[0]["Subject"]
+    assert author_response.send_response_notices(venue) == 0  # once
+    # the other paper's author responds; then the reminder goes only to the canary paper's authors
+    with django_capture_on_commit_callbacks(execute=True):
+        author_response.save_response(submission=rworld.paper, actor=rworld.people["author"], text="We thank the reviewers.")
+    arrived = [m for m in _mails(smtp_inbox) if "responded" in m["Subject"]]
+    to = {m["To"] for m in arrived}
+    assert rworld.people["reviewer"].email in to and rworld.people["area_chair"].email in to
+    assert rworld.people["conflicted_reviewer"].email not in to
+    assert all("Ada Lovelace" not in m.get_content() and "Canarywhistle" not in m.get_content() for m in arrived)
+    at(dt.datetime(2025, 9, 17, 1, tzinfo=tz))
+    before = len(smtp_inbox.envelopes)
+    author_response.send_response_notices(venue)
+    closing = [m for m in _mails(smtp_inbox)[before:] if "closes soon" in m["Subject"]]
+    assert closing and all(f"#{rworld.paper.number}" not in m["Subject"] for m in closing)
+    assert {m["To"] for m in closing} == {rworld.people["other_author"].email}
