@@ -51,6 +51,13 @@ Infeasible inputs raise `errors.Infeasible` naming the papers/reviewers at fault
 counts first, then a min cut for a group of papers competing for too few reviewers).
 """
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # what the lazy names below are, for the type checker
+    from .errors import Infeasible, InputError
+    from .problem import Problem, load_csv, make_problem, problem_from_records
+    from .solve import Assignment, assign
+
 __all__ = [
     "Assignment",
     "Infeasible",
@@ -74,7 +81,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name):  # numpy and OR-Tools load only when used
+def __getattr__(name: str) -> object:  # numpy and OR-Tools load only when used
     if name in _LAZY:
         import importlib
 
