@@ -41,6 +41,21 @@ EXPECTED = {
     ("post", "/api/submissions/{public_id}/camera-ready/versions"),
     ("put", "/api/submissions/{public_id}/camera-ready/details"),
     ("put", "/api/submissions/{public_id}/camera-ready/hosting"),
+    # Chasing reviews (issue 11).
+    ("get", "/api/venues/{slug}/late-reviews"),
+    ("post", "/api/venues/{slug}/late-reviews/remind"),
+    ("post", "/api/papers/{public_id}/review-deadline"),
+    ("post", "/api/papers/{public_id}/give-back"),
+    ("post", "/api/venues/{slug}/papers/{public_id}/emergency-reviewer"),
+    # Review ratings and decisions from the area chairs' recommendations (issue 11).
+    ("put", "/api/papers/{public_id}/reviews/{review_id}/rating"),
+    ("get", "/api/papers/{public_id}/review-ratings"),
+    ("get", "/api/me/review-ratings"),
+    ("get", "/api/venues/{slug}/decisions/from-recommendations"),
+    ("post", "/api/venues/{slug}/decisions/from-recommendations"),
+    # E-mail preferences.
+    ("get", "/api/me/email-preferences"),
+    ("put", "/api/me/email-preferences"),
 }
 
 
