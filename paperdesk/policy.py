@@ -696,7 +696,8 @@ def can_write_review(user: ViewerLike, submission: Submission, now: dt.datetime 
     assignment = published_assignment(viewer, submission)
     review = getattr(assignment, "review", None) if assignment else None
     venue = submission.venue
-    if review is not None and review.state == "submitted" and assignment is not None and assignment_deadline_passed(assignment, now):
+    if (review is not None and review.state == "submitted" and assignment is not None and assignment_deadline_passed(assignment, now)
+            and not author_response_started(submission, now)):  # after the authors' response: updated until the release
         return Decision(False, f"The review deadline passed on {venue.moment_text(review_deadline_of(assignment))}; a submitted review can no longer be changed. Write to {venue.contact_email} if something must be corrected.")
     return ALLOW
 

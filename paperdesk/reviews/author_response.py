@@ -164,3 +164,17 @@ def send_response_notices(venue, now=None) -> int:
                     raise
                 sent += 1
     return sent
+
+
+def updated_after_response(submission: Submission) -> frozenset[str]:
+    """Public ids of the paper's reviews changed (edited, or their scores) after the authors'
+    response arrived: the review page marks them "updated after the response"."""
+    from .models import ReviewVersion
+
+    response = AuthorResponse.objects.filter(submission=submission).only("created_at").first()
+    if response is None:
+        return frozenset()
+    return frozenset(ReviewVersion.objects.filter(
+        submission=submission, review__isnull=False, at__gt=response.created_at,
+        reason__in=[ReviewVersion.Reason.EDIT, ReviewVersion.Reason.SCORE, ReviewVersion.Reason.SUBMIT],
+    ).values_list("review__public_id", flat=True))

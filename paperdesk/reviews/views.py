@@ -68,6 +68,7 @@ def _page(request, submission, *, form=None, meta_form=None, error: str = "", st
         "rating_panel": ratings.panel_for(request.user, submission),
         "rating_scores": ratings.SCORES.items(),
         "author_response": author_response.response_for(request.user, submission),
+        "updated_after_response": author_response.updated_after_response(submission),
     }, status=status)
 
 

@@ -136,3 +136,27 @@ def test_authors_are_told_when_it_opens_and_reminded_before_it_closes_reviewers_
     closing = [m for m in _mails(smtp_inbox)[before:] if "closes soon" in m["Subject"]]
     assert closing and all(f"#{rworld.paper.number}" not in m["Subject"] for m in closing)
     assert {m["To"] for m in closing} == {rworld.people["other_author"].email}
+
+
+def test_reviewers_update_their_scores_after_the_response_and_the_page_says_so(rworld, at):
+    from paperdesk.reviews import author_response
+    from paperdesk.reviews.models import Review, ReviewVersion
+
+    tz = rworld.venue.tzinfo
+    deadline = rworld.venue.review_deadline.astimezone(tz).replace(tzinfo=None)
+    venue = enable_response(rworld, opens=deadline + dt.timedelta(days=2), closes=deadline + dt.timedelta(days=5))
+    save = reverse("reviews:save", args=[rworld.paper.public_id])
+    at((deadline - dt.timedelta(days=1)).replace(tzinfo=tz))
+    assert rworld.client("reviewer").post(save, review_post_data(venue, overall=2, action="submit")).status_code == 302
+    at((deadline + dt.timedelta(days=3)).replace(tzinfo=tz))  # after the review deadline, in the response phase
+    author_response.save_response(submission=rworld.paper, actor=rworld.people["author"], text=RESPONSE_TEXT)
+    page = reverse("reviews:paper", args=[rworld.paper.public_id])
+    assert "updated after the response" not in rworld.client("chair").get(page).content.decode()
+    at((deadline + dt.timedelta(days=3, hours=1)).replace(tzinfo=tz))
+    response = rworld.client("reviewer").post(save, review_post_data(venue, overall=4, action="submit"))
+    assert response.status_code == 302, response.content.decode()[:400]
+    review = Review.objects.get(assignment=rworld.assignments["reviewer"])
+    assert review.overall == 4
+    assert ReviewVersion.objects.filter(review=review).count() >= 2  # the history keeps the score before
+    assert "updated after the response" in rworld.client("chair").get(page).content.decode()
+    assert "updated after the response" in rworld.client("area_chair").get(page).content.decode()
