@@ -23,17 +23,27 @@ see.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 import numpy as np
+import numpy.typing as npt
 
 from .errors import Infeasible, InputError, name_some
+
+Int32Array = npt.NDArray[np.int32]
+Int64Array = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+# (indices, values): conflicts, forced pairs, per-reviewer or per-paper overrides
+IndexPairs = tuple[npt.ArrayLike, npt.ArrayLike]
 
 
 class DuplicatePair(InputError):
     """A (paper, reviewer) pair listed more than once in the scores."""
 
-    def __init__(self, paper_id: str, reviewer_id: str):
+    def __init__(self, paper_id: str, reviewer_id: str) -> None:
         self.paper_id, self.reviewer_id = paper_id, reviewer_id
         super().__init__(f"paper {paper_id!r} and reviewer {reviewer_id!r} have more than one score row; "
                          "list every pair once")
@@ -45,22 +55,18 @@ class Problem:
     reviewer_ids: list[str]
     k: int
     # usable pairs, not forced (the free part of the problem)
-    pair_paper: np.ndarray  # int32
-    pair_reviewer: np.ndarray  # int32
-    pair_score: np.ndarray  # float64
+    pair_paper: Int32Array
+    pair_reviewer: Int32Array
+    pair_score: FloatArray
     # forced pairs
-    forced_paper: np.ndarray
-    forced_reviewer: np.ndarray
-    forced_score: np.ndarray
-    min_load: np.ndarray  # int64 per reviewer (0 for reviewers without a usable pair)
-    max_load: np.ndarray  # int64 per reviewer
-    info: dict = field(default_factory=dict)
-    # reviewers each paper needs (int64 per paper); None: k for every paper
-    demand: np.ndarray | None = None
-
-    def __post_init__(self) -> None:
-        if self.demand is None:
-            self.demand = np.full(len(self.paper_ids), int(self.k), dtype=np.int64)
+    forced_paper: Int32Array
+    forced_reviewer: Int32Array
+    forced_score: FloatArray
+    min_load: Int64Array  # per reviewer (0 for reviewers without a usable pair)
+    max_load: Int64Array  # per reviewer
+    # reviewers each paper needs, per paper (k unless a demand overrides it)
+    demand: Int64Array
+    info: dict[str, Any] = field(default_factory=dict)
 
     @property
     def P(self) -> int:
@@ -71,12 +77,12 @@ class Problem:
         return len(self.reviewer_ids)
 
     # residual problem once forced pairs are fixed
-    def forced_counts(self):
+    def forced_counts(self) -> tuple[Int64Array, Int64Array]:
         fp = np.bincount(self.forced_paper, minlength=self.P)
         fr = np.bincount(self.forced_reviewer, minlength=self.R)
         return fp, fr
 
-    def residual(self):
+    def residual(self) -> tuple[Int64Array, Int64Array, Int64Array]:
         """(demand per paper, lo per reviewer, hi per reviewer) after forced pairs."""
         fp, fr = self.forced_counts()
         demand = self.demand - fp
@@ -84,11 +90,12 @@ class Problem:
         lo = np.maximum(self.min_load - fr, 0)
         return demand, lo, hi
 
-    def forced_sum(self) -> np.ndarray:
-        return np.bincount(self.forced_paper, weights=self.forced_score, minlength=self.P)
+    def forced_sum(self) -> FloatArray:
+        # numpy's stubs type bincount as integer even with float weights (it returns float64)
+        return cast(FloatArray, np.bincount(self.forced_paper, weights=self.forced_score, minlength=self.P))
 
 
-def sorted_unique(a: np.ndarray) -> np.ndarray:
+def sorted_unique(a: Int64Array) -> Int64Array:
     """Sorted unique values (sort and compare; faster than np.unique's hashing here)."""
     a = np.sort(a, kind="stable")
     if len(a) < 2:
@@ -99,7 +106,7 @@ def sorted_unique(a: np.ndarray) -> np.ndarray:
     return a[keep]
 
 
-def _bounded(values, cap: int, what: str) -> np.ndarray:
+def _bounded(values: npt.ArrayLike, cap: int, what: str) -> Int64Array:
     """Whole numbers >= 0 as int64, those above `cap` capped (a maximum above the
     instance's size means no maximum; anything else is capped only to keep int64 safe)."""
     v = np.asarray([min(int(x), cap) if int(x) >= 0 else -1 for x in np.asarray(values).ravel().tolist()],
@@ -109,28 +116,28 @@ def _bounded(values, cap: int, what: str) -> np.ndarray:
     return v
 
 
-def _as_index(a, n, what):
-    a = np.asarray(a, dtype=np.int64).ravel()
+def _as_index(values: npt.ArrayLike, n: int, what: str) -> Int64Array:
+    a = np.asarray(values, dtype=np.int64).ravel()
     if len(a) and (a.min() < 0 or a.max() >= n):
         raise InputError(f"{what} index out of range")
     return a
 
 
 def make_problem(
-    paper_ids,
-    reviewer_ids,
-    score_paper,
-    score_reviewer,
-    score,
+    paper_ids: Iterable[str],
+    reviewer_ids: Iterable[str],
+    score_paper: npt.ArrayLike,
+    score_reviewer: npt.ArrayLike,
+    score: npt.ArrayLike,
     *,
     k: int,
     max_load: int,
     min_load: int = 0,
-    conflicts=((), ()),
-    forced=((), ()),
-    max_override=((), ()),
-    min_override=((), ()),
-    demand_override=((), ()),
+    conflicts: IndexPairs = ((), ()),
+    forced: IndexPairs = ((), ()),
+    max_override: IndexPairs = ((), ()),
+    min_override: IndexPairs = ((), ()),
+    demand_override: IndexPairs = ((), ()),
     allow_zero_score: bool = False,
     duplicates: str = "last",
 ) -> Problem:
@@ -142,8 +149,8 @@ def make_problem(
     instance (more papers than exist) mean "no limit" and are capped at its size. Raises
     Infeasible for a forced pair that is also a conflict.
     """
-    paper_ids, reviewer_ids = list(paper_ids), list(reviewer_ids)
-    P, R = len(paper_ids), len(reviewer_ids)
+    pids, rids = list(paper_ids), list(reviewer_ids)
+    P, R = len(pids), len(rids)
     if k < 1:
         raise InputError(f"reviewers per paper must be at least 1, not {k}")
     if max_load < 0 or min_load < 0:
@@ -163,7 +170,7 @@ def make_problem(
         if not last.all():
             if duplicates == "error":
                 twice = int(keys[np.flatnonzero(~last)[0]])
-                raise DuplicatePair(paper_ids[twice // R], reviewer_ids[twice % R])
+                raise DuplicatePair(pids[twice // R], rids[twice % R])
             keys, sv = keys[last], sv[last]
     # keys are sorted and unique from here on
 
@@ -175,11 +182,11 @@ def make_problem(
     fkeys = sorted_unique(fp * R + fr)
     both = np.intersect1d(ckeys, fkeys, assume_unique=True)
     if len(both):
-        pairs = [f"{paper_ids[int(x) // R]}/{reviewer_ids[int(x) % R]}" for x in both[:8]]
+        pairs = [f"{pids[int(x) // R]}/{rids[int(x) % R]}" for x in both[:8]]
         raise Infeasible(
             [f"{len(both)} forced pair(s) are also conflicts: {name_some(pairs)}"],
-            papers=[paper_ids[int(x) // R] for x in both],
-            reviewers=[reviewer_ids[int(x) % R] for x in both],
+            papers=[pids[int(x) // R] for x in both],
+            reviewers=[rids[int(x) % R] for x in both],
         )
 
     # forced pairs take their score when it is known, else 0
@@ -217,8 +224,8 @@ def make_problem(
     demand[dpp] = _bounded(demand_override[1], 2**40, "demand")  # too many is infeasible, named
 
     return Problem(
-        paper_ids=paper_ids,
-        reviewer_ids=reviewer_ids,
+        paper_ids=pids,
+        reviewer_ids=rids,
         k=int(k),
         pair_paper=pair_paper,
         pair_reviewer=pair_reviewer,
@@ -240,16 +247,16 @@ def make_problem(
 
 
 class _Interner:
-    def __init__(self):
+    def __init__(self) -> None:
         self.index: dict[str, int] = {}
 
-    def add(self, col):
+    def add(self, col: Iterable[str]) -> None:
         d = self.index
         for key in dict.fromkeys(col):
             if key not in d:
                 d[key] = len(d)
 
-    def map(self, col) -> np.ndarray:
+    def map(self, col: Sequence[str]) -> Int64Array:
         return np.fromiter(map(self.index.__getitem__, col), np.int64, len(col))
 
     @property
@@ -258,17 +265,17 @@ class _Interner:
 
 
 def problem_from_records(
-    scores,
+    scores: Iterable[Sequence[Any]],
     *,
     k: int,
     max_load: int,
     min_load: int = 0,
-    constraints=(),
-    max_papers=None,
-    min_papers=None,
-    demands=None,
-    papers=(),
-    reviewers=(),
+    constraints: Iterable[Sequence[Any]] = (),
+    max_papers: Mapping[str, int] | None = None,
+    min_papers: Mapping[str, int] | None = None,
+    demands: Mapping[str, int] | None = None,
+    papers: Iterable[str] = (),
+    reviewers: Iterable[str] = (),
     allow_zero_score: bool = False,
 ) -> Problem:
     """Build a Problem from string ids.
@@ -279,14 +286,14 @@ def problem_from_records(
     mapping paper_id -> reviewers it needs (overrides k). ``papers``/``reviewers`` add
     ids that have no score row (a paper listed there still needs its reviewers).
     """
-    scores = list(scores)
-    constraints = list(constraints)
-    sp = [s[0] for s in scores]
-    sr = [s[1] for s in scores]
-    sv = np.array([float(s[2]) for s in scores], dtype=np.float64)
-    cp = [c[0] for c in constraints]
-    cr = [c[1] for c in constraints]
-    cv = np.array([int(c[2]) for c in constraints], dtype=np.int64)
+    score_rows = list(scores)
+    constraint_rows = list(constraints)
+    sp = [s[0] for s in score_rows]
+    sr = [s[1] for s in score_rows]
+    sv = np.array([float(s[2]) for s in score_rows], dtype=np.float64)
+    cp = [c[0] for c in constraint_rows]
+    cr = [c[1] for c in constraint_rows]
+    cv = np.array([int(c[2]) for c in constraint_rows], dtype=np.int64)
     if len(cv) and not np.isin(cv, (-1, 0, 1)).all():
         raise InputError("constraint values must be -1, 0 or 1")
     return _from_columns(sp, sr, sv, cp, cr, cv, max_papers or {}, k, max_load, min_load,
@@ -294,9 +301,11 @@ def problem_from_records(
                          allow_zero_score=allow_zero_score)
 
 
-def _by_index(mapping: dict, interner: _Interner) -> tuple[list[int], list[int], list[str]]:
+def _by_index(mapping: Mapping[str, int], interner: _Interner) -> tuple[list[int], list[int], list[str]]:
     """(indices, values, unknown ids) of a mapping from ids to whole numbers."""
-    at, values, unknown = [], [], []
+    at: list[int] = []
+    values: list[int] = []
+    unknown: list[str] = []
     for key, value in mapping.items():
         j = interner.index.get(key)
         if j is None:
@@ -307,9 +316,12 @@ def _by_index(mapping: dict, interner: _Interner) -> tuple[list[int], list[int],
     return at, values, unknown
 
 
-def _from_columns(sp, sr, sv, cp, cr, cv, max_papers, k, max_load, min_load,
-                  extra_papers=(), extra_reviewers=(), *, min_papers=None, demands=None,
-                  allow_zero_score=False, duplicates="last"):
+def _from_columns(sp: Sequence[str], sr: Sequence[str], sv: npt.ArrayLike, cp: Sequence[str],
+                  cr: Sequence[str], cv: npt.ArrayLike, max_papers: Mapping[str, int], k: int,
+                  max_load: int, min_load: int, extra_papers: Iterable[str] = (),
+                  extra_reviewers: Iterable[str] = (), *, min_papers: Mapping[str, int] | None = None,
+                  demands: Mapping[str, int] | None = None, allow_zero_score: bool = False,
+                  duplicates: str = "last") -> Problem:
     pi, ri = _Interner(), _Interner()
     pi.add(sp)
     pi.add(cp)
@@ -319,7 +331,7 @@ def _from_columns(sp, sr, sv, cp, cr, cv, max_papers, k, max_load, min_load,
     ri.add(extra_reviewers)
     spi, sri = pi.map(sp), ri.map(sr)
     cpi, cri = pi.map(cp), ri.map(cr)
-    cv = np.asarray(cv)
+    values = np.asarray(cv)
     mo_r, mo_v, unknown = _by_index(max_papers, ri)
     mi_r, mi_v, unknown_min = _by_index(min_papers or {}, ri)
     if unknown_min:
@@ -336,8 +348,8 @@ def _from_columns(sp, sr, sv, cp, cr, cv, max_papers, k, max_load, min_load,
         k=k,
         max_load=max_load,
         min_load=min_load,
-        conflicts=(cpi[cv == -1], cri[cv == -1]),
-        forced=(cpi[cv == 1], cri[cv == 1]),
+        conflicts=(cpi[values == -1], cri[values == -1]),
+        forced=(cpi[values == 1], cri[values == 1]),
         max_override=(mo_r, mo_v),
         min_override=(mi_r, mi_v),
         demand_override=(de_p, de_v),
@@ -349,9 +361,10 @@ def _from_columns(sp, sr, sv, cp, cr, cv, max_papers, k, max_load, min_load,
     return prob
 
 
-def load_csv(scores_path, *, k, max_load, min_load=0, constraints_path=None,
-             max_papers_path=None, min_papers_path=None, demands_path=None,
-             allow_zero_score=False) -> Problem:
+def load_csv(scores_path: str, *, k: int, max_load: int, min_load: int = 0,
+             constraints_path: str | None = None, max_papers_path: str | None = None,
+             min_papers_path: str | None = None, demands_path: str | None = None,
+             allow_zero_score: bool = False) -> Problem:
     """Read the CSV files (see csvio) into a Problem."""
     from . import csvio
 
@@ -360,7 +373,9 @@ def load_csv(scores_path, *, k, max_load, min_load=0, constraints_path=None,
         cp, cr, cv, _ = csvio.read_constraints(constraints_path)
     else:
         cp, cr, cv = [], [], np.zeros(0, dtype=np.int8)
-    max_papers, min_papers, demands = {}, {}, {}
+    max_papers: dict[str, int] = {}
+    min_papers: dict[str, int] = {}
+    demands: dict[str, int] = {}
     if max_papers_path:
         mr, mv, _ = csvio.read_max_papers(max_papers_path)
         max_papers = dict(zip(mr, mv.tolist()))  # last occurrence wins
@@ -395,7 +410,9 @@ def check_feasible(prob: Problem) -> None:
     P, R = prob.P, prob.R
     pids, rids = prob.paper_ids, prob.reviewer_ids
     fp, fr = prob.forced_counts()
-    problems, bad_p, bad_r = [], [], []
+    problems: list[str] = []
+    bad_p: list[str] = []
+    bad_r: list[str] = []
 
     need_p = prob.demand
     over = np.flatnonzero(fp > need_p)
