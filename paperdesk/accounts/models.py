@@ -48,6 +48,9 @@ class User(AbstractUser):
     moderation_reason = models.TextField(blank=True)
     moderated_at = models.DateTimeField(null=True, blank=True)
     moderated_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # A password someone else chose (the one-time password `paperdesk ensurechair` prints):
+    # the person changes it at their first sign-in before anything else (ModerationMiddleware).
+    must_change_password = models.BooleanField(default=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from allauth.account.models import EmailAddress
-from allauth.account.signals import email_confirmed, user_signed_up
+from allauth.account.signals import email_confirmed, password_changed, password_reset, user_signed_up
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.dispatch import receiver
 
 from . import services
@@ -36,3 +37,12 @@ def on_user_signed_up(sender, request=None, user=None, **kwargs):
         return
     for address in EmailAddress.objects.filter(user=user, verified=True):
         services.email_confirmed(user=user, email=address.email)
+
+
+@receiver(password_changed, dispatch_uid="paperdesk.accounts.password_changed")
+@receiver(password_reset, dispatch_uid="paperdesk.accounts.password_reset")
+def on_password_chosen(sender, request=None, user=None, **kwargs):
+    """A password the person chose ends the one-time password's forced change."""
+    if user is not None and getattr(user, "must_change_password", False):
+        get_user_model().objects.filter(pk=user.pk).update(must_change_password=False)
+        user.must_change_password = False

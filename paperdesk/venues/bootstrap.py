@@ -56,6 +56,7 @@ def ensure_program_chair(venue: Venue, *, email: str) -> ChairSetup:
                 password=setup.password,
                 full_name="Program Chair",
                 moderation_status=User.Moderation.ACTIVE,
+                must_change_password=True,  # a one-time password: changed at the first sign-in
             )
             setup.created = user
             record("account.create", user, venue=venue, email=email, reason="ensurechair")

@@ -22,7 +22,7 @@ def test_password_hashing_argon2_hashes_with_the_production_hashers(settings, ma
 def test_login_page_is_styled_and_links_reset_and_signup(client, venue):
     html = client.get("/accounts/login/").content.decode()
     assert "<title>Sign in · Paperdesk</title>" in html
-    assert '<main class="container auth-entrance">' in html
+    assert '<main id="content" tabindex="-1" class="container auth-entrance">' in html
     assert '<a href="/accounts/password/reset/">Forgot your password?</a>' in html
     assert 'New here? <a href="/accounts/signup/">Create an account</a>.' in html
 
@@ -54,7 +54,7 @@ def test_login_rate_limit_is_per_address(client, venue, author, other_author):
 def test_password_reset_email_is_sent_and_the_link_sets_a_new_password(client, venue, author):
     page = client.get("/accounts/password/reset/")
     assert page.status_code == 200
-    assert '<main class="container auth-entrance">' in page.content.decode()
+    assert '<main id="content" tabindex="-1" class="container auth-entrance">' in page.content.decode()
     response = client.post("/accounts/password/reset/", {"email": "ada@uni.edu"})
     assert response.status_code == 302
     assert response["Location"] == "/accounts/password/reset/done/"
@@ -83,7 +83,7 @@ def test_password_reset_for_an_unknown_address_reveals_nothing(client, venue):
 def test_logout_page_uses_the_site_layout(client, venue, author):
     client.force_login(author)
     html = client.get("/accounts/logout/").content.decode()
-    assert '<main class="container auth-manage">' in html
+    assert '<main id="content" tabindex="-1" class="container auth-manage">' in html
     assert "<h1>Sign out</h1>" in html
     assert '<div class="form-actions"><button type="submit">Sign out</button>' in html
     response = client.post("/accounts/logout/")
@@ -120,7 +120,7 @@ def test_allauth_pages_render_inside_the_site_layout(client, venue, author):
         response = client.get(path)
         html = response.content.decode()
         assert response.status_code == 200, path
-        assert '<main class="container auth-' in html, path
+        assert '<main id="content" tabindex="-1" class="container auth-' in html, path
         assert marker in html, path
 
 

@@ -39,8 +39,8 @@ class Command(CleanFailures, BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Created the program chair account of {target.slug}:"))
             self.stdout.write(f"  e-mail:   {setup.created.email}")
             self.stdout.write(f"  password: {setup.password}")
-            self.stdout.write(f"  This password is shown once. Sign in at {site}{reverse('account_login')} and change it at "
-                              f"{site}{reverse('account_change_password')}")
+            self.stdout.write(f"  This password is shown once. Sign in at {site}{reverse('account_login')}: the first sign-in asks "
+                              f"for a password of your own ({site}{reverse('account_change_password')}) before anything else.")
         elif setup.existing_account is not None:
             self.stdout.write(self.style.SUCCESS(f"The existing account {setup.existing_account.email} is now program chair of {target.slug}; its password is unchanged."))
         else:
