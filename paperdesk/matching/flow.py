@@ -16,23 +16,28 @@ when the largest score ``top`` exceeds 1), so the optimum found is within
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .errors import Infeasible, name_some
+from .problem import BoolArray, FloatArray, IndexArray, Int64Array, Problem
+
+if TYPE_CHECKING:  # fair imports this module
+    from .fair import Tiers
 
 SCALE = 10**6
 
 
-def integer_costs(score: np.ndarray) -> np.ndarray:
+def integer_costs(score: FloatArray) -> Int64Array:
     top = float(score.max()) if len(score) else 1.0
     unit = SCALE / max(top, 1e-12) if top > 1 else SCALE
     return np.rint((top - score) * unit).astype(np.int64)
 
 
-def min_cost_flow(P: int, R: int, pair_paper: np.ndarray, pair_reviewer: np.ndarray, cost: np.ndarray,
-                  demand: np.ndarray, lo: np.ndarray, hi: np.ndarray, tiers: Any = None) -> np.ndarray | None:
+def min_cost_flow(P: int, R: int, pair_paper: IndexArray, pair_reviewer: IndexArray, cost: Int64Array,
+                  demand: IndexArray, lo: IndexArray, hi: IndexArray,
+                  tiers: Tiers | None = None) -> BoolArray | None:
     """Boolean mask of the chosen pairs, or None when infeasible.
 
     demand (P,), lo/hi (R,) int arrays; pairs must only reach reviewers with hi > 0.
@@ -43,9 +48,9 @@ def min_cost_flow(P: int, R: int, pair_paper: np.ndarray, pair_reviewer: np.ndar
     return None if flows is None else flows > 0
 
 
-def min_cost_flow_units(P: int, R: int, pair_paper: np.ndarray, pair_reviewer: np.ndarray, cost: np.ndarray,
-                        capacity: np.ndarray, demand: np.ndarray, lo: np.ndarray, hi: np.ndarray,
-                        tiers: Any = None) -> np.ndarray | None:
+def min_cost_flow_units(P: int, R: int, pair_paper: IndexArray, pair_reviewer: IndexArray, cost: Int64Array,
+                        capacity: IndexArray, demand: IndexArray, lo: IndexArray, hi: IndexArray,
+                        tiers: Tiers | None = None) -> Int64Array | None:
     """Flow on every pair (int64 array), or None when infeasible: the network above with
     a capacity per pair arc (1 for an assignment; the randomized mode's scaled caps)."""
     from ortools.graph.python import min_cost_flow as mcf
@@ -83,13 +88,16 @@ def min_cost_flow_units(P: int, R: int, pair_paper: np.ndarray, pair_reviewer: n
     raise RuntimeError(f"min-cost flow failed with status {status}")
 
 
-def feasible(P, R, pair_paper, pair_reviewer, demand, lo, hi, tiers=None) -> bool:
+def feasible(P: int, R: int, pair_paper: IndexArray, pair_reviewer: IndexArray, demand: IndexArray,
+             lo: IndexArray, hi: IndexArray, tiers: Tiers | None = None) -> bool:
     """Whether the pairs admit an assignment meeting demand and load bounds (max flow)."""
     flow, target, _ = _max_flow(P, R, pair_paper, pair_reviewer, demand, lo, hi, False, tiers)
     return flow == target
 
 
-def _max_flow(P, R, pair_paper, pair_reviewer, demand, lo, hi, cut, tiers=None):
+def _max_flow(P: int, R: int, pair_paper: IndexArray, pair_reviewer: IndexArray, demand: IndexArray,
+              lo: IndexArray, hi: IndexArray, cut: bool,
+              tiers: Tiers | None = None) -> tuple[int, int, Int64Array | None]:
     """Max flow of the lower-bound network with a super source/sink.
 
     Nodes: papers 0..P-1, reviewers P..P+R-1, sink t=P+R, chain nodes (tiers), then a
@@ -127,7 +135,17 @@ def _max_flow(P, R, pair_paper, pair_reviewer, demand, lo, hi, cut, tiers=None):
     return int(smf.optimal_flow()), D, side
 
 
-def explain_infeasible(prob, pair_paper, pair_reviewer, demand, lo, hi) -> Infeasible:
+def _max_flow_cut(P: int, R: int, pair_paper: IndexArray, pair_reviewer: IndexArray, demand: IndexArray,
+                  lo: IndexArray, hi: IndexArray) -> tuple[int, int, Int64Array]:
+    """(flow, target, nodes on the source side of a minimum cut)."""
+    flow, target, side = _max_flow(P, R, pair_paper, pair_reviewer, demand, lo, hi, cut=True)
+    if side is None:  # _max_flow returns the cut whenever it is asked for one
+        raise RuntimeError("max flow returned no minimum cut")
+    return flow, target, side
+
+
+def explain_infeasible(prob: Problem, pair_paper: IndexArray, pair_reviewer: IndexArray, demand: IndexArray,
+                       lo: IndexArray, hi: IndexArray) -> Infeasible:
     """An Infeasible naming a group of papers (or reviewers) that cannot be served.
 
     From a min cut of the max-flow network: X = papers on the source side, Y = reviewers
@@ -140,7 +158,7 @@ def explain_infeasible(prob, pair_paper, pair_reviewer, demand, lo, hi) -> Infea
     pids, rids = prob.paper_ids, prob.reviewer_ids
     # first without minimum loads: can every paper get its reviewers at all?
     zero = np.zeros(R, dtype=np.int64)
-    flow, target, side = _max_flow(P, R, pair_paper, pair_reviewer, demand, zero, hi, cut=True)
+    flow, target, side = _max_flow_cut(P, R, pair_paper, pair_reviewer, demand, zero, hi)
     if flow < target:
         in_s = np.zeros(P + R + 3, dtype=bool)
         in_s[side] = True
@@ -165,7 +183,7 @@ def explain_infeasible(prob, pair_paper, pair_reviewer, demand, lo, hi) -> Infea
         return Infeasible([msg + "; raise these reviewers' loads, add reviewers or "
                            "scores, or lower k"], papers=ids_x, reviewers=ids_y)
     # the papers can be served: the minimum loads cannot all be met
-    flow, target, side = _max_flow(P, R, pair_paper, pair_reviewer, demand, lo, hi, cut=True)
+    flow, target, side = _max_flow_cut(P, R, pair_paper, pair_reviewer, demand, lo, hi)
     in_s = np.zeros(P + R + 3, dtype=bool)
     in_s[side] = True
     Y = np.flatnonzero(~in_s[P : P + R] & (lo > 0))

@@ -36,6 +36,8 @@ Int32Array = npt.NDArray[np.int32]
 Int64Array = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
+# any integer indices or counts (the solvers take int32 pairs and int64 loads alike)
+IndexArray = npt.NDArray[np.integer[Any]]
 # (indices, values): conflicts, forced pairs, per-reviewer or per-paper overrides
 IndexPairs = tuple[npt.ArrayLike, npt.ArrayLike]
 
