@@ -25,7 +25,20 @@ from ninja.errors import AuthenticationError, HttpError, Throttled
 from paperdesk.reviewing.services import ReviewingError
 from paperdesk.submissions.services import ServiceError
 
-from . import bids, camera_ready, chasing, decisions, discussion, me, ratings, review_history, reviewing, submissions, venues
+from . import (
+    author_response,
+    bids,
+    camera_ready,
+    chasing,
+    decisions,
+    discussion,
+    me,
+    ratings,
+    review_history,
+    reviewing,
+    submissions,
+    venues,
+)
 from .auth import REQUIRED
 from .throttling import AUTH_FAILURES, THROTTLES
 
@@ -80,6 +93,7 @@ api.add_router("", decisions.router)
 api.add_router("", camera_ready.router)
 api.add_router("", chasing.router)
 api.add_router("", ratings.router)
+api.add_router("", author_response.router)
 
 
 def _error(request, status: int, detail: str, field: str | None = None):

@@ -7,6 +7,7 @@ phase the authors read the reviews; reviewers read it under "Authors", never nam
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -160,3 +161,39 @@ def test_reviewers_update_their_scores_after_the_response_and_the_page_says_so(r
     assert ReviewVersion.objects.filter(review=review).count() >= 2  # the history keeps the score before
     assert "updated after the response" in rworld.client("chair").get(page).content.decode()
     assert "updated after the response" in rworld.client("area_chair").get(page).content.decode()
+
+
+def test_the_response_through_the_api(rworld, at, make_user):
+    from django.test import Client
+
+    from paperdesk.api.models import ApiToken
+    from paperdesk.reviewing.models import Conflict
+    from paperdesk.venues.models import VenueRole
+
+    def call(role, method, path, body=None):
+        user = rworld.people[role]
+        token = ApiToken.issue(user, "test")[1]
+        return getattr(Client(), method.lower())(f"/api{path}", data=json.dumps(body) if body is not None else "",
+                                                 content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    rworld.client("reviewer").post(reverse("reviews:save", args=[rworld.paper.public_id]), review_post_data(rworld.venue, action="submit"))
+    mine = f"/submissions/{rworld.paper.public_id}/response"
+    read = f"/papers/{rworld.paper.public_id}/author-response"
+    assert call("author", "GET", mine).status_code == 404  # the default workshop has none
+    venue = enable_response(rworld, opens=dt.datetime(2025, 9, 15), closes=dt.datetime(2025, 9, 17, 23, 59))
+    at(dt.datetime(2025, 9, 16, 12, tzinfo=venue.tzinfo))
+    body = call("author", "GET", mine).json()
+    assert body["can_write"] and body["unit"] == "words" and any(REVIEW_TEXT in v for r in body["reviews"] for v in r["answers"].values())
+    too_long = call("author", "PUT", mine, {"text": " ".join(["w"] * 13)})
+    assert too_long.status_code == 400 and "12 words" in too_long.json()["detail"]
+    assert call("author", "PUT", mine, {"text": RESPONSE_TEXT}).json()["text"] == RESPONSE_TEXT
+    assert call("reviewer2", "PUT", mine, {"text": "x"}).status_code == 404
+    got = call("reviewer", "GET", read).json()
+    assert got == {"author": "Authors", "text": RESPONSE_TEXT, "updated_at": got["updated_at"]}
+    cora = make_user("cora@chairs.org", "Cora Conflicted-Chair")
+    VenueRole.objects.create(venue=venue, user=cora, role=VenueRole.Role.CHAIR)
+    Conflict.objects.create(submission=rworld.paper, user=cora, source=Conflict.Source.INSTITUTION, reason="Same lab")
+    rworld.people["conflicted_chair"] = cora
+    assert call("conflicted_chair", "GET", read).status_code == 404
+    assert call("conflicted_chair", "PUT", mine, {"text": "x"}).status_code == 404
+    assert RESPONSE_TEXT not in Client().get("/").content.decode()
