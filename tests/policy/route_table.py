@@ -260,6 +260,10 @@ ROUTES: dict[str, Route] = {
     "GET /api/venues/{slug}/decisions/from-recommendations": Route(CHAIRS, API_V),
     "POST /api/venues/{slug}/decisions/from-recommendations": Route(CHAIRS, API_V, get=False),
     "GET /api/me/review-ratings": Route(SIGNED_IN),
+    # the author response (issue 11 item 1); the sweep's venue has none, so every role gets a 404
+    "GET /api/submissions/{public_id}/response": Route(AUTHORS, API_P),
+    "PUT /api/submissions/{public_id}/response": Route(AUTHORS, API_P, get=False),
+    "GET /api/papers/{public_id}/author-response": Route(PAPER_READERS, API_P),
     "GET /api/me/email-preferences": Route(SIGNED_IN),
     "PUT /api/me/email-preferences": Route(SIGNED_IN, get=False),
     "GET /api/submissions/{public_id}/camera-ready": Route(AUTHORS, API_P),
