@@ -2,22 +2,36 @@
 
 from __future__ import annotations
 
+from typing import TypedDict, cast
+
 import numpy as np
+
+from .problem import FloatArray, IndexArray
 
 WEAK = 0.2
 
 
-def paper_sums(P, paper, score) -> np.ndarray:
-    return np.bincount(paper, weights=score, minlength=P)
+class Summary(TypedDict):
+    total_affinity: float
+    paper_score_min: float | None
+    paper_score_mean: float | None
+    paper_score_p05: float | None
+    papers_with_weak_reviewer: int
+    weak_threshold: float
 
 
-def paper_worst(P, paper, score) -> np.ndarray:
+def paper_sums(P: int, paper: IndexArray, score: FloatArray) -> FloatArray:
+    # numpy's stubs type bincount as integer even with float weights (it returns float64)
+    return cast(FloatArray, np.bincount(paper, weights=score, minlength=P))
+
+
+def paper_worst(P: int, paper: IndexArray, score: FloatArray) -> FloatArray:
     worst = np.full(P, np.inf)
     np.minimum.at(worst, paper, score)
     return worst
 
 
-def summary(P, paper, score, weak: float = WEAK) -> dict:
+def summary(P: int, paper: IndexArray, score: FloatArray, weak: float = WEAK) -> Summary:
     """Total, per-paper minimum / mean / 5th percentile, papers with a weak reviewer."""
     sums = paper_sums(P, paper, score)
     worst = paper_worst(P, paper, score)

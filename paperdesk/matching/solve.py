@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from . import fair, flow, metrics
-from .problem import Problem, check_feasible
+from .problem import BoolArray, FloatArray, Int32Array, Int64Array, Problem, check_feasible
 
 OBJECTIVES = ("total", "fair")
 
@@ -16,21 +17,23 @@ OBJECTIVES = ("total", "fair")
 @dataclass
 class Assignment:
     problem: Problem
-    paper: np.ndarray  # int32 indices, forced pairs included
-    reviewer: np.ndarray
-    score: np.ndarray
+    paper: Int32Array  # indices, forced pairs included
+    reviewer: Int32Array
+    score: FloatArray
     objective: str
-    info: dict = field(default_factory=dict)
+    # solver figures for the summary (times, the fair stages' figures): a JSON object
+    info: dict[str, Any] = field(default_factory=dict)
 
-    def rows(self):
+    def rows(self) -> list[tuple[str, str, float]]:
         """(paper_id, reviewer_id, score) sorted by paper (input order), best first."""
         order = np.lexsort((-self.score, self.paper))
         pids, rids = self.problem.paper_ids, self.problem.reviewer_ids
         p, r, s = self.paper[order].tolist(), self.reviewer[order].tolist(), self.score[order]
         return [(pids[i], rids[j], float(v)) for i, j, v in zip(p, r, s.tolist())]
 
-    def summary(self, weak: float = metrics.WEAK) -> dict:
-        out = {"objective": self.objective, "papers": self.problem.P,
+    def summary(self, weak: float = metrics.WEAK) -> dict[str, Any]:
+        """The figures `paperdesk assign` prints as JSON."""
+        out: dict[str, Any] = {"objective": self.objective, "papers": self.problem.P,
                "reviewers": self.problem.R, "k": self.problem.k,
                "demand_total": int(self.problem.demand.sum()),
                "assigned_pairs": len(self.paper)}
@@ -39,14 +42,15 @@ class Assignment:
         return out
 
 
-def _free_part(prob: Problem):
+def _free_part(prob: Problem) -> tuple[Int32Array, Int32Array, FloatArray, Int64Array, Int64Array, Int64Array]:
     demand, lo, hi = prob.residual()
     keep = (hi[prob.pair_reviewer] > 0) & (demand[prob.pair_paper] > 0)
     return (prob.pair_paper[keep], prob.pair_reviewer[keep], prob.pair_score[keep],
             demand, lo, hi)
 
 
-def _solve_total(prob, pp, pr, ps, demand, lo, hi):
+def _solve_total(prob: Problem, pp: Int32Array, pr: Int32Array, ps: FloatArray, demand: Int64Array,
+                 lo: Int64Array, hi: Int64Array) -> BoolArray:
     mask = flow.min_cost_flow(prob.P, prob.R, pp, pr, flow.integer_costs(ps), demand, lo, hi)
     if mask is None:
         raise flow.explain_infeasible(prob, pp, pr, demand, lo, hi)
@@ -63,7 +67,7 @@ def assign(prob: Problem, objective: str = "total") -> Assignment:
         return Assignment(prob, z, z, np.zeros(0), objective, {"solve_seconds": 0.0})
     check_feasible(prob)
     pp, pr, ps, demand, lo, hi = _free_part(prob)
-    info = {}
+    info: dict[str, Any] = {}
     if objective == "total":
         mask = _solve_total(prob, pp, pr, ps, demand, lo, hi)
     else:
@@ -75,7 +79,8 @@ def assign(prob: Problem, objective: str = "total") -> Assignment:
     return Assignment(prob, paper, reviewer, score, objective, info)
 
 
-def alternates(prob: Problem, paper: np.ndarray, reviewer: np.ndarray, n: int):
+def alternates(prob: Problem, paper: Int32Array, reviewer: Int32Array,
+               n: int) -> list[tuple[str, str, float, int]]:
     """Per paper, up to `n` reviewers a chair could add or swap in: usable pairs (listed,
     not a conflict) not assigned, whose reviewer still has room under the maximum load
     after the assignment, best score first. Rows (paper_id, reviewer_id, score, rank)."""
