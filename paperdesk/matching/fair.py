@@ -6,11 +6,19 @@ See the package docstring for the method and its measured figures.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import numpy as np
+import numpy.typing as npt
 
 from . import flow, improve, metrics
+from .problem import BoolArray, FloatArray, IndexArray, Int32Array, Int64Array, Problem
+
+# the total-optimal solver (solve._solve_total): a mask over the free pairs
+SolveTotal = Callable[[Problem, Int32Array, Int32Array, FloatArray, Int64Array, Int64Array, Int64Array], BoolArray]
+_D = TypeVar("_D", bound=np.generic)
 
 FREE_RATIO = 0.75
 
@@ -19,15 +27,15 @@ FREE_RATIO = 0.75
 class Tiers:
     """Per-slot score floors as a flow network: pair tails and per-paper chain arcs."""
 
-    keep: np.ndarray  # bool mask over the free pairs
-    tails: np.ndarray  # int32 tail node of every kept pair
-    chain_tail: np.ndarray
-    chain_head: np.ndarray
-    chain_cap: np.ndarray
+    keep: BoolArray  # mask over the free pairs
+    tails: Int32Array  # tail node of every kept pair
+    chain_tail: Int32Array
+    chain_head: Int32Array
+    chain_cap: Int64Array
     n_nodes: int
 
 
-def top_scores(P, pp, ps, demand):
+def top_scores(P: int, pp: IndexArray, ps: FloatArray, demand: Int64Array) -> FloatArray:
     """(P, kmax) array of each paper's best free scores, descending, zero padded."""
     kmax = int(max(demand.max(), 1)) if P else 1
     order = np.lexsort((-ps, pp))
@@ -40,7 +48,8 @@ def top_scores(P, pp, ps, demand):
     return top
 
 
-def profile_floors(t, ref, top, demand, forced_sum, ratio=FREE_RATIO):
+def profile_floors(t: FloatArray, ref: FloatArray, top: FloatArray, demand: Int64Array, forced_sum: FloatArray,
+                   ratio: float = FREE_RATIO) -> FloatArray:
     """(P, kmax) per-slot floors tau: the j-th best reviewer of p must score >= tau[p, j].
 
     ``need`` = t minus the paper's forced score. ``ref`` is a reference profile (the
@@ -65,11 +74,12 @@ def profile_floors(t, ref, top, demand, forced_sum, ratio=FREE_RATIO):
     B, ideal = r.sum(axis=1), tp.sum(axis=1)
     down = np.divide(need, B, out=np.zeros(P), where=B > 0)
     up = np.clip(np.divide(need - B, ideal - B, out=np.ones(P), where=ideal > B), 0.0, 1.0)
-    return np.where((need <= B)[:, None], np.minimum(down, 1.0)[:, None] * r,
-                    r + up[:, None] * (tp - r))
+    floors: FloatArray = np.where((need <= B)[:, None], np.minimum(down, 1.0)[:, None] * r,
+                                  r + up[:, None] * (tp - r))
+    return floors
 
 
-def build_tiers(P, R, pp, ps, demand, tau) -> Tiers:
+def build_tiers(P: int, R: int, pp: IndexArray, ps: FloatArray, demand: Int64Array, tau: FloatArray) -> Tiers:
     """Chain network enforcing: at least j of paper p's reviewers score >= tau[p, j-1].
 
     Paper node p feeds its tier-1 pairs (score >= tau[p,0]) and a chain node for slot 2
@@ -87,10 +97,12 @@ def build_tiers(P, R, pp, ps, demand, tau) -> Tiers:
     off = np.concatenate([[0], np.cumsum(n_chain)])[:-1]
     base = P + R + 1
 
-    def node(p, j):  # chain node of slot j (2-based)
+    def node(p: IndexArray, j: int) -> Int64Array:  # chain node of slot j (2-based)
         return base + off[p] + (j - 2)
 
-    ct, ch, cc = [], [], []
+    ct: list[IndexArray] = []
+    ch: list[Int64Array] = []
+    cc: list[Int64Array] = []
     for j in range(2, kmax + 1):
         ps_j = np.flatnonzero(d >= j)
         ct.append(ps_j if j == 2 else node(ps_j, j - 1))
@@ -99,15 +111,17 @@ def build_tiers(P, R, pp, ps, demand, tau) -> Tiers:
     tp, tt = pp[keep], tier[keep]
     tails = np.where(tt == 1, tp, base + off[tp] + (tt - 2))
 
-    def cat(xs, dtype):
+    def cat(xs: list[IndexArray] | list[Int64Array], dtype: type[_D]) -> npt.NDArray[_D]:
         return np.concatenate(xs).astype(dtype) if xs else np.zeros(0, dtype=dtype)
 
     return Tiers(keep, tails.astype(np.int32), cat(ct, np.int32), cat(ch, np.int32),
                  cat(cc, np.int64), int(base + n_chain.sum()))
 
 
-def solve(prob, pp, pr, ps, demand, lo, hi, solve_total, ratio=FREE_RATIO, rel_tol=1e-3,
-          tail=0.05, max_repair=4, max_search=3, search_seconds=5.0):
+def solve(prob: Problem, pp: Int32Array, pr: Int32Array, ps: FloatArray, demand: Int64Array, lo: Int64Array,
+          hi: Int64Array, solve_total: SolveTotal, ratio: float = FREE_RATIO, rel_tol: float = 1e-3,
+          tail: float = 0.05, max_repair: int = 4, max_search: int = 3,
+          search_seconds: float = 5.0) -> tuple[BoolArray, dict[str, Any]]:
     """(mask over the free pairs, info). See the package docstring."""
     P, R = prob.P, prob.R
     fsum = prob.forced_sum()
@@ -128,17 +142,17 @@ def solve(prob, pp, pr, ps, demand, lo, hi, solve_total, ratio=FREE_RATIO, rel_t
     t_hi = float(ideal[active].min()) if active.any() else 0.0
     checks = 0
 
-    def tiers(t, ref):
+    def tiers(t: float, ref: FloatArray) -> tuple[FloatArray, Tiers]:
         tau = profile_floors(np.full(P, t), ref, top, demand, fsum, ratio)
         return tau, build_tiers(P, R, pp, ps, demand, tau)
 
-    def ok(t, ref):
+    def ok(t: float, ref: FloatArray) -> bool:
         nonlocal checks
         checks += 1
         tr = tiers(t, ref)[1]
         return flow.feasible(P, R, pp[tr.keep], pr[tr.keep], demand, lo, hi, tr)
 
-    def highest(ref, lo_t, hi_t):
+    def highest(ref: FloatArray, lo_t: float, hi_t: float) -> float:
         """Largest feasible t in [lo_t, hi_t] (lo_t taken as feasible), to rel_tol."""
         while hi_t - lo_t > rel_tol * max(t_hi, 1e-12):
             mid = 0.5 * (lo_t + hi_t)
@@ -148,7 +162,7 @@ def solve(prob, pp, pr, ps, demand, lo, hi, solve_total, ratio=FREE_RATIO, rel_t
                 hi_t = mid
         return lo_t
 
-    def run(tau):
+    def run(tau: FloatArray) -> BoolArray | None:
         """Total-optimal assignment under floors tau (mask), or None if infeasible."""
         tr = build_tiers(P, R, pp, ps, demand, tau)
         kp = np.flatnonzero(tr.keep)
@@ -183,7 +197,7 @@ def solve(prob, pp, pr, ps, demand, lo, hi, solve_total, ratio=FREE_RATIO, rel_t
             raise RuntimeError("fair assignment lost feasibility")
     t2 = time.perf_counter()
 
-    def sums_of(m):
+    def sums_of(m: BoolArray) -> FloatArray:
         return metrics.paper_sums(P, np.concatenate([prob.forced_paper, pp[m]]),
                                   np.concatenate([prob.forced_score, ps[m]]))
 
@@ -233,7 +247,7 @@ def solve(prob, pp, pr, ps, demand, lo, hi, solve_total, ratio=FREE_RATIO, rel_t
     base_p5 = float(np.quantile(base_sums, tail)) if P else 0.0
     base_weak = int((base_worst < metrics.WEAK).sum())
 
-    def guarded(tau, low, weak):
+    def guarded(tau: FloatArray, low: Int64Array, weak: Int64Array) -> FloatArray:
         new_tau = tau.copy()
         if len(low):
             have = base_sums[low] - fsum[low]
@@ -297,7 +311,7 @@ def solve(prob, pp, pr, ps, demand, lo, hi, solve_total, ratio=FREE_RATIO, rel_t
     return mask, info
 
 
-def profile(P, kmax, paper, score):
+def profile(P: int, kmax: int, paper: IndexArray, score: FloatArray) -> FloatArray:
     """(P, kmax) each paper's assigned scores, descending, zero padded."""
     order = np.lexsort((-score, paper))
     p_sorted = paper[order]
