@@ -479,6 +479,8 @@ def _author_response(r: _Reader, dates: dict[str, dt.datetime]) -> AuthorRespons
     if not table:
         return AuthorResponseRules()
     enabled = r.get(table, p, "enabled", bool, True)
+    if not enabled:
+        return AuthorResponseRules()  # off: nothing else in the section matters
     moments: dict[str, dt.datetime | None] = {}
     for key in ("opens", "closes"):
         value = r.get(table, p, key, (dt.datetime, dt.date), None)

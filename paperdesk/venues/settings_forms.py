@@ -135,6 +135,18 @@ SECTIONS: tuple[Section, ...] = (
               "The chairs always do; reviewers and authors never do."),
         ), legend="Reviewing"),
     )),
+    Section("author-response", "Author response", "An optional phase after the reviews: the authors read their paper's "
+            "reviews and write one response; reviewers may then update their reviews until the release.", (
+        Part(("author_response",), (
+            F("enabled", "The venue has an author response", "bool"),
+            F("opens", "The response opens (AoE)", "datetime", "The authors read the reviews from then on."),
+            F("closes", "The response closes (AoE)", "datetime"),
+            F("max_length", "Longest response", "int"),
+            F("unit", "Counted in", "select", choices=(("characters", "Characters"), ("words", "Words"))),
+            F("reviewers_read", "The reviewers read the response (under \"Authors\", never names)", "bool"),
+            F("area_chairs_read", "The area chair reads the response", "bool"),
+        ), legend="Author response", help="The chairs always read the response."),
+    )),
     Section("review-form", "Review form", "What every reviewer answers. Removing a question that reviews answered, or "
             "adding a required one after reviews were submitted, asks for a confirmation; a scale level or an option "
             "that reviews chose cannot be removed.", (

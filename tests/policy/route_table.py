@@ -89,6 +89,7 @@ ROUTES: dict[str, Route] = {
     "venues:settings_accounts": Route(CHAIRS, V),
     "venues:settings_review_form": Route(CHAIRS, V),
     "venues:settings_reviewing": Route(CHAIRS, V),
+    "venues:settings_author_response": Route(CHAIRS, V),
     "venues:settings_emails": Route(CHAIRS, V),
     "submissions:mine": Route(SIGNED_IN),
     "submissions:create": Route(SIGNED_IN, V),

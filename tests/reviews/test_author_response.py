@@ -197,3 +197,25 @@ def test_the_response_through_the_api(rworld, at, make_user):
     assert call("conflicted_chair", "GET", read).status_code == 404
     assert call("conflicted_chair", "PUT", mine, {"text": "x"}).status_code == 404
     assert RESPONSE_TEXT not in Client().get("/").content.decode()
+
+
+def test_chairs_turn_the_response_on_in_the_settings_pages(rworld):
+    from tests.venues.settings_helpers import form_fields
+
+    url = reverse("venues:settings_author_response", args=[rworld.venue.slug])
+    chair = rworld.client("chair")
+    fields = form_fields(chair.get(url).content.decode())
+    assert not fields.get("author_response.enabled")
+    deadline = rworld.venue.review_deadline.astimezone(rworld.venue.tzinfo)
+    fields.update({"author_response.enabled": "on", "author_response.opens": "2025-01-01T00:00",
+                   "author_response.closes": "2024-12-31T00:00", "author_response.max_length": "500",
+                   "author_response.unit": "words"})
+    bad = chair.post(url, fields)
+    assert bad.status_code == 400 and "must be after opens" in bad.content.decode()
+    opens = (deadline + dt.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    closes = (deadline + dt.timedelta(days=5)).strftime("%Y-%m-%dT%H:%M")
+    fields.update({"author_response.opens": opens, "author_response.closes": closes})
+    assert chair.post(url, fields).status_code == 302
+    rules = Venue.objects.get(pk=rworld.venue.pk).spec.author_response
+    assert rules.enabled and rules.max_length == 500 and rules.unit == "words"
+    assert rworld.client("area_chair").get(url).status_code == 404
