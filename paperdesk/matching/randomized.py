@@ -31,7 +31,10 @@ import numpy as np
 
 from . import flow
 from .errors import Infeasible, InputError, name_some
-from .problem import Problem, check_feasible
+from .problem import BoolArray, FloatArray, Int32Array, Int64Array, Problem, check_feasible
+
+# (paper indices, reviewer indices, caps) of a limits file
+PairLimits = tuple[Int64Array, Int64Array, FloatArray]
 
 MAX_DENOMINATOR = 10_000
 
@@ -41,21 +44,21 @@ class Marginals:
     """The fractional assignment: free pairs with their units of 1/denominator."""
 
     problem: Problem
-    paper: np.ndarray  # int32 index of each free pair with a positive probability
-    reviewer: np.ndarray
-    score: np.ndarray
-    units: np.ndarray  # int64, probability = units / denominator
+    paper: Int32Array  # index of each free pair with a positive probability
+    reviewer: Int32Array
+    score: FloatArray
+    units: Int64Array  # probability = units / denominator
     denominator: int
 
     @property
-    def probability(self) -> np.ndarray:
+    def probability(self) -> FloatArray:
         return self.units / self.denominator
 
     def expected_total(self) -> float:
         forced = float(self.problem.forced_score.sum())
         return forced + float((self.score * self.units).sum()) / self.denominator
 
-    def rows(self):
+    def rows(self) -> list[tuple[str, str, float]]:
         """(paper_id, reviewer_id, p) for the forced pairs (p = 1) and every free pair
         with p > 0, by paper in input order, most likely first."""
         prob = self.problem
@@ -67,7 +70,7 @@ class Marginals:
         return [(pids[i], rids[j], float(v)) for i, j, v in zip(paper[order].tolist(), reviewer[order].tolist(), p[order].tolist())]
 
 
-def denominator_of(caps: np.ndarray) -> int:
+def denominator_of(caps: FloatArray) -> int:
     """The least common denominator of the caps (each as a fraction with a denominator of
     at most MAX_DENOMINATOR), itself capped at MAX_DENOMINATOR."""
     d = 1
@@ -78,7 +81,7 @@ def denominator_of(caps: np.ndarray) -> int:
     return d
 
 
-def pair_caps(prob: Problem, probability_limit: float | None, limits=None) -> np.ndarray:
+def pair_caps(prob: Problem, probability_limit: float | None, limits: PairLimits | None = None) -> FloatArray:
     """Each free pair's cap: the global limit and/or the per-pair one, whichever is lower.
 
     ``limits``: (paper indices, reviewer indices, caps) from a limits file."""
@@ -96,7 +99,7 @@ def pair_caps(prob: Problem, probability_limit: float | None, limits=None) -> np
     return caps
 
 
-def solve_marginals(prob: Problem, caps: np.ndarray) -> Marginals:
+def solve_marginals(prob: Problem, caps: FloatArray) -> Marginals:
     """The fractional assignment of maximal expected total under the caps; raises
     Infeasible naming the papers the caps starve."""
     if len(caps) != len(prob.pair_paper):
@@ -124,20 +127,21 @@ def solve_marginals(prob: Problem, caps: np.ndarray) -> Marginals:
     return Marginals(prob, pp[used], pr[used], ps[used], flows[used], D)
 
 
-def sample(marginals: Marginals, rng: np.random.Generator) -> np.ndarray:
+def sample(marginals: Marginals, rng: np.random.Generator) -> BoolArray:
     """Boolean mask over the marginals' pairs: one assignment, each pair taken with
     probability exactly its marginal (dependent rounding, see the module docstring)."""
     D = marginals.denominator
     x = marginals.units.copy()
     P = marginals.problem.P
     ends = (marginals.paper.astype(np.int64), marginals.reviewer.astype(np.int64) + P)
-    head, tail = ends[0].tolist(), ends[1].tolist()
+    head: list[int] = ends[0].tolist()
+    tail: list[int] = ends[1].tolist()
     n_nodes = P + marginals.problem.R
     frac: list[set[int]] = [set() for _ in range(n_nodes)]
-    for e in np.flatnonzero((x > 0) & (x < D)).tolist():
-        frac[head[e]].add(e)
-        frac[tail[e]].add(e)
-    x_list = x.tolist()
+    for pair in np.flatnonzero((x > 0) & (x < D)).tolist():
+        frac[head[pair]].add(pair)
+        frac[tail[pair]].add(pair)
+    x_list: list[int] = x.tolist()
     pending = [v for v in range(n_nodes) if frac[v]]
     # a random order of walks varies which pairs are rounded together from one sample to
     # the next (the marginals are exact in any order)
@@ -176,7 +180,9 @@ def sample(marginals: Marginals, rng: np.random.Generator) -> np.ndarray:
         # A non-backtracking walk along fractional pairs until it closes a cycle or runs
         # into a dead end; from the first dead end it walks again, so a path found then
         # runs between two reviewers that have one fractional pair each.
-        nodes, edges, position = [start], [], {start: 0}
+        nodes: list[int] = [start]
+        edges: list[int] = []
+        position = {start: 0}
         from_an_end = False
         while True:
             v = nodes[-1]
@@ -200,10 +206,11 @@ def sample(marginals: Marginals, rng: np.random.Generator) -> np.ndarray:
             nodes.append(u)
             edges.append(e)
             position[u] = len(nodes) - 1
-    return np.asarray(x_list, dtype=np.int64) == D
+    taken: BoolArray = np.asarray(x_list, dtype=np.int64) == D
+    return taken
 
 
-def sample_rows(marginals: Marginals, mask: np.ndarray):
+def sample_rows(marginals: Marginals, mask: BoolArray) -> list[tuple[str, str, float]]:
     """(paper_id, reviewer_id, score) of a sampled assignment, forced pairs included."""
     prob = marginals.problem
     paper = np.concatenate([prob.forced_paper, marginals.paper[mask]]).astype(np.int64)
