@@ -16,7 +16,7 @@ from .models import ArchivalMatch, Submission
 from .services import ServiceError
 from .views import _chair_venue
 
-MAX_WEB_UPLOAD = 200 * 1024 * 1024  # larger slices: `paperdesk archival import FILE --venue SLUG`
+MAX_WEB_UPLOAD = 50 * 1024 * 1024  # read in the request; larger slices: `paperdesk archival import FILE --venue SLUG`
 
 
 def chair_archival(request, venue_slug):
