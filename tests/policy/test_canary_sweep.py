@@ -66,8 +66,9 @@ RULES = {
     "discussion": ([w.POST_TEXT], lambda role, phase: role in {"chair", "area_chair", "reviewer"}),
     "decision": ([w.DECISION_HTML, w.DECISION_API, w.DECISION_LETTER],
                  lambda role, phase: role == "chair" or (_released(phase) and role in AUTHORS)),
-    "reviewer identity": ([w.REVIEWER_NAME, w.REVIEWER_EMAIL], lambda role, phase: role in CHAIRS | {"reviewer"}),
-    "other reviewer identity": ([w.REVIEWER2_NAME, w.REVIEWER2_EMAIL], lambda role, phase: role in CHAIRS),
+    # the canary paper's area chair sees its reviewers' names (reviewing.area_chairs_see_reviewer_names, on by default)
+    "reviewer identity": ([w.REVIEWER_NAME, w.REVIEWER_EMAIL], lambda role, phase: role in CHAIRS | {"reviewer", "area_chair"}),
+    "other reviewer identity": ([w.REVIEWER2_NAME, w.REVIEWER2_EMAIL], lambda role, phase: role in CHAIRS | {"area_chair"}),
     "area chair identity": ([w.AC_NAME, w.AC_EMAIL], lambda role, phase: role in CHAIRS | {"area_chair"}),
     "invitee identity": ([w.UNASSIGNED_NAME, w.UNASSIGNED_EMAIL], lambda role, phase: role in CHAIRS | {"unassigned_reviewer"}),
 }
