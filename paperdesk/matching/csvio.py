@@ -18,13 +18,26 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from itertools import repeat
 
 import numpy as np
 
 from .errors import InputError
+from .problem import FloatArray, Int8Array, Int64Array
 
 HEADER_WORDS = {"paper", "paper_id", "reviewer", "reviewer_id", "user", "head", "id"}
+
+
+@dataclass
+class Columns:
+    """What `read_columns` read: id columns as stripped strings, numeric columns as
+    float64 arrays, and each row's 1-based line in the file."""
+
+    ids: dict[str, list[str]]
+    numbers: dict[str, FloatArray]
+    lines: Int64Array
 
 
 def _load_text(path: str) -> str:
@@ -47,10 +60,10 @@ def _load_text(path: str) -> str:
     return text
 
 
-def _slow_rows(text: str):
+def _slow_rows(text: str) -> list[tuple[int, list[str]]]:
     """(line number, fields) for every non-blank row, via the csv module (quotes)."""
     reader = csv.reader(io.StringIO(text))
-    out = []
+    out: list[tuple[int, list[str]]] = []
     try:
         for fields in reader:
             if fields and any(x.strip() for x in fields):
@@ -60,12 +73,12 @@ def _slow_rows(text: str):
     return out
 
 
-def read_columns(path: str, names: tuple[str, ...], numeric: tuple[str, ...]):
+def read_columns(path: str, names: tuple[str, ...], numeric: tuple[str, ...]) -> Columns:
     """Read a headerless CSV with exactly ``len(names)`` fields per row.
 
-    Returns ``(columns, line_numbers)``: columns maps each name to a list of stripped
-    strings (id columns) or a float64 array (names in ``numeric``); line_numbers is an
-    int64 array giving each row's 1-based line in the file.
+    Returns the `Columns`: each name in ``numeric`` as a float64 array, each other name
+    as a list of stripped strings, and an int64 array giving each row's 1-based line in
+    the file.
     """
     text = _load_text(path)
     n = len(names)
@@ -115,19 +128,19 @@ def read_columns(path: str, names: tuple[str, ...], numeric: tuple[str, ...]):
             cols_raw = [c[1:] for c in cols_raw]
             lines_no = lines_no[1:]
 
-    out = {}
+    out = Columns({}, {}, lines_no)
     for name, col in zip(names, cols_raw):
         if name in numeric:
-            out[name] = _to_float(col, name, path, lines_no)
+            out.numbers[name] = _to_float(col, name, path, lines_no)
         else:
             empty = np.flatnonzero(np.fromiter(map(len, col), np.int64, len(col)) == 0)
             if len(empty):
                 raise InputError(f"empty {name}", path=path, line=int(lines_no[empty[0]]))
-            out[name] = col
-    return out, lines_no
+            out.ids[name] = col
+    return out
 
 
-def _slow_rows_at(text, path):
+def _slow_rows_at(text: str, path: str) -> list[tuple[int, list[str]]]:
     try:
         return _slow_rows(text)
     except InputError as exc:
@@ -142,7 +155,7 @@ def _is_number(s: str) -> bool:
         return False
 
 
-def _to_float(col, name, path, lines_no) -> np.ndarray:
+def _to_float(col: Sequence[str], name: str, path: str, lines_no: Int64Array) -> FloatArray:
     try:
         arr = np.fromiter(map(float, col), np.float64, len(col))
     except ValueError:
@@ -160,16 +173,16 @@ def _to_float(col, name, path, lines_no) -> np.ndarray:
     return arr
 
 
-def read_scores(path: str):
+def read_scores(path: str) -> tuple[list[str], list[str], FloatArray, Int64Array]:
     """(paper ids, reviewer ids, scores float64, line numbers)."""
-    cols, ln = read_columns(path, ("paper_id", "reviewer_id", "score"), ("score",))
-    return cols["paper_id"], cols["reviewer_id"], cols["score"], ln
+    cols = read_columns(path, ("paper_id", "reviewer_id", "score"), ("score",))
+    return cols.ids["paper_id"], cols.ids["reviewer_id"], cols.numbers["score"], cols.lines
 
 
-def read_constraints(path: str):
+def read_constraints(path: str) -> tuple[list[str], list[str], Int8Array, Int64Array]:
     """(paper ids, reviewer ids, values int8 in {-1, 0, 1}, line numbers)."""
-    cols, ln = read_columns(path, ("paper_id", "reviewer_id", "value"), ("value",))
-    v = cols["value"]
+    cols = read_columns(path, ("paper_id", "reviewer_id", "value"), ("value",))
+    v, ln = cols.numbers["value"], cols.lines
     bad = np.flatnonzero((v != -1) & (v != 0) & (v != 1))
     if len(bad):
         i = int(bad[0])
@@ -178,69 +191,69 @@ def read_constraints(path: str):
             path=path,
             line=int(ln[i]),
         )
-    return cols["paper_id"], cols["reviewer_id"], v.astype(np.int8), ln
+    return cols.ids["paper_id"], cols.ids["reviewer_id"], v.astype(np.int8), ln
 
 
-def read_max_papers(path: str):
+def read_max_papers(path: str) -> tuple[list[str], Int64Array, Int64Array]:
     """(reviewer ids, maximum loads int64, line numbers)."""
-    cols, ln = read_columns(path, ("reviewer_id", "max_papers"), ("max_papers",))
-    v = cols["max_papers"]
+    cols = read_columns(path, ("reviewer_id", "max_papers"), ("max_papers",))
+    v, ln = cols.numbers["max_papers"], cols.lines
     bad = np.flatnonzero((v < 0) | (v != np.floor(v)))
     if len(bad):
         i = int(bad[0])
         raise InputError(f"max_papers {v[i]:g} is not a whole number >= 0", path=path,
                          line=int(ln[i]))
-    return cols["reviewer_id"], np.minimum(v, 2**40).astype(np.int64), ln
+    return cols.ids["reviewer_id"], np.minimum(v, 2**40).astype(np.int64), ln
 
 
-def _whole_numbers(path: str, id_name: str, value_name: str):
-    cols, ln = read_columns(path, (id_name, value_name), (value_name,))
-    v = cols[value_name]
+def _whole_numbers(path: str, id_name: str, value_name: str) -> tuple[list[str], Int64Array, Int64Array]:
+    cols = read_columns(path, (id_name, value_name), (value_name,))
+    v, ln = cols.numbers[value_name], cols.lines
     bad = np.flatnonzero((v < 0) | (v != np.floor(v)))
     if len(bad):
         i = int(bad[0])
         raise InputError(f"{value_name} {v[i]:g} is not a whole number >= 0", path=path, line=int(ln[i]))
     # a bound beyond any instance means "no bound"; int64 must not overflow
-    return cols[id_name], np.minimum(v, 2**40).astype(np.int64), ln
+    return cols.ids[id_name], np.minimum(v, 2**40).astype(np.int64), ln
 
 
-def read_min_papers(path: str):
+def read_min_papers(path: str) -> tuple[list[str], Int64Array, Int64Array]:
     """(reviewer ids, minimum loads int64, line numbers)."""
     return _whole_numbers(path, "reviewer_id", "min_papers")
 
 
-def read_demands(path: str):
+def read_demands(path: str) -> tuple[list[str], Int64Array, Int64Array]:
     """(paper ids, reviewers needed int64, line numbers)."""
     return _whole_numbers(path, "paper_id", "k")
 
 
-def read_limits(path: str):
+def read_limits(path: str) -> tuple[list[str], list[str], FloatArray, Int64Array]:
     """(paper ids, reviewer ids, probability caps float64 in [0, 1], line numbers)."""
-    cols, ln = read_columns(path, ("paper_id", "reviewer_id", "q"), ("q",))
-    q = cols["q"]
+    cols = read_columns(path, ("paper_id", "reviewer_id", "q"), ("q",))
+    q, ln = cols.numbers["q"], cols.lines
     bad = np.flatnonzero((q < 0) | (q > 1))
     if len(bad):
         i = int(bad[0])
         raise InputError(f"q {q[i]:g} is not a probability between 0 and 1", path=path, line=int(ln[i]))
-    return cols["paper_id"], cols["reviewer_id"], q, ln
+    return cols.ids["paper_id"], cols.ids["reviewer_id"], q, ln
 
 
-def write_rows(path: str, rows) -> None:
+def write_rows(path: str, rows: Iterable[Sequence[object]]) -> None:
     """Write rows of any width, headerless (floats in their shortest exact form)."""
     with open(path, "w", encoding="utf-8", newline="") as f:
         f.write("".join(",".join(repr(x) if isinstance(x, float) else str(x) for x in row) + "\n" for row in rows))
 
 
-def write_assignment(path: str, rows) -> None:
+def write_assignment(path: str, rows: Iterable[tuple[str, str, float]]) -> None:
     """Write ``(paper_id, reviewer_id, score)`` rows, headerless."""
     with open(path, "w", encoding="utf-8", newline="") as f:
         f.write("".join(f"{p},{r},{s!r}\n" for p, r, s in rows))
 
 
-def read_assignment(path: str):
+def read_assignment(path: str) -> list[tuple[str, str, float]]:
     """Rows ``(paper_id, reviewer_id, score)`` of an assignment file (score optional)."""
     text = _load_text(path)
-    out = []
+    out: list[tuple[str, str, float]] = []
     for ln, fields in _slow_rows_at(text, path):
         if len(fields) not in (2, 3):
             raise InputError(f"expected paper_id,reviewer_id[,score], found {len(fields)} fields",

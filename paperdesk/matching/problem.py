@@ -32,6 +32,7 @@ import numpy.typing as npt
 
 from .errors import Infeasible, InputError, name_some
 
+Int8Array = npt.NDArray[np.int8]
 Int32Array = npt.NDArray[np.int32]
 Int64Array = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
