@@ -10,6 +10,9 @@ client_ip: contextvars.ContextVar[str] = contextvars.ContextVar("paperdesk_clien
 # The background job being run by this worker (its task id), "" outside a job: the outbox
 # files each message under it, so a job run again after a takeover sends nothing twice.
 job_id: contextvars.ContextVar[str] = contextvars.ContextVar("paperdesk_job_id", default="")
+# How many messages this run of the job has sent per (template, recipients): the nth message
+# to the same people is the same message when the job runs again.
+job_mail_counts: contextvars.ContextVar[dict | None] = contextvars.ContextVar("paperdesk_job_mail_counts", default=None)
 
 
 def current_client_ip() -> str | None:

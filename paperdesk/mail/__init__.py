@@ -174,7 +174,10 @@ def _hold(template, event, subject, body, address, user_id, reply_to, venue, pap
 
     from .models import OutboundEmail
 
+    dedupe = _job_key(template, [address], subject, paper)
     with transaction.atomic():
+        if dedupe and OutboundEmail.objects.filter(dedupe_key=dedupe).exists():
+            return  # held by this job before it was taken over
         earlier = None
         if coalesce:
             earlier = (OutboundEmail.objects.select_for_update()
@@ -190,10 +193,26 @@ def _hold(template, event, subject, body, address, user_id, reply_to, venue, pap
         OutboundEmail.objects.create(
             venue_id=_pk(venue), submission_id=_pk(paper), user_id=user_id, recipients=address, reply_to=reply_to or "",
             template=template, event=event, subject=subject[:300], body=body, state=OutboundEmail.State.HELD,
-            created_at=clock.now(), due_at=due, coalesce_key=(coalesce or "")[:200], job=_job_label())
+            created_at=clock.now(), due_at=due, coalesce_key=(coalesce or "")[:200], job=_job_label(), dedupe_key=dedupe)
     if due is not None:
         for listener in HELD_LISTENERS:
             transaction.on_commit(lambda listener=listener: listener(due))
+
+
+def _job_key(template: str, to: list[str], subject: str, paper) -> str | None:
+    """Inside a worker's job: the nth message of this template, about this paper, with this
+    subject, to these people, in this job. It is the same message when the job runs again
+    after a takeover (its body may differ: a fresh link, a later moment); a job that skips
+    work it recorded itself (decision notices) still sends its other messages, as they
+    differ by paper, subject or recipient. None outside a job."""
+    from paperdesk.requestcontext import job_id, job_mail_counts
+
+    job, counts = job_id.get(), job_mail_counts.get()
+    if not job or counts is None:
+        return None
+    what = (template, tuple(to), subject, str(_pk(paper) or ""))
+    nth = counts[what] = counts.get(what, 0) + 1
+    return hashlib.sha256("\x00".join([job, *what[:1], ",".join(to), *what[2:], str(nth)]).encode()).hexdigest()
 
 
 def _job_label() -> str:
@@ -206,16 +225,13 @@ def deliver_new(*, template, event, subject, body, to, reply_to=None, venue=None
     """Write the outbox row of a message (committed, "sending"), then hand it to the mail
     server. Inside a job, a message this job already handled (same job, same message) is
     not sent again: a sent one is skipped, one left "sending" by a dead worker stays for a
-    person to resend, a failed one is tried again."""
+    person to resend, a failed one is tried again. (A job run inline, outside a worker, has
+    no such key: it runs once.)"""
     from paperdesk import clock
-    from paperdesk.requestcontext import job_id
 
     from .models import OutboundEmail
 
-    job = job_id.get()
-    dedupe = None
-    if job and resend_of is None:
-        dedupe = hashlib.sha256("\x00".join([job, template, ",".join(to), subject, body]).encode()).hexdigest()
+    dedupe = _job_key(template, to, subject, paper) if resend_of is None else None
     values = dict(venue_id=_pk(venue), submission_id=_pk(paper), recipients=",".join(to)[:1000], reply_to=reply_to or "",
                   template=template, event=event, subject=subject[:300], body=body, state=OutboundEmail.State.SENDING,
                   created_at=clock.now(), job=_job_label(), dedupe_key=dedupe, resend_of=resend_of, coalesce_key=(coalesce or "")[:200])

@@ -26,9 +26,11 @@ class LeasedWorker(base.Worker):
     def run_task(self, db_task_result) -> None:
         leases.job_started(db_task_result, self.worker_id)
         token = requestcontext.job_id.set(str(db_task_result.id))
+        counts = requestcontext.job_mail_counts.set({})
         try:
             super().run_task(db_task_result)
         finally:
+            requestcontext.job_mail_counts.reset(counts)
             requestcontext.job_id.reset(token)
             leases.job_finished(db_task_result)
 
