@@ -42,6 +42,7 @@ setup: $(VENV)/.run-installed $(STATIC_MANIFEST)
 	$(BIN)/paperdesk venue load $(VENUE) --rehearsal
 	$(BIN)/paperdesk ensurechair
 	$(BIN)/paperdesk remind-reviewers --schedule-only
+	$(BIN)/paperdesk send-digests --schedule-only
 
 run: setup
 	$(BIN)/paperdesk serve --host $(HOST) --port $(PORT)
