@@ -58,6 +58,8 @@ def _own_paper(user, public_id: str):
 
 def _page_out(user, submission) -> dict:
     page = author_response.response_page(user, submission)
+    if page.window is None:
+        raise Http404("No such paper")
     opens, closes = page.window
     return {
         "opens": opens, "closes": closes, "max_length": page.rules.max_length, "unit": page.rules.unit,

@@ -16,6 +16,7 @@ from paperdesk.audit.services import record
 from paperdesk.jobs import task
 from paperdesk.submissions.models import Submission
 from paperdesk.submissions.services import ServiceError, require
+from paperdesk.venueconfig.spec import AuthorResponseRules
 
 from .models import AuthorResponse, Review
 
@@ -62,11 +63,11 @@ def response_for(viewer, submission: Submission) -> ResponseView | None:
 
 @dataclass(frozen=True)
 class ResponsePage:
-    window: tuple | None
+    window: tuple[dt.datetime, dt.datetime] | None
     can_write: policy.Decision
     response: ResponseView | None
     reviews: list  # review cards as the authors see them, once the phase has opened
-    rules: object
+    rules: AuthorResponseRules
 
 
 def response_page(viewer, submission: Submission, now=None) -> ResponsePage:
@@ -110,7 +111,7 @@ def send_response_arrived(submission_id: int) -> int:
 CLOSING_REMINDER = dt.timedelta(days=1)
 
 
-def notice_moments(venue) -> list[tuple[str, object]]:
+def notice_moments(venue) -> list[tuple[str, dt.datetime]]:
     """(key, aware moment) of the venue's response notices; none when it has no response."""
     window = policy.author_response_window(venue)
     if window is None:
@@ -146,7 +147,7 @@ def send_response_notices(venue, now=None) -> int:
         for paper in rows.order_by("number"):
             for authorship in Authorship.objects.filter(submission=paper, user__isnull=False).select_related("user"):
                 user = authorship.user
-                if not policy.can_write_author_response(user, paper, now):
+                if user is None or not policy.can_write_author_response(user, paper, now):
                     continue
                 try:
                     with transaction.atomic():

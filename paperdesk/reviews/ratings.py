@@ -90,7 +90,7 @@ def my_rating_summary(viewer, venue=None) -> RatingSummary:
     v = policy.as_viewer(viewer)
     if not v.is_authenticated:
         return RatingSummary(0, None)
-    rows = ReviewRating.objects.filter(review__assignment__user_id=v.pk, review__assignment__kind="reviewer")
+    rows = ReviewRating.objects.filter(review__assignment__user_id=v.user_id, review__assignment__kind="reviewer")
     if venue is not None:
         rows = rows.filter(review__assignment__submission__venue=venue)
     totals = rows.aggregate(n=Count("id"), avg=Avg("score"))
@@ -130,7 +130,7 @@ def panel_for(viewer, submission: Submission) -> RatingPanel | None:
         return None
     v = policy.as_viewer(viewer)
     reviews = (Review.objects.filter(assignment__submission=submission, assignment__kind="reviewer", state=Review.State.SUBMITTED)
-               .exclude(assignment__user_id=v.pk).select_related("assignment__user", "assignment__submission__venue")
+               .exclude(assignment__user_id=v.user_id).select_related("assignment__user", "assignment__submission__venue")
                .order_by("assignment__alias_number"))
     mine = {r.review_id: r for r in ReviewRating.objects.filter(review__assignment__submission=submission, rater_id=v.pk)}
     rows = []

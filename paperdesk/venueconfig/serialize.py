@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from typing import Any
 
 from .notifications import notifications_from_dict
 from .spec import (
@@ -62,7 +63,7 @@ def spec_from_dict(data: dict) -> VenueSpec:
     })
 
 
-def _author_response_from_dict(data: dict | None) -> AuthorResponseRules:
+def _author_response_from_dict(data: dict[str, Any] | None) -> AuthorResponseRules:
     if not data:
         return AuthorResponseRules()
     moments = {key: dt.datetime.fromisoformat(data[key]) if data.get(key) else None for key in ("opens", "closes")}
