@@ -20,13 +20,22 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:  # only for the type checker: numpy loads when there is work to do
+    from .problem import FloatArray, Int64Array, Problem
+    from .randomized import Marginals
+    from .solve import Assignment
+
+_Row = TypeVar("_Row")
 
 # A load or demand beyond any instance means "no limit"; capping keeps numpy's int64 safe.
 LARGEST_COUNT = 2**40
 
 
-def _count(minimum):
-    def parse(text):
+def _count(minimum: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
         try:
             value = int(text)
         except ValueError:
@@ -38,7 +47,7 @@ def _count(minimum):
     return parse
 
 
-def _probability(text):
+def _probability(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
@@ -102,7 +111,7 @@ def _error(message: str, status: int = 2) -> int:
     return status
 
 
-def _usage_problem(args) -> str | None:
+def _usage_problem(args: argparse.Namespace) -> str | None:
     randomized = args.objective == "randomized"
     if not randomized:
         for flag, value in (("--probability-limit", args.probability_limit), ("--limits", args.limits),
@@ -121,7 +130,7 @@ def _usage_problem(args) -> str | None:
     return None
 
 
-def _write(path: str, rows, writer) -> None:
+def _write(path: str, rows: list[_Row], writer: Callable[[str, list[_Row]], None]) -> None:
     tmp = path + ".tmp"
     writer(tmp, rows)
     os.replace(tmp, path)
@@ -148,7 +157,8 @@ def main(argv: list[str] | None = None) -> int:
     from .problem import load_csv
     from .solve import alternates, assign
 
-    extra: dict = {}
+    extra: dict[str, Any] = {}
+    marginals: Marginals | None
     try:
         prob = load_csv(
             args.scores,
@@ -208,7 +218,9 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _randomized(prob, args, read_limits):
+def _randomized(prob: Problem, args: argparse.Namespace,
+                read_limits: Callable[[str], tuple[list[str], list[str], FloatArray, Int64Array]]
+                ) -> tuple[Assignment, Marginals]:
     """(one sampled Assignment, the Marginals) for --objective randomized."""
     import numpy as np
 
