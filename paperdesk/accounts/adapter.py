@@ -3,6 +3,8 @@ account, where people land after signing in, and the venue in allauth's e-mails.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
 from django import forms
 from django.urls import reverse
@@ -10,6 +12,27 @@ from django.urls import reverse
 from paperdesk.venues.context import default_venue
 
 from . import services
+
+
+def venue_of_next(request):
+    """The venue a person signs up for: the one whose page they were sent on to (`next`,
+    e.g. /v/<venue>/submit/), if any."""
+    from django.urls import Resolver404, resolve
+
+    from paperdesk.venues.models import Venue
+
+    for value in (request.POST.get("next"), request.GET.get("next")) if request is not None else ():
+        path = urlsplit(value or "").path
+        if not path.startswith("/v/"):
+            continue
+        try:
+            slug = resolve(path).kwargs.get("venue_slug")
+        except Resolver404:
+            continue
+        found = Venue.objects.filter(slug=slug).first() if slug else None
+        if found is not None:
+            return found
+    return None
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -46,7 +69,7 @@ class AccountAdapter(DefaultAccountAdapter):
         user.moderation_status = services.initial_status_for(data.get("email") or "")
         saved = super().save_user(request, user, form, commit=commit) or user
         if commit:
-            services.account_signed_up(user=saved)
+            services.account_signed_up(user=saved, venue=venue_of_next(request))
         return saved
 
     def get_signup_redirect_url(self, request):

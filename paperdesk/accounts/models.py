@@ -51,6 +51,8 @@ class User(AbstractUser):
     # A password someone else chose (the one-time password `paperdesk ensurechair` prints):
     # the person changes it at their first sign-in before anything else (ModerationMiddleware).
     must_change_password = models.BooleanField(default=False)
+    # The venue whose page the person signed up from (`next`): the approval e-mail points there.
+    signup_venue = models.ForeignKey("venues.Venue", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

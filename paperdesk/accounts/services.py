@@ -42,13 +42,17 @@ def initial_status_for(email: str) -> str:
     return moderation.initial_status(email, account_rules())
 
 
-def account_signed_up(*, user: User) -> None:
-    """Record a sign-up (the account itself is saved by allauth's sign-up flow)."""
+def account_signed_up(*, user: User, venue=None) -> None:
+    """Record a sign-up (the account itself is saved by allauth's sign-up flow), and the
+    venue it was for (the page the person came from), which the approval e-mail names."""
+    if venue is not None:
+        User.objects.filter(pk=user.pk).update(signup_venue=venue)
+        user.signup_venue = venue
     record(
         "account.signup",
         user,
         actor=user,
-        venue=_venue(),
+        venue=venue or _venue(),
         domain=moderation.email_domain(user.email),
         status=user.moderation_status,
     )
