@@ -99,6 +99,10 @@ def test_authors_respond_while_open_and_reviewers_read_it_under_authors(rworld, 
 
 def test_no_response_phase_on_the_default_workshop(rworld):
     assert rworld.client("author").get(response_url(rworld)).status_code == 404
+    detail = reverse("submissions:detail", args=[rworld.paper.public_id])
+    assert "Author response" not in rworld.client("author").get(detail).content.decode()
+    enable_response(rworld, opens=dt.datetime(2025, 9, 15), closes=dt.datetime(2025, 9, 17, 23, 59))
+    assert response_url(rworld) in rworld.client("author").get(detail).content.decode()
 
 
 def _mails(smtp_inbox) -> list:
