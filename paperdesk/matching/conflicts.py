@@ -27,10 +27,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from .problem import sorted_unique
+from .problem import IndexArray, Int64Array, sorted_unique
+
+# a table of the layout of data/institution_aliases.toml, as tomllib reads it
+AliasData = Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -43,16 +47,17 @@ class Affiliation:
 @dataclass(frozen=True)
 class Person:
     name: str = ""
-    emails: tuple = ()
-    affiliations: tuple = ()  # Affiliation, or a plain str for a current affiliation
-    coauthors: tuple = ()  # (name, year) from publications; a plain name: year unknown
+    emails: tuple[str, ...] = ()
+    affiliations: tuple[Affiliation | str, ...] = ()  # a plain str: a current affiliation
+    # (name, year) from publications; a plain name: year unknown
+    coauthors: tuple[str | tuple[str, int | None], ...] = ()
     id: str | None = None  # profile id, if any
 
 
 @dataclass(frozen=True)
 class Submission:
     id: str
-    authors: tuple = ()  # Person
+    authors: tuple[Person, ...] = ()
 
 
 _PUNCT = re.compile(r"[^0-9a-z]+")
@@ -75,7 +80,7 @@ def normalize_name(name: str) -> str:
 class InstitutionTable:
     """Maps e-mail domains and affiliation names to institution keys."""
 
-    def __init__(self, data: Mapping):
+    def __init__(self, data: AliasData) -> None:
         self.display: dict[str, str] = {}
         self.by_domain: dict[str, str] = {}
         self.by_name: dict[str, str] = {}
@@ -84,17 +89,18 @@ class InstitutionTable:
         self.extend(data)
 
     @classmethod
-    def default(cls, extra: Mapping | str | Path | None = None) -> InstitutionTable:
+    def default(cls, extra: AliasData | str | Path | None = None) -> InstitutionTable:
         text = resources.files("paperdesk.matching").joinpath(
             "data/institution_aliases.toml").read_text(encoding="utf-8")
         table = cls(tomllib.loads(text))
         if extra is not None:
             if isinstance(extra, (str, Path)):
-                extra = tomllib.loads(Path(extra).read_text(encoding="utf-8"))
-            table.extend(extra)
+                table.extend(tomllib.loads(Path(extra).read_text(encoding="utf-8")))
+            else:
+                table.extend(extra)
         return table
 
-    def extend(self, data: Mapping) -> None:
+    def extend(self, data: AliasData) -> None:
         """Add a table of the same layout as institution_aliases.toml."""
         for key, inst in (data.get("institutions") or {}).items():
             self.display.setdefault(key, inst.get("name", key))
@@ -156,8 +162,9 @@ _KIND_PREFIX = ("id", "email", "inst", "rco", "aco")
 class Conflicts:
     """Conflict pairs (unique, sorted) with every reason found for each."""
 
-    def __init__(self, paper_ids, reviewer_ids, paper, reviewer, kind, detail, key_names,
-                 table):
+    def __init__(self, paper_ids: Sequence[str], reviewer_ids: Sequence[str], paper: IndexArray,
+                 reviewer: IndexArray, kind: Int64Array, detail: Int64Array, key_names: list[str],
+                 table: InstitutionTable) -> None:
         self.paper_ids, self.reviewer_ids = list(paper_ids), list(reviewer_ids)
         R = max(len(self.reviewer_ids), 1)
         pk = paper.astype(np.int64) * R + reviewer
@@ -168,6 +175,7 @@ class Conflicts:
         uk = sorted_unique(self._pk)
         self.pair_paper = (uk // R).astype(np.int64)
         self.pair_reviewer = (uk % R).astype(np.int64)
+        self._index: tuple[dict[str, int], dict[str, int]] | None = None  # built on first use
 
     def __len__(self) -> int:
         return len(self.pair_paper)
@@ -182,15 +190,16 @@ class Conflicts:
 
     def reasons(self, paper_id: str, reviewer_id: str) -> list[str]:
         """Why the pair conflicts (empty if it does not)."""
-        if not hasattr(self, "_pidx"):
-            self._pidx = {p: i for i, p in enumerate(self.paper_ids)}
-            self._ridx = {r: j for j, r in enumerate(self.reviewer_ids)}
-        i, j = self._pidx.get(paper_id), self._ridx.get(reviewer_id)
+        if self._index is None:
+            self._index = ({p: i for i, p in enumerate(self.paper_ids)},
+                           {r: j for j, r in enumerate(self.reviewer_ids)})
+        pidx, ridx = self._index
+        i, j = pidx.get(paper_id), ridx.get(reviewer_id)
         if i is None or j is None:
             return []
         pk = i * max(len(self.reviewer_ids), 1) + j
         a, b = np.searchsorted(self._pk, [pk, pk + 1])
-        out = []
+        out: list[str] = []
         for kind, det in zip(self._kind[a:b].tolist(), self._detail[a:b].tolist()):
             value = self._keys[det].split(":", 1)[1]
             if kind == SAME_ID:
@@ -206,7 +215,7 @@ class Conflicts:
         return out
 
 
-def _recent(year_of, now, window):
+def _recent(year_of: int | None, now: int, window: int) -> bool:
     return year_of is None or year_of >= now - window
 
 
@@ -218,24 +227,26 @@ def find_conflicts(
     coauthor_years: int = 3,
     affiliation_years: int = 3,
     table: InstitutionTable | None = None,
-    extra_aliases: Mapping | str | Path | None = None,
+    extra_aliases: AliasData | str | Path | None = None,
 ) -> Conflicts:
     """Every (paper, reviewer) conflict with its reasons. Reviewers need an ``id``."""
     if table is None:
         table = InstitutionTable.default(extra_aliases)
+    elif isinstance(extra_aliases, (str, Path)):
+        table.extend(tomllib.loads(Path(extra_aliases).read_text(encoding="utf-8")))
     elif extra_aliases is not None:
         table.extend(extra_aliases)
     key_index: dict[str, int] = {}
     name_cache: dict[str, str] = {}
     inst_cache: dict[tuple[str, str], str | None] = {}
 
-    def norm(name):
+    def norm(name: str) -> str:
         v = name_cache.get(name)
         if v is None:
             v = name_cache[name] = normalize_name(name)
         return v
 
-    def inst(kind, value):
+    def inst(kind: str, value: str) -> str | None:
         k = (kind, value)
         if k not in inst_cache:
             if kind == "d":
@@ -244,28 +255,27 @@ def find_conflicts(
                 inst_cache[k] = table.from_name(value)
         return inst_cache[k]
 
-    def common_keys(person: Person):
-        keys = []
+    def common_keys(person: Person) -> list[str]:
+        keys: list[str] = []
         if person.id:
             keys.append("id:" + str(person.id))
-        for e in person.emails:
-            e = e.strip().lower()
+        for email in person.emails:
+            e = email.strip().lower()
             if "@" in e:
                 keys.append("email:" + e)
                 key = inst("d", e.rsplit("@", 1)[1])
                 if key:
                     keys.append("inst:" + key)
-        for a in person.affiliations:
-            if isinstance(a, str):
-                a = Affiliation(a)
+        for affiliation in person.affiliations:
+            a = Affiliation(affiliation) if isinstance(affiliation, str) else affiliation
             if _recent(a.end, year, affiliation_years) and (a.start is None or a.start <= year):
                 key = inst("n", a.institution)
                 if key:
                     keys.append("inst:" + key)
         return keys
 
-    def coauthor_names(person: Person):
-        out = []
+    def coauthor_names(person: Person) -> list[str]:
+        out: list[str] = []
         for c in person.coauthors:
             name, yr = (c, None) if isinstance(c, str) else (c[0], c[1])
             if _recent(yr, year, coauthor_years):
@@ -276,7 +286,7 @@ def find_conflicts(
 
     paper_memo: dict[int, list[int]] = {}
 
-    def author_key_ids(person: Person):
+    def author_key_ids(person: Person) -> list[int]:
         got = paper_memo.get(id(person))
         if got is not None:
             return got
@@ -289,7 +299,8 @@ def find_conflicts(
         paper_memo[id(person)] = ids
         return ids
 
-    pe_key, pe_paper = [], []
+    pe_key: list[int] = []
+    pe_paper: list[int] = []
     for i, sub in enumerate(submissions):
         for author in sub.authors:
             ids = author_key_ids(author)
@@ -297,19 +308,22 @@ def find_conflicts(
             pe_paper.extend([i] * len(ids))
     paper_keys = len(key_index)
 
-    re_key, re_rev = [], []
+    re_key: list[int] = []
+    re_rev: list[int] = []
+    reviewer_ids: list[str] = []
     for j, rev in enumerate(reviewers):
         if not rev.id:
             raise ValueError(f"reviewer #{j} ({rev.name!r}) has no id")
+        reviewer_ids.append(rev.id)
         keys = common_keys(rev)
         own = norm(rev.name) if rev.name else ""
         if own:
             keys.append("aco:" + own)  # meets authors who co-authored with this reviewer
         keys += ["rco:" + n for n in coauthor_names(rev)]
         for k in dict.fromkeys(keys):
-            kid = key_index.get(k)
-            if kid is not None and kid < paper_keys:  # only keys some paper has
-                re_key.append(kid)
+            found = key_index.get(k)
+            if found is not None and found < paper_keys:  # only keys some paper has
+                re_key.append(found)
                 re_rev.append(j)
 
     key_names = list(key_index)
@@ -325,11 +339,12 @@ def find_conflicts(
         trip = sorted_unique((paper * R + reviewer) * nk + kid)
         pair, kid = trip // nk, trip % nk
         paper, reviewer = pair // R, pair % R
-    return Conflicts([s.id for s in submissions], [r.id for r in reviewers], paper, reviewer,
+    return Conflicts([s.id for s in submissions], reviewer_ids, paper, reviewer,
                      kind_of_key[kid], kid, key_names, table)
 
 
-def _join(pe_key, pe_paper, re_key, re_rev, n_keys):
+def _join(pe_key: Int64Array, pe_paper: Int64Array, re_key: Int64Array, re_rev: Int64Array,
+          n_keys: int) -> tuple[Int64Array, Int64Array, Int64Array]:
     """All (paper, reviewer, key) with the key on both sides, vectorised."""
     if not len(pe_key) or not len(re_key):
         z = np.zeros(0, np.int64)
