@@ -53,7 +53,7 @@ def _plural_word(word: str) -> str:
     return word + "s"
 
 
-def count(n: int | Sized, noun: str, plural_form: str | None = None) -> str:
+def count(n: object, noun: str, plural_form: str | None = None) -> str:
     """"1 page", "2 pages", "0 pages"; `plural_form` when the noun is irregular and not known."""
     value = number(n)
     word = noun if abs(value) == 1 else (plural_form or plural(noun, value))
@@ -66,14 +66,17 @@ def possessive(noun: str, n: int = 1) -> str:
     return word + ("'" if word.endswith("s") else "'s")
 
 
-def number(n: int | Sized) -> int:
+def number(n: object) -> int:
+    """A count from a number, a numeric string or a collection (its length); 0 otherwise."""
     if isinstance(n, bool):
         return int(n)
     if isinstance(n, int):
         return n
+    if isinstance(n, float):
+        return int(n)
     if isinstance(n, Sized) and not isinstance(n, str):
         return len(n)
     try:
-        return int(n)  # type: ignore[call-overload]
+        return int(str(n))
     except (TypeError, ValueError):
         return 0
