@@ -56,6 +56,10 @@ EXPECTED = {
     # E-mail preferences.
     ("get", "/api/me/email-preferences"),
     ("put", "/api/me/email-preferences"),
+    # The author response (issue 11).
+    ("get", "/api/submissions/{public_id}/response"),
+    ("put", "/api/submissions/{public_id}/response"),
+    ("get", "/api/papers/{public_id}/author-response"),
 }
 
 

@@ -10,6 +10,8 @@ that the services behind the 404s and 400s are reached too.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 import schemathesis
 from api_helpers import bearer
@@ -20,7 +22,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.generation import GenerationMode
 from test_api_schemathesis import wsgi_keeps_test_connection  # noqa: F401 - fixture
 
-from tests.reviews.fixtures import rworld  # noqa: F401 - fixture
+from tests.reviews.fixtures import at, rworld  # noqa: F401 - fixtures
 
 MAX_EXAMPLES = 10  # per operation and mode: the reviewing world makes each call slower than a submission's
 
@@ -45,17 +47,49 @@ REVIEWING_OPERATIONS = {
     "GET /api/submissions/{public_id}/results": "author",
     "GET /api/venues/{slug}/decisions": "chair",
     "POST /api/venues/{slug}/decisions": "chair",
+    # Chasing reviews (issue 11).
+    "GET /api/venues/{slug}/late-reviews": "chair",
+    "POST /api/venues/{slug}/late-reviews/remind": "chair",
+    "POST /api/papers/{public_id}/review-deadline": "area_chair",
+    "POST /api/papers/{public_id}/give-back": "reviewer2",
+    "POST /api/venues/{slug}/papers/{public_id}/emergency-reviewer": "chair",
+    # Review ratings and decisions from the area chairs' recommendations (issue 11).
+    "PUT /api/papers/{public_id}/reviews/{review_id}/rating": "area_chair",
+    "GET /api/papers/{public_id}/review-ratings": "chair",
+    "GET /api/me/review-ratings": "reviewer",
+    "GET /api/venues/{slug}/decisions/from-recommendations": "chair",
+    "POST /api/venues/{slug}/decisions/from-recommendations": "chair",
 }
 
 
 @pytest.fixture
-def reviewing_schema(rworld, wsgi_keeps_test_connection, token_for):
+def submitted_review(rworld):
+    """The first reviewer's review, submitted through the page (before the WSGI handler keeps
+    the test's connection: the test client puts back the signal that closes it)."""
+    from django.urls import reverse
+
+    from paperdesk.reviews.models import Review
+    from tests.reviews.review_world import review_post_data
+
+    saved = rworld.client("reviewer").post(reverse("reviews:save", args=[rworld.paper.public_id]),
+                                           review_post_data(rworld.venue, action="submit"))
+    assert saved.status_code == 302, saved.content.decode()[:500]
+    return Review.objects.get(assignment=rworld.assignments["reviewer"])
+
+
+@pytest.fixture
+def reviewing_schema(rworld, submitted_review, wsgi_keeps_test_connection, token_for):
     from paperdesk.wsgi import application
 
+    review = submitted_review  # for the ratings to be about
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
     people = {role: bearer(token_for(rworld.people[role], "schemathesis")) for role in set(REVIEWING_OPERATIONS.values())}
     real = {
         "public_id": [rworld.paper.public_id, rworld.other_paper.public_id],
+        "review_id": [review.public_id],
+        # New review deadlines (chasing), some days after the venue's (see AFTER_THE_DEADLINE).
+        "deadline": [f"{(rworld.venue.review_deadline + dt.timedelta(days=days)).astimezone(rworld.venue.tzinfo):%Y-%m-%d}" + time
+                     for days, time in ((4, ""), (6, " 12:00"), (9, ""))],
         "slug": [rworld.venue.slug],
         "question": [q.key for q in rworld.venue.spec.review_form.questions],
         "outcome": [o.slug for o in rworld.venue.spec.outcomes] + [""],
@@ -71,7 +105,7 @@ def _realistic(strategy, real):
         case, pick = drawn
         if not pick:
             return case
-        for name in ("public_id", "slug"):
+        for name in ("public_id", "review_id", "slug"):
             if case.path_parameters and name in case.path_parameters:
                 values = real[name]
                 case.path_parameters[name] = values[(pick - 1) % len(values)]
@@ -86,6 +120,25 @@ def _realistic(strategy, real):
                 body["outcome"] = real["outcome"][pick % len(real["outcome"])]
             if isinstance(body.get("recommendation"), str):
                 body["recommendation"] = real["outcome"][pick % len(real["outcome"])]
+            # Chasing: a well-formed click key, a scope, a paper, a deadline, a reviewer, a reason.
+            if isinstance(body.get("key"), str):
+                body["key"] = f"schemathesis-{pick}"
+            if isinstance(body.get("scope"), str):
+                body["scope"] = ("late", "all")[pick % 2]
+            if isinstance(body.get("paper"), str):
+                body["paper"] = ["", *real["public_id"]][pick % 3]
+            if isinstance(body.get("deadline"), str):
+                body["deadline"] = real["deadline"][pick % 3]
+            if isinstance(body.get("reviewer"), str):
+                body["reviewer"] = "uma@rev.edu"
+            if isinstance(body.get("kind"), str):
+                body["kind"] = ("decline", "conflict")[pick % 2]
+            if isinstance(body.get("reason"), str):
+                body["reason"] = "Too close to my own work to judge it fairly."
+            if isinstance(body.get("alias"), int):
+                body["alias"] = 1 + pick % 2
+            if isinstance(body.get("score"), int):
+                body["score"] = 1 + pick % 3
         return case
 
     return st.tuples(strategy, st.integers(0, 3)).map(swap)
@@ -96,6 +149,9 @@ def _realistic(strategy, real):
 # recommendation and a text on the area chair's own paper, rarely all three at once
 # (test_api_discussion.py covers it).
 RARELY_COMPLETE = {"POST /api/papers/{public_id}/review/submit", "POST /api/papers/{public_id}/meta-review/submit"}
+# Chasing reviews is called a day after the venue's review deadline, when reviews are late.
+AFTER_THE_DEADLINE = {"GET /api/venues/{slug}/late-reviews", "POST /api/venues/{slug}/late-reviews/remind",
+                      "POST /api/papers/{public_id}/review-deadline", "POST /api/venues/{slug}/papers/{public_id}/emergency-reviewer"}
 CASES = [
     pytest.param(label, mode, id=f"{mode.value}-{label}")
     for label in REVIEWING_OPERATIONS
@@ -104,8 +160,10 @@ CASES = [
 
 
 @pytest.mark.parametrize(("label", "mode"), CASES)
-def test_reviewing_operation_never_answers_with_a_server_error(reviewing_schema, label, mode):
+def test_reviewing_operation_never_answers_with_a_server_error(reviewing_schema, rworld, at, label, mode):
     schema, people, real = reviewing_schema
+    if label in AFTER_THE_DEADLINE:
+        at(rworld.venue.review_deadline + dt.timedelta(days=1))
     headers = people[REVIEWING_OPERATIONS[label]]
     operation = schema.find_operation_by_label(label)
     assert operation is not None, f"{label} is not in the OpenAPI description"

@@ -44,6 +44,14 @@ OPERATIONS = [
     "POST /api/submissions/{public_id}/camera-ready/versions",
     "PUT /api/submissions/{public_id}/camera-ready/details",
     "PUT /api/submissions/{public_id}/camera-ready/hosting",
+    # E-mail preferences.
+    "GET /api/me/email-preferences",
+    "PUT /api/me/email-preferences",
+    # The author response: this venue has no response phase, so past input validation these
+    # are 404s here; tests/reviews/test_author_response.py covers them on a venue with one.
+    "GET /api/submissions/{public_id}/response",
+    "PUT /api/submissions/{public_id}/response",
+    "GET /api/papers/{public_id}/author-response",
 ]
 
 
