@@ -18,6 +18,7 @@ from ninja import Schema
 from pydantic import AfterValidator, ConfigDict, Field, StringConstraints
 
 from paperdesk import clock, policy
+from paperdesk.checks import report as checker_report
 from paperdesk.submissions.models import CheckRun, Submission, Upload
 from paperdesk.venues.models import Venue
 
@@ -423,48 +424,31 @@ def _mapping(value: Any) -> dict:
     return value if isinstance(value, dict) else {}
 
 
-def _count(value: Any) -> int:
-    return len(value) if isinstance(value, list) else 0
-
-
-def _int_or_none(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _str_or_none(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
-
-
 def check_view(run: CheckRun | None, venue: Venue, *, findings_visible: bool) -> dict | None:
     """A summary of the checker's report; the report is data from a child process, so
     every part is read defensively. The anonymity findings (how many leaks, the blocking
     reasons that quote them) only with `findings_visible` (policy.can_view_check_findings)."""
     if run is None:
         return None
-    report = _mapping(run.report)
-    pages = _mapping(report.get("pages"))
+    report = run.check_report
+    pages = report.pages
     view = {
         "state": run.state,
         "mode": run.mode,
         "pages": {
-            "main_content_end": _int_or_none(pages.get("main_content_end")),
-            "limit": _int_or_none(pages.get("limit")),
-            "verdict": _str_or_none(pages.get("verdict")),
-        } if pages else None,
-        "format_violations": _count(_mapping(report.get("format")).get("violations")),
+            "main_content_end": pages.main_content_end,
+            "limit": pages.limit,
+            "verdict": pages.verdict,
+        } if pages.present else None,
+        "format_violations": len(report.violations),
         "finished_at": run.finished_at,
     }
     if findings_visible:  # blocking and status can be due to a leak alone
         view["blocking"] = run.blocking
-        view["status"] = _str_or_none(report.get("status")) if run.state in (CheckRun.State.DONE, CheckRun.State.FAILED) else None
-        view["anonymity_leaks"] = _count(_mapping(report.get("anonymity")).get("leaks"))
+        view["status"] = report.status if run.state in (CheckRun.State.DONE, CheckRun.State.FAILED) else None
+        view["anonymity_leaks"] = len(report.leaks)
         if run.state == CheckRun.State.DONE:
-            from paperdesk.submissions.checking import blocking_findings
-
-            try:
-                view["blocking_reasons"] = [str(r) for r in blocking_findings(venue, report)]
-            except (AttributeError, TypeError, ValueError):  # a report of an unexpected shape
-                view["blocking_reasons"] = []
+            view["blocking_reasons"] = checker_report.blocking_reasons(report, venue.spec.submission)
         else:
             view["blocking_reasons"] = []
     return view

@@ -107,24 +107,22 @@ def pdf_status(submission: Submission, upload: Upload | None) -> PdfStatus:
     run = getattr(upload, "check_run", None)
     if run is None or run.state in (CheckRun.State.QUEUED, CheckRun.State.RUNNING):
         return PdfStatus("checking", upload)
-    report = run.report or {}
-    if run.state == CheckRun.State.FAILED or report.get("status") == "unreadable":
-        message = (report.get("error") or {}).get("message") or "The checker could not read this PDF."
+    report = run.check_report
+    if run.state == CheckRun.State.FAILED or report.unreadable:
+        message = report.error_message or "The checker could not read this PDF."
         return PdfStatus("problems", upload, [f"{message} Upload it again, or write to {submission.venue.contact_email}."])
     problems, notes = [], []
-    pages = report.get("pages") or {}
-    if pages.get("verdict") == "over_limit":
-        problems.append(f"The main content runs to page {pages.get('main_content_end')}; the camera-ready limit is {pages.get('limit')} pages "
+    pages = report.pages
+    if pages.over_limit:
+        problems.append(f"The main content runs to page {pages.main_content_end}; the camera-ready limit is {pages.limit} pages "
                         "(one more than the submission). References and appendices do not count.")
-    for violation in (report.get("format") or {}).get("violations") or []:
-        problems.append(f"Format: {violation.get('detail')}.")
-    for finding in report.get("findings") or []:
-        if not isinstance(finding, dict):
-            continue
-        if finding.get("code") == "authors_missing":
+    for violation in report.violations:
+        problems.append(f"Format: {violation.detail}.")
+    for finding in report.findings:
+        if finding.code == "authors_missing":
             problems.append("None of the authors' names were found on the first page; the camera-ready version names the authors.")
-        elif finding.get("severity") == "warning":
-            notes.append(str(finding.get("message") or ""))
+        elif finding.severity == "warning":
+            notes.append(finding.message)
     return PdfStatus("problems" if problems else "checked", upload, problems, notes)
 
 

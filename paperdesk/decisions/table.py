@@ -59,14 +59,14 @@ def summarize_report(run: CheckRun | None) -> CheckSummary:
         return CheckSummary("pending")
     if run.state != CheckRun.State.DONE:
         return CheckSummary("failed")
-    report = run.report or {}
+    report = run.check_report
     return CheckSummary(
         state="done",
-        unreadable=report.get("status") == "unreadable",
-        over_limit=(report.get("pages") or {}).get("verdict") == "over_limit",
-        format_issues=len((report.get("format") or {}).get("violations") or []),
-        leaks=len((report.get("anonymity") or {}).get("leaks") or []),
-        no_limitations=(report.get("signals") or {}).get("limitations_section") is False,
+        unreadable=report.unreadable,
+        over_limit=report.pages.over_limit,
+        format_issues=len(report.violations),
+        leaks=len(report.leaks),
+        no_limitations=report.signals.limitations_section is False,
     )
 
 

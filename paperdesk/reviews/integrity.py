@@ -87,12 +87,12 @@ def _label(viewer, review: Review) -> str:
 def _references(submission: Submission) -> list[str]:
     run = (CheckRun.objects.filter(upload__submission=submission, upload__kind=Upload.Kind.PAPER, state=CheckRun.State.DONE)
            .order_by("-upload__version").first())
-    report = (run.report if run is not None else None) or {}
-    listed = report.get("references")
-    if isinstance(listed, list):
-        return [str(r) for r in listed if isinstance(r, str)][:ai.MAX_REFERENCES]
-    text = report.get("references_text")
-    return ai.split_references(text) if isinstance(text, str) else []
+    if run is None:
+        return []
+    report = run.check_report
+    if report.references is not None:
+        return list(report.references)[:ai.MAX_REFERENCES]
+    return ai.split_references(report.references_text) if report.references_text is not None else []
 
 
 def _paper_hints(viewer, submission: Submission, data: _Venue) -> list[Hint]:

@@ -145,28 +145,24 @@ def reviewer_check(viewer, submission: Submission) -> ReviewerCheck:
         return ReviewerCheck(state="pending")
     if run.state != CheckRun.State.DONE:
         return ReviewerCheck(state="failed")
-    report = run.report or {}
+    report = run.check_report
     names_someone = _identities(submission)
-    pages = report.get("pages") or {}
-    signals = report.get("signals") or {}
+    pages = report.pages
     view = ReviewerCheck(
         state="done",
-        main_content_end=pages.get("main_content_end"),
-        page_limit=pages.get("limit"),
-        total_pages=pages.get("total"),
-        references_start=pages.get("references_start"),
-        appendix_start=pages.get("appendix_start"),
-        limitations_section=signals.get("limitations_section"),
+        main_content_end=pages.main_content_end,
+        page_limit=pages.limit,
+        total_pages=pages.total,
+        references_start=pages.references_start,
+        appendix_start=pages.appendix_start,
+        limitations_section=report.signals.limitations_section,
     )
-    for finding in report.get("findings") or []:
-        if not isinstance(finding, dict):
-            continue
-        code = str(finding.get("code") or "")
-        message = str(finding.get("message") or "")
+    for finding in report.findings:
+        code, message = finding.code, finding.message
         if code.startswith("leak") or "anonym" in code or "identit" in code or names_someone(message):
             continue  # the sentence is about, or names, what leaked
-        severity = finding.get("severity") if finding.get("severity") in ("error", "warning", "info") else "info"
-        view.notes.append((severity, message))
+        severity = finding.severity if finding.severity in ("error", "warning", "info") else "info"
+        view.notes.append((str(severity), message))
     return view
 
 

@@ -14,6 +14,8 @@ from django.db import transaction
 
 from paperdesk import clock
 from paperdesk.audit.services import record
+from paperdesk.checks import report as checker_report
+from paperdesk.checks.report import CheckReport
 from paperdesk.jobs import CHECKS_QUEUE, task
 
 from . import notifications
@@ -193,10 +195,11 @@ def perform_check(check_run_id: int, holder: str | None = None) -> str | None:
     report.pop("file", None)  # the blob's server path means nothing to anyone else
     run.report = report
     # An archive's findings are the authors' and chairs' to read; they never stop a submission.
-    run.blocking = run.upload.kind != Upload.Kind.SUPPLEMENTARY and bool(blocking_findings(run.upload.submission.venue, report))
+    run.blocking = run.upload.kind != Upload.Kind.SUPPLEMENTARY and checker_report.blocks_submission(
+        run.check_report, run.upload.submission.venue.spec.submission)
     run.state = CheckRun.State.DONE
     run.finished_at = clock.now()
-    summary = report_summary(report)
+    summary = report_summary(run.check_report)
     for name, value in summary.items():
         setattr(run, name, value)
     with transaction.atomic():  # the verdict and what it means for a submitted paper, together
@@ -204,7 +207,7 @@ def perform_check(check_run_id: int, holder: str | None = None) -> str | None:
         if run.upload.kind == Upload.Kind.PAPER:
             paper_check_finished(upload_id=run.upload_id)
     leases.release_claim(_claim_key(run.pk))
-    return report.get("status", "")
+    return run.check_report.status or ""
 
 
 # --- what a finished check means for a submitted paper ------------------------------------------
@@ -235,7 +238,7 @@ def paper_check_finished(*, upload_id: int) -> str:
             submission.save(update_fields=["submitted_paper", "updated_at"])
     if in_force is not None and (in_force.pk == upload.pk or in_force.version > upload.version):
         return "stale" if in_force.pk != upload.pk else ""
-    reasons = blocking_findings(submission.venue, run.report or {})
+    reasons = checker_report.blocking_reasons(run.check_report, submission.venue.spec.submission)
     if reasons:
         if not _recorded(submission, upload, "upload.refuse"):
             record("upload.refuse", submission, actor=None, venue=submission.venue, kind=upload.kind, version=upload.version,
@@ -309,33 +312,15 @@ def sweep_checks(live: set[str], now) -> int:
     return requeued
 
 
-def report_summary(report: dict) -> dict:
+def report_summary(report: CheckReport) -> dict:
     """The columns chairs filter on: verdict, counts and the finding codes."""
-    unreadable = report.get("status") == "unreadable"
-    codes = sorted({str(f.get("code")) for f in report.get("findings") or [] if isinstance(f, dict) and f.get("code")})
+    codes = report.finding_codes
     return {
-        "verdict": "unreadable" if unreadable else str((report.get("pages") or {}).get("verdict") or ""),
-        "leak_count": len((report.get("anonymity") or {}).get("leaks") or []),
-        "format_count": len((report.get("format") or {}).get("violations") or []),
+        "verdict": "unreadable" if report.unreadable else (report.pages.verdict or ""),
+        "leak_count": len(report.leaks),
+        "format_count": len(report.violations),
         "finding_codes": (" " + " ".join(codes) + " ")[:1000] if codes else "",
     }
-
-
-def blocking_findings(venue, report: dict) -> list[str]:
-    """The report's findings that the venue says stop a submission, as sentences."""
-    blocking = set(venue.spec.submission.blocking_findings)
-    reasons = []
-    if report.get("status") == "unreadable" and "unreadable" in blocking:
-        error = report.get("error") or {}
-        reasons.append(error.get("message") or "The PDF could not be read.")
-    pages = report.get("pages") or {}
-    if pages.get("verdict") == "over_limit" and "over_limit" in blocking:
-        reasons.append(f"The main content ends on page {pages.get('main_content_end')}, over the limit of {pages.get('limit')} pages.")
-    if "format" in blocking:
-        reasons += [f"Format: {v.get('detail')}" for v in (report.get("format") or {}).get("violations", [])]
-    if "anonymity" in blocking:
-        reasons += [f"Anonymity: {leak.get('kind')} '{leak.get('value')}'" for leak in (report.get("anonymity") or {}).get("leaks", [])]
-    return reasons
 
 
 def blocking_reason(upload: Upload) -> str:
@@ -347,7 +332,7 @@ def blocking_reason(upload: Upload) -> str:
         return "The PDF is still being checked; please submit again in a few seconds."
     if run.state == CheckRun.State.FAILED:
         return ""  # a checker fault must not stop an author; chairs see the failure
-    reasons = blocking_findings(upload.submission.venue, run.report or {})
+    reasons = checker_report.blocking_reasons(run.check_report, upload.submission.venue.spec.submission)
     if reasons:
         return "The PDF cannot be submitted yet: " + " ".join(reasons)
     return ""

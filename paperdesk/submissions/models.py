@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from paperdesk.checks.report import CheckReport
 from paperdesk.ids import new_public_id
 
 
@@ -189,6 +190,16 @@ class CheckRun(models.Model):
 
     def __str__(self) -> str:
         return f"check of {self.upload_id}: {self.state}"
+
+    @property
+    def check_report(self) -> CheckReport:
+        """`report` read once into the typed structure every reader uses (parsed again only
+        when `report` is replaced)."""
+        cached = self.__dict__.get("_check_report")
+        if cached is None or cached[0] is not self.report:
+            cached = (self.report, CheckReport.from_json(self.report))
+            self.__dict__["_check_report"] = cached
+        return cached[1]
 
 
 class ArchivalListing(models.Model):

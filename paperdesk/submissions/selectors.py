@@ -19,9 +19,10 @@ from django.db.models.functions import Cast
 
 from paperdesk import clock, plurals, policy, tokens
 from paperdesk.audit.models import AuditEntry
+from paperdesk.checks import report as checker_report
+from paperdesk.checks.report import CheckReport, ReportFinding
 from paperdesk.venues.models import Venue
 
-from .checking import blocking_findings
 from .models import Authorship, CheckRun, Submission, Upload, paper_in_force_candidates
 from .volunteering import volunteer_ask
 
@@ -89,9 +90,9 @@ class CheckView:
     def pending(self) -> bool:
         return self.state in (CheckRun.State.QUEUED, CheckRun.State.RUNNING)
 
-    @property
-    def blocking(self) -> bool:
-        return any(f.blocking for f in self.findings)
+    # Whether this PDF stops a submission: `checks.report.blocking_reasons`' answer, set by
+    # `_done_view` (each finding's own `blocking` only marks it on the page).
+    blocking: bool = False
 
     @property
     def has_warnings(self) -> bool:
@@ -133,15 +134,9 @@ def check_view_for(viewer, submission: Submission, run: CheckRun | None, upload:
     if not policy.can_view_format_check(viewer, submission):
         return CheckView(state=HIDDEN_CHECK)
     view = check_view(run, upload, venue)
-    view.leak_count, view.findings = 0, []  # the findings' sentences may quote what leaked
+    # The findings' sentences may quote what leaked; whether it blocks can be due to a leak alone.
+    view.leak_count, view.findings, view.blocking = 0, [], False
     return view
-
-
-def _page_of(item: dict) -> int | None:
-    page = item.get("page")
-    if page is None and isinstance(item.get("pages"), list) and item["pages"]:
-        page = item["pages"][0]
-    return page if isinstance(page, int) else None
 
 
 def check_view(run: CheckRun | None, upload: Upload | None, venue: Venue) -> CheckView:
@@ -152,102 +147,85 @@ def check_view(run: CheckRun | None, upload: Upload | None, venue: Venue) -> Che
     if run.state != CheckRun.State.DONE:
         failure = ""
         if run.state == CheckRun.State.FAILED:
-            failure = ((run.report or {}).get("error") or {}).get("message") or "The checker failed."
+            failure = run.check_report.error_message or "The checker failed."
         return CheckView(state=run.state, upload=upload, failure=failure)
-    return _done_view(run.report or {}, upload, venue)
+    return _done_view(run.check_report, upload, venue)
 
 
-FORMAT_CODES = {"paper_size", "margins", "font_size", "columns", "font_family", "line_spacing"}
-
-
-def _category(code: str, unreadable: bool) -> str:
-    """Which of the venue's `blocking_findings` names a finding code falls under."""
-    if unreadable:
-        return "unreadable"
-    if code == "over_limit":
-        return "over_limit"
-    if code in FORMAT_CODES:
-        return "format"
-    if code.startswith("leak_"):
-        return "anonymity"
-    return code
-
-
-def _done_view(report: dict, upload: Upload, venue: Venue) -> CheckView:
-    blocking = set(venue.spec.submission.blocking_findings)
-    unreadable = report.get("status") == "unreadable"
-    pages = report.get("pages") or {}
-    violations = (report.get("format") or {}).get("violations") or []
-    leaks = (report.get("anonymity") or {}).get("leaks") or []
+def _done_view(report: CheckReport, upload: Upload, venue: Venue) -> CheckView:
+    rules = venue.spec.submission
+    unreadable = report.unreadable
+    pages = report.pages
     view = CheckView(
         state=CheckRun.State.DONE,
         upload=upload,
-        verdict="unreadable" if unreadable else (pages.get("verdict") or ""),
-        main_content_end=None if unreadable else pages.get("main_content_end"),
-        page_limit=pages.get("limit"),
-        leak_count=len(leaks),
-        format_count=len(violations),
+        verdict="unreadable" if unreadable else (pages.verdict or ""),
+        main_content_end=None if unreadable else pages.main_content_end,
+        page_limit=pages.limit,
+        leak_count=len(report.leaks),
+        format_count=len(report.violations),
     )
-    listed = [f for f in report.get("findings") or [] if isinstance(f, dict) and f.get("message")]
+    listed = [f for f in report.findings if f.message]
     if listed:
-        view.findings = _listed_findings(listed, leaks, blocking, unreadable)
+        view.findings = _listed_findings(report, listed, rules)
     else:
-        view.findings = _derived_findings(report, pages, violations, leaks, blocking, unreadable)
-    # The page must never disagree with the service's refusal to submit.
-    if blocking_findings(venue, report) and not view.blocking:
+        view.findings = _derived_findings(report, rules)
+    # The page must never disagree with the service's refusal to submit: both ask the one
+    # function that decides it.
+    view.blocking = checker_report.blocks_submission(report, rules)
+    if view.blocking and not any(f.blocking for f in view.findings):
         view.findings.append(Finding("error", "This PDF has a problem that stops submission.", blocking=True))
     view.findings.sort(key=lambda f: (not f.blocking, SEVERITY_ORDER.get(f.severity, 3)))
     return view
 
 
-def _listed_findings(listed: list[dict], leaks: list[dict], blocking: set[str], unreadable: bool) -> list[Finding]:
+def _listed_findings(report: CheckReport, listed: list[ReportFinding], rules) -> list[Finding]:
     """The checker's own sentences; leak findings get the text around the leak (the n-th
     leak finding belongs to the n-th leak, which is how the checker writes them)."""
     findings = []
-    leak_texts = iter(str(leak.get("context") or leak.get("text") or "") for leak in leaks)
+    leak_texts = iter(leak.text for leak in report.leaks)
     for item in listed:
-        code = str(item.get("code") or "")
-        stops = _category(code, unreadable) in blocking
-        severity = item.get("severity") if item.get("severity") in SEVERITY_ORDER else "info"
-        text = next(leak_texts, "") if code.startswith("leak_") else str(item.get("text") or "")
-        findings.append(Finding("error" if stops else severity, str(item["message"]), page=_page_of(item), text=text, blocking=stops))
+        stops = checker_report.finding_blocks(report, item, rules)
+        severity = item.severity if item.severity in SEVERITY_ORDER else "info"
+        text = next(leak_texts, "") if item.code.startswith("leak_") else item.text
+        findings.append(Finding("error" if stops else str(severity), item.message, page=item.page, text=text, blocking=stops))
     return findings
 
 
-def _derived_findings(report, pages, violations, leaks, blocking, unreadable) -> list[Finding]:
+def _derived_findings(report: CheckReport, rules) -> list[Finding]:
     """Sentences built from the report's sections, for a report without a findings list."""
-    if unreadable:
-        error = report.get("error") or {}
-        return [Finding("error", error.get("message") or "The PDF could not be read.", blocking="unreadable" in blocking)]
+    blocking = set(rules.blocking_findings)
+    if report.unreadable:
+        return [Finding("error", report.error_message or "The PDF could not be read.", blocking="unreadable" in blocking)]
     findings = []
-    if pages.get("verdict") == "over_limit":
+    pages = report.pages
+    if pages.over_limit:
         findings.append(Finding(
             "error",
-            f"The main content ends on page {pages.get('main_content_end')}; this track allows {pages.get('limit')} pages "
+            f"The main content ends on page {pages.main_content_end}; this track allows {pages.limit} pages "
             "(references and appendices do not count).",
-            page=pages.get("main_content_end"),
+            page=pages.main_content_end,
             blocking="over_limit" in blocking,
         ))
-    for violation in violations:
+    for violation in report.violations:
         findings.append(Finding(
             "error" if "format" in blocking else "warning",
-            f"Format: {violation.get('detail') or violation.get('code')}",
-            page=_page_of(violation),
+            f"Format: {violation.detail or violation.code}",
+            page=violation.page,
             blocking="format" in blocking,
         ))
-    for leak in leaks:
-        kind = LEAK_KINDS.get(leak.get("kind"), str(leak.get("kind") or "Identity").replace("_", " ").capitalize())
+    for leak in report.leaks:
+        kind = LEAK_KINDS.get(leak.kind or "", str(leak.kind or "Identity").replace("_", " ").capitalize())
         findings.append(Finding(
             "error" if "anonymity" in blocking else "warning",
-            f"Anonymity: {kind} “{leak.get('value', '')}”",
-            page=_page_of(leak),
-            text=str(leak.get("context") or leak.get("text") or ""),
+            f"Anonymity: {kind} “{leak.value if leak.value is not None else ''}”",
+            page=leak.page,
+            text=leak.text,
             blocking="anonymity" in blocking,
         ))
-    signals = report.get("signals") or {}
-    if signals.get("limitations_section") is False:
+    if report.signals.limitations_section is False:
         findings.append(Finding("warning", "No limitations section was found. The call for papers asks that limitations are not downplayed."))
-    if signals.get("checklist"):
+    if report.signals.checklist:
         findings.append(Finding("info", "A checklist was found; this venue does not require one (it is never counted)."))
     return findings
 
@@ -287,7 +265,7 @@ def version_verdict(upload: Upload, submission: Submission) -> str:
         return "failed"
     if run.state == CheckRun.State.SUPERSEDED:
         return "superseded"
-    if blocking_findings(submission.venue, run.report or {}):
+    if checker_report.blocks_submission(run.check_report, submission.venue.spec.submission):
         return "refused" if submission.submitted_at is not None else "not_compliant"
     return "compliant"
 

@@ -96,9 +96,9 @@ def archive_panel(viewer: Any, submission: Submission) -> ArchivePanel:
         return panel
     run = getattr(upload, "check_run", None)
     panel.check = check_view_for(viewer, submission, run, upload, submission.venue)
-    summary = ((run.report or {}).get("supplementary") or {}) if run is not None and run.state == CheckRun.State.DONE else {}
-    panel.error = str(summary.get("error") or "")
-    panel.files_scanned = summary.get("files_scanned")
+    summary = run.check_report.supplementary if run is not None and run.state == CheckRun.State.DONE else None
+    panel.error = summary.error if summary is not None else ""
+    panel.files_scanned = summary.files_scanned if summary is not None else None
     return panel
 
 

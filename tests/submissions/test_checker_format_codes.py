@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from paperdesk.submissions.selectors import _category
+from paperdesk.checks.report import finding_class
 
 
 @pytest.mark.parametrize("code", ["paper_size", "margins", "font_size", "columns", "font_family", "line_spacing"])
 def test_every_checker_format_code_is_a_format_finding(code):
-    assert _category(code, unreadable=False) == "format"
+    assert finding_class(code, unreadable=False) == "format"
