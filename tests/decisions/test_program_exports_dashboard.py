@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 
 from paperdesk.decisions import charts, services
+from paperdesk.decisions.models import Decision
 from paperdesk.submissions.models import Upload
 from tests.conftest import make_pdf_bytes
 from tests.reviews.review_world import (
@@ -150,6 +151,22 @@ def test_dashboard_draws_every_chart_as_inline_svg(released):
     assert "Uma Unassigned" not in html
     assert "<script" not in html.split("<main", 1)[1]
     assert "http://" not in "".join(part.split(">", 1)[0] for part in html.split("<svg")[1:]).replace("http://www.w3.org/2000/svg", "")
+
+
+def test_dashboard_lists_who_owes_a_review_until_the_paper_is_released(rworld, django_capture_on_commit_callbacks):
+    """Uma has not reviewed the other paper: listed while it is undecided and while its
+    decision is set but not released; not once it is released (reviews.outstanding)."""
+    chair = rworld.client("chair")
+    dashboard = reverse("decisions:dashboard", args=[rworld.venue.slug])
+    assert "Uma Unassigned" in chair.get(dashboard).content.decode()
+    chair.post(reverse("decisions:bulk_set", args=[rworld.venue.slug]), {"paper": [rworld.other_paper.public_id], "outcome": "reject"})
+    chair.post(reverse("decisions:bulk_set", args=[rworld.venue.slug]), {"paper": [rworld.paper.public_id], "outcome": "accept-oral"})
+    assert "Uma Unassigned" in chair.get(dashboard).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        chair.post(reverse("decisions:release", args=[rworld.venue.slug]),
+                   {"subject": services.DEFAULT_SUBJECT, "body": services.DEFAULT_BODY, "action": "release", "confirmed": "yes"})
+    assert Decision.objects.filter(submission=rworld.other_paper, released_at__isnull=False).exists()
+    assert "Uma Unassigned" not in chair.get(dashboard).content.decode()
 
 
 def test_chart_labels_are_escaped():
