@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from paperdesk import policy
+from paperdesk import plurals, policy
 
 from . import selectors, services
 from .forms import AffiliationFormSet, ProfileForm, RejectForm, affiliation_initial
@@ -154,7 +154,7 @@ def moderation_bulk(request):
     done = len(result.decided)
     verb = "Approved" if action == "approve" else "Rejected"
     if done:
-        messages.success(request, f"{verb} {done} account{'s' if done != 1 else ''}; each person has been told by e-mail.")
+        messages.success(request, f"{verb} {plurals.count(done, 'account')}; each person has been told by e-mail.")
     for email, why in result.skipped:
         messages.warning(request, f"{email}: not changed. {why}")
     return redirect("accounts:moderation")

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
-from paperdesk import policy
+from paperdesk import plurals, policy
 from paperdesk.csvexport import csv_response
 from paperdesk.submissions.forms import ExtensionForm
 from paperdesk.submissions.services import ServiceError
@@ -42,7 +42,7 @@ def camera_ready_remind(request, venue_slug):
         run = camera_ready_writes.reminders_start(venue=venue, actor=request.user)
     except ServiceError as error:
         return _camera_ready_status_page(request, venue, error=error.message, status=error.status)
-    messages.success(request, f"Reminding the authors of {run.papers} paper{'s' if run.papers != 1 else ''} without a camera-ready PDF; the e-mails are being sent.")
+    messages.success(request, f"Reminding the authors of {plurals.count(run.papers, 'paper')} without a camera-ready PDF; the e-mails are being sent.")
     return redirect("decisions:camera_ready_status", venue.slug)
 
 

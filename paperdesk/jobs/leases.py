@@ -28,7 +28,9 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from . import hooks_for
+from paperdesk import plurals
+
+from . import hooks_for, sweeps
 
 log = logging.getLogger("paperdesk.jobs")
 
@@ -177,7 +179,7 @@ def job_finished(db_task) -> None:
 
 
 def lost_message(attempts: int) -> str:
-    return (f"Its worker stopped {attempts} time{'s' if attempts != 1 else ''} while running it (killed, out of "
+    return (f"Its worker stopped {plurals.count(attempts, 'time')} while running it (killed, out of "
             "memory, or the machine restarted), so it was given up. Nothing it finished is done again if you retry it.")
 
 
@@ -232,9 +234,8 @@ def sweep(now=None) -> dict:
                     log.warning("job %s (%s) taken over from dead worker %s", db_task.pk, db_task.task_path, owner)
         except Exception:
             log.exception("could not take over job %s", db_task.pk)
-    from paperdesk.submissions.checking import sweep_checks
-
-    counts["rows"] += sweep_checks(live, now)
+    for sweep_rows in sweeps():  # the apps' own rows (a check left "running": submissions' sweep_checks)
+        counts["rows"] += sweep_rows(live, now)
     return counts
 
 

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from paperdesk import policy
+from paperdesk import plurals, policy
 from paperdesk.submissions.models import Submission
 from paperdesk.venues.models import Venue
 
@@ -88,7 +88,7 @@ def publish(request, venue_slug):
         count = area_chairs.batches_publish(venue=venue, actor=request.user)
     except ReviewingError as error:
         return _refused(request, venue, error)
-    messages.success(request, f"Published {count} paper{'s' if count != 1 else ''} to the area chairs; each is e-mailed the titles of their papers.")
+    messages.success(request, f"Published {plurals.count(count, 'paper')} to the area chairs; each is e-mailed the titles of their papers.")
     return redirect(_page_url(venue))
 
 

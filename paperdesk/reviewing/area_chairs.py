@@ -32,7 +32,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.urls import reverse
 
-from paperdesk import policy
+from paperdesk import plurals, policy
 from paperdesk.audit.services import record
 from paperdesk.jobs import task
 from paperdesk.mail import send_templated
@@ -190,7 +190,7 @@ def batches_propose(*, venue: Venue, actor) -> ProposeResult:
     if load is None:
         room = int(np.maximum(held, np.array(caps, dtype=np.int64)).sum())  # every maximum is set, or L would exist
         raise ReviewingError(
-            f"{len(model.papers)} papers need an area chair but the {len(keys)} area chair{'s' if len(keys) != 1 else ''} can take at most "
+            f"{len(model.papers)} papers need an area chair but the {plurals.count(len(keys), 'area chair')} can take at most "
             f"{room} (their maximum loads). Invite more area chairs or raise their maximum loads.", 409)
     ceiling = np.array([max(int(h), min(load, len(model.papers) if c is None else c)) for h, c in zip(held, caps)], dtype=np.int64)
     fixed = {(a.submission.public_id, affinity.reviewer_key(a.user_id)) for a in inputs.forced}
@@ -238,7 +238,7 @@ def batches_propose(*, venue: Venue, actor) -> ProposeResult:
     Assignment.objects.bulk_create(new, batch_size=2000)
     kept = fixed
     result = ProposeResult(new=len(new), kept=len(kept), papers=len(model.papers), area_chairs=len(keys), load=load, balanced=balanced)
-    result.message = (f"Proposed {len(new)} paper{'s' if len(new) != 1 else ''} for {len(keys)} area chair{'s' if len(keys) != 1 else ''}"
+    result.message = (f"Proposed {plurals.count(len(new), 'paper')} for {plurals.count(len(keys), 'area chair')}"
                       f" (at most {load} each{'' if balanced or load <= 1 else '; conflicts leave some with fewer'})"
                       f"{f'; {len(kept)} published kept' if kept else ''}.")
     record("area_chairs.propose", venue, actor=actor, venue=venue, new=len(new), kept=len(kept), load=load, balanced=balanced,

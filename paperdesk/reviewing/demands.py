@@ -3,6 +3,7 @@ else the venue's `reviewing.reviewers_per_paper` (e.g. long papers 3, short pape
 
 from __future__ import annotations
 
+from paperdesk import plurals
 from paperdesk.venues.models import Track, Venue
 
 
@@ -25,7 +26,7 @@ def of(venue: Venue, submission) -> int:
 
 def needs(count: int, k: int, number: int) -> str:
     """The warning a chair reads when a paper's reviewer count differs from its demand."""
-    return f"#{number} now has {count} reviewer{'s' if count != 1 else ''}; the venue asks for {k}."
+    return f"#{number} now has {plurals.count(count, 'reviewer')}; the venue asks for {k}."
 
 
 def named(venue: Venue) -> list[tuple[str, int]]:

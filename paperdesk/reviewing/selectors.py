@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 
-from paperdesk import policy
+from paperdesk import plurals, policy
 from paperdesk.audit.models import AuditEntry
 from paperdesk.submissions.models import Authorship, Submission
 from paperdesk.venues.models import TopicArea, Venue
@@ -397,13 +397,13 @@ class Proposal:
         if short:
             wanted = {p.k for p in short}
             needed = f"exactly {self.k} reviewers" if wanted == {self.k} else "the number of reviewers their track asks for"
-            out.append(f"{len(short)} paper{'s' if len(short) != 1 else ''} without {needed}.")
+            out.append(f"{plurals.count(len(short), 'paper')} without {needed}.")
         over = [r for r in self.loads if r.over]
         if over:
-            out.append(f"{len(over)} reviewer{'s' if len(over) != 1 else ''} over their maximum load.")
+            out.append(f"{plurals.count(len(over), 'reviewer')} over their maximum load.")
         conflicted = sum(1 for p in self.papers for pair in p.pairs if pair.conflict)
         if conflicted:
-            out.append(f"{conflicted} proposed pair{'s' if conflicted != 1 else ''} with a conflict: remove them.")
+            out.append(f"{plurals.count(conflicted, 'proposed pair')} with a conflict: remove them.")
         return out
 
 

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from paperdesk import policy
+from paperdesk import plurals, policy
 from paperdesk.publications import KINDS, LABELS, ParseError, guess_kind, parse_in_child
 from paperdesk.submissions.models import Submission
 from paperdesk.venues.models import Venue
@@ -269,7 +269,7 @@ def first_authors_remind(request, venue_slug):
     except ReviewingError as error:
         return _error(request, error, venue)
     if count:
-        messages.success(request, f"One polite reminder is on its way to {count} co-first author{'s' if count != 1 else ''}.")
+        messages.success(request, f"One polite reminder is on its way to {plurals.count(count, 'co-first author')}.")
     else:
         messages.info(request, "Everyone has volunteered or was already reminded once.")
     return redirect("reviewing:first_authors", venue.slug)
@@ -359,7 +359,7 @@ def publications_import(request, venue_slug):
     except ReviewingError as error:
         form.add_error(None, error.message)
         return _profile_page(request, venue, member, import_form=form, status=error.status)
-    text = f"Imported {result.added} publication{'s' if result.added != 1 else ''}"
+    text = f"Imported {plurals.count(result.added, 'publication')}"
     if result.duplicates:
         text += f" ({result.duplicates} already listed or without a title were skipped)"
     messages.success(request, text + ".")
@@ -401,7 +401,7 @@ def publications_clear(request, venue_slug):
     venue = _venue(request, venue_slug)
     _profile_member_or_404(request, venue)  # as the profile page: members of the venue's pool
     count = services.publications_clear(user=request.user, actor=request.user)
-    messages.success(request, f"Removed {count} publication{'s' if count != 1 else ''}.")
+    messages.success(request, f"Removed {plurals.count(count, 'publication')}.")
     return _to_profile(venue, "publications")
 
 
@@ -814,7 +814,7 @@ def publish(request, venue_slug):
         count = assignment.publish(venue=venue, actor=request.user)
     except ReviewingError as error:
         return _error(request, error, venue, back=reverse("reviewing:assignment", args=[venue.slug]))
-    messages.success(request, f"Published {count} assignment{'s' if count != 1 else ''}; each reviewer is e-mailed the titles of their papers.")
+    messages.success(request, f"Published {plurals.count(count, 'assignment')}; each reviewer is e-mailed the titles of their papers.")
     return redirect("reviewing:assignment", venue.slug)
 
 

@@ -22,7 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 
-from paperdesk import clock, policy
+from paperdesk import clock, plurals, policy
 from paperdesk.audit.services import record
 from paperdesk.jobs import task
 from paperdesk.mail import send_templated
@@ -257,7 +257,7 @@ def extend_deadline(*, actor, submission: Submission, deadline: dt.datetime, use
     ids = [a.pk for a in changed]
     transaction.on_commit(lambda: send_deadline_notices_job.enqueue(ids))
     transaction.on_commit(lambda: _reschedule(venue))
-    who = changed[0].alias if user_id else f"{len(changed)} reviewer{'s' if len(changed) != 1 else ''}"
+    who = changed[0].alias if user_id else f"{plurals.count(len(changed), 'reviewer')}"
     return ExtendResult(changed, deadline, f"{who} of #{submission.number}: review due {venue.moment_text(deadline)}.")
 
 

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
-from paperdesk import policy
+from paperdesk import plurals, policy
 from paperdesk.submissions.services import ServiceError
 from paperdesk.venues.models import Venue
 
@@ -108,8 +108,8 @@ def _replan(request, submission, venue, data):
 
 
 def _done(plan) -> str:
-    what = f"{plan.count} review{'s' if plan.count != 1 else ''}" if not plan.meta_reviews else (
-        f"{plan.reviews} review{'s' if plan.reviews != 1 else ''} and {plan.meta_reviews} meta-review{'s' if plan.meta_reviews != 1 else ''}")
+    what = f"{plurals.count(plan.count, 'review')}" if not plan.meta_reviews else (
+        f"{plurals.count(plan.reviews, 'review')} and {plurals.count(plan.meta_reviews, 'meta-review')}")
     return f"Reverted {what}. The people who wrote them are told by e-mail; the history keeps every version."
 
 

@@ -20,7 +20,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from paperdesk import clock, policy
+from paperdesk import clock, plurals, policy
 from paperdesk.jobs import task
 from paperdesk.mail import send_templated
 from paperdesk.venues.models import Venue
@@ -132,7 +132,7 @@ def send_review_reminders(venue: Venue, now: dt.datetime | None = None) -> int:
                     "missing": rows,
                     "overdue": overdue,
                     "deadline_text": venue.moment_text(deadline),
-                    "due_text": "within a day" if days_left < 1 else f"in {days_left} day{'s' if days_left != 1 else ''}",
+                    "due_text": "within a day" if days_left < 1 else f"in {plurals.count(days_left, 'day')}",
                     "dashboard_path": reverse("reviews:dashboard"),
                 }, [users[user_id].email])
             except Exception:

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from paperdesk import clock, policy
+from paperdesk import clock, plurals, policy
 from paperdesk.submissions.services import ServiceError
 from paperdesk.venues.models import Venue
 
@@ -275,8 +275,8 @@ def chase(request, venue_slug):
             if result.already:
                 messages.info(request, "This reminder was already sent (the form was submitted twice); nothing more went out.")
             else:
-                messages.success(request, f"Reminder sent to {result.reviewers} reviewer{'s' if result.reviewers != 1 else ''} "
-                                          f"for {result.reviews} review{'s' if result.reviews != 1 else ''}.")
+                messages.success(request, f"Reminder sent to {plurals.count(result.reviewers, 'reviewer')} "
+                                          f"for {plurals.count(result.reviews, 'review')}.")
             target = reverse("reviews:chase", args=[venue.slug])
             return redirect(target + (f"?paper={submission.public_id}" if submission else ""))
     people = chasing.remind_preview(request.user, venue, submission, late_only=late_only)

@@ -9,6 +9,7 @@ import difflib
 
 from django.http import Http404
 
+from paperdesk import plurals
 from paperdesk.venueconfig import VenueSpec, spec_from_dict, spec_to_toml
 
 from .models import SettingsVersion, Venue
@@ -20,11 +21,11 @@ def summaries(spec: VenueSpec) -> dict[str, str]:
     accounts = spec.accounts
     return {
         "dates": f"Submission deadline {spec.dates['submission_deadline']:%Y-%m-%d %H:%M} ({spec.timezone})",
-        "tracks": "; ".join(f"{t.name}: {t.max_pages} page{'s' if t.max_pages != 1 else ''}" for t in spec.tracks),
-        "topics": f"{len(spec.topics)} topic{'s' if len(spec.topics) != 1 else ''}",
-        "contribution-types": f"{len(spec.contribution_types)} contribution type{'s' if len(spec.contribution_types) != 1 else ''}",
+        "tracks": "; ".join(f"{t.name}: {plurals.count(t.max_pages, 'page')}" for t in spec.tracks),
+        "topics": f"{plurals.count(len(spec.topics), 'topic')}",
+        "contribution-types": f"{plurals.count(len(spec.contribution_types), 'contribution type')}",
         "accounts": f"{accounts.approval}; {len(accounts.institutional_suffixes)} suffixes, {len(accounts.institutional_domains)} domains",
-        "review-form": f"{len(form.questions)} question{'s' if len(form.questions) != 1 else ''}, "
+        "review-form": f"{plurals.count(len(form.questions), 'question')}, "
                        f"overall score {min(form.overall.values)}–{max(form.overall.values)}",
         "emails": f"{len(spec.notifications.review_reminder_days) + len(spec.notifications.overdue_reminder_days)} review reminders; "
                   f"decision e-mails for accepted and rejected papers",
