@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from paperdesk import plurals
 
-from . import hooks_for, sweeps
+from . import hooks_for
 
 log = logging.getLogger("paperdesk.jobs")
 
@@ -234,8 +234,9 @@ def sweep(now=None) -> dict:
                     log.warning("job %s (%s) taken over from dead worker %s", db_task.pk, db_task.task_path, owner)
         except Exception:
             log.exception("could not take over job %s", db_task.pk)
-    for sweep_rows in sweeps():  # the apps' own rows (a check left "running": submissions' sweep_checks)
-        counts["rows"] += sweep_rows(live, now)
+    from paperdesk.submissions.checking import sweep_checks
+
+    counts["rows"] += sweep_checks(live, now)
     return counts
 
 
