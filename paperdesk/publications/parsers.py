@@ -1,7 +1,8 @@
 """Reviewers' publication lists from files they bring: BibTeX, a JSON or CSV list, or a
 DBLP XML export. Never the network.
 
-Each parser returns a list of records ``{"title", "abstract", "year", "authors"}`` or
+Each parser returns a list of records ``{"title", "abstract", "year", "authors"}``
+(`PublicationRecord`) or
 raises `ParseError` with a message that names the line (or item) at fault. The parsers
 are plain Python without Django; `parse_in_child` runs one of them in a child process
 with CPU-time, memory and wall-clock limits (untrusted files are never parsed in the web
@@ -23,7 +24,10 @@ import json
 import re
 import sys
 import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from html.entities import name2codepoint
+from typing import NoReturn, TypedDict
 
 MAX_BYTES = {"bibtex": 2_000_000, "json": 2_000_000, "csv": 2_000_000, "dblp": 10_000_000}
 MAX_RECORDS = 2000
@@ -35,6 +39,15 @@ class ParseError(ValueError):
     """A file that cannot be read, with the reason a person is shown."""
 
 
+class PublicationRecord(TypedDict):
+    """One publication as every parser returns it."""
+
+    title: str
+    abstract: str
+    year: int | None
+    authors: list[str]
+
+
 # Control characters (NUL and friends) and the bidirectional overrides and isolates that
 # make a name display differently from what it holds ("Trojan Source"); joiners stay, as
 # several scripts need them.
@@ -42,12 +55,13 @@ _HIDDEN = dict.fromkeys([*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0), 0x061C, 0
                          *range(0x202A, 0x202F), *range(0x2066, 0x206A)], " ")
 
 
-def _clean(value, limit: int) -> str:
+def _clean(value: object, limit: int) -> str:
     """One line of visible text: hidden characters become spaces, runs of space collapse."""
     return " ".join(str(value or "").translate(_HIDDEN).split())[:limit]
 
 
-def _record(title, abstract="", year=None, authors=()) -> dict:
+def _record(title: object, abstract: object = "", year: int | None = None,
+            authors: Iterable[object] = ()) -> PublicationRecord:
     return {
         "title": _clean(title, 500),
         "abstract": _clean(abstract, 5000),
@@ -56,7 +70,7 @@ def _record(title, abstract="", year=None, authors=()) -> dict:
     }
 
 
-def _year(value, where: str) -> int | None:
+def _year(value: object, where: str) -> int | None:
     if value is None or value == "":
         return None
     match = re.search(r"\b(1[89]\d\d|2[01]\d\d)\b", str(value))
@@ -78,7 +92,7 @@ def _decode(data: bytes | str, kind: str) -> str:
     raise ParseError("The file is not text.")  # pragma: no cover - latin-1 decodes anything
 
 
-def _limit(records: list) -> list:
+def _limit(records: list[PublicationRecord]) -> list[PublicationRecord]:
     if len(records) > MAX_RECORDS:
         raise ParseError(f"The file lists more than {MAX_RECORDS} publications; keep the recent ones.")
     return records
@@ -99,7 +113,7 @@ _COMMAND = re.compile(r"\\[A-Za-z]+\*?\s*|\\.")
 def latex_to_text(value: str) -> str:
     """Good-enough LaTeX to plain text for titles and names: accents, a few letters,
     commands dropped (their arguments kept), braces and math dollars removed."""
-    def accent(match):
+    def accent(match: re.Match[str]) -> str:
         base = match.group(2) or match.group(3)
         base = {"\\i": "i", "\\j": "j"}.get(base, base)
         return unicodedata.normalize("NFC", base + _ACCENTS[match.group(1)])
@@ -117,7 +131,7 @@ _RUNS_ON = re.compile(r"\n\s*[A-Za-z]+\s*=\s*[{\"0-9]")
 
 
 class _BibReader:
-    def __init__(self, text: str):
+    def __init__(self, text: str) -> None:
         self.text = text
         self.pos = 0
         self.strings = {m: m.capitalize() for m in ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")}
@@ -125,10 +139,10 @@ class _BibReader:
     def line(self, pos: int | None = None) -> int:
         return self.text.count("\n", 0, self.pos if pos is None else pos) + 1
 
-    def fail(self, message: str, pos: int | None = None):
+    def fail(self, message: str, pos: int | None = None) -> NoReturn:
         raise ParseError(f"Line {self.line(pos)}: {message}")
 
-    def skip_space(self):
+    def skip_space(self) -> None:
         n = len(self.text)
         while self.pos < n and self.text[self.pos].isspace():
             self.pos += 1
@@ -171,7 +185,7 @@ class _BibReader:
         self.fail('a quoted value is never closed (missing ").' if quoted else "a '{' is never closed.", opened_at)
 
     def value(self) -> str:
-        parts = []
+        parts: list[str] = []
         while True:
             self.skip_space()
             c = self.text[self.pos:self.pos + 1]
@@ -192,7 +206,9 @@ class _BibReader:
                 continue
             return "".join(parts)
 
-    def entries(self):
+    def entries(self) -> Iterator[tuple[int, str, str, dict[str, str]]]:
+        """(line, kind, key, fields) of every entry; @string, @comment and @preamble are
+        taken in, not yielded."""
         n = len(self.text)
         while True:
             at = self.text.find("@", self.pos)
@@ -238,7 +254,7 @@ class _BibReader:
                     continue
                 self.fail(f"the entry @{kind}{{{key} needs a ',' after its key.")
             self.pos += 1
-            fields = {}
+            fields: dict[str, str] = {}
             while True:
                 self.skip_space()
                 c = self.text[self.pos:self.pos + 1]
@@ -248,28 +264,29 @@ class _BibReader:
                 if not c:
                     self.fail(f"the entry @{kind}{{{key} starting on line {entry_line} is never closed.")
                 field_at = self.pos
-                field = self.name().lower()
-                if not field:
+                name = self.name().lower()
+                if not name:
                     self.fail(f"expected a field name in @{kind}{{{key}, found {c!r}.")
                 self.skip_space()
                 if self.text[self.pos:self.pos + 1] != "=":
-                    self.fail(f"the field '{field}' in @{kind}{{{key} needs '=' and a value.", field_at)
+                    self.fail(f"the field '{name}' in @{kind}{{{key} needs '=' and a value.", field_at)
                 self.pos += 1
                 value_at = self.pos
-                fields[field] = self.value()
-                if _RUNS_ON.search(fields[field]):
-                    self.fail(f"the value of '{field}' runs into the next field (a closing '}}' or '\"' is missing).", value_at)
+                fields[name] = self.value()
+                if _RUNS_ON.search(fields[name]):
+                    self.fail(f"the value of '{name}' runs into the next field (a closing '}}' or '\"' is missing).", value_at)
                 self.skip_space()
                 c = self.text[self.pos:self.pos + 1]
                 if c == ",":
                     self.pos += 1
                 elif c != closer:
-                    self.fail(f"expected ',' or the end of @{kind}{{{key} after the field '{field}', found {c!r}." if c else f"the entry @{kind}{{{key} starting on line {entry_line} is never closed.")
+                    self.fail(f"expected ',' or the end of @{kind}{{{key} after the field '{name}', found {c!r}." if c else f"the entry @{kind}{{{key} starting on line {entry_line} is never closed.")
             yield entry_line, kind, key, fields
 
 
 def split_bibtex_authors(value: str) -> list[str]:
-    names, depth, start = [], 0, 0
+    names: list[str] = []
+    depth, start = 0, 0
     lowered = value
     i = 0
     while i < len(value):
@@ -285,7 +302,7 @@ def split_bibtex_authors(value: str) -> list[str]:
             continue
         i += 1
     names.append(value[start:])
-    out = []
+    out: list[str] = []
     for name in names:
         name = latex_to_text(name)
         if name and name.lower() != "others":
@@ -293,10 +310,10 @@ def split_bibtex_authors(value: str) -> list[str]:
     return out
 
 
-def parse_bibtex(data: bytes | str) -> list[dict]:
+def parse_bibtex(data: bytes | str) -> list[PublicationRecord]:
     text = _decode(data, "bibtex")
     reader = _BibReader(text)
-    records = []
+    records: list[PublicationRecord] = []
     for line, _kind, key, fields in reader.entries():
         title = latex_to_text(fields.get("title", ""))
         if not title:
@@ -315,13 +332,13 @@ def parse_bibtex(data: bytes | str) -> list[dict]:
 
 # --- JSON and CSV -------------------------------------------------------------------------
 
-def _authors(value, where: str) -> list[str]:
+def _authors(value: object, where: str) -> list[str]:
     if value is None or value == "":
         return []
     if isinstance(value, str):
         return [a for a in re.split(r"\s*;\s*|\s+and\s+", value) if a.strip()]
     if isinstance(value, list):
-        out = []
+        out: list[str] = []
         for item in value:
             if isinstance(item, str):
                 out.append(item)
@@ -333,7 +350,7 @@ def _authors(value, where: str) -> list[str]:
     raise ParseError(f"{where}: 'authors' must be a list of names or a text.")
 
 
-def parse_json(data: bytes | str) -> list[dict]:
+def parse_json(data: bytes | str) -> list[PublicationRecord]:
     text = _decode(data, "json")
     try:
         value = json.loads(text)
@@ -343,7 +360,7 @@ def parse_json(data: bytes | str) -> list[dict]:
         value = value.get("publications", value.get("papers"))
     if not isinstance(value, list):
         raise ParseError('The JSON must be a list of publications, or an object with a "publications" list.')
-    records = []
+    records: list[PublicationRecord] = []
     for number, item in enumerate(value, start=1):
         where = f"Publication {number}"
         if not isinstance(item, dict):
@@ -359,7 +376,7 @@ def parse_json(data: bytes | str) -> list[dict]:
     return records
 
 
-def parse_csv(data: bytes | str) -> list[dict]:
+def parse_csv(data: bytes | str) -> list[PublicationRecord]:
     text = _decode(data, "csv")
     lines = text.splitlines()
     if not lines or not lines[0].strip():
@@ -374,7 +391,7 @@ def parse_csv(data: bytes | str) -> list[dict]:
     header = [aliases.get(h, h) for h in header]
     if "title" not in header:
         raise ParseError(f"Line 1: the header must have a 'title' column (found: {', '.join(h for h in header if h) or 'nothing'}).")
-    records = []
+    records: list[PublicationRecord] = []
     while True:
         start = reader.line_num + 1
         try:
@@ -409,7 +426,25 @@ class _Refused(Exception):
     pass
 
 
-def parse_dblp(data: bytes) -> list[dict]:
+@dataclass
+class _DblpRecord:
+    """The record element being read."""
+
+    line: int
+    title: str = ""
+    year: int | None = None
+    authors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _DblpState:
+    root: str | None = None  # the document element
+    record: _DblpRecord | None = None
+    element: tuple[str, int] | None = None  # (title, year, author or editor; its depth)
+    text: list[str] = field(default_factory=list)  # the element's character data so far
+
+
+def parse_dblp(data: bytes | str) -> list[PublicationRecord]:
     """Publications from a DBLP XML export (a person page, ``dblp.org/pid/....xml``, or a
     slice of dblp.xml): title, year and authors of every record (DBLP has no abstracts)."""
     import pyexpat
@@ -422,57 +457,58 @@ def parse_dblp(data: bytes) -> list[dict]:
         raise ParseError("The file is empty.")
     parser = pyexpat.ParserCreate()
     parser.SetParamEntityParsing(pyexpat.XML_PARAM_ENTITY_PARSING_NEVER)
-    records: list[dict] = []
+    records: list[PublicationRecord] = []
     stack: list[str] = []
-    state = {"record": None, "field": None, "text": [], "root": None}
+    state = _DblpState()
 
-    def refuse(message):
+    def refuse(message: str) -> NoReturn:
         raise _Refused(message)
 
-    def doctype(name, system_id, public_id, has_internal_subset):
+    def doctype(name: str, system_id: str | None, public_id: str | None, has_internal_subset: bool) -> None:
         if has_internal_subset:
             refuse("the file declares its own document type (<!DOCTYPE ... [ ... ]>); DBLP files never do.")
 
-    def entity_decl(*args):
+    def entity_decl(*args: object) -> NoReturn:
         refuse("the file declares entities (<!ENTITY ...>); they are not accepted.")
 
-    def start(name, attrs):
-        if state["root"] is None:
-            state["root"] = name
+    def start(name: str, attrs: dict[str, str]) -> None:
+        if state.root is None:
+            state.root = name
             if name not in ("dblpperson", "dblp", *DBLP_RECORDS):
                 refuse(f"this is not a DBLP export (the document starts with <{name}>, expected <dblpperson> or <dblp>).")
         stack.append(name)
         if len(stack) > MAX_DEPTH:
             refuse("the XML is nested too deeply.")
-        if name in DBLP_RECORDS and state["record"] is None:
-            state["record"] = {"title": "", "year": None, "authors": [], "line": parser.CurrentLineNumber}
-        elif state["record"] is not None and state["field"] is None and name in ("title", "year", "author", "editor"):
-            state["field"] = (name, len(stack))
-            state["text"] = []
+        if name in DBLP_RECORDS and state.record is None:
+            state.record = _DblpRecord(line=parser.CurrentLineNumber)
+        elif state.record is not None and state.element is None and name in ("title", "year", "author", "editor"):
+            state.element = (name, len(stack))
+            state.text = []
 
-    def end(name):
-        record, field = state["record"], state["field"]
-        if field is not None and field[1] == len(stack):
-            text = " ".join("".join(state["text"]).split())
-            if field[0] == "title":
-                record["title"] = text
-            elif field[0] == "year":
-                record["year"] = _year(text, f"Line {parser.CurrentLineNumber}")
+    def end(name: str) -> None:
+        record, element = state.record, state.element
+        # an element is only ever open inside a record
+        if record is not None and element is not None and element[1] == len(stack):
+            text = " ".join("".join(state.text).split())
+            if element[0] == "title":
+                record.title = text
+            elif element[0] == "year":
+                record.year = _year(text, f"Line {parser.CurrentLineNumber}")
             else:
-                record["authors"].append(_DISAMBIGUATION.sub("", text))
-            state["field"] = None
+                record.authors.append(_DISAMBIGUATION.sub("", text))
+            state.element = None
         stack.pop()
         if record is not None and name in DBLP_RECORDS and not any(s in DBLP_RECORDS for s in stack):
-            if record["title"]:
-                records.append(_record(record["title"].rstrip("."), "", record["year"], record["authors"]))
+            if record.title:
+                records.append(_record(record.title.rstrip("."), "", record.year, record.authors))
                 _limit(records)
-            state["record"] = None
+            state.record = None
 
-    def chars(text):
-        if state["field"] is not None:
-            state["text"].append(text)
+    def chars(text: str) -> None:
+        if state.element is not None:
+            state.text.append(text)
 
-    def skipped(name, is_parameter_entity):
+    def skipped(name: str, is_parameter_entity: bool) -> None:
         if is_parameter_entity:
             return
         code = name2codepoint.get(name)
@@ -499,7 +535,8 @@ def parse_dblp(data: bytes) -> list[dict]:
     return records
 
 
-PARSERS = {"bibtex": parse_bibtex, "json": parse_json, "csv": parse_csv, "dblp": parse_dblp}
+PARSERS: dict[str, Callable[[bytes | str], list[PublicationRecord]]] = {
+    "bibtex": parse_bibtex, "json": parse_json, "csv": parse_csv, "dblp": parse_dblp}
 
 
 def guess_kind(filename: str, data: bytes) -> str | None:
@@ -524,7 +561,7 @@ MEMORY_MB = 512
 WALL_SECONDS = 20
 
 
-def parse_in_child(kind: str, data: bytes) -> list[dict]:
+def parse_in_child(kind: str, data: bytes) -> list[PublicationRecord]:
     """Parse `data` in a fresh interpreter with CPU, memory and wall-clock limits."""
     import os
     import subprocess
@@ -550,7 +587,8 @@ def parse_in_child(kind: str, data: bytes) -> list[dict]:
         raise ParseError("The file could not be read (the reader stopped unexpectedly).") from None
     if "error" in answer:
         raise ParseError(answer["error"])
-    return answer["records"]
+    records: list[PublicationRecord] = answer["records"]  # what child_main wrote: the parser's records
+    return records
 
 
 def child_main(kind: str) -> None:  # pragma: no cover - runs in the child process
@@ -561,6 +599,7 @@ def child_main(kind: str) -> None:  # pragma: no cover - runs in the child proce
     resource.setrlimit(resource.RLIMIT_AS, (size, size))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     data = sys.stdin.buffer.read(MAX_BYTES[kind] + 1)
+    answer: dict[str, object]
     try:
         answer = {"records": PARSERS[kind](data)}
     except ParseError as error:
