@@ -8,7 +8,9 @@ and the release page can validate what a chair types with the very same rules.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 DEFAULT_SUBJECT = "[{{ venue_short_name }}] Decision on your submission “{{ title }}”: {{ outcome }}"
 DEFAULT_BODY = """Dear {{ author_name }},
@@ -91,7 +93,7 @@ class Notifications:
         return self.accept_email if accepted else self.reject_email
 
 
-def notifications_from_dict(data: dict | None) -> Notifications:
+def notifications_from_dict(data: Mapping[str, Any] | None) -> Notifications:
     """A stored `[notifications]` table; venues stored before it existed get the defaults."""
     if not data:
         return Notifications()
@@ -103,7 +105,21 @@ def notifications_from_dict(data: dict | None) -> Notifications:
     )
 
 
-def read_notifications(r) -> Notifications:
+class Reader(Protocol):
+    """What this module needs of the loader's reader (`loader._Reader`), which records each
+    problem with its line instead of raising."""
+
+    @property
+    def data(self) -> Mapping[str, Any]: ...
+
+    def table(self, path: tuple[str, ...]) -> dict[str, Any]: ...
+
+    def fail(self, path: tuple[str, ...], message: str) -> None: ...
+
+    def get(self, table: dict[str, Any], path: tuple[str, ...], key: str, kind: type, default: Any = ...) -> Any: ...
+
+
+def read_notifications(r: Reader) -> Notifications:
     """The `[notifications]` table, read through the loader's reader `r` (which records each
     problem with its line); every key left out keeps today's behaviour."""
     base = ("notifications",)
@@ -111,26 +127,28 @@ def read_notifications(r) -> Notifications:
         return Notifications()
     table = r.table(base)
     _only_known(r, base, table, {"review_reminder_days", "overdue_reminder_days", "decision_email"})
-    before = _days(r, table, base, "review_reminder_days", DEFAULT_REVIEW_REMINDER_DAYS, whole=True)
+    # whole=True lets only whole numbers through
+    before = tuple(int(day) for day in _days(r, table, base, "review_reminder_days", DEFAULT_REVIEW_REMINDER_DAYS, whole=True))
     after = _days(r, table, base, "overdue_reminder_days", DEFAULT_OVERDUE_REMINDER_DAYS, whole=False)
-    emails_path = base + ("decision_email",)
+    emails_path: tuple[str, ...] = (*base, "decision_email")
     emails = r.table(emails_path)
     _only_known(r, emails_path, emails, set(OUTCOME_KINDS))
     by_kind = {kind: _decision_email(r, emails_path + (kind,)) for kind in OUTCOME_KINDS}
     return Notifications(before, after, by_kind["accept"], by_kind["reject"])
 
 
-def _only_known(r, path: tuple, table: dict, known: set[str]) -> None:
+def _only_known(r: Reader, path: tuple[str, ...], table: dict[str, Any], known: set[str]) -> None:
     for key in table:
         if key not in known:
             r.fail(path + (key,), f"unknown key '{key}' (known: {', '.join(sorted(known))})")
 
 
-def _days(r, table: dict, path: tuple, key: str, default: tuple, *, whole: bool) -> tuple:
+def _days(r: Reader, table: dict[str, Any], path: tuple[str, ...], key: str, default: tuple[float, ...], *,
+          whole: bool) -> tuple[float, ...]:
     raw = r.get(table, path, key, list, list(default))
     if raw is None:
         return default
-    days = []
+    days: list[float] = []
     for value in raw:
         number_ok = isinstance(value, int) or (not whole and isinstance(value, float))
         if isinstance(value, bool) or not number_ok or not 0 < value <= MAX_REMINDER_DAYS:  # also refuses nan
@@ -148,7 +166,7 @@ def _days(r, table: dict, path: tuple, key: str, default: tuple, *, whole: bool)
     return tuple(sorted(days, reverse=whole))
 
 
-def _decision_email(r, path: tuple) -> DecisionEmail:
+def _decision_email(r: Reader, path: tuple[str, ...]) -> DecisionEmail:
     table = r.table(path)
     _only_known(r, path, table, {"subject", "body"})
     subject = r.get(table, path, "subject", str, DEFAULT_SUBJECT)
