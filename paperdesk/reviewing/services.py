@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 
@@ -338,7 +340,7 @@ class ImportResult:
 
 
 @transaction.atomic
-def publications_import(*, user, actor, records: list[dict], source: str) -> ImportResult:
+def publications_import(*, user, actor, records: Sequence[Mapping[str, Any]], source: str) -> ImportResult:
     """Add parsed publications (see publications.py); a title already listed is skipped."""
     if user.pk != getattr(actor, "pk", None):
         raise ReviewingError("You can only change your own publications.", 404)
