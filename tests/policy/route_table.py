@@ -31,7 +31,7 @@ NOBODY = frozenset()
 # pair (the canary paper's reviewer assignment), ac_pair, invite_token (a used reviewer
 # invitation), claim_token (a used co-author invitation), authorship (the pending
 # co-author's row), action, api_token, review (the reviewer's review of the canary paper),
-# nothing (a made-up value).
+# email (an outbox message about the canary paper), nothing (a made-up value).
 
 
 @dataclasses.dataclass(frozen=True)
@@ -209,8 +209,8 @@ ROUTES: dict[str, Route] = {
     "audit:all_csv": Route(NOBODY),
     # The chairs' outbox (tests/mail/test_outbox.py: a conflicted chair reads nothing about the paper).
     "ops:outbox": Route(CHAIRS, V),
-    "ops:outbox_message": Route(CHAIRS, {"venue_slug": "venue", "email_id": "nothing"}),
-    "ops:outbox_resend": Route(CHAIRS, {"venue_slug": "venue", "email_id": "nothing"}, get=False),
+    "ops:outbox_message": Route({"chair"}, {"venue_slug": "venue", "email_id": "email"}),  # a message about the canary paper
+    "ops:outbox_resend": Route({"chair"}, {"venue_slug": "venue", "email_id": "email"}, get=False),
     "accounts:email_preferences": Route(SIGNED_IN),  # one's own e-mail preferences
     "ops:healthz": Route(PUBLIC),
     "ops:readyz": Route(PUBLIC),

@@ -358,5 +358,9 @@ def build(phase: str) -> SweepWorld:
     from paperdesk.api.models import ApiToken
 
     world.objects["api_token"] = ApiToken.objects.filter(user=people["chair"]).values_list("pk", flat=True).first() or 0
+    from paperdesk.mail.models import OutboundEmail
+
+    # An e-mail about the canary paper (its receipt) in the chairs' outbox.
+    world.objects["email"] = OutboundEmail.objects.filter(submission=world.paper).values_list("pk", flat=True).first() or 999999
     world.paper.refresh_from_db()
     return world

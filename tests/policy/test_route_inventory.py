@@ -8,7 +8,7 @@ from __future__ import annotations
 from tests.policy import route_table
 from tests.policy.route_table import ROLES, ROUTES, Route, inventory, openapi_routes, urlconf_routes
 
-KINDS = {"venue", "paper", "upload", "account", "publication", "declaration", "author_declaration", "pool_member", "alias", "run",
+KINDS = {"email", "venue", "paper", "upload", "account", "publication", "declaration", "author_declaration", "pool_member", "alias", "run",
          "pair", "ac_pair", "invite_token", "claim_token", "authorship", "action", "api_token", "review", "nothing"}
 
 
