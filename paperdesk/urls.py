@@ -11,7 +11,7 @@ urlpatterns = [
     path("", include("paperdesk.reviewing.urls")),
     path("", include("paperdesk.reviews.urls")),
     path("", include("paperdesk.decisions.urls")),
-    path("", include("paperdesk.jobs.urls")),
+    path("", include("paperdesk.ops.jobs_urls")),  # the jobs page (namespace "jobs")
     path("", include("paperdesk.ops.audit_urls")),
     path("api/", include("paperdesk.api.urls")),
     # /healthz, /readyz and /metrics for load balancers and Prometheus.

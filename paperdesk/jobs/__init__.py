@@ -9,7 +9,11 @@ message for the author or chair, who can retry it from the jobs page.
 
 Each task module says, with `register`, what its jobs mean to people: which venue they
 belong to, a label, and what to do to its own rows when a job is taken over, given up or
-retried. Importing this package must stay cheap: it imports no model."""
+retried. This layer sits below every app and imports none: the apps' hooks reach it
+through `register` (a catalog added with `add_loader` registers them all before the first
+lookup: the jobs page's, `paperdesk.ops.jobs_catalog`), and rows an app must sweep when a
+worker died through `add_sweep`. Importing this package must stay cheap: it imports no
+model."""
 
 from __future__ import annotations
 
@@ -22,7 +26,7 @@ try:  # pragma: no cover - depends on the Django version
 except ImportError:
     from django_tasks import task
 
-__all__ = ["CHECKS_QUEUE", "JobHooks", "hooks_for", "register", "task"]
+__all__ = ["CHECKS_QUEUE", "JobHooks", "add_loader", "add_sweep", "hooks_for", "register", "sweeps", "task"]
 
 # The PDF checks' own queue (settings.TASKS lists it): `paperdesk serve` gives it a worker of
 # its own at a lower CPU priority; a worker started with `--queue-name '*'` takes both.
@@ -42,7 +46,8 @@ class JobHooks:
 
 
 _HOOKS: dict[str, JobHooks] = {}
-_LOADED = False
+_LOADERS: list[Callable[[], Any]] = []  # not yet run
+_SWEEPS: list[Callable[[set[str], Any], int]] = []
 
 
 def register(job, **hooks) -> None:
@@ -50,14 +55,29 @@ def register(job, **hooks) -> None:
     _HOOKS[job.module_path] = JobHooks(**hooks)
 
 
-def hooks_for(task_path: str) -> JobHooks:
-    """The hooks of a task by its dotted path (importing its module registers them)."""
-    global _LOADED
-    if not _LOADED:
-        _LOADED = True
-        from . import catalog
+def add_loader(load: Callable[[], Any]) -> None:
+    """A function that registers many tasks' hooks (an app's `ready()` adds it); run once,
+    before the next lookup."""
+    _LOADERS.append(load)
 
-        catalog.load()
+
+def add_sweep(sweep: Callable[[set[str], Any], int]) -> None:
+    """An app's sweep of its own rows left by dead workers, run by the lease sweep
+    (`leases.take_over_dead`) with the live holders' ids and the time; returns how many
+    rows it set right."""
+    if sweep not in _SWEEPS:
+        _SWEEPS.append(sweep)
+
+
+def sweeps() -> list[Callable[[set[str], Any], int]]:
+    return list(_SWEEPS)
+
+
+def hooks_for(task_path: str) -> JobHooks:
+    """The hooks of a task by its dotted path (the loaders, or importing its module,
+    register them)."""
+    while _LOADERS:
+        _LOADERS.pop(0)()
     if task_path not in _HOOKS:
         from django.utils.module_loading import import_string
 

@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from paperdesk import plurals
 
-from . import hooks_for
+from . import hooks_for, sweeps
 
 log = logging.getLogger("paperdesk.jobs")
 
@@ -234,9 +234,8 @@ def sweep(now=None) -> dict:
                     log.warning("job %s (%s) taken over from dead worker %s", db_task.pk, db_task.task_path, owner)
         except Exception:
             log.exception("could not take over job %s", db_task.pk)
-    from paperdesk.submissions.checking import sweep_checks
-
-    counts["rows"] += sweep_checks(live, now)
+    for sweep_rows in sweeps():  # the apps' own rows (a check left "running": submissions' sweep_checks)
+        counts["rows"] += sweep_rows(live, now)
     return counts
 
 
