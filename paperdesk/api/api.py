@@ -32,6 +32,7 @@ from . import (
     chasing,
     decisions,
     discussion,
+    integrity,
     me,
     ratings,
     review_history,
@@ -94,6 +95,7 @@ api.add_router("", camera_ready.router)
 api.add_router("", chasing.router)
 api.add_router("", ratings.router)
 api.add_router("", author_response.router)
+api.add_router("", integrity.router)
 
 
 def _error(request, status: int, detail: str, field: str | None = None):

@@ -109,3 +109,19 @@ def test_only_those_who_judge_the_reviews_see_hints(hinted, make_user):
     assert not any("Another paper" in h.detail for h in hints)
     Conflict.objects.create(submission=hinted.paper, user=hinted.people["chair"], source=Conflict.Source.REVIEWER_DECLARED, reason="Same lab")
     assert integrity.hints_for(hinted.people["chair"], hinted.paper) == []
+
+
+def test_api_integrity_hints_for_the_area_chair_not_the_reviewers(hinted):
+    from django.test import Client
+
+    from paperdesk.api.models import ApiToken
+
+    def client(role):
+        _token, raw = ApiToken.issue(hinted.people[role], "test")
+        return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+    answer = client("area_chair").get(f"/api/papers/{hinted.paper.public_id}/integrity-hints")
+    assert answer.status_code == 200
+    assert {"near_duplicate_review", "short_review"} <= {h["kind"] for h in answer.json()}
+    for role in ("reviewer", "author", "unassigned_reviewer"):
+        assert client(role).get(f"/api/papers/{hinted.paper.public_id}/integrity-hints").status_code == 404

@@ -107,3 +107,30 @@ def test_authors_reviewers_and_conflicted_chairs_see_nothing(archival_dir, venue
     assert conflicted.post(f"/submissions/{papers['dup'].public_id}/archival/{match.pk}/dismiss/").status_code == 404
     match.refresh_from_db()
     assert match.dismissed_at is None
+
+
+def test_api_lists_and_dismisses_matches_for_unconflicted_chairs_only(archival_dir, venue, papers, chair, author):
+    from django.test import Client
+
+    from paperdesk.api.models import ApiToken
+
+    archival.import_listing(venue=venue, actor=chair, stream=io.BytesIO(DBLP), filename="slice.xml")
+    match = ArchivalMatch.objects.get(submission=papers["dup"])
+
+    def client(user):
+        _token, raw = ApiToken.issue(user, "test")
+        return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+    as_chair = client(chair)
+    listed = as_chair.get(f"/api/submissions/{papers['dup'].public_id}/archival-matches")
+    assert listed.status_code == 200
+    assert [(m["venue"], m["year"], m["dismissed"]) for m in listed.json()] == [("ACL", 2024, False)]
+    assert client(author).get(f"/api/submissions/{papers['dup'].public_id}/archival-matches").status_code == 404
+    assert client(author).post(f"/api/submissions/{papers['dup'].public_id}/archival-matches/{match.pk}/dismiss",
+                               {"note": "x"}, content_type="application/json").status_code == 404
+    done = as_chair.post(f"/api/submissions/{papers['dup'].public_id}/archival-matches/{match.pk}/dismiss",
+                         {"note": "Workshop version"}, content_type="application/json")
+    assert done.status_code == 200 and done.json()["dismissed"] is True
+    again = as_chair.post(f"/api/submissions/{papers['dup'].public_id}/archival-matches/{match.pk}/dismiss",
+                          {"note": "twice"}, content_type="application/json")
+    assert again.status_code == 409
