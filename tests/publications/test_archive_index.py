@@ -127,3 +127,19 @@ def test_reference_titles_are_split_from_a_reference_list():
     refs = ai.split_references(text)
     assert len(refs) == 3
     assert "causal tracing" in refs[0].lower()
+
+
+def test_a_reference_resolves_by_its_title_part_and_an_invented_one_does_not(tmp_path):
+    ai.build_index(_records(), tmp_path / "idx")
+    index = ai.ArchiveIndex.open(tmp_path / "idx")
+    found = ai.resolve_reference(index, "J. Müller and A. Lima. Causal tracing of factual associations in GPT. In ACL, 2023.")
+    assert found is not None and found.record.venue == "ACL"
+    quoted = ai.resolve_reference(index, 'B. Chen, "Probing and steering refusal in chat models," TMLR, 2024.')
+    assert quoted is not None and quoted.record.venue == "TMLR"
+    assert ai.resolve_reference(index, "X. Y. A made-up paper that does not exist anywhere at all. arXiv preprint, 2025.") is None
+
+
+def test_bibtex_string_macros_carry_over_between_entries():
+    bib = io.BytesIO(b'@string{acl = "Proceedings of ACL"}\n@inproceedings{a, title = {One}, booktitle = acl, year = 2020}\n')
+    (record,) = ai.iter_bibtex(bib)
+    assert record.venue == "Proceedings of ACL"
