@@ -16,7 +16,7 @@ from django.urls import reverse
 from paperdesk import venueconfig
 from paperdesk.audit.models import AuditEntry
 from paperdesk.venues.models import Venue
-from tests.reviews.review_world import CANARY_AUTHOR, REVIEW_TEXT, review_post_data
+from tests.reviews.review_world import CANARY_AUTHOR, CANARY_REVIEWER, CHAIRS_ONLY_TEXT, REVIEW_TEXT, review_post_data
 
 RESPONSE_TEXT = "Responsetext-canary: we ran the ablation the reviewers asked for."
 SECTION = """
@@ -81,6 +81,9 @@ def test_authors_respond_while_open_and_reviewers_read_it_under_authors(rworld, 
     at(dt.datetime(2025, 9, 16, 12, tzinfo=tz))
     page = author.get(response_url(rworld)).content.decode()
     assert REVIEW_TEXT in page  # the reviews they respond to
+    assert CHAIRS_ONLY_TEXT not in page and CANARY_REVIEWER not in page and "Rita Second" not in page  # double-blind holds
+    api_reviews = rworld.client("author").get(f"/api/papers/{rworld.paper.public_id}/reviews")
+    assert CANARY_REVIEWER not in api_reviews.content.decode() and CHAIRS_ONLY_TEXT not in api_reviews.content.decode()
     too_long = " ".join(["word"] * 13)
     response = author.post(response_url(rworld), {"text": too_long})
     assert response.status_code == 400 and "12 words" in response.content.decode() and too_long in response.content.decode()
