@@ -52,3 +52,9 @@ def test_pages_e_mails_and_tables_say_1_page_1_leak_and_never_paper_apostrophe(c
     detail = client.get(reverse("submissions:detail", args=[paper.public_id])).content.decode()
     assert "1 pages" not in detail and "(max. 1 page)" in detail
     assert "1 possible identity leak;" in detail
+
+
+def test_plural_filter_takes_a_count_or_a_list():
+    rendered = Template('<strong>{{ people|length }}</strong> {{ "reviewer"|plural:people }}; <strong>{{ one }}</strong> {{ "pair"|plural:one }}; '
+                        '{{ "paper"|plural:two }}').render(Context({"people": ["a"], "one": 1, "two": 2}))
+    assert rendered == "<strong>1</strong> reviewer; <strong>1</strong> pair; papers"
