@@ -20,6 +20,7 @@ import datetime as dt
 import hashlib
 import logging
 from collections.abc import Callable
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -96,12 +97,18 @@ def _pk(value):
 def preferences_for(emails: list[str], event: str) -> dict[str, tuple[int | None, str]]:
     """{email: (user id, mode)} for the recipients (an address with no account: immediate)."""
     from django.contrib.auth import get_user_model
+    from django.db.models.functions import Lower
 
     from .models import EmailPreference
 
-    users = {u.email.lower(): u.pk for u in get_user_model().objects.filter(email__in=emails)}
+    found = get_user_model().objects.annotate(address=Lower("email")).filter(address__in=[e.lower() for e in emails])
+    users: dict[str, int] = {address: pk for address, pk in found.values_list("address", "pk")}
     modes = dict(EmailPreference.objects.filter(user_id__in=users.values(), event=event).values_list("user_id", "mode"))
-    return {e: (users.get(e.lower()), modes.get(users.get(e.lower()), "immediate")) for e in emails}
+    answer: dict[str, tuple[int | None, str]] = {}
+    for address in emails:
+        user_id = users.get(address.lower())
+        answer[address] = (user_id, modes.get(user_id, "immediate") if user_id is not None else "immediate")
+    return answer
 
 
 def send_templated(template: str, context: dict, to: list[str], reply_to: str | None = None, *, venue=None, paper=None,
@@ -195,8 +202,9 @@ def _hold(template, event, subject, body, address, user_id, reply_to, venue, pap
             template=template, event=event, subject=subject[:300], body=body, state=OutboundEmail.State.HELD,
             created_at=clock.now(), due_at=due, coalesce_key=(coalesce or "")[:200], job=_job_label(), dedupe_key=dedupe)
     if due is not None:
+        moment: dt.datetime = due
         for listener in HELD_LISTENERS:
-            transaction.on_commit(lambda listener=listener: listener(due))
+            transaction.on_commit(partial(listener, moment))
 
 
 def _job_key(template: str, to: list[str], subject: str, paper) -> str | None:
