@@ -9,7 +9,8 @@ Hidden facts and who must not learn them:
 - a score of the canary paper: its chair-author, the chair with a declared conflict, the
   pending co-author (a reviewer), a reviewer not assigned to it, its author before release;
 - its decision before release: the same people, its reviewers and its area chair;
-- which reviewer is assigned to it: the same people and its area chair;
+- which reviewer is assigned to it: the same people and its area chair (on a venue that
+  does not show area chairs their reviewers' names);
 - an author's name: the people who may not see its authors (reviewers, area chair,
   pending co-author, anyone signed in or not).
 """
@@ -64,6 +65,18 @@ def _flip_author_name(world):
     row = Authorship.objects.get(submission=world.paper, email=w.COAUTHOR_EMAIL)
     Authorship.objects.filter(pk=row.pk).update(name="Yolanda Othername")
     return lambda: Authorship.objects.filter(pk=row.pk).update(name=row.name)
+
+
+def _hide_reviewer_names_from_area_chairs(world):
+    """Area chairs see their papers' reviewers' names unless the venue says no
+    (reviewing.area_chairs_see_reviewer_names, on by default): here it says no, so which
+    reviewer is assigned is a fact hidden from the area chair too."""
+    from paperdesk.venues.models import Venue
+
+    venue = Venue.objects.get(pk=world.venue.pk)
+    venue.config.setdefault("reviewing", {})["area_chairs_see_reviewer_names"] = False
+    venue.save()
+    assert not Venue.objects.get(pk=venue.pk).spec.reviewing.area_chairs_see_reviewer_names
 
 
 def _add_swap_reviewer(world):
@@ -137,6 +150,7 @@ def test_a_hidden_fact_changes_nothing_the_conflicted_viewer_receives(db):
     """One world; every viewer's answers before; then each flip alone (undone after it)."""
     world = w.build("decided")
     _add_swap_reviewer(world)
+    _hide_reviewer_names_from_area_chairs(world)
     everything = [(f, r) for f, r in requests_of() if f.key not in VOLATILE]
     viewers = sorted({role for _, roles in FLIPS.values() for role in roles})
     before, routes = {}, {}
