@@ -253,3 +253,19 @@ def test_chairs_turn_the_setting_off_in_the_settings_pages(rworld):
     assert response.status_code == 302, response.content.decode()[:800]
     assert Venue.objects.get(pk=rworld.venue.pk).spec.reviewing.area_chairs_see_reviewer_names is False
     assert rworld.client("area_chair").get(url).status_code == 404
+
+
+def test_a_recommendation_changed_since_the_confirmation_is_refused_not_applied(rworld, make_user):
+    from paperdesk.decisions import recommendations
+
+    _third, fourth, _cora = bulk_world(rworld, make_user)
+    chair = rworld.people["chair"]
+    result = recommendations.apply_recommendations(venue=rworld.venue, actor=chair, confirmed={
+        rworld.paper.public_id: "reject",  # the chair saw "reject"; the area chair now recommends accept-poster
+        fourth.public_id: "reject",
+        rworld.other_paper.public_id: "accept-poster",  # no recommendation at all
+    })
+    assert result.changed == [fourth.number]
+    assert any("recommendation changed" in r for r in result.refused)
+    assert any("no submitted recommendation" in r for r in result.refused)
+    assert dict(Decision.objects.values_list("submission_id", "outcome")) == {fourth.pk: "reject"}
