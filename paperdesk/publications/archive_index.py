@@ -333,7 +333,7 @@ def iter_bibtex(stream: IO[bytes]) -> Iterator[ArchivalRecord]:
         if strings is not None:
             reader.strings = strings
         try:
-            for _line, _kind, _key, fields in reader.entries():  # type: ignore[no-untyped-call]
+            for _line, _kind, _key, fields in reader.entries():
                 title = latex_to_text(fields.get("title", ""))
                 record = _record(title, split_bibtex_authors(fields.get("author", "")),
                                  latex_to_text(fields.get("booktitle") or fields.get("journal") or ""), _year(fields.get("year", "")))
