@@ -35,7 +35,7 @@ from typing import Any, TypedDict
 import numpy as np
 import numpy.typing as npt
 
-from .problem import BoolArray, FloatArray, Int64Array
+from .arrays import BoolArray, FloatArray, Int64Array
 
 Float32Array = npt.NDArray[np.float32]
 # a bid's name ("eager", ...), None for no bid

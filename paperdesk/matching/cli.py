@@ -24,7 +24,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:  # only for the type checker: numpy loads when there is work to do
-    from .problem import FloatArray, Int64Array, Problem
+    from .arrays import FloatArray, Int64Array
+    from .problem import Problem
     from .randomized import Marginals
     from .solve import Assignment
 

@@ -31,7 +31,8 @@ from typing import Any
 
 import numpy as np
 
-from .problem import IndexArray, Int64Array, sorted_unique
+from .arrays import IndexArray, Int64Array
+from .problem import sorted_unique
 
 # a table of the layout of data/institution_aliases.toml, as tomllib reads it
 AliasData = Mapping[str, Any]

@@ -24,8 +24,8 @@ from itertools import repeat
 
 import numpy as np
 
+from .arrays import FloatArray, Int8Array, Int64Array
 from .errors import InputError
-from .problem import FloatArray, Int8Array, Int64Array
 
 HEADER_WORDS = {"paper", "paper_id", "reviewer", "reviewer_id", "user", "head", "id"}
 

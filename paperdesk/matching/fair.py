@@ -14,7 +14,8 @@ import numpy as np
 import numpy.typing as npt
 
 from . import flow, improve, metrics
-from .problem import BoolArray, FloatArray, IndexArray, Int32Array, Int64Array, Problem
+from .arrays import BoolArray, FloatArray, IndexArray, Int32Array, Int64Array
+from .problem import Problem
 
 # the total-optimal solver (solve._solve_total): a mask over the free pairs
 SolveTotal = Callable[[Problem, Int32Array, Int32Array, FloatArray, Int64Array, Int64Array, Int64Array], BoolArray]

@@ -16,15 +16,23 @@ when the largest score ``top`` exceeds 1), so the optimum found is within
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 
+from .arrays import BoolArray, FloatArray, IndexArray, Int32Array, Int64Array
 from .errors import Infeasible, name_some
-from .problem import BoolArray, FloatArray, IndexArray, Int64Array, Problem
+from .problem import Problem
 
-if TYPE_CHECKING:  # fair imports this module
-    from .fair import Tiers
+
+class Tiers(Protocol):
+    """What the flows read of `fair.Tiers`: each pair's tail node and the chain arcs."""
+
+    tails: Int32Array
+    chain_tail: Int32Array
+    chain_head: Int32Array
+    chain_cap: Int64Array
+    n_nodes: int
 
 SCALE = 10**6
 

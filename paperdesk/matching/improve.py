@@ -21,7 +21,7 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from .problem import BoolArray, FloatArray, IndexArray, Int64Array
+from .arrays import BoolArray, FloatArray, IndexArray, Int64Array
 
 
 class _Replace(NamedTuple):

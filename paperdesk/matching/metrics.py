@@ -6,7 +6,7 @@ from typing import TypedDict, cast
 
 import numpy as np
 
-from .problem import FloatArray, IndexArray
+from .arrays import FloatArray, IndexArray
 
 WEAK = 0.2
 

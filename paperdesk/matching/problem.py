@@ -30,15 +30,9 @@ from typing import Any, cast
 import numpy as np
 import numpy.typing as npt
 
+from .arrays import FloatArray, Int32Array, Int64Array
 from .errors import Infeasible, InputError, name_some
 
-Int8Array = npt.NDArray[np.int8]
-Int32Array = npt.NDArray[np.int32]
-Int64Array = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
-# any integer indices or counts (the solvers take int32 pairs and int64 loads alike)
-IndexArray = npt.NDArray[np.integer[Any]]
 # (indices, values): conflicts, forced pairs, per-reviewer or per-paper overrides
 IndexPairs = tuple[npt.ArrayLike, npt.ArrayLike]
 

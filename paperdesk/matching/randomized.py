@@ -30,8 +30,9 @@ from fractions import Fraction
 import numpy as np
 
 from . import flow
+from .arrays import BoolArray, FloatArray, Int32Array, Int64Array
 from .errors import Infeasible, InputError, name_some
-from .problem import BoolArray, FloatArray, Int32Array, Int64Array, Problem, check_feasible
+from .problem import Problem, check_feasible
 
 # (paper indices, reviewer indices, caps) of a limits file
 PairLimits = tuple[Int64Array, Int64Array, FloatArray]

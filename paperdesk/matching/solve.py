@@ -9,7 +9,8 @@ from typing import Any
 import numpy as np
 
 from . import fair, flow, metrics
-from .problem import BoolArray, FloatArray, Int32Array, Int64Array, Problem, check_feasible
+from .arrays import BoolArray, FloatArray, Int32Array, Int64Array
+from .problem import Problem, check_feasible
 
 OBJECTIVES = ("total", "fair")
 
