@@ -77,14 +77,23 @@ def test_chair_previews_then_reminds_late_reviewers_once_per_click(rworld, at, d
 
 
 def test_remind_one_paper_only_and_area_chair_sees_only_their_papers(rworld, at, django_capture_on_commit_callbacks):
+    from paperdesk.venues.models import Venue
+
     venue = rworld.venue
     at(venue.review_deadline + dt.timedelta(hours=2))
     ac = rworld.client("area_chair")
     url = reverse("reviews:chase", args=[venue.slug])
+    # By default area chairs see their papers' reviewers' names (reviewing.area_chairs_see_reviewer_names)
+    html = ac.get(url).content.decode()
+    assert "Quillon Reviewbird" in html and "rita@rev.edu" in html and "Uma Unassigned" not in html
+    # On a venue that hides them, aliases only, as on the paper's page
+    stored = Venue.objects.get(pk=venue.pk)
+    stored.config.setdefault("reviewing", {})["area_chairs_see_reviewer_names"] = False
+    stored.save()
     html = ac.get(url).content.decode()
     assert "Uma Unassigned" not in html  # the other paper is not the area chair's
     assert "Reviewer 1 of #1" in html and "Reviewer 2 of #1" in html
-    assert "Quillon Reviewbird" not in html and "rita@rev.edu" not in html  # area chairs see aliases, as on the paper's page
+    assert "Quillon Reviewbird" not in html and "rita@rev.edu" not in html
     paper_url = url + f"?paper={rworld.paper.public_id}"
     key = _preview_key(ac.get(paper_url).content.decode())
     with django_capture_on_commit_callbacks(execute=True):
