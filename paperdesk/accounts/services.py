@@ -10,7 +10,7 @@ from django.db import transaction
 from paperdesk import clock, policy
 from paperdesk.audit.services import record
 
-from . import moderation, notifications
+from . import events, moderation, notifications
 from .models import Affiliation, User
 from .selectors import account_rules
 
@@ -70,9 +70,7 @@ def email_confirmed(*, user: User, email: str) -> Confirmation:
     it (they are answered by the person, never linked here), and approve a waiting account
     when the address is institutional (a rejected account stays rejected: that was a
     chair's decision)."""
-    from paperdesk.submissions.services import pending_invitations_for
-
-    invitations = pending_invitations_for(email)
+    invitations = events.pending_invitations_on_confirm(user=user, email=email)
     locked = User.objects.select_for_update().get(pk=user.pk)
     auto_approved = False
     rules = account_rules()

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from paperdesk.accounts.events import email_address_confirmed
+
 
 class SubmissionsConfig(AppConfig):
     name = "paperdesk.submissions"
@@ -10,6 +12,15 @@ class SubmissionsConfig(AppConfig):
         from paperdesk.jobs import add_sweep
 
         add_sweep(_sweep_checks)
+        email_address_confirmed.connect(_pending_invitations, dispatch_uid="paperdesk.submissions.pending_invitations")
+
+
+def _pending_invitations(sender, user=None, email: str = "", **kwargs) -> int:
+    """An address was confirmed: how many co-authorship invitations wait under it (they are
+    answered by the person, never linked here)."""
+    from .services import pending_invitations_for
+
+    return pending_invitations_for(email)
 
 
 def _sweep_checks(live: set[str], now) -> int:
