@@ -16,6 +16,8 @@ import math
 import re
 from typing import Any
 
+from django.utils.html import format_html, format_html_join
+
 from paperdesk.venueconfig import AOE, DATE_KEYS, Problem, VenueSpec, spec_to_document
 from paperdesk.venueconfig.notifications import PLACEHOLDERS
 
@@ -56,7 +58,8 @@ class Section:
 
 
 SLUG_HELP = "Lowercase letters, digits and hyphens; it cannot change once saved."
-PLACEHOLDER_HELP = "Placeholders: " + ", ".join("{{ " + name + " }}" for name in PLACEHOLDERS) + "."
+# Shown as code: they are the venue's own template syntax, written as the chairs type them.
+PLACEHOLDER_HELP = format_html("Placeholders: {}.", format_html_join(", ", "<code>{{{{ {} }}}}</code>", ((name,) for name in PLACEHOLDERS)))
 DATE_LABELS = {
     "submission_open": "Submissions open",
     "submission_deadline": "Submission deadline",

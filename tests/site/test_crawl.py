@@ -135,6 +135,10 @@ def crawl(client: Client, starts: list[str], html_pages: list[str] | None = None
         facts.feed(html)
         found = facts.problems()
         text = re.sub(r"<script\b.*?</script>", "", html, flags=re.S)  # scripts may hold JSON
+        # A venue's own e-mail texts hold placeholders ({{ title }}): shown verbatim in the
+        # fields that edit them and the code that quotes them, never elsewhere.
+        text = re.sub(r"<(textarea|pre|code)\b.*?</\1>", "", text, flags=re.S)
+        text = re.sub(r'\svalue="[^"]*"', "", text)  # and a field's value (an e-mail's subject)
         if leaked := [marker for marker in ("{#", "#}", "{%", "%}", "{{", "}}") if marker in text]:
             found.append(f"template syntax in the page: {leaked}")  # e.g. a multi-line {# #} comment
         if found:
