@@ -7,7 +7,6 @@ import io
 import os
 
 import pytest
-from django.core import mail
 from django.test import Client, override_settings
 from prometheus_client.parser import text_string_to_metric_families
 
