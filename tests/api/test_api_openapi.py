@@ -60,6 +60,10 @@ EXPECTED = {
     ("get", "/api/submissions/{public_id}/response"),
     ("put", "/api/submissions/{public_id}/response"),
     ("get", "/api/papers/{public_id}/author-response"),
+    # Archival matches (issue 12) and review-integrity hints (issue 11).
+    ("get", "/api/submissions/{public_id}/archival-matches"),
+    ("post", "/api/submissions/{public_id}/archival-matches/{match_id}/dismiss"),
+    ("get", "/api/papers/{public_id}/integrity-hints"),
 }
 
 

@@ -59,6 +59,8 @@ REVIEWING_OPERATIONS = {
     "GET /api/me/review-ratings": "reviewer",
     "GET /api/venues/{slug}/decisions/from-recommendations": "chair",
     "POST /api/venues/{slug}/decisions/from-recommendations": "chair",
+    # Review-integrity hints (issue 11).
+    "GET /api/papers/{public_id}/integrity-hints": "area_chair",
 }
 
 

@@ -52,7 +52,14 @@ OPERATIONS = [
     "GET /api/submissions/{public_id}/response",
     "PUT /api/submissions/{public_id}/response",
     "GET /api/papers/{public_id}/author-response",
+    # Archival matches, as the chair: the seeded papers have none, so a dismissal is a 404
+    # past input validation; tests/submissions/test_archival_status.py covers real ones.
+    "GET /api/submissions/{public_id}/archival-matches",
+    "POST /api/submissions/{public_id}/archival-matches/{match_id}/dismiss",
 ]
+# Called as the chair; everything else as the author.
+AS_THE_CHAIR = {"GET /api/venues/{slug}/submissions", "GET /api/submissions/{public_id}/archival-matches",
+                "POST /api/submissions/{public_id}/archival-matches/{match_id}/dismiss"}
 
 
 @pytest.fixture
@@ -139,8 +146,8 @@ CASES = [
 @pytest.mark.parametrize(("label", "mode"), CASES)
 def test_api_operation_never_answers_with_a_server_error(api_schema, label, mode):
     schema, people, real_ids = api_schema
-    # The chairs' list is exercised as the chair (as an author it is a 404 throughout).
-    headers = people["chair" if label == "GET /api/venues/{slug}/submissions" else "author"]
+    # The chairs' operations are exercised as the chair (as an author they are 404s throughout).
+    headers = people["chair" if label in AS_THE_CHAIR else "author"]
     operation = schema.find_operation_by_label(label)
     assert operation is not None, f"{label} is not in the OpenAPI description"
     statuses: dict[int, int] = {}
