@@ -29,6 +29,7 @@ from tests.reviews.review_world import (
     CANARY_REVIEWER,
     META_TEXT,
     POST_TEXT,
+    hide_reviewer_names_from_area_chairs,
     review_post_data,
 )
 
@@ -93,6 +94,7 @@ def test_the_discussion_opens_for_a_reviewer_after_their_review(rworld, api):
 
 
 def test_a_post_comes_back_rendered_inert_with_its_markdown_and_mails_as_the_page(rworld, api, django_capture_on_commit_callbacks):
+    hide_reviewer_names_from_area_chairs(rworld.venue)  # area chairs read aliases only
     submit_page_review(rworld, "reviewer")
     submit_page_review(rworld, "reviewer2")
     mail.outbox.clear()
@@ -117,6 +119,7 @@ def test_a_post_comes_back_rendered_inert_with_its_markdown_and_mails_as_the_pag
 
 
 def test_each_viewer_reads_the_thread_as_the_page_shows_it(rworld, api):
+    hide_reviewer_names_from_area_chairs(rworld.venue)  # area chairs read aliases only
     submit_page_review(rworld, "reviewer")
     submit_page_review(rworld, "reviewer2")
     for role, text in (("reviewer", POST_TEXT), ("area_chair", "The AC *asks*."), ("chair", "Chairs here.")):
@@ -181,6 +184,7 @@ def test_the_discussion_of_a_paper_looks_missing_to_those_outside_it(rworld, api
 
 
 def test_area_chair_drafts_and_submits_the_meta_review(rworld, api):
+    hide_reviewer_names_from_area_chairs(rworld.venue)  # area chairs read aliases only
     submit_page_review(rworld, "reviewer")
     call = api("area_chair")
     empty = call("GET", meta(rworld)).json()
@@ -217,6 +221,7 @@ def test_area_chair_drafts_and_submits_the_meta_review(rworld, api):
 
 
 def test_meta_review_limits_and_bad_input(rworld, api):
+    hide_reviewer_names_from_area_chairs(rworld.venue)  # area chairs read aliases only
     call = api("chair")
     long = call("PUT", meta(rworld), {"recommendation": "reject", "text": "y" * (META_REVIEW_MAX_CHARS + 1)})
     assert long.status_code == 400 and long.json()["field"] == "text" and f"the limit is {META_REVIEW_MAX_CHARS:,}" in long.json()["detail"]

@@ -136,3 +136,13 @@ def build_world(venue, make_user) -> World:
     }
     Conflict.objects.create(submission=paper, user=people["conflicted_reviewer"], source=Conflict.Source.REVIEWER_DECLARED, reason="Same lab")
     return world
+
+
+def hide_reviewer_names_from_area_chairs(venue) -> None:
+    """Area chairs see their papers' reviewers' names unless the venue says no
+    (reviewing.area_chairs_see_reviewer_names, on by default): make it say no."""
+    from paperdesk.venues.models import Venue
+
+    stored = Venue.objects.get(pk=venue.pk)
+    stored.config.setdefault("reviewing", {})["area_chairs_see_reviewer_names"] = False
+    stored.save()

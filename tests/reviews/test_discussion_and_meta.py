@@ -8,7 +8,15 @@ from django.urls import reverse
 
 from paperdesk.reviews.forms import DISCUSSION_MAX_CHARS
 from paperdesk.reviews.models import DiscussionPost, MetaReview
-from tests.reviews.review_world import CANARY_AC, CANARY_AUTHOR, CANARY_REVIEWER, META_TEXT, POST_TEXT, review_post_data
+from tests.reviews.review_world import (
+    CANARY_AC,
+    CANARY_AUTHOR,
+    CANARY_REVIEWER,
+    META_TEXT,
+    POST_TEXT,
+    hide_reviewer_names_from_area_chairs,
+    review_post_data,
+)
 
 
 def url(world, name):
@@ -47,6 +55,7 @@ def test_post_is_markdown_rendered_inert_and_shown_under_aliases(rworld, django_
 
 
 def test_post_notifications_are_written_for_each_recipient(rworld, django_capture_on_commit_callbacks):
+    hide_reviewer_names_from_area_chairs(rworld.venue)  # area chairs read aliases only
     submit_review(rworld, "reviewer")
     submit_review(rworld, "reviewer2")
     mail.outbox.clear()

@@ -14,6 +14,7 @@ from tests.reviews.review_world import (
     CANARY_REVIEWER,
     CHAIRS_ONLY_TEXT,
     REVIEW_TEXT,
+    hide_reviewer_names_from_area_chairs,
     review_post_data,
 )
 
@@ -129,6 +130,7 @@ def test_chairs_see_who_wrote_what_and_the_comments_to_them(rworld):
 
 
 def test_area_chair_sees_reviews_and_comments_to_chairs_under_aliases(rworld):
+    hide_reviewer_names_from_area_chairs(rworld.venue)  # area chairs read aliases only
     rworld.client("reviewer").post(paper_url(rworld, "save"), review_post_data(rworld.venue, action="submit"))
     body = rworld.client("area_chair").get(paper_url(rworld)).content.decode()
     assert REVIEW_TEXT in body and CHAIRS_ONLY_TEXT in body
