@@ -114,7 +114,22 @@ def _analyse(source: PdfSource, rules: CheckRules, identities: list[Identity], f
         report.leaks += pdf_links(pages, structure, identities, report.leaks)
     source.check_time()
     report.findings = _findings(report, structure, rules, unattributed, identities, pages)
+    report.references_text = _references_text(pages, structure)
     return report
+
+
+REFERENCES_TEXT_LIMIT = 100_000  # characters: a long bibliography, never a whole book
+
+
+def _references_text(pages: list[Page], structure: Structure) -> str | None:
+    """The lines of the reference list, in reading order (the heading excluded)."""
+    region = structure.references_region
+    if region is None:
+        return None
+    start, end = region
+    lines = [line.text for page in pages for line in page.lines
+             if start < (line.page, line.order) < end and not line.furniture]
+    return "\n".join(lines)[:REFERENCES_TEXT_LIMIT]
 
 
 def _page_result(pages: list[Page], structure: Structure, rules: CheckRules) -> PageResult:

@@ -66,6 +66,9 @@ class Report:
     leaks: list[Leak] = field(default_factory=list)
     signals: Signals = field(default_factory=Signals)
     findings: list[Finding] = field(default_factory=list)
+    # The reference list's text, line by line (the integrity hints resolve its entries
+    # against an imported bibliography); None when no references heading was found.
+    references_text: str | None = None
 
     @property
     def status(self) -> str:
@@ -85,7 +88,7 @@ class Report:
         )
 
     def to_dict(self) -> dict:
-        return {
+        out = {
             "file": self.file,
             "status": self.status,
             "error": dict(self.error) if self.error else None,
@@ -95,6 +98,9 @@ class Report:
             "signals": self.signals.to_dict(),
             "findings": [f.to_dict() for f in self.findings],
         }
+        if self.references_text is not None:
+            out["references_text"] = self.references_text
+        return out
 
 
 def _yes_no(value: bool | None) -> str:

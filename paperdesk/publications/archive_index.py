@@ -540,6 +540,9 @@ class ArchiveIndex:
 
 _REF_START = re.compile(r"^\s*(?:\[\d{1,4}\]|\d{1,4}\.\s)")
 _AUTHOR_YEAR_START = re.compile(r"^[A-Z][A-Za-z'\-]+,\s+(?:[A-Z]\.|[A-Z][a-z]+)")
+# "E. Bengio, M. Jain, ..." / "C.-R. Segerie" / "Y. K. Li": natbib's plain styles put the
+# initials first; such a line starts an entry only after a line that ended one (".").
+_INITIALS_START = re.compile(r"^(?:[A-Z]\.(?:\s?-?\s?[A-Z]\.)*\s)+(?:[a-z]+\s)?[A-Z][\w'\-]+")
 _HEADING = re.compile(r"^\s*(references|bibliography|works cited|literature cited)\s*$", re.IGNORECASE)
 MAX_REFERENCES = 500
 
@@ -550,8 +553,13 @@ def split_references(text: str) -> list[str]:
     lines = [line for line in text.splitlines() if line.strip() and not _HEADING.match(line)]
     numbered = sum(1 for line in lines if _REF_START.match(line)) >= 2
     entries: list[list[str]] = []
+    previous = ""
     for line in lines:
-        starts = _REF_START.match(line) if numbered else _AUTHOR_YEAR_START.match(line)
+        if numbered:
+            starts = bool(_REF_START.match(line))
+        else:
+            starts = bool(_AUTHOR_YEAR_START.match(line)) or (previous.rstrip().endswith(".") and bool(_INITIALS_START.match(line)))
+        previous = line
         if starts or not entries:
             entries.append([])
         entries[-1].append(line.strip())

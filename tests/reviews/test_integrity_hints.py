@@ -125,3 +125,28 @@ def test_api_integrity_hints_for_the_area_chair_not_the_reviewers(hinted):
     assert {"near_duplicate_review", "short_review"} <= {h["kind"] for h in answer.json()}
     for role in ("reviewer", "author", "unassigned_reviewer"):
         assert client(role).get(f"/api/papers/{hinted.paper.public_id}/integrity-hints").status_code == 404
+
+
+def test_unresolved_references_from_a_real_check_of_the_pdf(rworld, settings, tmp_path):
+    """From the checker's own report (no hand-made reference list): the one reference the
+    imported listing knows resolves, the others are the hint's count."""
+    from pathlib import Path
+
+    from paperdesk.checks import check_pdf
+    from paperdesk.publications.archive_index import split_references
+    from paperdesk.submissions import archival
+    from paperdesk.submissions.models import CheckRun
+
+    settings.PAPERDESK_ARCHIVAL_DIR = tmp_path / "archival"
+    listing = (b"title,authors,venue,year\nFlow network based generative models for non-iterative diverse candidate generation,"
+               b"Emmanuel Bengio; Moksh Jain,NeurIPS,2021\n")
+    archival.import_listing(venue=rworld.venue, actor=rworld.people["chair"], stream=io.BytesIO(listing), filename="refs.csv")
+    sample = Path(__file__).resolve().parents[2].parent / "shared" / "samples" / "real" / "real_sub_short_01.pdf"
+    run = CheckRun.objects.get(upload__submission=rworld.paper)
+    run.report = check_pdf(sample).to_dict()
+    run.save(update_fields=["report"])
+    hints = [h for h in integrity.hints_for(rworld.people["chair"], rworld.paper) if h.kind == "unresolved_reference"]
+    references = split_references(run.check_report.references_text or "")
+    assert len(references) >= 20  # the reference list came from the checker, entry by entry
+    assert hints and all("Flow network based generative models" not in h.detail for h in hints)
+    assert f"{len(references) - 1} of the paper's {len(references)} references" in hints[0].explanation
