@@ -1304,3 +1304,35 @@ def audit_redacted(data: dict, hidden_numbers: frozenset[int]) -> dict:
         if isinstance(shown.get(key), list):
             shown[key] = [n for n in shown[key] if n not in hidden_numbers]
     return shown
+
+
+def can_view_outbox(viewer: ViewerLike, venue: Venue) -> bool:
+    """The venue's outbox (every queued, held, sent and failed e-mail): its chairs."""
+    return is_chair(viewer, venue)
+
+
+def outbox_for(viewer: ViewerLike, venue: Venue) -> QuerySet:
+    """The venue's outbox messages this chair may read: as in the audit log, none about a
+    paper they are conflicted with (a review's content, reviewers' names), and no digest
+    that holds one."""
+    from paperdesk.mail.models import OutboundEmail
+
+    who = as_viewer(viewer)
+    if not can_view_outbox(who, venue):
+        return OutboundEmail.objects.none()
+    rows = OutboundEmail.objects.filter(venue=venue)
+    hidden = sorted(who.conflicted_ids(venue.pk))
+    if hidden:
+        rows = rows.exclude(submission_id__in=hidden).exclude(
+            pk__in=OutboundEmail.objects.filter(digest__isnull=False, submission_id__in=hidden).values("digest_id"))
+    return rows
+
+
+def can_resend_email(viewer: ViewerLike, email) -> Decision:
+    """Resend an outbox message (as a new message; the original is kept): a chair who may
+    read it, and only one that went out, failed or was left unconfirmed."""
+    if email.venue_id is None or not outbox_for(viewer, email.venue).filter(pk=email.pk).exists():
+        return Decision(False, "No such message.")
+    if email.state not in ("sent", "failed", "sending"):
+        return Decision(False, "Only a sent, failed or unconfirmed message can be resent; this one is still waiting to go out.")
+    return ALLOW
