@@ -474,7 +474,9 @@ def reviewer_declare(*, venue: Venue, actor, data: DeclarationInput, submission:
         raise ReviewingError("No such paper.", 404)
     row = DeclaredConflict.objects.create(venue=venue, side=DeclaredConflict.Side.REVIEWER, declared_by=actor, submission=submission,
                                           email=data.email, name=data.name, institution=data.institution, note=data.note)
-    record("conflict.reviewer_declare", venue, actor=actor, venue=venue, declared=row.describe(),
+    # Filed under the paper when it names one: a chair conflicted with that paper must not
+    # learn from the log who declined to review it (policy.audit_entries_for).
+    record("conflict.reviewer_declare", venue, actor=actor, venue=venue, paper=submission, declared=row.describe(),
            submission=submission.public_id if submission else "")
     if submission is not None:  # immediate: the paper leaves the bidding page now
         from .models import Conflict

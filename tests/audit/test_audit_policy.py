@@ -106,3 +106,19 @@ def test_a_venue_wide_list_of_papers_leaves_out_the_conflicted_ones(world):
         assert [dict(r.details)["held_back"] for r in rows] == [json.dumps(expected)], role
         download = b"".join(client.get(reverse("audit:venue_csv", args=[world.venue.slug]), {"action": "decisions.release"}).streaming_content).decode()
         assert f'""held_back"": {expected}' in download, (role, download)
+
+
+def test_a_reviewers_conflict_with_a_paper_is_recorded_under_it_and_hidden_from_its_conflicted_chair(world, make_user):
+    """A reviewer who declares a conflict with the paper (while bidding) tells a chair
+    conflicted with it who does not review it: the entry is the paper's, like the others."""
+    from paperdesk.reviewing import services as reviewing
+    from paperdesk.reviewing.models import PoolMember
+
+    reviewer = make_user("declaring-reviewer@example.org", "Declaring Reviewer")
+    PoolMember.objects.create(venue=world.venue, user=reviewer, role=PoolMember.Role.REVIEWER, state=PoolMember.State.ACCEPTED)
+    reviewing.reviewer_declare(venue=world.venue, actor=reviewer, data=reviewing.DeclarationInput(note="my student"),
+                               submission=world.paper)
+    declared = lambda role: [e for e in policy.audit_entries_for(world.people[role], world.venue)  # noqa: E731
+                             if e.action == "conflict.reviewer_declare"]
+    assert declared("chair") and declared("chair")[0].submission_id == world.paper.pk
+    assert not declared("conflicted_chair") and not declared("chair_author")
