@@ -14,3 +14,11 @@ class OpsConfig(AppConfig):
         from . import jobs_catalog
 
         add_loader(jobs_catalog.load)
+
+        # The outbox's API operations: the outbox lives above the API layer, so it adds its
+        # router to the API rather than the API importing it.
+        from paperdesk.api.api import api
+
+        from .outbox_api import router
+
+        api.add_router("", router)

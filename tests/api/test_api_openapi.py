@@ -64,6 +64,10 @@ EXPECTED = {
     ("get", "/api/submissions/{public_id}/archival-matches"),
     ("post", "/api/submissions/{public_id}/archival-matches/{match_id}/dismiss"),
     ("get", "/api/papers/{public_id}/integrity-hints"),
+    # The chairs' outbox (issue 11).
+    ("get", "/api/venues/{slug}/outbox"),
+    ("get", "/api/venues/{slug}/outbox/{email_id}"),
+    ("post", "/api/venues/{slug}/outbox/{email_id}/resend"),
 }
 
 

@@ -56,10 +56,16 @@ OPERATIONS = [
     # past input validation; tests/submissions/test_archival_status.py covers real ones.
     "GET /api/submissions/{public_id}/archival-matches",
     "POST /api/submissions/{public_id}/archival-matches/{match_id}/dismiss",
+    # The chairs' outbox, as the chair: the seeded venue's messages (a resend of a made-up
+    # id is a 404 past input validation); tests/mail/test_outbox_api.py covers real ones.
+    "GET /api/venues/{slug}/outbox",
+    "GET /api/venues/{slug}/outbox/{email_id}",
+    "POST /api/venues/{slug}/outbox/{email_id}/resend",
 ]
 # Called as the chair; everything else as the author.
 AS_THE_CHAIR = {"GET /api/venues/{slug}/submissions", "GET /api/submissions/{public_id}/archival-matches",
-                "POST /api/submissions/{public_id}/archival-matches/{match_id}/dismiss"}
+                "POST /api/submissions/{public_id}/archival-matches/{match_id}/dismiss", "GET /api/venues/{slug}/outbox",
+                "GET /api/venues/{slug}/outbox/{email_id}", "POST /api/venues/{slug}/outbox/{email_id}/resend"}
 
 
 @pytest.fixture

@@ -275,6 +275,9 @@ ROUTES: dict[str, Route] = {
     "POST /api/submissions/{public_id}/camera-ready/versions": Route(AUTHORS, API_P, get=False),
     "PUT /api/submissions/{public_id}/camera-ready/details": Route(AUTHORS, API_P, get=False),
     "PUT /api/submissions/{public_id}/camera-ready/hosting": Route(AUTHORS, API_P, get=False),
+    "GET /api/venues/{slug}/outbox": Route(CHAIRS, API_V),  # the canary paper's e-mails: not to its conflicted chairs
+    "GET /api/venues/{slug}/outbox/{email_id}": Route({"chair"}, {"slug": "venue", "email_id": "email"}),
+    "POST /api/venues/{slug}/outbox/{email_id}/resend": Route({"chair"}, {"slug": "venue", "email_id": "email"}, get=False),
     "GET /api/venues/{slug}/late-reviews": Route(CHAIRS | {"area_chair"}, API_V),
     "POST /api/venues/{slug}/late-reviews/remind": Route(CHAIRS | {"area_chair"}, API_V, get=False),
     "POST /api/papers/{public_id}/review-deadline": Route({"chair", "area_chair"}, API_P, get=False),
