@@ -87,7 +87,9 @@ class Report:
             findings=[Finding("error", code, message)],
         )
 
-    def to_dict(self) -> dict:
+    def to_dict(self, *, references: bool = False) -> dict:
+        """The report's JSON (the CLI's documented keys); `references`: also the reference
+        list's text (the web keeps it for the integrity hints)."""
         out = {
             "file": self.file,
             "status": self.status,
@@ -98,7 +100,7 @@ class Report:
             "signals": self.signals.to_dict(),
             "findings": [f.to_dict() for f in self.findings],
         }
-        if self.references_text is not None:
+        if references and self.references_text is not None:
             out["references_text"] = self.references_text
         return out
 

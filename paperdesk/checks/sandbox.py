@@ -70,12 +70,15 @@ def check_in_child(
     method: str = "spawn",
     supplementary: str | os.PathLike[str] | None = None,
     archive_limits: dict[str, Any] | None = None,
+    references: bool = False,
 ) -> dict:
-    """Check `path` in a child process; returns `Report.to_dict()` output, never raises.
+    """Check `path` in a child process; returns `Report.to_dict()` output, never raises
+    (`references`: with the reference list's text).
 
     `supplementary`: an archive read in the same child (`archive.scan_archive`); its
     findings join the report (`path` None: the archive alone)."""
-    result = _check_in_child(path, rules, identities, cpu_seconds, memory_mb, wall_seconds, method, supplementary, archive_limits)
+    result = _check_in_child(path, rules, identities, cpu_seconds, memory_mb, wall_seconds, method, supplementary, archive_limits,
+                             references)
     if supplementary is not None and "supplementary" not in result:  # the child died reading them
         from .archive import merge_into, standalone_report, unreadable_result
 
@@ -86,7 +89,8 @@ def check_in_child(
 
 
 def _check_in_child(path: Any, rules: CheckRules | None, identities: Any, cpu_seconds: float, memory_mb: int, wall_seconds: float | None,
-                    method: str, supplementary: Any, archive_limits: dict[str, Any] | None) -> dict[str, Any]:
+                    method: str, supplementary: Any, archive_limits: dict[str, Any] | None,
+                    references: bool = False) -> dict[str, Any]:
     rules = rules or CheckRules()
     wall = wall_seconds if wall_seconds is not None else cpu_seconds * 2 + 5
     child_rules = CheckRules.from_dict({**rules.to_dict(), "timeout": min(rules.timeout, cpu_seconds)})
@@ -94,6 +98,7 @@ def _check_in_child(path: Any, rules: CheckRules | None, identities: Any, cpu_se
         "path": str(path) if path is not None else None,
         "supplementary": str(supplementary) if supplementary is not None else None,
         "archive_limits": archive_limits or {},
+        "references": references,
         "rules": child_rules.to_dict(),
         "identities": [i.to_dict() if isinstance(i, Identity) else i for i in identities],
         "limits": {"cpu_seconds": cpu_seconds, "memory_mb": memory_mb},

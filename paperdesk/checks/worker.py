@@ -17,7 +17,8 @@ def run_job(job: dict) -> dict:
     identities = identities_from_json(job.get("identities") or [])
     report = None
     if job.get("path") is not None:
-        report = check_pdf(job["path"], rules, identities, filename=job.get("filename") or job["path"]).to_dict()
+        report = check_pdf(job["path"], rules, identities, filename=job.get("filename") or job["path"]).to_dict(
+            references=bool(job.get("references")))
     if job.get("supplementary"):  # the archive is read in the same child as the PDF
         from .archive import ArchiveLimits, merge_into, scan_archive, standalone_report
 

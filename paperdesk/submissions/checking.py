@@ -111,6 +111,7 @@ def check_upload(run: CheckRun) -> dict:
             identities_for(submission, published),
             cpu_seconds=settings.CHECK_CPU_SECONDS,
             memory_mb=settings.CHECK_MEMORY_MB,
+            references=True,  # the integrity hints resolve them against imported listings
         )
 
 

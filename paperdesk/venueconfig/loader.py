@@ -480,7 +480,11 @@ def _author_response(r: _Reader, dates: dict[str, dt.datetime]) -> AuthorRespons
         return AuthorResponseRules()
     enabled = r.get(table, p, "enabled", bool, True)
     if not enabled:
-        return AuthorResponseRules()  # off: nothing else in the section matters
+        # Off: nothing else in the section matters (the settings form sends every field of
+        # a turned-off section; they are known keys, kept but not read).
+        for key in ("opens", "closes", "max_length", "unit", "reviewers_read", "area_chairs_read"):
+            r._note(table, key)
+        return AuthorResponseRules()
     moments: dict[str, dt.datetime | None] = {}
     for key in ("opens", "closes"):
         value = r.get(table, p, key, (dt.datetime, dt.date), None)

@@ -13,7 +13,7 @@ REAL = Path(__file__).resolve().parents[2].parent / "shared" / "samples" / "real
 
 
 def test_a_real_papers_reference_list_reaches_the_report_entry_by_entry():
-    report = check_pdf(REAL / "real_sub_short_01.pdf").to_dict()
+    report = check_pdf(REAL / "real_sub_short_01.pdf").to_dict(references=True)
     text = report["references_text"]
     assert "Flow network based generative models" in text
     assert not text.lstrip().lower().startswith("references")  # the heading is not an entry
@@ -29,4 +29,11 @@ def test_no_references_heading_no_reference_text(tmp_path):
 
     path = tmp_path / "plain.pdf"
     path.write_bytes(make_pdf_bytes(2, text="A study with no bibliography at all"))
-    assert "references_text" not in check_pdf(path).to_dict()
+    assert "references_text" not in check_pdf(path).to_dict(references=True)
+
+
+def test_the_cli_json_keeps_its_documented_keys_and_the_web_check_gets_the_references():
+    from paperdesk.checks.sandbox import check_in_child
+
+    assert "references_text" not in check_pdf(REAL / "real_sub_short_01.pdf").to_dict()
+    assert "Flow network" in check_in_child(REAL / "real_sub_short_01.pdf", references=True)["references_text"]

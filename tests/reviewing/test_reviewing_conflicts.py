@@ -149,7 +149,7 @@ def test_conflicts_chair_list_and_recompute_button(venue, make_paper, make_revie
     run_jobs(client.post, reverse("reviewing:conflicts_compute", args=[venue.slug]))
     page = client.get(reverse("reviewing:conflicts", args=[venue.slug])).content.decode()
     assert "Cy DeepMind" in page and "same institution: Google / Google DeepMind" in page
-    assert "1 conflicts for 1 papers" in page
+    assert "1 conflict for 1 paper × " in page
     assert login(make_user("r@x.org", "R X")).get(reverse("reviewing:conflicts", args=[venue.slug])).status_code == 404
 
 

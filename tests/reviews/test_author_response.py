@@ -44,6 +44,13 @@ def test_default_workshop_has_no_author_response_and_the_section_round_trips():
     assert venueconfig.spec_from_dict(venueconfig.spec_to_dict(spec)) == spec
 
 
+def test_a_turned_off_response_keeps_its_other_settings_without_complaint():
+    """The settings form sends every field of a turned-off section: the loader accepts them
+    (known keys) and ignores them (hypothesis found the form's unchanged save refused)."""
+    text = venue_text() + SECTION.replace("[author_response]", "[author_response]\nenabled = false")
+    assert venueconfig.parse_venue(text).author_response.enabled is False
+
+
 def test_bad_author_response_settings_name_their_lines():
     text = venue_text() + SECTION.replace('unit = "words"', 'unit = "pages"').replace("closes = 2025-09-17T23:59:00", "closes = 2025-09-14T23:59:00")
     with pytest.raises(venueconfig.VenueConfigError) as info:

@@ -143,7 +143,7 @@ def test_unresolved_references_from_a_real_check_of_the_pdf(rworld, settings, tm
     archival.import_listing(venue=rworld.venue, actor=rworld.people["chair"], stream=io.BytesIO(listing), filename="refs.csv")
     sample = Path(__file__).resolve().parents[2].parent / "shared" / "samples" / "real" / "real_sub_short_01.pdf"
     run = CheckRun.objects.get(upload__submission=rworld.paper)
-    run.report = check_pdf(sample).to_dict()
+    run.report = check_pdf(sample).to_dict(references=True)
     run.save(update_fields=["report"])
     hints = [h for h in integrity.hints_for(rworld.people["chair"], rworld.paper) if h.kind == "unresolved_reference"]
     references = split_references(run.check_report.references_text or "")
