@@ -38,9 +38,10 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+from serverenv import drop_database, throwaway_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 VENUE_FILE = ROOT / "venues" / "mechinterp-2025.toml"
@@ -62,20 +63,7 @@ def parse_args():
 
 
 def prepare_environment(args) -> dict[str, str]:
-    var = Path(tempfile.mkdtemp(prefix="paperdesk-crash-"))
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PAPERDESK_") and k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
-    if args.database_url:
-        import psycopg
-
-        base = args.database_url.rsplit("/", 1)[0]
-        with psycopg.connect(base + "/postgres", autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)")
-            conn.execute(f"CREATE DATABASE {PG_NAME}")
-        env["DATABASE_URL"] = f"{base}/{PG_NAME}"
-    env.update(PAPERDESK_VAR=str(var), DJANGO_SETTINGS_MODULE="paperdesk.settings", PYTHONUNBUFFERED="1",
-               PAPERDESK_JOB_LEASE_SECONDS=str(LEASE_SECONDS), PAPERDESK_SITE_URL="http://127.0.0.1")
-    os.environ.update({k: v for k, v in env.items() if k.startswith("PAPERDESK_") or k in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")})
-    return env
+    return throwaway_environment("paperdesk-crash-", args.database_url, PG_NAME, PAPERDESK_JOB_LEASE_SECONDS=str(LEASE_SECONDS))
 
 
 def pdf(number: int, size: int) -> bytes:
@@ -377,11 +365,8 @@ def main() -> int:
         "wall_s": round(time.monotonic() - started, 1),
     }))
     if args.database_url:
-        import psycopg
-
         connection.close()
-        with psycopg.connect(args.database_url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)")
+        drop_database(args.database_url, PG_NAME)
     print(f"crash: rounds={args.rounds} acked={len(acked)} lost={lost} stuck_checks={stuck} duplicate_emails={duplicates}")
     return 0
 

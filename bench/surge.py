@@ -42,10 +42,11 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
+
+from serverenv import drop_database, throwaway_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT.parent / "shared" / "samples" / "real"
@@ -74,20 +75,7 @@ def parse_args():
 
 
 def prepare_environment(args) -> dict[str, str]:
-    var = Path(tempfile.mkdtemp(prefix="paperdesk-surge-"))
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PAPERDESK_") and k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
-    if args.database_url:
-        import psycopg
-
-        base = args.database_url.rsplit("/", 1)[0]
-        with psycopg.connect(base + "/postgres", autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)")
-            conn.execute(f"CREATE DATABASE {PG_NAME}")
-        env["DATABASE_URL"] = f"{base}/{PG_NAME}"
-    env.update(PAPERDESK_VAR=str(var), DJANGO_SETTINGS_MODULE="paperdesk.settings", PYTHONUNBUFFERED="1",
-               PAPERDESK_SITE_URL="http://127.0.0.1", PAPERDESK_LOG_LEVEL="WARNING")
-    os.environ.update({k: v for k, v in env.items() if k.startswith("PAPERDESK_") or k in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")})
-    return env
+    return throwaway_environment("paperdesk-surge-", args.database_url, PG_NAME, PAPERDESK_LOG_LEVEL="WARNING")
 
 
 def free_port() -> int:
@@ -320,11 +308,8 @@ def main() -> int:
         "checks": dict(states), "upload_to_report_s": {"p50": quantile(backlog, 0.5), "p99": quantile(backlog, 0.99)},
     }, indent=1))
     if args.database_url:
-        import psycopg
-
         connection.close()
-        with psycopg.connect(args.database_url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)")
+        drop_database(args.database_url, PG_NAME)
     drain = "none" if drain_s is None else drain_s
     print(f"surge: uploads={len(uploads)} acked={len(acked)} lost={lost} duplicated={duplicated} "
           f"p99_ack_s={quantile(uploads, 0.99)} p99_view_s={quantile(views, 0.99)} drain_s={drain}")

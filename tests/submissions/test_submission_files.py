@@ -180,41 +180,18 @@ def test_a_crash_while_creating_with_a_pdf_leaves_no_half_made_submission(venue,
 # --- e-mail through a real SMTP server --------------------------------------------------------
 
 
-def test_receipt_reaches_a_real_smtp_server(venue, author, make_submission, settings, django_capture_on_commit_callbacks):
-    import socket
+def test_receipt_reaches_a_real_smtp_server(venue, author, make_submission, smtp_inbox, django_capture_on_commit_callbacks):
     from email import message_from_bytes, policy
-
-    from aiosmtpd.controller import Controller
 
     from paperdesk.submissions.services import AuthorInput, submission_submit
 
-    class Inbox:
-        def __init__(self):
-            self.envelopes = []
-
-        async def handle_DATA(self, server, session, envelope):
-            self.envelopes.append(envelope)
-            return "250 OK"
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-        submission = make_submission(venue, author, pdf=pdf(), authors=[
-            AuthorInput("ada@uni.edu", "Ada Lovelace", "Uni", True), AuthorInput("frank@example.org", "Frank Far"),
-        ])
-        inbox.envelopes.clear()  # the invitation to Frank
-        with django_capture_on_commit_callbacks(execute=True):
-            submission_submit(submission=submission, actor=author)
-    finally:
-        controller.stop()
+    inbox = smtp_inbox
+    submission = make_submission(venue, author, pdf=pdf(), authors=[
+        AuthorInput("ada@uni.edu", "Ada Lovelace", "Uni", True), AuthorInput("frank@example.org", "Frank Far"),
+    ])
+    inbox.envelopes.clear()  # the invitation to Frank
+    with django_capture_on_commit_callbacks(execute=True):
+        submission_submit(submission=submission, actor=author)
 
     paper = Upload.objects.get()
     assert len(inbox.envelopes) == 1
