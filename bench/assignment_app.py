@@ -48,7 +48,7 @@ def _text(rng: random.Random, n: int) -> str:
 
 def seed(papers: int, reviewers: int, seed_value: int = 11):
     from paperdesk.accounts.models import Affiliation, User
-    from paperdesk.reviewing.models import Bid, PoolMember, Publication
+    from paperdesk.committee.models import Bid, PoolMember, Publication
     from paperdesk.submissions.models import Authorship, Submission
     from paperdesk.venues.models import ContributionType, TopicArea, Track
 
@@ -99,8 +99,8 @@ def seed(papers: int, reviewers: int, seed_value: int = 11):
 
 def run_once(venue):
     from paperdesk.accounts.models import User
-    from paperdesk.reviewing import assignment
-    from paperdesk.reviewing.models import Assignment
+    from paperdesk.committee import assignment
+    from paperdesk.committee.models import Assignment
 
     chair = User.objects.create(email=f"chair@{venue.slug}.example", full_name="Bench Chair", password="!", moderation_status="active")
     from paperdesk.venues.models import VenueRole

@@ -34,7 +34,7 @@ ACTIONS = ["submission.update", "upload.add", "assignment.add", "decision.set", 
 def build(entries: int, papers: int, seed: int = 7):
     from paperdesk.accounts.models import User
     from paperdesk.audit.models import AuditEntry
-    from paperdesk.reviewing.models import Conflict
+    from paperdesk.committee.models import Conflict
     from paperdesk.submissions.models import Submission
     from paperdesk.venues.models import VenueRole
 

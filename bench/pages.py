@@ -75,8 +75,8 @@ def _report(rng: random.Random, limit: int) -> tuple[dict, dict]:
 def seed(papers: int, seed_value: int = 7):
     """The venue and everything in it; returns (venue, chair)."""
     from paperdesk.accounts.models import User
+    from paperdesk.committee.models import Assignment, Conflict
     from paperdesk.decisions.models import Decision
-    from paperdesk.reviewing.models import Assignment, Conflict
     from paperdesk.reviews.models import MetaReview, Review
     from paperdesk.submissions.models import Authorship, CheckRun, Submission, Upload
     from paperdesk.venues.models import VenueRole

@@ -34,8 +34,8 @@ from paperdesk.venues.models import Venue, VenueRole
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
+    from paperdesk.committee.models import Assignment, Conflict, PoolMember
     from paperdesk.decisions.models import Decision as PaperDecision
-    from paperdesk.reviewing.models import Assignment, Conflict, PoolMember
     from paperdesk.reviews.models import MetaReview, Review
     from paperdesk.venueconfig.spec import Outcome
 
@@ -108,7 +108,7 @@ class Viewer:
 
     def _load_conflicts(self, venue_id: int) -> None:
         """Authored and recorded conflicts of one venue: one query."""
-        from paperdesk.reviewing.models import Conflict
+        from paperdesk.committee.models import Conflict
 
         authored = Authorship.objects.filter(submission__venue_id=venue_id, user_id=self.user_id).annotate(kind=Value(1)).order_by().values_list("submission_id", "kind")
         recorded = Conflict.objects.filter(submission__venue_id=venue_id, user_id=self.user_id).annotate(kind=Value(2)).order_by().values_list("submission_id", "kind")
@@ -138,7 +138,7 @@ class Viewer:
             return None
         key = (submission.pk, kind)
         if key not in self._assignments:
-            from paperdesk.reviewing.models import Assignment
+            from paperdesk.committee.models import Assignment
 
             self._assignments[key] = Assignment.objects.filter(submission=submission, user_id=self.user_id, kind=kind, published=True).first()
         return self._assignments[key]
@@ -493,7 +493,7 @@ def venue_knowledge_of_accounts(viewer: ViewerLike, venue: Venue) -> dict | None
     learning who submitted here or who reviews for it."""
     from django.db.models import Exists, OuterRef, Subquery
 
-    from paperdesk.reviewing.models import PoolMember
+    from paperdesk.committee.models import PoolMember
 
     if not is_chair(viewer, venue):
         return None
@@ -526,7 +526,7 @@ def get_account_for_moderation(viewer: ViewerLike, account_id: object) -> User:
 
 
 def _reviewing_models() -> tuple[type[Assignment], type[Conflict]]:
-    from paperdesk.reviewing.models import Assignment, Conflict
+    from paperdesk.committee.models import Assignment, Conflict
 
     return Assignment, Conflict
 
@@ -619,7 +619,7 @@ def can_view_decision(user: ViewerLike, submission: Submission) -> bool:
 
 
 def can_bid(user: ViewerLike, submission: Submission) -> bool:
-    from paperdesk.reviewing.models import PoolMember
+    from paperdesk.committee.models import PoolMember
 
     viewer = as_viewer(user)
     if not viewer.is_authenticated or submission.status != Submission.Status.SUBMITTED:
@@ -1072,7 +1072,7 @@ def without_conflicts(assignments: QuerySet[Assignment]) -> QuerySet[Assignment]
 
 
 def _pool_models() -> type[PoolMember]:
-    from paperdesk.reviewing.models import PoolMember
+    from paperdesk.committee.models import PoolMember
 
     return PoolMember
 

@@ -72,7 +72,7 @@ INSTALLED_APPS = [
     "paperdesk.mail",
     "paperdesk.venues",
     "paperdesk.submissions",
-    "paperdesk.reviewing",
+    "paperdesk.committee",
     "paperdesk.reviews",
     "paperdesk.decisions",
     "paperdesk.api",

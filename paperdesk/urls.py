@@ -8,7 +8,7 @@ urlpatterns = [
     path("me/", include("paperdesk.accounts.urls")),
     path("v/<slug:venue_slug>/", include("paperdesk.venues.urls")),
     path("", include("paperdesk.submissions.urls")),
-    path("", include("paperdesk.reviewing.urls")),
+    path("", include("paperdesk.committee.urls")),
     path("", include("paperdesk.reviews.urls")),
     path("", include("paperdesk.decisions.urls")),
     path("", include("paperdesk.ops.jobs_urls")),  # the jobs page (namespace "jobs")

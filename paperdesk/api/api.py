@@ -22,7 +22,7 @@ from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
 
-from paperdesk.reviewing.services import ReviewingError
+from paperdesk.committee.services import ReviewingError
 from paperdesk.submissions.services import ServiceError
 
 from . import (
@@ -36,7 +36,7 @@ from . import (
     me,
     ratings,
     review_history,
-    reviewing,
+    reviews,
     submissions,
     venues,
 )
@@ -86,7 +86,7 @@ api = NinjaAPI(
 api.add_router("/venues", venues.router)
 api.add_router("/me", me.router)
 api.add_router("", submissions.router)
-api.add_router("", reviewing.router)
+api.add_router("", reviews.router)
 api.add_router("", discussion.router)
 api.add_router("", review_history.router)
 api.add_router("", bids.router)

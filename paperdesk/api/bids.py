@@ -11,10 +11,10 @@ from django.http import Http404
 from ninja import Query, Router, Status
 
 from paperdesk import policy
+from paperdesk.committee import selectors, services
+from paperdesk.committee.conflicts import refresh_for_reviewer, reviewer_is_stale
+from paperdesk.committee.models import Bid
 from paperdesk.ids import ALPHABET
-from paperdesk.reviewing import selectors, services
-from paperdesk.reviewing.conflicts import refresh_for_reviewer, reviewer_is_stale
-from paperdesk.reviewing.models import Bid
 from paperdesk.submissions.services import ServiceError
 from paperdesk.venues.models import Venue
 

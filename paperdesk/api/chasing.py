@@ -11,10 +11,10 @@ from django.http import Http404
 from ninja import Field, Router, Schema
 
 from paperdesk import policy
-from paperdesk.reviewing.models import Assignment
+from paperdesk.committee.models import Assignment
 from paperdesk.reviews import chasing
 
-from .reviewing import review_paper_or_404
+from .reviews import review_paper_or_404
 from .schemas import ErrorOut, MomentOut, moment
 from .venues import venue_or_404
 
@@ -169,7 +169,7 @@ def emergency_reviewer(request, slug: str, public_id: str, payload: EmergencyIn)
     from allauth.account.models import EmailAddress
     from django.contrib.auth import get_user_model
 
-    from paperdesk.reviewing import assignment, deadlines
+    from paperdesk.committee import assignment, deadlines
     from paperdesk.submissions.models import Submission
 
     venue = venue_or_404(slug)

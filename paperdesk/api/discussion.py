@@ -21,9 +21,9 @@ from paperdesk.reviews.models import DiscussionPost, MetaReview
 from paperdesk.submissions.models import Submission
 from paperdesk.submissions.services import ServiceError
 
-from .reviewing import review_paper_or_404
 from .reviewing_schemas import DiscussionOut, DiscussionPostIn, MetaReviewFormOut, MetaReviewIn, PostOut
 from .reviewing_views import DISCUSSION_HIDDEN, discussion_view, meta_review_form_view, post_view
+from .reviews import review_paper_or_404
 from .schemas import ErrorOut
 
 router = Router(tags=["reviews"])

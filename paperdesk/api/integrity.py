@@ -12,7 +12,7 @@ from paperdesk.reviews import integrity
 from paperdesk.submissions import archival
 from paperdesk.submissions.models import ArchivalMatch, Submission
 
-from .reviewing import _PUBLIC_ID
+from .reviews import _PUBLIC_ID
 from .schemas import ErrorOut
 
 router = Router(tags=["screening"])

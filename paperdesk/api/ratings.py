@@ -15,7 +15,7 @@ from pydantic import Field
 from paperdesk import policy
 from paperdesk.reviews import ratings
 
-from .reviewing import review_paper_or_404
+from .reviews import review_paper_or_404
 from .schemas import ErrorOut, InputSchema
 
 router = Router(tags=["reviews"])

@@ -14,7 +14,7 @@ from pydantic import Field
 from paperdesk import policy
 from paperdesk.reviews import history
 
-from .reviewing import review_paper_or_404
+from .reviews import review_paper_or_404
 from .schemas import ErrorOut, MomentOut
 
 router = Router(tags=["reviews"])

@@ -9,9 +9,9 @@ reviewers, no comments to the chairs for authors). A key a viewer may not see is
 from __future__ import annotations
 
 from paperdesk import clock, policy
+from paperdesk.committee.models import Assignment, Bid
+from paperdesk.committee.selectors import BiddingPage, BidPaper
 from paperdesk.decisions.selectors import AuthorResults, TableRow
-from paperdesk.reviewing.models import Assignment, Bid
-from paperdesk.reviewing.selectors import BiddingPage, BidPaper
 from paperdesk.reviews.forms import DISCUSSION_MAX_CHARS, META_REVIEW_MAX_CHARS
 from paperdesk.reviews.models import Review
 from paperdesk.reviews.selectors import AssignmentRow, MetaReviewView, PostView, ReviewCard

@@ -18,7 +18,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Case, Count, Exists, F, Min, OuterRef, Q, Value, When
 
 from paperdesk import clock, policy
-from paperdesk.reviewing.models import Assignment
+from paperdesk.committee.models import Assignment
 from paperdesk.reviews import chasing
 from paperdesk.reviews.models import Review
 from paperdesk.submissions.models import CheckRun, Submission, Upload, paper_in_force_candidates

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from django.db.models import Prefetch
 
 from paperdesk import clock, policy
-from paperdesk.reviewing.models import Assignment
+from paperdesk.committee.models import Assignment
 from paperdesk.reviews.models import MetaReview
 from paperdesk.submissions.models import Authorship, Submission
 from paperdesk.venues.models import Venue

@@ -229,7 +229,7 @@ def release_plan(*, venue: Venue, actor, templates: NoticeTemplates, hold_back_u
     same ServiceError as the release itself would be; else the papers of the wave with
     their review counts and meta-reviews (a wave never holds a paper the chair is
     conflicted with, so nothing here is hidden from them)."""
-    from paperdesk.reviewing.models import Assignment
+    from paperdesk.committee.models import Assignment
     from paperdesk.reviews.models import MetaReview, Review
 
     require(policy.can_release_decisions(actor, venue))

@@ -15,7 +15,7 @@ from django.db.models import Avg, Case, Count, F, Max, Min, OuterRef, Q, QuerySe
 from django.db.models.functions import Coalesce, Lower
 
 from paperdesk import policy
-from paperdesk.reviewing.models import Assignment
+from paperdesk.committee.models import Assignment
 from paperdesk.reviews.models import MetaReview, Review
 from paperdesk.submissions.models import CheckRun, Submission, Upload, paper_in_force_candidates
 from paperdesk.venues.models import Venue

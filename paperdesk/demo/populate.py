@@ -89,7 +89,7 @@ def _create_people(password: str) -> list:
 
 
 def _create_reviewers(password: str) -> list:
-    from paperdesk.reviewing.demo import REVIEWERS
+    from paperdesk.committee.demo import REVIEWERS
 
     return _create_accounts(password, [(name, f"{local}@{label}.{DEMO_REVIEWER_DOMAIN}", institution, True, "", "")
                                        for name, local, institution, label, _, _ in REVIEWERS])
@@ -265,7 +265,7 @@ def populate_demo(*, venue: Venue, rehearsal: Venue | None, log: Callable[[str],
         log(f"{target.slug}: adding {len(papers)} submissions...")
         report.venues[target.slug] = _fill_venue(target, people, papers, now, log)
     if rehearsal is not None:  # the real venue's reviewing is over; the rehearsal's is ahead
-        from paperdesk.reviewing.demo import populate_pool
+        from paperdesk.committee.demo import populate_pool
 
         reviewers = _create_reviewers(report.password)
         report.users += [r.email for r in reviewers]

@@ -69,27 +69,27 @@ def _release_retry(release_id):
 
 
 def _run_venue(run_id):
-    from paperdesk.reviewing.models import AssignmentRun
+    from paperdesk.committee.models import AssignmentRun
 
     return AssignmentRun.objects.filter(pk=run_id).values_list("venue_id", flat=True).first()
 
 
 def _run_takeover(run_id):
-    from paperdesk.reviewing.models import AssignmentRun
+    from paperdesk.committee.models import AssignmentRun
 
     AssignmentRun.objects.filter(pk=run_id, state=AssignmentRun.State.RUNNING).update(
         state=AssignmentRun.State.QUEUED, progress=0, message="Its worker stopped; another worker starts it again")
 
 
 def _run_give_up(run_id, message=""):
-    from paperdesk.reviewing.models import AssignmentRun
+    from paperdesk.committee.models import AssignmentRun
 
     AssignmentRun.objects.filter(pk=run_id, state__in=(AssignmentRun.State.QUEUED, AssignmentRun.State.RUNNING)).update(
         state=AssignmentRun.State.FAILED, finished_at=clock.now(), message=message[:300])
 
 
 def _run_retry(run_id):
-    from paperdesk.reviewing.models import AssignmentRun
+    from paperdesk.committee.models import AssignmentRun
 
     AssignmentRun.objects.filter(pk=run_id, state=AssignmentRun.State.FAILED).update(
         state=AssignmentRun.State.QUEUED, progress=0, finished_at=None, cancel_requested=False, message="Waiting for a worker")
@@ -126,14 +126,14 @@ def load() -> None:
     table = [
         (("paperdesk.decisions.services.send_release_notices",),
          dict(venue=_release_venue, label=_release_label, give_up=_release_give_up, retry=_release_retry)),
-        (("paperdesk.reviewing.assignment.run_assignment_job", "paperdesk.reviewing.tasks.run_assignment_job"),
+        (("paperdesk.committee.assignment.run_assignment_job", "paperdesk.committee.tasks.run_assignment_job"),
          dict(venue=_run_venue, label=lambda run_id: f"Assignment run {run_id}", takeover=_run_takeover,
               give_up=_run_give_up, retry=_run_retry)),
-        (("paperdesk.reviewing.tasks.compute_conflicts_job",), dict(venue=_venue_arg, label=_label("Conflicts of interest"))),
-        (("paperdesk.reviewing.tasks.refresh_conflicts_job",), dict(venue=_venue_arg, label=_label("Conflicts of new papers or reviewers"))),
-        (("paperdesk.reviewing.tasks.send_invitation_reminders_job",), dict(venue=_venue_arg, label=_label("Reviewer invitation reminders"))),
-        (("paperdesk.reviewing.tasks.send_first_author_reminders_job",), dict(venue=_venue_arg, label=_label("First-author volunteer reminders"))),
-        (("paperdesk.reviewing.tasks.send_assignment_emails_job",), dict(venue=_venue_arg, label=_label("Assignment e-mails to reviewers"))),
+        (("paperdesk.committee.tasks.compute_conflicts_job",), dict(venue=_venue_arg, label=_label("Conflicts of interest"))),
+        (("paperdesk.committee.tasks.refresh_conflicts_job",), dict(venue=_venue_arg, label=_label("Conflicts of new papers or reviewers"))),
+        (("paperdesk.committee.tasks.send_invitation_reminders_job",), dict(venue=_venue_arg, label=_label("Reviewer invitation reminders"))),
+        (("paperdesk.committee.tasks.send_first_author_reminders_job",), dict(venue=_venue_arg, label=_label("First-author volunteer reminders"))),
+        (("paperdesk.committee.tasks.send_assignment_emails_job",), dict(venue=_venue_arg, label=_label("Assignment e-mails to reviewers"))),
         (("paperdesk.reviews.reminders.review_reminders_job",), dict(venue=_venue_arg, label=_label("Review reminders"))),
         (("paperdesk.decisions.camera_ready.send_camera_ready_reminders",),
          dict(venue=_camera_ready_venue, label=_label("Camera-ready reminders"))),

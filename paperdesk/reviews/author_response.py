@@ -88,8 +88,8 @@ def send_response_arrived(submission_id: int) -> int:
     arrived: once, at the first save. The e-mail names no author."""
     from django.urls import reverse
 
+    from paperdesk.committee.models import Assignment
     from paperdesk.mail import send_templated
-    from paperdesk.reviewing.models import Assignment
 
     submission = Submission.objects.select_related("venue").filter(pk=submission_id).first()
     if submission is None:

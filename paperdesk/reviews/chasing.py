@@ -24,9 +24,9 @@ from django.urls import reverse
 
 from paperdesk import clock, plurals, policy
 from paperdesk.audit.services import record
+from paperdesk.committee.models import Assignment
 from paperdesk.jobs import task
 from paperdesk.mail import send_templated
-from paperdesk.reviewing.models import Assignment
 from paperdesk.submissions.models import Submission
 from paperdesk.submissions.services import ServiceError
 from paperdesk.venues.models import Venue
@@ -213,7 +213,7 @@ def send_chase_reminders_job(venue_id: int, key: str, plan: dict, note: str = ""
 
 def parse_deadline(venue: Venue, text: str) -> dt.datetime:
     """A date (end of that day) or date and time, read in the venue's time zone (AoE)."""
-    from paperdesk.reviewing import deadlines
+    from paperdesk.committee import deadlines
 
     moment = deadlines.parse(venue, text)
     if moment is None:
@@ -307,7 +307,7 @@ def give_back(*, actor, submission: Submission, kind: str, reason: str, now: dt.
     conflict: the paper is never assigned to them again, and they no longer see it). Their
     assignment (and a draft review) is removed, so the slot is open for a chair to fill
     (the assignment page lists it with its alternates); the chairs are told by e-mail."""
-    from paperdesk.reviewing.models import Conflict, DeclaredConflict, ReviewerDecline
+    from paperdesk.committee.models import Conflict, DeclaredConflict, ReviewerDecline
 
     now = now or clock.now()
     if kind not in GIVE_BACK:
@@ -343,7 +343,7 @@ def give_back(*, actor, submission: Submission, kind: str, reason: str, now: dt.
 @task()
 def send_give_back_notice_job(decline_id: int) -> int:
     """The venue's chairs without a conflict with the paper hear who gave it back and why."""
-    from paperdesk.reviewing.models import ReviewerDecline
+    from paperdesk.committee.models import ReviewerDecline
     from paperdesk.venues.models import VenueRole
 
     row = ReviewerDecline.objects.select_related("venue", "submission", "user").filter(pk=decline_id).first()
@@ -364,8 +364,8 @@ def send_give_back_notice_job(decline_id: int) -> int:
             send_templated("review_given_back", {
                 "venue": venue, "row": row, "submission": submission, "reviewer": row.user.display_name,
                 "what": "declined" if row.kind == "decline" else "flagged a conflict of interest with",
-                "assignment_path": reverse("reviewing:assignment", args=[venue.slug]) + f"#paper-{submission.public_id}",
-                "alternates_path": reverse("reviewing:pair_alternates", args=[venue.slug, submission.public_id]),
+                "assignment_path": reverse("committee:assignment", args=[venue.slug]) + f"#paper-{submission.public_id}",
+                "alternates_path": reverse("committee:pair_alternates", args=[venue.slug, submission.public_id]),
             }, [chair.email], reply_to=row.user.email)
         except Exception:
             claim.delete()

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from django.http import Http404
 
 from paperdesk import policy
-from paperdesk.reviewing.models import Assignment
+from paperdesk.committee.models import Assignment
 from paperdesk.submissions.models import Submission
 from paperdesk.venues.models import Venue
 

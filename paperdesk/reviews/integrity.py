@@ -22,9 +22,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from paperdesk import policy
+from paperdesk.committee.models import Assignment
 from paperdesk.publications import archive_index as ai
 from paperdesk.publications import integrity as measures
-from paperdesk.reviewing.models import Assignment
 from paperdesk.submissions import archival
 from paperdesk.submissions.models import ArchivalListing, CheckRun, Submission, Upload
 from paperdesk.venues.models import Venue

@@ -6,9 +6,9 @@ from __future__ import annotations
 from django.urls import reverse
 
 from paperdesk import policy
+from paperdesk.committee.models import Assignment
 from paperdesk.jobs import task
 from paperdesk.mail import send_templated
-from paperdesk.reviewing.models import Assignment
 from paperdesk.venues.models import VenueRole
 
 from .models import DiscussionPost

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from paperdesk import policy
-from paperdesk.reviewing.models import Assignment
+from paperdesk.committee.models import Assignment
 from paperdesk.submissions.models import Submission
 from paperdesk.venues.models import Venue
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from paperdesk import clock, policy
-from paperdesk.reviewing.models import Assignment
+from paperdesk.committee.models import Assignment
 from paperdesk.submissions.models import CheckRun, Submission, Upload
 from paperdesk.venues.markup import markdown_to_html
 from paperdesk.venues.models import Venue, VenueRole

@@ -298,7 +298,7 @@ def extend(request, public_id):
     user_id = None
     pair = (request.POST.get("reviewer") or "").strip()
     if pair:
-        from paperdesk.reviewing.models import Assignment
+        from paperdesk.committee.models import Assignment
 
         row = Assignment.objects.filter(pk=int(pair) if pair.isdigit() else 0, submission=submission, kind=Assignment.Kind.REVIEWER, published=True).first()
         if row is None:

@@ -54,7 +54,7 @@ def send_receipt_job(submission_id: int, event: str, upload_id: int | None) -> i
             "url": reverse("submissions:detail", args=[submission.public_id]),
             # The call for papers asks the (co-)first authors to volunteer as reviewers.
             "volunteer_names": volunteer_ask(submission, authors) if event == "submitted" else "",
-            "volunteer_url": reverse("reviewing:volunteer", args=[submission.venue.slug]),
+            "volunteer_url": reverse("committee:volunteer", args=[submission.venue.slug]),
         },
         to=[a.email for a in authors if a.declined_at is None],
         reply_to=submission.venue.contact_email,

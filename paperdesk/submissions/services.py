@@ -232,7 +232,7 @@ def _claimed_emails(submission: Submission, actor) -> set[str]:
 
 def _after_commit_refresh_conflicts(submission: Submission) -> None:
     """Authors changed: announce it; the reviewing app recomputes the paper's conflicts
-    after the commit (paperdesk.reviewing.signals)."""
+    after the commit (paperdesk.committee.signals)."""
     from .signals import authors_changed
 
     authors_changed.send(sender=Submission, submission=submission)

@@ -158,5 +158,5 @@ def cfp_page(venue: Venue, now: dt.datetime) -> CfpPage:
         dates=rows,
         window=submission_window(venue, now),
         submit_url=reverse("submissions:create", kwargs={"venue_slug": venue.slug}),
-        volunteer_url=optional_url("reviewing:volunteer", venue_slug=venue.slug),
+        volunteer_url=optional_url("committee:volunteer", venue_slug=venue.slug),
     )

@@ -101,7 +101,7 @@ def test_bulk_is_refused_to_non_chairs_and_without_a_selection(queue, author, ch
 
 
 def test_the_queue_says_who_the_venue_already_knows(chair_client, venue, queue, author, make_user):
-    from paperdesk.reviewing.models import PoolMember
+    from paperdesk.committee.models import PoolMember
     from paperdesk.venues.models import VenueRole
     from tests.jobs.jobs_helpers import draft
 
@@ -130,7 +130,7 @@ def test_the_queue_says_who_the_venue_already_knows(chair_client, venue, queue, 
 
 
 def test_the_queue_orders_by_waiting_time_oldest_first_by_default(chair_client, venue, queue):
-    from paperdesk.reviewing.models import PoolMember
+    from paperdesk.committee.models import PoolMember
 
     order = lambda html: [p.email for p in sorted(queue, key=lambda p: html.index(f'<tr id="account-{p.pk}">'))]  # noqa: E731
     oldest = chair_client.get("/me/moderation/").content.decode()

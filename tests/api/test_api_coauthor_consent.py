@@ -11,9 +11,9 @@ import pytest
 from api_helpers import bearer
 
 from paperdesk import policy
-from paperdesk.reviewing.assignment import pair_add
-from paperdesk.reviewing.models import Assignment, Conflict, PoolMember
-from paperdesk.reviewing.services import ReviewingError
+from paperdesk.committee.assignment import pair_add
+from paperdesk.committee.models import Assignment, Conflict, PoolMember
+from paperdesk.committee.services import ReviewingError
 from paperdesk.submissions.models import Authorship, Submission
 from paperdesk.venues.models import VenueRole
 

@@ -14,8 +14,8 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from paperdesk.committee.models import Conflict
 from paperdesk.decisions import services as decision_services
-from paperdesk.reviewing.models import Conflict
 from paperdesk.reviews.forms import DISCUSSION_MAX_CHARS, META_REVIEW_MAX_CHARS
 from paperdesk.reviews.models import DiscussionPost, MetaReview
 from paperdesk.reviews.selectors import discussion_for

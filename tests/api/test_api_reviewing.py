@@ -13,9 +13,9 @@ import pytest
 from api_helpers import bearer
 from django.urls import reverse
 
+from paperdesk.committee.models import Bid, Conflict
 from paperdesk.decisions import services as decision_services
 from paperdesk.decisions.models import Decision
-from paperdesk.reviewing.models import Bid, Conflict
 from paperdesk.reviews.models import Review
 from paperdesk.venues.models import VenueRole
 from tests.reviews.fixtures import at, rworld  # noqa: F401 - fixtures
@@ -292,7 +292,7 @@ def test_bidding_lists_papers_without_authors_and_sets_and_clears_bids(rworld, a
 def declare_conflict(world) -> None:
     """The conflicted reviewer's conflict as a declaration, so that the bidding page's
     recomputation of conflicts keeps it."""
-    from paperdesk.reviewing import services
+    from paperdesk.committee import services
 
     services.reviewer_declare(venue=world.venue, actor=world.people["conflicted_reviewer"],
                               data=services.DeclarationInput(note="Same lab"), submission=world.paper)

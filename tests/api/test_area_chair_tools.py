@@ -16,8 +16,8 @@ from django.urls import reverse
 
 from paperdesk import venueconfig
 from paperdesk.audit.models import AuditEntry
+from paperdesk.committee.models import Conflict
 from paperdesk.decisions.models import Decision
-from paperdesk.reviewing.models import Conflict
 from paperdesk.reviews import services as review_services
 from paperdesk.venues.models import Venue, VenueRole
 from tests.reviews.fixtures import rworld  # noqa: F401 - fixture

@@ -12,7 +12,7 @@ import pytest
 from api_helpers import bearer
 from django.test import Client
 
-from paperdesk.reviewing.models import Conflict
+from paperdesk.committee.models import Conflict
 from paperdesk.venues.models import VenueRole
 from tests.reviews.fixtures import rworld  # noqa: F401 - fixtures
 

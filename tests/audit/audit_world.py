@@ -16,7 +16,7 @@ AUTHOR_KNOWN_ACTIONS = ("submission.create", "upload.add")
 
 
 def build(venue, author, make_user):
-    from paperdesk.reviewing.models import Conflict
+    from paperdesk.committee.models import Conflict
     from paperdesk.venues.services import venue_load
 
     people = {"author": author, "user": make_user("user@example.org", "Una User")}

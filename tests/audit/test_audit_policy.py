@@ -111,8 +111,8 @@ def test_a_venue_wide_list_of_papers_leaves_out_the_conflicted_ones(world):
 def test_a_reviewers_conflict_with_a_paper_is_recorded_under_it_and_hidden_from_its_conflicted_chair(world, make_user):
     """A reviewer who declares a conflict with the paper (while bidding) tells a chair
     conflicted with it who does not review it: the entry is the paper's, like the others."""
-    from paperdesk.reviewing import services as reviewing
-    from paperdesk.reviewing.models import PoolMember
+    from paperdesk.committee import services as reviewing
+    from paperdesk.committee.models import PoolMember
 
     reviewer = make_user("declaring-reviewer@example.org", "Declaring Reviewer")
     PoolMember.objects.create(venue=world.venue, user=reviewer, role=PoolMember.Role.REVIEWER, state=PoolMember.State.ACCEPTED)

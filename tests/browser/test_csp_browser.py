@@ -21,8 +21,8 @@ document.addEventListener("securitypolicyviolation", function (e) {
 def test_main_pages_have_no_csp_violations_and_htmx_still_works(live_server, new_page, venue, chair, make_user):
     from playwright.sync_api import expect
 
-    from paperdesk.reviewing import services
-    from paperdesk.reviewing.models import PoolMember
+    from paperdesk.committee import services
+    from paperdesk.committee.models import PoolMember
 
     sam = make_user("sam@uni.edu", "Sam Volunteer")
     member = services.volunteer(venue=venue, actor=sam, data=services.VolunteerInput(["circuits"]))

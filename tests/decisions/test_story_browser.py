@@ -137,8 +137,8 @@ def test_the_whole_story_in_a_browser(venue, make_user, page_as, smtp, files, mo
     from playwright.sync_api import expect
 
     from paperdesk import clock
+    from paperdesk.committee.models import PoolMember
     from paperdesk.decisions.models import Decision, Release
-    from paperdesk.reviewing.models import PoolMember
     from paperdesk.reviews.models import Review
     from paperdesk.submissions import checking
     from paperdesk.submissions.models import CheckRun

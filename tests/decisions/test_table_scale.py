@@ -16,8 +16,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from paperdesk.committee.models import Assignment, Conflict
 from paperdesk.decisions.models import Decision
-from paperdesk.reviewing.models import Assignment, Conflict
 from paperdesk.reviews.models import MetaReview, Review
 from paperdesk.submissions.models import Authorship, CheckRun, Submission, Upload
 

@@ -31,8 +31,8 @@ def spawned():
 def test_a_plain_email_job_taken_over_after_a_kill_sends_no_message_twice(venue, chair, author, make_user, settings, spawned, tmp_path, monkeypatch):
     from django_tasks_db.models import DBTaskResult
 
+    from paperdesk.committee.tasks import send_assignment_emails_job
     from paperdesk.ops import outbox
-    from paperdesk.reviewing.tasks import send_assignment_emails_job
 
     settings.TASKS = {"default": {**settings.TASKS["default"], "BACKEND": "django_tasks_db.DatabaseBackend"}}
     paper = make_paper(venue, author, "Killed while mailing")

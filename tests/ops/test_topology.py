@@ -355,7 +355,7 @@ def test_one_paper_through_the_kit_topology(tmp_path, database, s3_bucket, s3_en
     assert hashlib.sha256(s3.get_object(Bucket=bucket, Key=key)["Body"].read()).hexdigest() == digest
     # The check, the assignment run and the release each ran to the end on one of the workers.
     jobs = rows(database, "SELECT task_path, status, worker_ids FROM django_tasks_database_dbtaskresult")
-    for task in ("paperdesk.submissions.checking.run_check", "paperdesk.reviewing.assignment.run_assignment_job",
+    for task in ("paperdesk.submissions.checking.run_check", "paperdesk.committee.assignment.run_assignment_job",
                  "paperdesk.decisions.services.send_release_notices"):
         ran = [(status, workers) for path, status, workers in jobs if path == task]
         assert ran and all(status == "SUCCESSFUL" and workers and set(workers) <= set(WORKER_IDS) for status, workers in ran), (task, ran)

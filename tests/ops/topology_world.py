@@ -25,7 +25,7 @@ def main(slug: str) -> dict:
     from django.contrib.auth import get_user_model
 
     from paperdesk.api.models import ApiToken
-    from paperdesk.reviewing.models import PoolMember
+    from paperdesk.committee.models import PoolMember
     from paperdesk.venues.models import TopicArea, Venue, VenueRole
 
     venue = Venue.objects.get(slug=slug)

@@ -176,9 +176,9 @@ def _submit(world, author, title, coauthors, pdf: bytes, report: dict):
 
 
 def _phase_submission(world: SweepWorld) -> None:
-    from paperdesk.reviewing import services as reviewing_services
-    from paperdesk.reviewing.invitations import Invitee
-    from paperdesk.reviewing.models import AssignmentRun, Conflict, PoolMember
+    from paperdesk.committee import services as reviewing_services
+    from paperdesk.committee.invitations import Invitee
+    from paperdesk.committee.models import AssignmentRun, Conflict, PoolMember
     from paperdesk.submissions.models import Authorship, Upload
     from paperdesk.venues.models import VenueRole
     from tests.conftest import make_pdf_bytes
@@ -201,7 +201,7 @@ def _phase_submission(world: SweepWorld) -> None:
     member = PoolMember.objects.get(venue=venue, email=UNASSIGNED_EMAIL)
     invite_token = invitation_token(UNASSIGNED_EMAIL, [m for _, m in world.mails])  # in the e-mail only (the row keeps its hash)
     with sending(world):
-        answer = world.client("unassigned_reviewer")[0].post(reverse("reviewing:invitation", args=[invite_token]), {"answer": "accept"})
+        answer = world.client("unassigned_reviewer")[0].post(reverse("committee:invitation", args=[invite_token]), {"answer": "accept"})
     assert answer.status_code == 302, answer.status_code
     member.refresh_from_db()
     world.objects["invite_token"] = invite_token
@@ -266,7 +266,7 @@ def _phase_submission(world: SweepWorld) -> None:
 
 
 def _phase_reviewing(world: SweepWorld) -> None:
-    from paperdesk.reviewing.models import Assignment
+    from paperdesk.committee.models import Assignment
     from paperdesk.reviews import reminders
     from tests.reviews.review_world import review_post_data
 

@@ -18,8 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from paperdesk import policy
+from paperdesk.committee.models import Assignment, PoolMember
 from paperdesk.decisions.models import Decision
-from paperdesk.reviewing.models import Assignment, PoolMember
 from paperdesk.reviews.models import Review
 from paperdesk.venues.models import VenueRole
 from tests.policy.normalise import normalise
@@ -161,7 +161,7 @@ def test_assignment_page_loads_do_not_reveal_who_reviews_the_own_paper(ca):
     pages = []
     for reviewer in ("reviewer2", "unassigned_reviewer"):
         Assignment.objects.filter(pk=ca.world.assignments["own_r2"].pk).update(user=ca.world.people[reviewer])
-        pages.append(ca.get(reverse("reviewing:assignment", args=[ca.world.venue.slug])))
+        pages.append(ca.get(reverse("committee:assignment", args=[ca.world.venue.slug])))
     assert pages[0] == pages[1]
     assert "left out of the loads" in pages[0]
 
@@ -170,7 +170,7 @@ def test_area_chairs_page_does_not_reveal_the_own_papers_area_chair(ca):
     pages = []
     for person in ("area_chair", "second_ac"):
         Assignment.objects.filter(pk=ca.world.assignments["own_ac"].pk).update(user=ca.world.people[person])
-        pages.append(ca.get(reverse("reviewing:area_chairs", args=[ca.world.venue.slug])))
+        pages.append(ca.get(reverse("committee:area_chairs", args=[ca.world.venue.slug])))
     assert pages[0] == pages[1]
 
 
@@ -207,7 +207,7 @@ def test_every_action_on_the_own_paper_is_refused_by_the_policy(ca):
 
 
 def test_a_declared_conflict_counts_as_authorship_for_a_chair(ca):
-    from paperdesk.reviewing.models import Conflict
+    from paperdesk.committee.models import Conflict
 
     viewer_before = policy.as_viewer(ca.world.people["chair"])
     assert policy.can_release_decision(viewer_before, ca.world.paper)

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from paperdesk import policy
-from paperdesk.reviewing.models import Conflict
+from paperdesk.committee.models import Conflict
 from paperdesk.venues.models import VenueRole
 from tests.policy.normalise import normalise
 from tests.reviews.fixtures import rworld  # noqa: F401

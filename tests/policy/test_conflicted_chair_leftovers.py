@@ -17,9 +17,9 @@ from django.urls import reverse
 
 from paperdesk import policy
 from paperdesk.audit.models import AuditEntry
+from paperdesk.committee.models import Assignment, Conflict
 from paperdesk.decisions import services as decision_services
 from paperdesk.decisions.models import Decision, Release
-from paperdesk.reviewing.models import Assignment, Conflict
 from paperdesk.submissions.models import CheckRun, Upload
 from paperdesk.venues.models import VenueRole
 from tests.policy.normalise import normalise
@@ -162,7 +162,7 @@ def test_a_chair_with_a_conflict_elsewhere_may_resume_a_wave_without_their_paper
 
 
 def test_the_reviewing_hub_counts_leave_out_the_conflicted_chairs_papers(ca, cora):
-    url = reverse("reviewing:hub", args=[ca.world.venue.slug])
+    url = reverse("committee:hub", args=[ca.world.venue.slug])
     pages, neutral = [], []
     extra_reviewer = ca.world.people["unassigned_reviewer"]
     for step in range(3):

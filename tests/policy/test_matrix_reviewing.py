@@ -61,7 +61,7 @@ SEES_AREA_CHAIR = {"pool_page": {"chair"}, "area_chairs_page": {"chair"}}
 
 @pytest.fixture
 def world(db, venue, make_user):
-    from paperdesk.reviewing.models import Assignment, AssignmentRun, Conflict, PoolMember
+    from paperdesk.committee.models import Assignment, AssignmentRun, Conflict, PoolMember
     from paperdesk.submissions.models import Authorship, Submission
     from paperdesk.venues.models import ContributionType, TopicArea, Track, VenueRole
 
@@ -114,18 +114,18 @@ def fetch(world, channel: str, client: Client):
     venue, paper = world["venue"], world["paper"]
     slug = venue.slug
     if channel == "bid_on_paper":
-        return client.post(reverse("reviewing:bid", args=[slug, paper.public_id]), {"value": "willing"}, HTTP_HX_REQUEST="true")
+        return client.post(reverse("committee:bid", args=[slug, paper.public_id]), {"value": "willing"}, HTTP_HX_REQUEST="true")
     urls = {
-        "bidding_page": reverse("reviewing:bidding", args=[slug]),
-        "pool_page": reverse("reviewing:pool", args=[slug]),
-        "invite_page": reverse("reviewing:pool_invite", args=[slug]),
-        "first_authors_page": reverse("reviewing:first_authors", args=[slug]) + "?show=all",
-        "conflicts_page": reverse("reviewing:conflicts", args=[slug]),
-        "proposal_page": reverse("reviewing:assignment", args=[slug]),
-        "run_status": reverse("reviewing:run_status", args=[slug, world["run"].public_id]),
-        "area_chairs_page": reverse("reviewing:area_chairs", args=[slug]),
+        "bidding_page": reverse("committee:bidding", args=[slug]),
+        "pool_page": reverse("committee:pool", args=[slug]),
+        "invite_page": reverse("committee:pool_invite", args=[slug]),
+        "first_authors_page": reverse("committee:first_authors", args=[slug]) + "?show=all",
+        "conflicts_page": reverse("committee:conflicts", args=[slug]),
+        "proposal_page": reverse("committee:assignment", args=[slug]),
+        "run_status": reverse("committee:run_status", args=[slug, world["run"].public_id]),
+        "area_chairs_page": reverse("committee:area_chairs", args=[slug]),
         "my_assignments": reverse("reviews:dashboard"),
-        "author_conflicts": reverse("reviewing:author_conflicts", args=[paper.public_id]),
+        "author_conflicts": reverse("committee:author_conflicts", args=[paper.public_id]),
     }
     return client.get(urls[channel])
 
@@ -160,8 +160,8 @@ def test_reviewing_forbidden_bid_looks_like_a_missing_paper(world, role):
 
     client = client_for(world, role)
     slug = world["venue"].slug
-    forbidden = client.post(reverse("reviewing:bid", args=[slug, world["paper"].public_id]), {"value": "eager"})
-    missing = client.post(reverse("reviewing:bid", args=[slug, "nosuchpaper"]), {"value": "eager"})
+    forbidden = client.post(reverse("committee:bid", args=[slug, world["paper"].public_id]), {"value": "eager"})
+    missing = client.post(reverse("committee:bid", args=[slug, "nosuchpaper"]), {"value": "eager"})
     assert forbidden.status_code == missing.status_code == 404
     assert without_csrf(forbidden.content) == without_csrf(missing.content)
 
@@ -185,7 +185,7 @@ def test_reviewing_policy_functions_agree_with_the_matrix(world):
 def test_reviewing_area_chair_actions_look_like_missing_pages(world, role):
     """Every write on the chairs' area-chair page answers a non-chair exactly as a missing
     object does, and changes nothing."""
-    from paperdesk.reviewing.models import Assignment, PoolMember
+    from paperdesk.committee.models import Assignment, PoolMember
     from tests.policy.test_matrix import without_csrf
 
     client = client_for(world, role)
@@ -193,11 +193,11 @@ def test_reviewing_area_chair_actions_look_like_missing_pages(world, role):
     row = Assignment.objects.get(kind="area_chair")
     member = PoolMember.objects.get(role="area_chair").public_id
     pairs = [
-        (reverse("reviewing:area_chair_move", args=[slug, row.pk]), reverse("reviewing:area_chair_move", args=[slug, 999999])),
-        (reverse("reviewing:area_chair_remove", args=[slug, row.pk]), reverse("reviewing:area_chair_remove", args=[slug, 999999])),
-        (reverse("reviewing:area_chair_add", args=[slug, paper.public_id]), reverse("reviewing:area_chair_add", args=[slug, "nosuchpaper"])),
-        (reverse("reviewing:area_chairs_propose", args=[slug]), reverse("reviewing:area_chairs_propose", args=["nosuchvenue"])),
-        (reverse("reviewing:area_chairs_publish", args=[slug]), reverse("reviewing:area_chairs_publish", args=["nosuchvenue"])),
+        (reverse("committee:area_chair_move", args=[slug, row.pk]), reverse("committee:area_chair_move", args=[slug, 999999])),
+        (reverse("committee:area_chair_remove", args=[slug, row.pk]), reverse("committee:area_chair_remove", args=[slug, 999999])),
+        (reverse("committee:area_chair_add", args=[slug, paper.public_id]), reverse("committee:area_chair_add", args=[slug, "nosuchpaper"])),
+        (reverse("committee:area_chairs_propose", args=[slug]), reverse("committee:area_chairs_propose", args=["nosuchvenue"])),
+        (reverse("committee:area_chairs_publish", args=[slug]), reverse("committee:area_chairs_publish", args=["nosuchvenue"])),
     ]
     for forbidden_url, missing_url in pairs:
         forbidden = client.post(forbidden_url, {"area_chair": member})

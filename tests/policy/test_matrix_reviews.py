@@ -21,8 +21,8 @@ from django.test import Client
 from django.urls import reverse
 
 from paperdesk.api.models import ApiToken
+from paperdesk.committee import services as reviewing_services
 from paperdesk.decisions import services as decision_services
-from paperdesk.reviewing import services as reviewing_services
 from paperdesk.reviews import reminders
 from paperdesk.submissions.models import Upload
 from tests.reviews.fixtures import rworld  # noqa: F401 - the world fixture
@@ -251,7 +251,7 @@ def api_status(by_status: dict[int, set], role: str) -> int:
 
 
 def test_a_conflicted_chair_gets_nothing_of_the_papers_reviewing_through_the_api(rworld, make_user, django_capture_on_commit_callbacks):
-    from paperdesk.reviewing.models import Conflict
+    from paperdesk.committee.models import Conflict
     from paperdesk.venues.models import VenueRole
 
     prepare(rworld, "reviewing", django_capture_on_commit_callbacks)
@@ -272,8 +272,8 @@ def test_a_conflicted_chair_gets_nothing_of_the_papers_reviewing_through_the_api
 def test_reviewing_writes_through_the_api_follow_the_policy(rworld, role):
     """Writing a review, deciding and bidding: allowed to the roles the pages allow; a
     refusal is the 404 of a missing object (401 without a token) and changes nothing."""
+    from paperdesk.committee.models import Bid
     from paperdesk.decisions.models import Decision
-    from paperdesk.reviewing.models import Bid
     from paperdesk.reviews.models import Review
 
     client, headers = Client(), {}

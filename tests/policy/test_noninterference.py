@@ -52,7 +52,7 @@ def _flip_decision(world):
 def _flip_assignment(world):
     """Another reviewer of the pool (there from the start) takes the second reviewer's place:
     same alias, same review."""
-    from paperdesk.reviewing.models import Assignment
+    from paperdesk.committee.models import Assignment
 
     row = Assignment.objects.get(pk=world.objects["pair2"])
     Assignment.objects.filter(pk=row.pk).update(user=world.people["swap_reviewer"])
@@ -80,7 +80,7 @@ def _hide_reviewer_names_from_area_chairs(world):
 
 
 def _add_swap_reviewer(world):
-    from paperdesk.reviewing.models import PoolMember
+    from paperdesk.committee.models import PoolMember
     from paperdesk.venues.models import VenueRole
 
     other = w._user("xavier.swapfinch@review-aviary.edu", "Xavier Swapfinch")

@@ -55,7 +55,7 @@ def test_the_inventory_sees_pages_api_operations_and_the_check_fragment():
     method."""
     pages = {f.key: f for f in urlconf_routes()}
     assert pages["submissions:check_status"].params == ("public_id",)
-    assert pages["reviewing:bid"].params == ("venue_slug", "public_id")
+    assert pages["committee:bid"].params == ("venue_slug", "public_id")
     assert pages["account_reset_password_from_key"].params == ("uidb36", "key")
     operations = {f.key for f in openapi_routes()}
     assert {"GET /api/submissions/{public_id}", "PATCH /api/submissions/{public_id}"} <= operations

@@ -78,7 +78,7 @@ def _pdf():
 
 
 def _area_chair_member(world) -> str:
-    from paperdesk.reviewing.models import PoolMember
+    from paperdesk.committee.models import PoolMember
 
     return PoolMember.objects.get(venue=world.venue, user=world.people["area_chair"], role=PoolMember.Role.AREA_CHAIR).public_id
 
@@ -354,7 +354,7 @@ def test_write_sweep_every_role_kept_out_of_a_write_is_refused_and_nothing_chang
     assert not violations, f"{len(violations)} of {sent} writes by roles the matrix keeps out were not refused cleanly:\n" + "\n".join(violations)
     # Proof that it bites (same world): were the assigned reviewer kept out of clearing her
     # publications, which she may do, the sweep would report her success and what it changed.
-    key = "reviewing:publications_clear"
+    key = "committee:publications_clear"
     bitten, _ = sweep(world, {key: dataclasses.replace(ROUTES[key], reach=ROUTES[key].reach - {"reviewer"})})
     assert any(v.startswith("reviewer POST") and "a success for a role the matrix keeps out" in v for v in bitten), bitten
     assert any("CHANGED" in v and "reviewer: " in v and "audit.AuditEntry" in v for v in bitten), bitten

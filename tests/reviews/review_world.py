@@ -95,13 +95,13 @@ def make_paper(venue, author, title: str, coauthors=(), pdf: bytes | None = None
 
 
 def assign(paper, user, number: int, kind: str = "reviewer"):
-    from paperdesk.reviewing.models import Assignment
+    from paperdesk.committee.models import Assignment
 
     return Assignment.objects.create(submission=paper, user=user, kind=kind, alias_number=number, published=True)
 
 
 def build_world(venue, make_user) -> World:
-    from paperdesk.reviewing.models import Conflict, PoolMember
+    from paperdesk.committee.models import Conflict, PoolMember
     from paperdesk.venues.models import VenueRole
     from tests.reviews.pdf_factory import pdf_with_metadata
 

@@ -181,7 +181,7 @@ def test_the_response_through_the_api(rworld, at, make_user):
     from django.test import Client
 
     from paperdesk.api.models import ApiToken
-    from paperdesk.reviewing.models import Conflict
+    from paperdesk.committee.models import Conflict
     from paperdesk.venues.models import VenueRole
 
     def call(role, method, path, body=None):

@@ -13,7 +13,7 @@ from django.core import mail
 from django.urls import reverse
 
 from paperdesk.audit.models import AuditEntry
-from paperdesk.reviewing.models import Assignment
+from paperdesk.committee.models import Assignment
 from paperdesk.reviews import chasing, reminders
 from tests.reviews.review_world import CANARY_AUTHOR, review_post_data
 
@@ -105,7 +105,7 @@ def test_remind_one_paper_only_and_area_chair_sees_only_their_papers(rworld, at,
 
 
 def test_conflicted_chair_cannot_chase_the_paper(rworld, at, make_user):
-    from paperdesk.reviewing.models import Conflict
+    from paperdesk.committee.models import Conflict
     from paperdesk.venues.models import VenueRole
 
     venue = rworld.venue

@@ -39,7 +39,7 @@ def page_as(chromium, live_server, settings):
 
 
 def test_decline_emergency_reminders_and_removal_in_the_browser(rworld, page_as, at):
-    from paperdesk.reviewing.models import Assignment, ReviewerDecline
+    from paperdesk.committee.models import Assignment, ReviewerDecline
 
     venue, paper = rworld.venue, rworld.paper
     at(venue.review_deadline + dt.timedelta(hours=2))

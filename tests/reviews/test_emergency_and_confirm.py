@@ -11,7 +11,7 @@ import email.policy
 
 from django.urls import reverse
 
-from paperdesk.reviewing.models import Assignment, PoolMember
+from paperdesk.committee.models import Assignment, PoolMember
 from tests.reviews.review_world import CANARY_AUTHOR
 
 
@@ -29,7 +29,7 @@ def test_publish_asks_once_naming_papers_and_reviewers(rworld, make_user):
     PoolMember.objects.create(venue=venue, user=extra, email=extra.email, state=PoolMember.State.ACCEPTED)
     Assignment.objects.create(submission=rworld.other_paper, user=extra, kind="reviewer", alias_number=7, published=False)
     chair = rworld.client("chair")
-    url = reverse("reviewing:publish", args=[venue.slug])
+    url = reverse("committee:publish", args=[venue.slug])
     first = chair.post(url)
     html = first.content.decode()
     assert first.status_code == 200 and 'id="confirm-publish"' in html
@@ -44,7 +44,7 @@ def test_removing_a_published_reviewer_asks_once_then_tells_them(rworld, smtp_in
     venue = rworld.venue
     pair = rworld.assignments["reviewer2"]
     chair = rworld.client("chair")
-    url = reverse("reviewing:pair_remove", args=[venue.slug, pair.pk])
+    url = reverse("committee:pair_remove", args=[venue.slug, pair.pk])
     ask = chair.post(url)
     html = ask.content.decode()
     assert ask.status_code == 200 and 'id="confirm-remove"' in html
@@ -64,12 +64,12 @@ def test_emergency_reviewer_gets_the_shorter_deadline_and_the_mark(rworld, smtp_
     now = at(venue.review_deadline - dt.timedelta(days=2))
     chair = rworld.client("chair")
     with django_capture_on_commit_callbacks(execute=True):
-        chair.post(reverse("reviewing:pair_remove", args=[venue.slug, rworld.assignments["reviewer2"].pk]), {"confirm": "yes"})
-    page = chair.get(reverse("reviewing:pair_alternates", args=[venue.slug, rworld.paper.public_id])).content.decode()
+        chair.post(reverse("committee:pair_remove", args=[venue.slug, rworld.assignments["reviewer2"].pk]), {"confirm": "yes"})
+    page = chair.get(reverse("committee:pair_alternates", args=[venue.slug, rworld.paper.public_id])).content.decode()
     assert "Emergency reviewer" in page and "Uma Unassigned" in page
     due = venue.local(now + dt.timedelta(days=1)).date()
     with django_capture_on_commit_callbacks(execute=True):
-        done = chair.post(reverse("reviewing:pair_emergency", args=[venue.slug, rworld.paper.public_id]),
+        done = chair.post(reverse("committee:pair_emergency", args=[venue.slug, rworld.paper.public_id]),
                           {"reviewer": rworld.people["unassigned_reviewer"].email, "deadline": due.isoformat()}, follow=True)
     assert "emergency reviewer of #1" in done.content.decode()
     row = Assignment.objects.get(submission=rworld.paper, user=rworld.people["unassigned_reviewer"])
@@ -87,7 +87,7 @@ def test_emergency_reviewer_gets_the_shorter_deadline_and_the_mark(rworld, smtp_
 def test_emergency_refusals(rworld, at, make_user):
     venue = rworld.venue
     at(venue.review_deadline - dt.timedelta(days=2))
-    url = reverse("reviewing:pair_emergency", args=[venue.slug, rworld.paper.public_id])
+    url = reverse("committee:pair_emergency", args=[venue.slug, rworld.paper.public_id])
     chair = rworld.client("chair")
     too_soon = chair.post(url, {"reviewer": rworld.people["unassigned_reviewer"].email, "deadline": "2000-01-01"})
     assert too_soon.status_code == 400
@@ -100,7 +100,7 @@ def test_emergency_refusals(rworld, at, make_user):
     # a chair conflicted with the paper neither assigns an emergency reviewer nor removes one
     from django.test import Client
 
-    from paperdesk.reviewing.models import Conflict
+    from paperdesk.committee.models import Conflict
     from paperdesk.venues.models import VenueRole
 
     other = make_user("cc@chairs.org", "Conflicted Chair")
@@ -110,8 +110,8 @@ def test_emergency_refusals(rworld, at, make_user):
     client.force_login(other)
     assert client.post(url, {"reviewer": rworld.people["unassigned_reviewer"].email, "deadline": "2099-01-01"}).status_code == 404
     pair = rworld.assignments["reviewer"]
-    assert client.post(reverse("reviewing:pair_remove", args=[venue.slug, pair.pk])).status_code == 404
-    assert client.post(reverse("reviewing:pair_remove", args=[venue.slug, pair.pk]), {"confirm": "yes"}).status_code == 404
+    assert client.post(reverse("committee:pair_remove", args=[venue.slug, pair.pk])).status_code == 404
+    assert client.post(reverse("committee:pair_remove", args=[venue.slug, pair.pk]), {"confirm": "yes"}).status_code == 404
     assert Assignment.objects.filter(pk=pair.pk).exists()
     assert not Assignment.objects.filter(emergency=True).exists()
 

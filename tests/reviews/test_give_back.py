@@ -9,7 +9,7 @@ import email.policy
 
 from django.urls import reverse
 
-from paperdesk.reviewing.models import Assignment, Conflict, ReviewerDecline
+from paperdesk.committee.models import Assignment, Conflict, ReviewerDecline
 from tests.reviews.review_world import CANARY_AUTHOR, review_post_data
 
 
@@ -41,18 +41,18 @@ def test_reviewer_declines_chairs_told_and_slot_reopens(rworld, smtp_inbox, djan
     subject, body = mails[0][1], mails[0][2]
     assert "#1" in subject and "declined" in subject
     assert "I am travelling for three weeks." in body
-    assert reverse("reviewing:pair_alternates", args=[rworld.venue.slug, rworld.paper.public_id]) in body
+    assert reverse("committee:pair_alternates", args=[rworld.venue.slug, rworld.paper.public_id]) in body
     # the paper is gone from the reviewer's list; the chairs see the open slot with its alternates
     assert rworld.client("reviewer").get(reverse("reviews:paper", args=[rworld.paper.public_id])).status_code == 404
-    page = rworld.client("chair").get(reverse("reviewing:assignment", args=[rworld.venue.slug])).content.decode()
+    page = rworld.client("chair").get(reverse("committee:assignment", args=[rworld.venue.slug])).content.decode()
     assert 'id="open-slots"' in page and "I am travelling for three weeks." in page
-    alternates = rworld.client("chair").get(reverse("reviewing:pair_alternates", args=[rworld.venue.slug, rworld.paper.public_id]))
+    alternates = rworld.client("chair").get(reverse("committee:pair_alternates", args=[rworld.venue.slug, rworld.paper.public_id]))
     assert "Uma Unassigned" in alternates.content.decode()
     # a chair fills the slot from the alternates: it leaves the list
-    rworld.client("chair").post(reverse("reviewing:pair_add", args=[rworld.venue.slug, rworld.paper.public_id]),
+    rworld.client("chair").post(reverse("committee:pair_add", args=[rworld.venue.slug, rworld.paper.public_id]),
                                 {"reviewer": rworld.people["unassigned_reviewer"].email})
     assert ReviewerDecline.objects.get().resolved_at is not None
-    page = rworld.client("chair").get(reverse("reviewing:assignment", args=[rworld.venue.slug])).content.decode()
+    page = rworld.client("chair").get(reverse("committee:assignment", args=[rworld.venue.slug])).content.decode()
     assert 'id="open-slots"' not in page
 
 
@@ -63,7 +63,7 @@ def test_flagged_conflict_is_recorded_and_author_never_named(rworld, smtp_inbox,
     conflict = Conflict.objects.get(submission=rworld.paper, user=rworld.people["reviewer2"])
     assert conflict.source == Conflict.Source.REVIEWER_DECLARED
     # never assigned again: the chairs' manual add refuses it
-    response = rworld.client("chair").post(reverse("reviewing:pair_add", args=[rworld.venue.slug, rworld.paper.public_id]),
+    response = rworld.client("chair").post(reverse("committee:pair_add", args=[rworld.venue.slug, rworld.paper.public_id]),
                                            {"reviewer": rworld.people["reviewer2"].email}, follow=True)
     assert "conflict" in response.content.decode()
     assert not Assignment.objects.filter(submission=rworld.paper, user=rworld.people["reviewer2"]).exists()
@@ -115,9 +115,9 @@ def test_conflicted_chair_does_not_see_the_open_slot_of_their_paper(rworld, make
                                        {"kind": "decline", "reason": "Too far from my expertise."})
     client = Client()
     client.force_login(other)
-    page = client.get(reverse("reviewing:assignment", args=[rworld.venue.slug])).content.decode()
+    page = client.get(reverse("committee:assignment", args=[rworld.venue.slug])).content.decode()
     assert "Too far from my expertise." not in page and 'id="open-slots"' not in page
-    assert client.get(reverse("reviewing:pair_alternates", args=[rworld.venue.slug, rworld.paper.public_id])).status_code == 404
+    assert client.get(reverse("committee:pair_alternates", args=[rworld.venue.slug, rworld.paper.public_id])).status_code == 404
     # and the conflicted chair is not e-mailed about it
     from django.core import mail
 

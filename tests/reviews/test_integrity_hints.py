@@ -93,7 +93,7 @@ def test_unresolved_references_against_the_imported_listing(rworld, settings, tm
 
 
 def test_only_those_who_judge_the_reviews_see_hints(hinted, make_user):
-    from paperdesk.reviewing.models import Conflict
+    from paperdesk.committee.models import Conflict
 
     for role in ("reviewer", "reviewer2", "author", "unassigned_reviewer"):
         assert integrity.hints_for(hinted.people[role], hinted.paper) == []

@@ -199,7 +199,7 @@ def test_a_missing_version_is_a_404_and_bad_moments_a_400(rworld, days):
 
 
 def test_venue_revert_puts_every_review_back_to_a_moment(rworld, days, django_capture_on_commit_callbacks):
-    from paperdesk.reviewing.models import Assignment
+    from paperdesk.committee.models import Assignment
 
     venue, chair = rworld.venue, rworld.client("chair")
     other_assignment = Assignment.objects.get(submission=rworld.other_paper, user=rworld.people["unassigned_reviewer"])

@@ -90,7 +90,7 @@ def test_web_upload_filter_paper_view_and_dismiss(archival_dir, venue, papers, c
 
 
 def test_authors_reviewers_and_conflicted_chairs_see_nothing(archival_dir, venue, papers, chair, author, login, tmp_path, make_user):
-    from paperdesk.reviewing.models import Conflict
+    from paperdesk.committee.models import Conflict
 
     archival.import_listing(venue=venue, actor=chair, stream=io.BytesIO(DBLP), filename="slice.xml")
     match = ArchivalMatch.objects.get(submission=papers["dup"])

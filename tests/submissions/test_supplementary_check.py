@@ -70,7 +70,7 @@ def reviewer(venue, make_user):
 
 
 def assign(paper, user):
-    from paperdesk.reviewing.models import Assignment
+    from paperdesk.committee.models import Assignment
 
     return Assignment.objects.create(submission=paper, user=user, kind="reviewer", alias_number=1, published=True)
 
@@ -208,7 +208,7 @@ def test_an_upload_that_is_neither_zip_nor_targz_is_refused(venue, author, login
 
 def test_a_conflicted_chair_reads_nothing_of_the_archive_or_the_link_verdicts(venue, author, chair, login, make_submission, checker,
                                                                               real_archive_check, django_capture_on_commit_callbacks):
-    from paperdesk.reviewing.models import Conflict
+    from paperdesk.committee.models import Conflict
 
     paper = make_submission(venue, author, pdf=pdf(), submit=True, code_url="https://github.com/ada-lab/sae")
     upload_archive(login(author), paper, leaky_archive(), django_capture_on_commit_callbacks)

@@ -82,7 +82,7 @@ def make_paper(venue, user, number=1, track="short", topic="circuits", status="s
 
 
 def make_review(paper, reviewer, *, answers=None, overall=None, state="submitted"):
-    from paperdesk.reviewing.models import Assignment
+    from paperdesk.committee.models import Assignment
     from paperdesk.reviews.models import Review
 
     number = Assignment.objects.filter(submission=paper).count() + 1

@@ -52,8 +52,8 @@ def test_demo_fills_both_venues_once(venue):
 def test_demo_gives_the_rehearsal_a_reviewer_pool_a_chair_can_assign(venue):
     """After `make demo`, a chair can run the assignment at once; it avoids the conflicts
     the demo plants (a reviewer at an author's institution, a reviewer who co-authored)."""
-    from paperdesk.reviewing import assignment
-    from paperdesk.reviewing.models import Assignment, Bid, Conflict, PoolMember, Publication
+    from paperdesk.committee import assignment
+    from paperdesk.committee.models import Assignment, Bid, Conflict, PoolMember, Publication
 
     run("venue", "load", str(VENUE_FILE), "--rehearsal")
     run("ensurechair", "--email", "chair@chairs.example")

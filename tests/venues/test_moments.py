@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 
 from paperdesk import clock, tokens
-from paperdesk.reviewing.models import PoolMember
+from paperdesk.committee.models import PoolMember
 
 DEADLINE = dt.datetime(2025, 8, 23, 11, 59, tzinfo=dt.UTC)  # August 22, 23:59 AoE
 
@@ -53,7 +53,7 @@ def _aoe_day(venue) -> str:
 
 
 def test_hub_prints_the_review_deadline_in_aoe_not_a_day_late(venue):
-    page = Client().get(reverse("reviewing:hub", args=[venue.slug])).content.decode()
+    page = Client().get(reverse("committee:hub", args=[venue.slug])).content.decode()
     assert _aoe_day(venue) in strip_tags(page)
     utc_day = venue.review_deadline.astimezone(dt.UTC)
     assert f"Reviews are due {utc_day:%B} {utc_day.day}, {utc_day:%Y}." not in page
@@ -70,13 +70,13 @@ def invited(venue, chair):
 
 
 def test_invitation_page_prints_the_review_deadline_in_aoe(venue, invited):
-    page = Client().get(reverse("reviewing:invitation", args=[INVITE_TOKEN])).content.decode()
+    page = Client().get(reverse("committee:invitation", args=[INVITE_TOKEN])).content.decode()
     assert _aoe_day(venue) in strip_tags(page)
     assert "data-localtime" in page
 
 
 def test_invitation_email_prints_aoe_and_utc(venue, invited):
-    from paperdesk.reviewing.tasks import _invitation_mail
+    from paperdesk.committee.tasks import _invitation_mail
     from paperdesk.venues import moments
 
     mail.outbox.clear()
@@ -100,7 +100,7 @@ def test_hub_shows_the_deadline_in_the_viewers_own_time_zone(chromium, live_serv
         page = context.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
-        page.goto(reverse("reviewing:hub", args=[venue.slug]))
+        page.goto(reverse("committee:hub", args=[venue.slug]))
         tokyo = venue.review_deadline.astimezone(ZoneInfo("Asia/Tokyo"))
         local = page.locator("time[data-localtime]").first
         expect(local).to_contain_text(f"{tokyo:%b} {tokyo.day}, {tokyo:%Y}")

@@ -85,7 +85,7 @@ def test_only_the_venues_chairs_reach_the_settings(client, venue, chair, author,
 
 
 def test_a_chair_who_authored_a_paper_still_edits_the_venue_wide_settings(venue, chair, author):
-    from paperdesk.reviewing.models import Conflict
+    from paperdesk.committee.models import Conflict
     from paperdesk.submissions.models import Authorship
 
     paper = make_paper(venue, chair)
