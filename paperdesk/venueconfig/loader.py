@@ -5,12 +5,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import enum
 import itertools
 import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Final, TypedDict, TypeVar, overload
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .notifications import read_notifications
@@ -40,6 +41,33 @@ MAX_PAGES = 1000  # a page limit (and the camera-ready's extra pages) is stored 
 MAX_LEVEL = 1000  # a scale's values are stored as small integers with each review
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+# Where a value sits in the document: table keys, and an index for each array item.
+KeyPath = tuple[str | int, ...]
+# A table of the parsed document. Its values are whatever the file (tomllib) or the browser's
+# JSON holds, so they are Any here; the reader checks each one's type where it reads it.
+Table = dict[str, Any]
+
+_T = TypeVar("_T")
+_U = TypeVar("_U")
+_D = TypeVar("_D")
+
+
+class _Required(enum.Enum):
+    """The default of a key the document must hold: the reader reports it missing."""
+
+    KEY = enum.auto()
+
+
+REQUIRED: Final = _Required.KEY
+
+
+class _TemplateType(TypedDict):
+    """The `Template` fields `_template_type` reads (the body text's typeface and leading)."""
+
+    body_font_families: tuple[str, ...]
+    body_leading_pt: float
+    min_leading_pt: float
 
 
 @dataclass(frozen=True)
@@ -73,11 +101,11 @@ def venue_tzinfo(name: str) -> dt.tzinfo:
     return ZoneInfo(name)
 
 
-def locate_keys(text: str) -> dict[tuple, int]:
+def locate_keys(text: str) -> dict[KeyPath, int]:
     """Map each dotted key path (array items by index) to the line that defines it."""
-    positions: dict[tuple, int] = {}
-    array_counts: dict[tuple, int] = {}
-    current: tuple = ()
+    positions: dict[KeyPath, int] = {}
+    array_counts: dict[KeyPath, int] = {}
+    current: KeyPath = ()
     header = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-\" ]+?)\s*\]\]?\s*(#.*)?$")
     key_line = re.compile(r"^\s*([A-Za-z0-9_\-]+)\s*=")
     in_multiline = False
@@ -107,8 +135,8 @@ def locate_keys(text: str) -> dict[tuple, int]:
     return positions
 
 
-def _resolve(parts: tuple, array_counts: dict[tuple, int]) -> tuple:
-    resolved: tuple = ()
+def _resolve(parts: tuple[str, ...], array_counts: dict[KeyPath, int]) -> KeyPath:
+    resolved: KeyPath = ()
     for part in parts:
         resolved = resolved + (part,)
         if resolved in array_counts:
@@ -119,7 +147,7 @@ def _resolve(parts: tuple, array_counts: dict[tuple, int]) -> tuple:
 class _Reader:
     """Typed access to the parsed document that records problems instead of raising."""
 
-    def __init__(self, data: dict, positions: dict[tuple, int]):
+    def __init__(self, data: Table, positions: dict[KeyPath, int]) -> None:
         self.data = data
         self.positions = positions
         self.problems: list[Problem] = []
@@ -128,12 +156,12 @@ class _Reader:
         self._read: set[tuple[int, str]] = set()
         self._asked: dict[int, set[str]] = {}
 
-    def mark(self, table: dict, *keys: str) -> None:
+    def mark(self, table: Table, *keys: str) -> None:
         """Record keys the builder reads directly (without `get`)."""
         for key in keys:
             self._note(table, key)
 
-    def _note(self, table: dict, key: str) -> None:
+    def _note(self, table: Table, key: str) -> None:
         self._read.add((id(table), key))
         self._asked.setdefault(id(table), set()).add(key)
 
@@ -142,7 +170,7 @@ class _Reader:
         that checks its own keys has already named them)."""
         reported = {problem.path for problem in self.problems}
 
-        def walk(node: dict, path: tuple) -> None:
+        def walk(node: Table, path: KeyPath) -> None:
             for key, value in node.items():
                 if (id(node), key) not in self._read:
                     if self._shown(path + (key,)) in reported:
@@ -161,7 +189,7 @@ class _Reader:
 
         walk(self.data, ())
 
-    def line_of(self, path: tuple) -> int | None:
+    def line_of(self, path: KeyPath) -> int | None:
         while path:
             if path in self.positions:
                 return self.positions[path]
@@ -169,13 +197,13 @@ class _Reader:
         return None
 
     @staticmethod
-    def _shown(path: tuple) -> str:
+    def _shown(path: KeyPath) -> str:
         return ".".join(f"[{p}]" if isinstance(p, int) else p for p in path).replace(".[", "[")
 
-    def fail(self, path: tuple, message: str) -> None:
+    def fail(self, path: KeyPath, message: str) -> None:
         self.problems.append(Problem(self.line_of(path), self._shown(path), message))
 
-    def table(self, path: tuple, required: bool = False) -> dict:
+    def table(self, path: tuple[str, ...], required: bool = False) -> Table:
         node: Any = self.data
         for part in path:
             if isinstance(node, dict):
@@ -190,10 +218,26 @@ class _Reader:
             return {}
         return node
 
-    def get(self, table: dict, path: tuple, key: str, kind, default=dataclasses.MISSING):
+    # `get` gives the value as `kind` (one type or two), or None when it is missing or of
+    # another type (the problem recorded); with a default, the default instead.
+    @overload
+    def get(self, table: Table, path: KeyPath, key: str, kind: type[_T], default: _Required = REQUIRED) -> _T | None: ...
+
+    @overload
+    def get(self, table: Table, path: KeyPath, key: str, kind: type[_T], default: _D) -> _T | _D: ...
+
+    @overload
+    def get(self, table: Table, path: KeyPath, key: str, kind: tuple[type[_T], type[_U]],
+            default: _Required = REQUIRED) -> _T | _U | None: ...
+
+    @overload
+    def get(self, table: Table, path: KeyPath, key: str, kind: tuple[type[_T], type[_U]], default: _D) -> _T | _U | _D: ...
+
+    def get(self, table: Table, path: KeyPath, key: str, kind: type[object] | tuple[type[object], ...],
+            default: object = REQUIRED) -> object:
         self._note(table, key)
         if key not in table:
-            if default is dataclasses.MISSING:
+            if default is REQUIRED:
                 self.fail(path + (key,), f"required key '{key}' is missing")
                 return None
             return default
@@ -203,16 +247,22 @@ class _Reader:
         if not ok:
             names = " or ".join(k.__name__ for k in kinds)
             self.fail(path + (key,), f"must be {names}, got {type(value).__name__} {value!r}")
-            return None if default is dataclasses.MISSING else default
+            return None if default is REQUIRED else default
         return value
 
-    def positive(self, table: dict, path: tuple, key: str, default=dataclasses.MISSING, minimum=1):
+    @overload
+    def positive(self, table: Table, path: KeyPath, key: str, default: _Required = REQUIRED, minimum: float = 1) -> float | None: ...
+
+    @overload
+    def positive(self, table: Table, path: KeyPath, key: str, default: float, minimum: float = 1) -> float: ...
+
+    def positive(self, table: Table, path: KeyPath, key: str, default: float | _Required = REQUIRED, minimum: float = 1) -> float | None:
         value = self.get(table, path, key, (int, float), default)
         if value is not None and value < minimum:
             self.fail(path + (key,), f"must be at least {minimum}, got {value}")
         return value
 
-    def items(self, path: tuple, required: bool = True) -> list[tuple[tuple, dict]]:
+    def items(self, path: tuple[str, ...], required: bool = True) -> list[tuple[KeyPath, Table]]:
         node: Any = self.data
         for part in path:
             if isinstance(node, dict):
@@ -227,7 +277,7 @@ class _Reader:
             return []
         return [(path + (i,), item) for i, item in enumerate(node)]
 
-    def slug(self, table: dict, path: tuple, key: str = "slug") -> str:
+    def slug(self, table: Table, path: KeyPath, key: str = "slug") -> str:
         value = self.get(table, path, key, str) or ""
         if value and not SLUG_RE.match(value):
             self.fail(path + (key,), f"'{value}' must be lowercase letters, digits and hyphens")
@@ -265,7 +315,7 @@ def _validated(reader: _Reader, source: str) -> VenueSpec:
     return spec
 
 
-def _refuse_nul(reader: _Reader, node: Any, path: tuple[Any, ...]) -> None:
+def _refuse_nul(reader: _Reader, node: object, path: KeyPath) -> None:
     """A NUL character (TOML's \u0000) cannot be stored by PostgreSQL, in text or JSON."""
     if isinstance(node, str):
         if "\x00" in node:
@@ -330,7 +380,7 @@ def _build(r: _Reader, source: str) -> VenueSpec | None:
     for item in blocking or []:
         if item not in known_blocking:
             r.fail(sp + ("blocking_findings",), f"unknown finding class '{item}' (known: {', '.join(sorted(known_blocking))})")
-    attestations = []
+    attestations: list[Attestation] = []
     for path, item in r.items(sp + ("attestations",), required=False):
         attestations.append(Attestation(r.slug(item, path, "key"), r.get(item, path, "text", str) or "", bool(r.get(item, path, "required", bool, True))))
     under_review = r.table(sp + ("under_review",))
@@ -367,13 +417,13 @@ def _build(r: _Reader, source: str) -> VenueSpec | None:
         **_template_type(r, tpl, tp),
     )
 
-    tracks = []
+    tracks: list[Track] = []
     for path, item in r.items(("tracks",)):
         max_pages = r.positive(item, path, "max_pages")
         extra_pages = r.positive(item, path, "camera_ready_extra_pages", 1, minimum=0)
-        for key, value in (("max_pages", max_pages), ("camera_ready_extra_pages", extra_pages)):
-            if value is not None and value > MAX_PAGES:
-                r.fail(path + (key,), f"must be at most {MAX_PAGES}, got {value}")
+        for key, pages in (("max_pages", max_pages), ("camera_ready_extra_pages", extra_pages)):
+            if pages is not None and pages > MAX_PAGES:
+                r.fail(path + (key,), f"must be at most {MAX_PAGES}, got {pages}")
         track_k = r.get(item, path, "reviewers_per_paper", int, None)
         if track_k is not None and track_k < 0:
             r.fail(path + ("reviewers_per_paper",), f"must be at least 0, got {track_k}")
@@ -391,7 +441,7 @@ def _build(r: _Reader, source: str) -> VenueSpec | None:
 
     kinds = [Choice(r.slug(item, path), r.get(item, path, "name", str) or "") for path, item in r.items(("contribution_types",))]
     _unique(r, ("contribution_types",), [k.slug for k in kinds])
-    topics = []
+    topics: list[Topic] = []
     for path, item in r.items(("topics",)):
         subtopics = r.get(item, path, "subtopics", list, [])
         topics.append(Topic(r.slug(item, path), r.get(item, path, "name", str) or "", tuple(str(s) for s in subtopics or ())))
@@ -414,7 +464,7 @@ def _build(r: _Reader, source: str) -> VenueSpec | None:
         r.fail(rp + ("min_load",), f"min_load {reviewing.min_load} exceeds max_load {reviewing.max_load}")
 
     dec = r.table(("decisions",))
-    outcomes = []
+    outcomes: list[Outcome] = []
     raw_outcomes = r.get(dec, ("decisions",), "outcomes", list, [
         {"slug": "accept", "name": "Accept", "accepted": True},
         {"slug": "reject", "name": "Reject", "accepted": False},
@@ -444,7 +494,9 @@ def _build(r: _Reader, source: str) -> VenueSpec | None:
     website = r.get(venue, p, "website", str, "")
     archival = r.get(venue, p, "archival", bool, False)
     description = r.get(venue, p, "description", str, "")
-    if r.problems:
+    # A required value is None only when its problem is recorded: the checks after `or` add
+    # no case, they tell the type checker what the first one already ensures.
+    if r.problems or name is None or short_name is None or contact is None:
         return None
     return VenueSpec(
         slug=slug,
@@ -515,7 +567,7 @@ def _author_response(r: _Reader, dates: dict[str, dt.datetime]) -> AuthorRespons
     )
 
 
-def _template_type(r: _Reader, tpl: dict, tp: tuple) -> dict:
+def _template_type(r: _Reader, tpl: Table, tp: KeyPath) -> _TemplateType:
     """The body font family and leading of `[template]`: a family from FONT_FAMILIES (an
     empty list accepts any), a leading of 0 turns the line-spacing check off; the minimum
     leading defaults to 97% of the template's."""
@@ -573,7 +625,7 @@ def _review_form(r: _Reader) -> ReviewForm:
     )
 
 
-def _question(r: _Reader, path: tuple, item: dict) -> ReviewQuestion | None:
+def _question(r: _Reader, path: KeyPath, item: Table) -> ReviewQuestion | None:
     known = {"key", "label", "help", "kind", "required", "options", "max_chars", "authors_see"}
     for key in item:
         if key not in known:
@@ -617,7 +669,7 @@ def _question(r: _Reader, path: tuple, item: dict) -> ReviewQuestion | None:
     )
 
 
-def _scale(r: _Reader, path: tuple, default: Scale) -> Scale:
+def _scale(r: _Reader, path: tuple[str, ...], default: Scale) -> Scale:
     table = r.table(path)
     levels: list[ScaleLevel] = []
     raw = r.get(table, path, "levels", list, None)
@@ -645,7 +697,7 @@ def _scale(r: _Reader, path: tuple, default: Scale) -> Scale:
 DOMAIN_RE = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 
 
-def _domains(r: _Reader, table: dict[str, Any], path: tuple[Any, ...], key: str, default: list[str], *, suffix: bool) -> tuple[str, ...]:
+def _domains(r: _Reader, table: Table, path: KeyPath, key: str, default: list[str], *, suffix: bool) -> tuple[str, ...]:
     """Institutional e-mail domains ("uni.edu") or suffixes (".ac.uk"), lowercased."""
     out = []
     for value in r.get(table, path, key, list, default) or ():
@@ -659,7 +711,7 @@ def _domains(r: _Reader, table: dict[str, Any], path: tuple[Any, ...], key: str,
     return tuple(out)
 
 
-def _unique(r: _Reader, path: tuple, slugs: list[str]) -> None:
+def _unique(r: _Reader, path: KeyPath, slugs: list[str]) -> None:
     seen: set[str] = set()
     for index, slug in enumerate(slugs):
         if slug in seen:

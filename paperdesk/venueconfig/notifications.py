@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 DEFAULT_SUBJECT = "[{{ venue_short_name }}] Decision on your submission “{{ title }}”: {{ outcome }}"
 DEFAULT_BODY = """Dear {{ author_name }},
@@ -105,6 +105,10 @@ def notifications_from_dict(data: Mapping[str, Any] | None) -> Notifications:
     )
 
 
+_T = TypeVar("_T")
+_D = TypeVar("_D")
+
+
 class Reader(Protocol):
     """What this module needs of the loader's reader (`loader._Reader`), which records each
     problem with its line instead of raising."""
@@ -116,7 +120,8 @@ class Reader(Protocol):
 
     def fail(self, path: tuple[str, ...], message: str) -> None: ...
 
-    def get(self, table: dict[str, Any], path: tuple[str, ...], key: str, kind: type, default: Any = ...) -> Any: ...
+    # The value as `kind`, else `default` (its problem recorded); this module always gives one.
+    def get(self, table: dict[str, Any], path: tuple[str, ...], key: str, kind: type[_T], default: _D) -> _T | _D: ...
 
 
 def read_notifications(r: Reader) -> Notifications:

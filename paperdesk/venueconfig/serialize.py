@@ -1,9 +1,14 @@
-"""VenueSpec <-> JSON-compatible dict, so a loaded venue can be stored in the database."""
+"""VenueSpec <-> JSON-compatible dict, so a loaded venue can be stored in the database.
+
+The dict is the JSON a database column holds, read back as it comes (`Any` values): the
+spec's own types are restored here, field by field.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from .notifications import notifications_from_dict
@@ -27,7 +32,7 @@ from .spec import (
 )
 
 
-def spec_to_dict(spec: VenueSpec) -> dict:
+def spec_to_dict(spec: VenueSpec) -> dict[str, Any]:
     data = dataclasses.asdict(spec)
     data["dates"] = {key: value.isoformat() for key, value in spec.dates.items()}
     data["author_response"] = {key: value.isoformat() if isinstance(value, dt.datetime) else value
@@ -35,7 +40,7 @@ def spec_to_dict(spec: VenueSpec) -> dict:
     return data
 
 
-def spec_from_dict(data: dict) -> VenueSpec:
+def spec_from_dict(data: Mapping[str, Any]) -> VenueSpec:
     sub = dict(data["submission"])
     sub["attestations"] = tuple(Attestation(**a) for a in sub.get("attestations", ()))
     sub["blocking_findings"] = tuple(sub.get("blocking_findings", ()))
@@ -63,18 +68,18 @@ def spec_from_dict(data: dict) -> VenueSpec:
     })
 
 
-def _author_response_from_dict(data: dict[str, Any] | None) -> AuthorResponseRules:
+def _author_response_from_dict(data: Mapping[str, Any] | None) -> AuthorResponseRules:
     if not data:
         return AuthorResponseRules()
     moments = {key: dt.datetime.fromisoformat(data[key]) if data.get(key) else None for key in ("opens", "closes")}
     return AuthorResponseRules(**{**data, **moments})
 
 
-def _scale_from_dict(data: dict) -> Scale:
+def _scale_from_dict(data: Mapping[str, Any]) -> Scale:
     return Scale(label=data["label"], levels=tuple(ScaleLevel(**level) for level in data["levels"]), help=data.get("help", ""))
 
 
-def review_form_from_dict(data: dict | None) -> ReviewForm:
+def review_form_from_dict(data: Mapping[str, Any] | None) -> ReviewForm:
     """A stored review form; venues stored before forms were configurable get the default."""
     if not data:
         return DEFAULT_REVIEW_FORM

@@ -87,9 +87,10 @@ class Attestation:
 @dataclass(frozen=True)
 class SubmissionRules:
     anonymity: str = "double-blind"
-    max_pdf_mb: int = 50
+    # sizes in MB: whole numbers in the usual file, but the loader accepts a fraction (2.5)
+    max_pdf_mb: float = 50
     supplementary: bool = True
-    max_supplementary_mb: int = 100
+    max_supplementary_mb: float = 100
     in_person_question: bool = True
     code_links: bool = True
     blocking_findings: tuple[str, ...] = ("unreadable", "over_limit")
@@ -151,7 +152,7 @@ class Scale:
     levels: tuple[ScaleLevel, ...]
     help: str = ""
 
-    def label_of(self, value) -> str:
+    def label_of(self, value: int | None) -> str:
         for level in self.levels:
             if level.value == value:
                 return level.label
