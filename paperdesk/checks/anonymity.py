@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from .extract import Line, Page
@@ -80,7 +81,7 @@ class Leak:
     page: int | None
     context: str
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, str | int | None]:
         return {"kind": self.kind, "value": self.value, "page": self.page, "context": self.context}
 
 
@@ -168,14 +169,14 @@ class Matcher:
     keeps the scan cheap however many authors there are."""
 
     def __init__(self) -> None:
-        self.entries: list[tuple[str, re.Pattern, str]] = []
+        self.entries: list[tuple[str, re.Pattern[str], str]] = []
 
     def add(self, needle: str, patterns: list[str], value: str) -> None:
         if needle and patterns:
             regex = re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
             self.entries.append((needle.lower(), regex, value))
 
-    def finditer(self, text: str, lower: str | None = None):
+    def finditer(self, text: str, lower: str | None = None) -> Iterator[tuple[re.Match[str], str]]:
         lower = text.lower() if lower is None else lower
         for needle, regex, value in self.entries:
             if needle in lower:
@@ -243,7 +244,7 @@ def continues_link(piece: str, hyphen: bool, following: str) -> bool:
 class PageText:
     """The folded text of one page with a map back to its lines and their regions."""
 
-    def __init__(self, page: Page, region_of):
+    def __init__(self, page: Page, region_of: Callable[[Line], str]):
         self.page = page.number
         self.lines: list[Line] = []
         self.starts: list[int] = []
@@ -293,7 +294,7 @@ def _title_block_end(page: Page) -> int:
     return min(len(page.lines), 12)
 
 
-def _region_function(structure: Structure):
+def _region_function(structure: Structure) -> Callable[[Line], str]:
     refs = structure.references_region
     ack = structure.acknowledgements_region
 
@@ -489,7 +490,7 @@ class AnonymityScan:
     def _self_citations(self) -> None:
         if not self.identities:
             return
-        entries = None
+        entries: dict[int, str] | None = None  # the bibliography, read at the first numbered citation
         full = full_name_matcher(self.identities)
         surnames = surname_matcher(self.identities, min_length=2)  # inside a citation short names are safe
 
@@ -507,14 +508,15 @@ class AnonymityScan:
             for start, end, citation in candidates:
                 if text.region_at(start) == "references":
                     continue
-                owners = set()
+                owners: set[str] = set()
                 numbers = _citation_numbers(citation)
-                if numbers and entries is None:
-                    entries = self._bibliography()
-                for number in numbers:
-                    entry = entries.get(number)
-                    if entry:
-                        owners.update(owner for _, owner in full.finditer(entry))
+                if numbers:
+                    if entries is None:
+                        entries = self._bibliography()
+                    for number in numbers:
+                        entry = entries.get(number)
+                        if entry:
+                            owners.update(owner for _, owner in full.finditer(entry))
                 if not owners and YEAR_RE.search(citation):
                     owners.update(owner for _, owner in surnames.finditer(citation))
                 for owner in sorted(owners):
@@ -528,7 +530,7 @@ class AnonymityScan:
                     chunks.append(fold(line.text) + ("" if line.hyphen else " "))
         joined = "".join(chunks)
         marks = list(BIB_ENTRY_RE.finditer(joined))
-        entries = {}
+        entries: dict[int, str] = {}
         for mark, following in zip(marks, [*marks[1:], None], strict=False):  # no marks: [None] stands alone
             end = following.start() if following else len(joined)
             entries.setdefault(int(mark.group(1)), joined[mark.end():end])
@@ -583,7 +585,7 @@ XMP_TAG_RE = re.compile(r"<[^>]+>")
 def _xmp_creators(xmp: str) -> list[str]:
     if not xmp:
         return []
-    values = []
+    values: list[str] = []
     for block in XMP_CREATOR_RE.findall(xmp):
         values.extend(" ".join(v.split()) for v in XMP_ITEM_RE.findall(block))
     attribute = re.search(r'pdf:Author="([^"]*)"', xmp)
@@ -596,5 +598,6 @@ def _xmp_text(xmp: str) -> str:
     return " ".join(XMP_TAG_RE.sub(" ", xmp).split()) if xmp else ""
 
 
-def scan(pages, structure, identities, body_size, metadata, xmp):
+def scan(pages: list[Page], structure: Structure, identities: list[Identity], body_size: float | None,
+         metadata: dict[str, str], xmp: str) -> tuple[list[Leak], Unattributed]:
     return AnonymityScan(pages, structure, identities, body_size).run(metadata, xmp)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from .anonymity import Leak, full_name_matcher, scan
+from .anonymity import Leak, Unattributed, full_name_matcher, scan
 from .errors import Unreadable
 from .extract import Line, Page, PdfSource, preflight
 from .geometry import measure_format
@@ -37,7 +38,8 @@ LEAK_LABELS = {
 }
 
 
-def check_pdf(data: bytes | str | os.PathLike, rules: CheckRules | None = None, identities=(), *, filename: str | None = None) -> Report:
+def check_pdf(data: bytes | bytearray | memoryview | str | os.PathLike[str], rules: CheckRules | None = None,
+              identities: Iterable[Identity] | None = (), *, filename: str | None = None) -> Report:
     """Check one PDF (its bytes or a path) against the rules; never raises for a bad file."""
     rules = rules or CheckRules()
     identities = list(identities or ())
@@ -56,7 +58,7 @@ def check_pdf(data: bytes | str | os.PathLike, rules: CheckRules | None = None, 
         data = path.read_bytes()
     data = bytes(data)
     deadline = time.monotonic() + rules.timeout
-    source = None
+    source: PdfSource | None = None
     try:
         preflight(data, rules.max_bytes)
         source = PdfSource(data, max_pages=rules.max_pages, deadline=deadline)
@@ -144,7 +146,8 @@ def _page_result(pages: list[Page], structure: Structure, rules: CheckRules) -> 
     )
 
 
-def _findings(report: Report, structure: Structure, rules: CheckRules, unattributed, identities, pages) -> list[Finding]:
+def _findings(report: Report, structure: Structure, rules: CheckRules, unattributed: Unattributed | None,
+              identities: list[Identity], pages: list[Page]) -> list[Finding]:
     findings: list[Finding] = []
     pages_result = report.pages
     mode_note = " (camera-ready: one extra page)" if rules.mode == "camera-ready" else ""
@@ -188,7 +191,7 @@ def _findings(report: Report, structure: Structure, rules: CheckRules, unattribu
             findings.append(Finding("warning", "authors_missing", "None of the authors' names were found on the first page; the camera-ready version should name the authors.", 1))
     if not report.signals.limitations_section:
         findings.append(Finding("warning", "no_limitations_section", "No section on limitations was found in the main text; the call for papers rejects work that omits its limitations."))
-    if report.signals.checklist:
+    if report.signals.checklist and structure.checklist is not None:  # the signal is set from the heading: both or neither
         findings.append(Finding("info", "checklist", "A paper checklist is present (this venue does not require one; it does not count toward the page limit).", structure.checklist.page))
     return findings
 
@@ -199,8 +202,10 @@ def _leak_message(leak: Leak) -> str:
     return f"{label} '{leak.value}' {where}: {leak.context}"
 
 
-def _unique(items):
-    seen, out = set(), []
+def _unique(items: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:
+    """The items with a value not seen before (case ignored), in their order."""
+    seen: set[str] = set()
+    out: list[tuple[str, int]] = []
     for value, page in items:
         if value.lower() not in seen:
             seen.add(value.lower())

@@ -15,7 +15,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import paperdesk
 
@@ -28,7 +28,7 @@ DEFAULT_VENUE = Path("venues/mechinterp-2025.toml")
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # exit status 2 with the usage, as argparse does, but catchable
+    def error(self, message: str) -> NoReturn:  # exit status 2 with the usage, as argparse does, but catchable
         self.print_usage(sys.stderr)
         raise _CallError(f"{self.prog}: error: {message}")
 

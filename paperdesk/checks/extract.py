@@ -13,6 +13,7 @@ import ctypes
 import re
 import time
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -106,7 +107,7 @@ def preflight(data: bytes, max_bytes: int) -> None:
         raise Unreadable("not_pdf", f"The file is {kind} (it does not start with %PDF-).")
 
 
-def open_document(data: bytes):
+def open_document(data: bytes) -> pdfium.PdfDocument:
     """Load the document with PDFium, mapping failures to readability codes."""
     try:
         document = pdfium.PdfDocument(data)
@@ -124,7 +125,10 @@ def open_document(data: bytes):
 
 
 class _Probe:
-    """Reusable ctypes out-parameters for the per-glyph PDFium calls."""
+    """Reusable ctypes out-parameters for the per-glyph PDFium calls.
+
+    `tp` here and below is PDFium's raw text-page handle (`PdfTextPage.raw`); pypdfium2 has
+    no type information, so it is `Any`."""
 
     def __init__(self) -> None:
         self.l, self.b, self.r, self.t = (ctypes.c_double() for _ in range(4))
@@ -133,8 +137,8 @@ class _Probe:
         self.name = ctypes.create_string_buffer(128)
         self.flags = ctypes.c_int()
 
-    def size(self, tp, index: int) -> float:
-        size = raw.FPDFText_GetFontSize(tp, index)
+    def size(self, tp: Any, index: int) -> float:
+        size: float = raw.FPDFText_GetFontSize(tp, index)  # a C double
         if raw.FPDFText_GetMatrix(tp, index, self.matrix):
             m = self.matrix
             size *= (m.c * m.c + m.d * m.d) ** 0.5
@@ -144,19 +148,20 @@ class _Probe:
         raw.FPDFText_GetFontInfo(tp, index, self.name, 128, self.flags)
         return self.name.value.decode("latin-1")
 
-    def bold(self, tp, index: int) -> bool:
+    def bold(self, tp: Any, index: int) -> bool:
         if raw.FPDFText_GetFontWeight(tp, index) >= 600:
             return True
         raw.FPDFText_GetFontInfo(tp, index, self.name, 128, self.flags)
         return bool(self.flags.value & (1 << 18)) or bool(BOLD_NAME_RE.search(self.name.value.decode("latin-1")))
 
 
-def _char_index_map(tp, text: str, count: int):
+def _char_index_map(tp: Any, text: str, count: int) -> Callable[[int], int] | None:
     """Map a position in the extracted string to PDFium's char index (identity when they agree)."""
     if len(text) == count:
         return None
     if ASTRAL_RE.search(text):
-        offsets, extra = [], 0
+        offsets: list[int] = []
+        extra = 0
         for c in text:
             offsets.append(extra)
             extra += ord(c) > 0xFFFF
@@ -170,7 +175,7 @@ WEIGHT_WORTHY_RE = re.compile(r"append|supplem|checklist|acknowledg|limitation",
 ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
 
 
-def _lines_of_page(tp, text: str, count: int, number: int, probe: _Probe) -> list[Line]:
+def _lines_of_page(tp: Any, text: str, count: int, number: int, probe: _Probe) -> list[Line]:
     # The hot loop of the checker: PDFium functions and out-parameters are bound locally.
     to_char = _char_index_map(tp, text, count)
     get_box, get_origin = raw.FPDFText_GetCharBox, raw.FPDFText_GetCharOrigin
@@ -258,7 +263,7 @@ def _lines_of_page(tp, text: str, count: int, number: int, probe: _Probe) -> lis
     return lines
 
 
-def _page_has_graphics(page, below: float, above: float) -> bool:
+def _page_has_graphics(page: pdfium.PdfPage, below: float, above: float) -> bool:
     """Whether an image, drawing or form object of some size lies between two heights."""
     count = raw.FPDFPage_CountObjects(page.raw)
     l, b, r, t = (ctypes.c_float() for _ in range(4))
@@ -274,7 +279,7 @@ def _page_has_graphics(page, below: float, above: float) -> bool:
     return False
 
 
-def _count_objects(page, cap: int = 100_000) -> tuple[int, int]:
+def _count_objects(page: pdfium.PdfPage, cap: int = 100_000) -> tuple[int, int]:
     """How many page objects pdfium read on a page, and how many of them are images."""
     count = raw.FPDFPage_CountObjects(page.raw)
     images = 0
@@ -354,7 +359,7 @@ class PdfSource:
 
     def extract(self) -> Extracted:
         probe = _Probe()
-        pages = []
+        pages: list[Page] = []
         user_unit = declared_user_unit(self.data)
         for index in range(self.page_count):
             self.check_time()
@@ -375,7 +380,7 @@ class PdfSource:
             pages.append(Page(number=index + 1, width=width, height=height, lines=lines, chars=len(text),
                               objects=objects, images=images))
         self.check_time()
-        metadata = {}
+        metadata: dict[str, str] = {}
         try:
             metadata = {k: (v or "").strip() for k, v in self.document.get_metadata_dict().items()}
         except Exception:  # broken Info dictionary: treat as absent

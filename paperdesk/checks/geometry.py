@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from .extract import Line, Page
 from .fonts import FAMILY_NAMES, base_name, describe, family_of
@@ -33,7 +34,7 @@ class Violation:
     page: int | None
     detail: str
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, str | int | None]:
         return {"code": self.code, "page": self.page, "detail": self.detail}
 
 
@@ -63,7 +64,7 @@ class FormatResult:
     body_font: str | None = None  # the body text's font name (subset prefix removed)
     leading_pt: float | None = None  # the body text's baseline-to-baseline distance
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "paper_size": self.paper_size,
             "body_font_pt": self.body_font_pt,

@@ -19,7 +19,7 @@ class Identity:
     huggingface: tuple[str, ...] = ()
     websites: tuple[str, ...] = ()  # homepages from the profile: links to them identify the author
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, str | list[str]]:
         return {
             "name": self.name,
             "other_names": list(self.other_names),
@@ -31,7 +31,7 @@ class Identity:
         }
 
 
-def _strings(value, where: str) -> tuple[str, ...]:
+def _strings(value: object, where: str) -> tuple[str, ...]:
     """A field that may be absent, null, one string or a list of strings."""
     if value is None:
         return ()
@@ -42,7 +42,7 @@ def _strings(value, where: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value if v and v.strip())
 
 
-def identity_from_dict(item: dict, where: str = "author") -> Identity:
+def identity_from_dict(item: object, where: str = "author") -> Identity:
     if not isinstance(item, dict):
         raise ValueError(f"{where} must be an object with at least a 'name'")
     name = item.get("name")
@@ -62,7 +62,7 @@ def identity_from_dict(item: dict, where: str = "author") -> Identity:
     )
 
 
-def identities_from_json(data) -> list[Identity]:
+def identities_from_json(data: object) -> list[Identity]:
     """Parse the AUTHORS.json shape: a list of objects (raises ValueError with a clear message)."""
     if not isinstance(data, list):
         raise ValueError("AUTHORS.json must hold a list of author objects")

@@ -11,6 +11,7 @@ import itertools
 import math
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .extract import Line, Page
@@ -131,7 +132,7 @@ def mark_furniture(pages: list[Page]) -> None:
     if not pages:
         return
     threshold = max(3, math.ceil(0.3 * len(pages)))
-    keys: Counter = Counter()
+    keys: Counter[tuple[int, str]] = Counter()
     for page in pages:
         seen = set()
         for line in page.lines:
@@ -161,9 +162,9 @@ def _furniture_key(line: Line) -> tuple[int, str]:
     return round(line.base / 4), DIGITS_RE.sub("#", line.text.lower())[:80]
 
 
-def body_font_size(lines) -> float | None:
+def body_font_size(lines: Iterable[Line]) -> float | None:
     """The font size (rounded to 0.5 pt) carrying the most characters."""
-    weights: Counter = Counter()
+    weights: Counter[float] = Counter()
     for line in lines:
         if line.furniture or not line.text or line.size <= 1:
             continue

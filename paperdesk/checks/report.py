@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -19,7 +19,7 @@ class Finding:
     message: str
     page: int | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, str | int | None]:
         return {"severity": self.severity, "code": self.code, "message": self.message, "page": self.page}
 
 
@@ -32,7 +32,7 @@ class PageResult:
     limit: int | None = None
     verdict: str | None = None  # ok | over_limit
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, str | int | None]:
         return {
             "total": self.total,
             "main_content_end": self.main_content_end,
@@ -49,7 +49,7 @@ class Signals:
     checklist: bool | None = None
     limitations_section: bool | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, bool | None]:
         return {
             "line_numbers": self.line_numbers,
             "checklist": self.checklist,
@@ -60,7 +60,7 @@ class Signals:
 @dataclass
 class Report:
     file: str | None
-    error: dict | None = None  # {"code", "message"} when the file is unreadable
+    error: dict[str, str] | None = None  # {"code", "message"} when the file is unreadable
     pages: PageResult = field(default_factory=PageResult)
     format: FormatResult = field(default_factory=lambda: FormatResult(None, None, None))
     leaks: list[Leak] = field(default_factory=list)
@@ -87,10 +87,10 @@ class Report:
             findings=[Finding("error", code, message)],
         )
 
-    def to_dict(self, *, references: bool = False) -> dict:
+    def to_dict(self, *, references: bool = False) -> dict[str, Any]:
         """The report's JSON (the CLI's documented keys); `references`: also the reference
         list's text (the web keeps it for the integrity hints)."""
-        out = {
+        out: dict[str, Any] = {
             "file": self.file,
             "status": self.status,
             "error": dict(self.error) if self.error else None,
@@ -109,7 +109,7 @@ def _yes_no(value: bool | None) -> str:
     return "unknown" if value is None else ("yes" if value else "no")
 
 
-def render_text(result: dict) -> str:
+def render_text(result: Mapping[str, Any]) -> str:
     """A short report a person reads at a glance (works on `Report.to_dict()` output)."""
     status = result["status"]
     label = {"ok": "OK", "problems": "PROBLEMS", "unreadable": "UNREADABLE"}[status]

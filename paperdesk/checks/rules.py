@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # for the annotation only: the checking child never needs to load venueconfig
+    from paperdesk.venueconfig import VenueSpec
 
 MODES = ("submission", "camera-ready")
 
@@ -49,16 +54,16 @@ class CheckRules:
     def check_anonymity(self) -> bool:
         return self.anonymity and self.mode == "submission"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict) -> CheckRules:
+    def from_dict(cls, data: Mapping[str, Any]) -> CheckRules:
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         return cls(**known)
 
 
-def rules_for(spec, track_slug: str, mode: str = "submission", **overrides) -> CheckRules:
+def rules_for(spec: VenueSpec, track_slug: str, mode: str = "submission", **overrides: Any) -> CheckRules:
     """Build the rules for one track of a `paperdesk.venueconfig.VenueSpec` in one mode.
 
     Raises KeyError for an unknown track and ValueError for an unknown mode.
@@ -66,7 +71,7 @@ def rules_for(spec, track_slug: str, mode: str = "submission", **overrides) -> C
     mode = normalize_mode(mode)
     track = spec.track(track_slug)
     template = spec.template
-    values = dict(
+    values: dict[str, Any] = dict(
         page_limit=track.page_limit(mode),
         mode=mode,
         paper_size=template.paper_size,

@@ -19,13 +19,17 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .identity import Identity
 from .limits import apply_limits
 from .report import Report
 from .rules import CheckRules
+
+if TYPE_CHECKING:  # the checker itself is loaded only in the child (`worker`)
+    from .worker import CheckJob
 
 DEFAULT_CPU_SECONDS = 30
 DEFAULT_MEMORY_MB = 512  # what one check may allocate beyond the process it starts from
@@ -43,15 +47,19 @@ def _quiet_child() -> None:
     os.close(null)
 
 
-def _failure(path, rules: CheckRules, code: str, message: str) -> dict:
+# The file being checked, as the caller names it (None: a supplementary archive alone).
+CheckedPath = str | os.PathLike[str] | None
+
+
+def _failure(path: CheckedPath, rules: CheckRules, code: str, message: str) -> dict[str, Any]:
     return Report.unreadable(str(path), code, message, rules.page_limit).to_dict()
 
 
-def _timeout(path, rules: CheckRules, seconds: float) -> dict:
+def _timeout(path: CheckedPath, rules: CheckRules, seconds: float) -> dict[str, Any]:
     return _failure(path, rules, "timeout", f"Checking the PDF took longer than {seconds:g} s; it may be unusually complex or damaged.")
 
 
-def _from_exit(path, rules: CheckRules, status: int, stderr: str, cpu_seconds: float, memory_mb: int) -> dict:
+def _from_exit(path: CheckedPath, rules: CheckRules, status: int, stderr: str, cpu_seconds: float, memory_mb: int) -> dict[str, Any]:
     """Turn an abnormal end of the child into a result."""
     if status in (-signal.SIGXCPU, -signal.SIGKILL) or "SIGXCPU" in stderr:
         return _timeout(path, rules, cpu_seconds)
@@ -61,9 +69,9 @@ def _from_exit(path, rules: CheckRules, status: int, stderr: str, cpu_seconds: f
 
 
 def check_in_child(
-    path: str | os.PathLike | None,
+    path: CheckedPath,
     rules: CheckRules | None = None,
-    identities=(),
+    identities: Iterable[Identity | dict[str, Any]] = (),
     cpu_seconds: float = DEFAULT_CPU_SECONDS,
     memory_mb: int = DEFAULT_MEMORY_MB,
     wall_seconds: float | None = None,
@@ -71,7 +79,7 @@ def check_in_child(
     supplementary: str | os.PathLike[str] | None = None,
     archive_limits: dict[str, Any] | None = None,
     references: bool = False,
-) -> dict:
+) -> dict[str, Any]:
     """Check `path` in a child process; returns `Report.to_dict()` output, never raises
     (`references`: with the reference list's text).
 
@@ -88,13 +96,14 @@ def check_in_child(
     return result
 
 
-def _check_in_child(path: Any, rules: CheckRules | None, identities: Any, cpu_seconds: float, memory_mb: int, wall_seconds: float | None,
-                    method: str, supplementary: Any, archive_limits: dict[str, Any] | None,
+def _check_in_child(path: CheckedPath, rules: CheckRules | None, identities: Iterable[Identity | dict[str, Any]], cpu_seconds: float,
+                    memory_mb: int, wall_seconds: float | None, method: str, supplementary: str | os.PathLike[str] | None,
+                    archive_limits: dict[str, Any] | None,
                     references: bool = False) -> dict[str, Any]:
     rules = rules or CheckRules()
     wall = wall_seconds if wall_seconds is not None else cpu_seconds * 2 + 5
     child_rules = CheckRules.from_dict({**rules.to_dict(), "timeout": min(rules.timeout, cpu_seconds)})
-    job = {
+    job: CheckJob = {
         "path": str(path) if path is not None else None,
         "supplementary": str(supplementary) if supplementary is not None else None,
         "archive_limits": archive_limits or {},
@@ -111,7 +120,7 @@ def _check_in_child(path: Any, rules: CheckRules | None, identities: Any, cpu_se
         return _failure(path, rules, "timeout", f"The check could not be run: {error}.")
 
 
-def _run_spawned(path, rules, job, cpu_seconds, memory_mb, wall) -> dict:
+def _run_spawned(path: CheckedPath, rules: CheckRules, job: CheckJob, cpu_seconds: float, memory_mb: int, wall: float) -> dict[str, Any]:
     env = dict(os.environ)
     env["PYTHONPATH"] = PACKAGE_ROOT + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     try:
@@ -127,13 +136,13 @@ def _run_spawned(path, rules, job, cpu_seconds, memory_mb, wall) -> dict:
     stderr = done.stderr.decode(errors="replace")
     if done.returncode == 0:
         try:
-            return json.loads(done.stdout)
+            return cast("dict[str, Any]", json.loads(done.stdout))  # the worker writes one report object
         except ValueError:
             pass
     return _from_exit(path, rules, done.returncode, stderr, cpu_seconds, memory_mb)
 
 
-def _run_forked(path, rules, job, cpu_seconds, memory_mb, wall) -> dict:
+def _run_forked(path: CheckedPath, rules: CheckRules, job: CheckJob, cpu_seconds: float, memory_mb: int, wall: float) -> dict[str, Any]:
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:  # child
@@ -154,7 +163,8 @@ def _run_forked(path, rules, job, cpu_seconds, memory_mb, wall) -> dict:
         finally:
             os._exit(status)
     os.close(write_fd)
-    chunks, deadline = [], time.monotonic() + wall
+    chunks: list[bytes] = []
+    deadline = time.monotonic() + wall
     try:
         with os.fdopen(read_fd, "rb") as pipe:
             while True:
@@ -176,7 +186,7 @@ def _run_forked(path, rules, job, cpu_seconds, memory_mb, wall) -> dict:
     code = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
     if code == 0:
         try:
-            return json.loads(b"".join(chunks))
+            return cast("dict[str, Any]", json.loads(b"".join(chunks)))  # the child writes one report object
         except ValueError:
             pass
     stderr = "MemoryError" if code == 3 else ""

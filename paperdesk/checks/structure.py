@@ -8,6 +8,7 @@ entry or a figure label is not taken for the bibliography heading.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .extract import Line, Page
@@ -109,7 +110,7 @@ def _is_ack_heading(line: Line, style: HeadingStyle) -> bool:
     return standalone or line.bold_start or bool(ACK_RUN_IN_RE.match(line.text))
 
 
-def find_structure(pages: list[Page], body_size: float | None, has_content_before) -> Structure:
+def find_structure(pages: list[Page], body_size: float | None, has_content_before: Callable[[Line], bool]) -> Structure:
     """Locate the headings and compute the page where the main content ends.
 
     `has_content_before(line)` says whether anything of the main body (text or a float)
@@ -231,7 +232,7 @@ def _looks_like_heading(line: Line, style: HeadingStyle) -> bool:
     return line.words <= 6 and strip_section_number(line.text)[:1].isupper() and line.width < 200
 
 
-def _main_content_end(pages: list[Page], marker: Line | None, has_content_before) -> int | None:
+def _main_content_end(pages: list[Page], marker: Line | None, has_content_before: Callable[[Line], bool]) -> int | None:
     def has_content(page: Page) -> bool:
         return any(l.text and not l.furniture for l in page.lines)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import Any, TypedDict
 
 from .checker import check_pdf
 from .identity import identities_from_json
@@ -12,18 +13,39 @@ from .limits import apply_limits
 from .rules import CheckRules
 
 
-def run_job(job: dict) -> dict:
+class JobLimits(TypedDict):
+    cpu_seconds: float
+    memory_mb: int
+
+
+class CheckJob(TypedDict, total=False):
+    """One check as the parent hands it to the child (`sandbox._check_in_child` builds it);
+    every key may be missing."""
+
+    path: str | None  # the PDF (None: the supplementary archive alone)
+    filename: str | None  # the name the report gives the file (default: `path`)
+    supplementary: str | None  # an archive read in the same child
+    archive_limits: dict[str, Any] | None  # `ArchiveLimits.to_dict()`
+    references: bool  # the report keeps the reference list's text
+    rules: dict[str, Any]  # `CheckRules.to_dict()`
+    identities: list[dict[str, Any]]  # `Identity.to_dict()` each
+    limits: JobLimits | None  # what the child puts on itself (`limits.apply_limits`)
+
+
+def run_job(job: CheckJob) -> dict[str, Any]:
     rules = CheckRules.from_dict(job.get("rules") or {})
     identities = identities_from_json(job.get("identities") or [])
     report = None
-    if job.get("path") is not None:
-        report = check_pdf(job["path"], rules, identities, filename=job.get("filename") or job["path"]).to_dict(
+    path = job.get("path")
+    if path is not None:
+        report = check_pdf(path, rules, identities, filename=job.get("filename") or path).to_dict(
             references=bool(job.get("references")))
-    if job.get("supplementary"):  # the archive is read in the same child as the PDF
+    supplementary = job.get("supplementary")
+    if supplementary:  # the archive is read in the same child as the PDF
         from .archive import ArchiveLimits, merge_into, scan_archive, standalone_report
 
-        result = scan_archive(job["supplementary"], identities, ArchiveLimits.from_dict(job.get("archive_limits")), rules)
-        report = merge_into(report, result) if report is not None else standalone_report(result, job["supplementary"])
+        result = scan_archive(supplementary, identities, ArchiveLimits.from_dict(job.get("archive_limits")), rules)
+        report = merge_into(report, result) if report is not None else standalone_report(result, supplementary)
     return report or {}
 
 
@@ -40,7 +62,7 @@ def _wait_at_test_gate() -> None:
 
 
 def main() -> int:
-    job = json.loads(sys.stdin.buffer.read())
+    job: CheckJob = json.loads(sys.stdin.buffer.read())  # written by the parent, `sandbox._run_spawned`
     _wait_at_test_gate()
     limits = job.get("limits")
     if limits:
