@@ -46,10 +46,27 @@ print(json.dumps([[u.version, u.sha256, u.size, u.blob] for u in Upload.objects.
 """
 
 
+def spool_dir(var: Path) -> Path:
+    """Where the server's processes put temporary files (uploads too large to hold in memory)."""
+    path = var.parent / "tmp"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def env_for(var: Path) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAPERDESK_") and k != "DATABASE_URL"}
-    env.update(DJANGO_SETTINGS_MODULE="paperdesk.settings", PAPERDESK_VAR=str(var), PYTHONUNBUFFERED="1")
+    env.update(DJANGO_SETTINGS_MODULE="paperdesk.settings", PAPERDESK_VAR=str(var), PYTHONUNBUFFERED="1",
+               TMPDIR=str(spool_dir(var)))
     return env
+
+
+def wait_until(predicate, what: str, timeout: float = 60):
+    deadline = time.monotonic() + timeout
+    while not (value := predicate()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+        time.sleep(0.02)
+    return value
 
 
 def paperdesk(var: Path, *args: str, stdin: str | None = None) -> str:
@@ -114,7 +131,10 @@ def test_server_killed_mid_upload_keeps_no_partial_version_and_no_torn_file(tmp_
         with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
             conn.sendall(request_head(port, path, made["token"], content_type, len(body)))
             conn.sendall(body[: len(body) // 2])
-            time.sleep(0.5)  # the server is now reading the body
+            # The body is over FILE_UPLOAD_MAX_MEMORY_SIZE, so the server spools the file part to
+            # a temporary file: once one exists, the server is part-way through reading it.
+            spool = wait_until(lambda: sorted(spool_dir(var).glob("*.upload*")), "the server to spool the upload")
+            assert spool, "the server never started reading the body"
             os.killpg(server.pid, signal.SIGKILL)
             server.wait(timeout=10)
     finally:
