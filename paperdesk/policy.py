@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING, Any, Union
 
-from django.db.models import Q, QuerySet, Value
+from django.db.models import Q, QuerySet, Subquery, Value
 from django.http import Http404, HttpRequest
 
 from paperdesk import clock
@@ -34,8 +34,11 @@ from paperdesk.venues.models import Venue, VenueRole
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
+    from paperdesk.audit.models import AuditEntry
     from paperdesk.committee.models import Assignment, Conflict, PoolMember
     from paperdesk.decisions.models import Decision as PaperDecision
+    from paperdesk.jobs.models import JobLease
+    from paperdesk.mail.models import OutboundEmail
     from paperdesk.reviews.models import MetaReview, Review
     from paperdesk.venueconfig.spec import Outcome
 
@@ -484,7 +487,7 @@ def accounts_for_moderation(viewer: ViewerLike) -> QuerySet[User]:
     return User.objects.all()
 
 
-def venue_knowledge_of_accounts(viewer: ViewerLike, venue: Venue) -> dict | None:
+def venue_knowledge_of_accounts(viewer: ViewerLike, venue: Venue) -> dict[str, Subquery] | None:
     """For a queryset of accounts (the moderation queue): annotations saying whether each
     person is already an author of one of the venue's submissions (by account, or listed by
     address and not declined: `is_venue_author`) and their place in its reviewer pool
@@ -1225,7 +1228,7 @@ def can_view_jobs(viewer: ViewerLike, venue: Venue | None) -> bool:
     return is_chair(viewer, venue)
 
 
-def jobs_for(viewer: ViewerLike, venue: Venue | None):
+def jobs_for(viewer: ViewerLike, venue: Venue | None) -> QuerySet[JobLease]:
     """The job leases this person may see: a venue's for its chairs; all for superusers."""
     from paperdesk.jobs.models import JobLease
 
@@ -1234,7 +1237,7 @@ def jobs_for(viewer: ViewerLike, venue: Venue | None):
     return JobLease.objects.all() if venue is None else JobLease.objects.filter(venue=venue)
 
 
-def can_manage_job(viewer: ViewerLike, lease) -> Decision:
+def can_manage_job(viewer: ViewerLike, lease: JobLease) -> Decision:
     venue = lease.venue if lease.venue_id else None
     if not can_view_jobs(viewer, venue):
         return Decision(False, "Only the venue's chairs (or an operator) retry or cancel its jobs.")
@@ -1258,7 +1261,7 @@ def can_view_audit_log(viewer: ViewerLike, venue: Venue | None) -> bool:
     return is_chair(viewer, venue)
 
 
-def audit_entries_for(viewer: ViewerLike, venue: Venue | None) -> QuerySet:
+def audit_entries_for(viewer: ViewerLike, venue: Venue | None) -> QuerySet[AuditEntry]:
     """The audit entries this person may read: a venue's (with the venue-less security
     entries) for its chairs, without those about conflicted papers that its authors do not
     know of; every entry for superusers on the operators' log (venue None)."""
@@ -1295,7 +1298,7 @@ def audit_hidden_numbers(viewer: ViewerLike, venue: Venue | None) -> frozenset[i
     return frozenset(Submission.objects.filter(pk__in=hidden).values_list("number", flat=True))
 
 
-def audit_redacted(data: dict, hidden_numbers: frozenset[int]) -> dict:
+def audit_redacted(data: dict[str, Any], hidden_numbers: frozenset[int]) -> dict[str, Any]:
     """An entry's data as that person reads it (audit_hidden_numbers)."""
     if not hidden_numbers or not any(isinstance(data.get(key), list) for key in AUDIT_PAPER_LISTS):
         return data
@@ -1311,7 +1314,7 @@ def can_view_outbox(viewer: ViewerLike, venue: Venue) -> bool:
     return is_chair(viewer, venue)
 
 
-def outbox_for(viewer: ViewerLike, venue: Venue) -> QuerySet:
+def outbox_for(viewer: ViewerLike, venue: Venue) -> QuerySet[OutboundEmail]:
     """The venue's outbox messages this chair may read: as in the audit log, none about a
     paper they are conflicted with (a review's content, reviewers' names), and no digest
     that holds one."""
@@ -1328,10 +1331,10 @@ def outbox_for(viewer: ViewerLike, venue: Venue) -> QuerySet:
     return rows
 
 
-def can_resend_email(viewer: ViewerLike, email) -> Decision:
+def can_resend_email(viewer: ViewerLike, email: OutboundEmail) -> Decision:
     """Resend an outbox message (as a new message; the original is kept): a chair who may
     read it, and only one that went out, failed or was left unconfirmed."""
-    if email.venue_id is None or not outbox_for(viewer, email.venue).filter(pk=email.pk).exists():
+    if email.venue is None or not outbox_for(viewer, email.venue).filter(pk=email.pk).exists():
         return Decision(False, "No such message.")
     if email.state not in ("sent", "failed", "sending"):
         return Decision(False, "Only a sent, failed or unconfirmed message can be resent; this one is still waiting to go out.")

@@ -38,7 +38,7 @@ def job_rows(viewer, venue, state: str = "") -> list[JobRow]:
             task_id=lease.task_id, label=lease.label, state=lease.state,
             state_text=lease.get_state_display() if alive or lease.state != JobLease.State.RUNNING else "Worker stopped; about to be taken over",
             attempts=lease.attempts, message=lease.message, updated_at=lease.updated_at,
-            venue_slug=lease.venue.slug if lease.venue_id else "", alive=alive,
+            venue_slug=lease.venue.slug if lease.venue is not None else "", alive=alive,
             can_retry=lease.state in (JobLease.State.FAILED, JobLease.State.CANCELLED),
             can_cancel=lease.state == JobLease.State.RETRYING,
         ))
