@@ -208,6 +208,13 @@ def can_manage_venue(user: ViewerLike, venue: Venue) -> bool:
     return is_chair(user, venue)
 
 
+def can_view_venue(user: ViewerLike, venue: Venue) -> bool:
+    """A venue's public pages (call for papers, dates, the reviewing hub, the API's venue
+    facts): everyone, signed in or not. What a person may do there is asked of each
+    action's own predicate."""
+    return True
+
+
 def can_edit_venue_settings(user: ViewerLike, venue: Venue) -> Decision:
     """The venue's settings (dates, tracks, review form, ...) concern no paper in
     particular: every chair of the venue reads, edits, exports and uploads them, also one
@@ -1032,6 +1039,19 @@ def my_assignments(user: ViewerLike, venue: Venue | None = None, kind: str | Non
         qs = qs.filter(submission__venue=venue)
     conflicted = Conflict.objects.filter(user_id=viewer.user_id).values("submission_id")
     return qs.exclude(submission__in=conflicted).exclude(submission__authorships__user_id=viewer.user_id)
+
+
+def is_area_chair_in(user: ViewerLike, venue: Venue) -> bool:
+    """An area chair of the venue: one with a published area-chair assignment on a paper
+    they have no conflict with."""
+    return my_assignments(user, venue, kind="area_chair").exists()
+
+
+def can_chase_venue_reviews(user: ViewerLike, venue: Venue) -> bool:
+    """Chase the venue's late reviews (preview, remind): its chairs, and its area chairs
+    (for their own papers; which papers is `reviews.chasing`'s read)."""
+    viewer = as_viewer(user)
+    return is_chair(viewer, venue) or is_area_chair_in(viewer, venue)
 
 
 def can_open_review_page(user: ViewerLike, submission: Submission) -> bool:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from .lookup import find_venue
 from .models import Venue
 
 
@@ -15,7 +16,7 @@ def venue_context(request) -> dict:
     if venue is None:
         match = getattr(request, "resolver_match", None)
         slug = match.kwargs.get("venue_slug") if match else None
-        venue = Venue.objects.filter(slug=slug).first() if slug else None
+        venue = find_venue(slug)
     if venue is None:
         venue = default_venue()
     return {"current_venue": venue}

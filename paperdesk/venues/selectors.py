@@ -8,7 +8,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 
 from paperdesk.venueconfig import Template, VenueSpec
@@ -16,13 +15,6 @@ from paperdesk.venueconfig import Template, VenueSpec
 from .markup import markdown_to_html
 from .models import ContributionType, TopicArea, Track, Venue
 from .timeline import DateRow, Window, next_date, submission_window, timeline
-
-
-def get_venue(slug: str) -> Venue:
-    venue = Venue.objects.filter(slug=slug).first()
-    if venue is None:
-        raise Http404("No such venue")
-    return venue
 
 
 def optional_url(name: str, **kwargs) -> str | None:

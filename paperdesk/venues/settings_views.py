@@ -6,28 +6,20 @@ upload of one. Thin: policy, forms (settings_forms), the loader's validation, th
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
-from paperdesk import policy
 from paperdesk.venueconfig import VenueConfigError, parse_document, parse_venue, venue_tzinfo
 
 from . import settings_forms as forms
 from . import settings_selectors as selectors
 from .editing import NeedsConfirmation, SettingsRefused, StaleSettings, current_version, settings_save
+from .lookup import Need, venue_for_request
 from .models import SettingsVersion, Venue
 
 MAX_VENUE_FILE = 1024 * 1024
-
-
-def _venue(request, venue_slug: str) -> Venue:
-    venue = Venue.objects.filter(slug=venue_slug).first()
-    if venue is None or not policy.can_edit_venue_settings(policy.viewer_for(request), venue):
-        raise Http404("No such page")
-    request.venue = venue
-    return venue
 
 
 def url_name(section: forms.Section) -> str:
@@ -41,7 +33,7 @@ def _version_number(venue: Venue) -> int:
 
 @require_safe
 def settings_index(request, venue_slug):
-    venue = _venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.EDIT_SETTINGS)
     summaries = selectors.summaries(venue.spec)
     sections = [(s, reverse(url_name(s), args=[venue.slug]), summaries.get(s.slug, "")) for s in forms.SECTIONS]
     recent = selectors.versions(venue, limit=5)
@@ -51,7 +43,7 @@ def settings_index(request, venue_slug):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def settings_section(request, venue_slug, section):
-    venue = _venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.EDIT_SETTINGS)
     section = forms.BY_SLUG[section]
     tz = venue_tzinfo(venue.spec.timezone)
     here = reverse(url_name(section), args=[venue.slug])
@@ -109,7 +101,7 @@ def _section_page(request, venue, section, values, *, base_version, problems=(),
 
 @require_safe
 def settings_history(request, venue_slug):
-    venue = _venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.EDIT_SETTINGS)
     shown = request.GET.get("version")
     if shown is not None:
         found = selectors.version(venue, shown)
@@ -120,7 +112,7 @@ def settings_history(request, venue_slug):
 
 @require_safe
 def settings_export(request, venue_slug):
-    venue = _venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.EDIT_SETTINGS)
     wanted = request.GET.get("version")
     found = selectors.version(venue, wanted) if wanted is not None else None
     text = selectors.version_toml(venue, found)
@@ -133,7 +125,7 @@ def settings_export(request, venue_slug):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def settings_upload(request, venue_slug):
-    venue = _venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.EDIT_SETTINGS)
     if request.method != "POST":
         return _upload_page(request, venue)
     upload = request.FILES.get("file")

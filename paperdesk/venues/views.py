@@ -16,6 +16,7 @@ from paperdesk.venueconfig import AOE
 
 from . import selectors
 from .ics import venue_calendar
+from .lookup import Need, venue_for_request
 from .timeline import timeline
 
 logger = logging.getLogger(__name__)
@@ -28,22 +29,20 @@ def home(request):
 
 @require_safe
 def cfp(request, venue_slug):
-    venue = selectors.get_venue(venue_slug)
-    request.venue = venue  # the layout's context processor reuses it
+    venue = venue_for_request(request, venue_slug, Need.SEE)
     return render(request, "venues/cfp.html", {"venue": venue, "cfp": selectors.cfp_page(venue, clock.now())})
 
 
 @require_safe
 def dates(request, venue_slug):
-    venue = selectors.get_venue(venue_slug)
-    request.venue = venue
+    venue = venue_for_request(request, venue_slug, Need.SEE)
     context = {"venue": venue, "dates": timeline(venue, clock.now()), "is_aoe": venue.tzinfo is AOE}
     return render(request, "venues/dates.html", context)
 
 
 @require_safe
 def dates_ics(request, venue_slug):
-    venue = selectors.get_venue(venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.SEE)
     site = settings.SITE_URL.rstrip("/")
     body = venue_calendar(
         venue,
