@@ -12,21 +12,19 @@ from django.views.decorators.http import require_safe
 
 from paperdesk import clock, policy
 from paperdesk.csvexport import csv_response
+from paperdesk.venues.lookup import Need, venue_for_request
 from paperdesk.venues.models import Venue
 
 from . import audit_log as selectors
 
 
 def _venue(request, venue_slug: str | None) -> Venue | None:
-    venue = None
+    """The venue's log (its chairs), or with no venue the operators' log (superusers)."""
     if venue_slug is not None:
-        venue = Venue.objects.filter(slug=venue_slug).first()
-        if venue is None:
-            raise Http404("No such venue")
-        request.venue = venue
-    if not request.user.is_authenticated or not policy.can_view_audit_log(policy.viewer_for(request), venue):
+        return venue_for_request(request, venue_slug, Need.VIEW_AUDIT_LOG)
+    if not policy.can_view_audit_log(policy.viewer_for(request), None):
         raise Http404("No such page")
-    return venue
+    return None
 
 
 def _log(request, venue_slug: str | None = None):

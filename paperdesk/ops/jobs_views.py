@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from paperdesk import policy
 from paperdesk.submissions.services import ServiceError
-from paperdesk.venues.models import Venue
+from paperdesk.venues.lookup import Need, venue_for_request
 
 from . import jobs_selectors as selectors
 from . import jobs_services as services
@@ -48,11 +48,7 @@ def _page(request, venue):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def venue_jobs(request, venue_slug):
-    venue = Venue.objects.filter(slug=venue_slug).first()
-    if venue is None:
-        raise Http404("No such venue")
-    request.venue = venue
-    return _page(request, venue)
+    return _page(request, venue_for_request(request, venue_slug, Need.VIEW_JOBS))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -11,9 +11,8 @@ from django.http import Http404
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
-from paperdesk import policy
 from paperdesk.api.schemas import ErrorOut
-from paperdesk.api.venues import venue_or_404
+from paperdesk.venues.lookup import Need, get_venue_for
 
 from . import outbox
 
@@ -52,18 +51,11 @@ def _out(email, *, body: bool = False) -> dict:
     return out
 
 
-def _venue(request, slug: str):
-    venue = venue_or_404(slug)
-    if not policy.can_view_outbox(request.auth, venue):
-        raise Http404("No such venue")
-    return venue
-
-
 @router.get("/venues/{slug}/outbox", response={200: OutboxPageOut, 400: ErrorOut, 404: ErrorOut},
             summary="The venue's e-mails: search and page (chairs)")
 def list_outbox(request, slug: str, recipient: str = "", subject: str = "", state: str = "", event: str = "",
                 since: str = "", until: str = "", page: int = 1):
-    venue = _venue(request, slug)
+    venue = get_venue_for(request.auth, slug, Need.VIEW_OUTBOX)
     try:
         filters = outbox.parse_filters({"recipient": recipient, "subject": subject, "state": state, "event": event,
                                         "since": since, "until": until})
@@ -76,7 +68,7 @@ def list_outbox(request, slug: str, recipient: str = "", subject: str = "", stat
 @router.get("/venues/{slug}/outbox/{email_id}", response={200: OutboxBodyOut, 404: ErrorOut},
             summary="One e-mail of the venue, with its text (chairs)")
 def get_message(request, slug: str, email_id: int):
-    venue = _venue(request, slug)
+    venue = get_venue_for(request.auth, slug, Need.VIEW_OUTBOX)
     email = outbox.message_for(request.auth, venue, email_id)
     if email is None:
         raise Http404("No such message")
@@ -86,7 +78,7 @@ def get_message(request, slug: str, email_id: int):
 @router.post("/venues/{slug}/outbox/{email_id}/resend", response={200: OutboxMessageOut, 404: ErrorOut, 409: ErrorOut},
              summary="Send an e-mail again, as a new message (chairs)")
 def resend(request, slug: str, email_id: int):
-    venue = _venue(request, slug)
+    venue = get_venue_for(request.auth, slug, Need.VIEW_OUTBOX)
     try:
         new = outbox.resend(venue=venue, actor=request.auth, email_id=email_id)
     except outbox.ServiceError as error:

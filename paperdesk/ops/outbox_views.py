@@ -8,22 +8,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from paperdesk import policy
-from paperdesk.venues.models import Venue
+from paperdesk.venues.lookup import Need, venue_for_request
 
 from . import outbox
 
 
-def _venue(request, venue_slug: str) -> Venue:
-    venue = Venue.objects.filter(slug=venue_slug).first()
-    if venue is None or not request.user.is_authenticated or not policy.can_view_outbox(policy.viewer_for(request), venue):
-        raise Http404("No such page")
-    request.venue = venue
-    return venue
-
-
 @require_safe
 def outbox_page(request, venue_slug):
-    venue = _venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.VIEW_OUTBOX)
     context: dict[str, object] = {"venue": venue, "states": outbox.OutboundEmail.State.choices, "events": outbox.event_choices()}
     try:
         filters = outbox.parse_filters(request.GET)
@@ -37,7 +29,7 @@ def outbox_page(request, venue_slug):
 
 @require_safe
 def outbox_message(request, venue_slug, email_id):
-    venue = _venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.VIEW_OUTBOX)
     email = outbox.message_for(policy.viewer_for(request), venue, email_id)
     if email is None:
         raise Http404("No such message")
@@ -47,7 +39,7 @@ def outbox_message(request, venue_slug, email_id):
 
 @require_POST
 def outbox_resend(request, venue_slug, email_id):
-    venue = _venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.VIEW_OUTBOX)
     try:
         new = outbox.resend(venue=venue, actor=request.user, email_id=email_id)
     except outbox.ServiceError as error:
