@@ -10,17 +10,17 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from paperdesk import policy
+from paperdesk.venues.lookup import Need, venue_for_request
 
 from . import archival
 from .models import ArchivalMatch, Submission
 from .services import ServiceError
-from .views import _chair_venue
 
 MAX_WEB_UPLOAD = 50 * 1024 * 1024  # read in the request; larger slices: `paperdesk archival import FILE --venue SLUG`
 
 
 def chair_archival(request, venue_slug):
-    venue = _chair_venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.CHAIR)
     error, status = "", 200
     if request.method == "POST":
         if request.POST.get("action") == "match":

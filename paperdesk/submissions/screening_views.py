@@ -12,17 +12,18 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from paperdesk import plurals, policy
+from paperdesk.venues.lookup import Need, venue_for_request
 
 from . import archival, findings, screening, selectors, supplementary
 from .models import Submission
 from .services import ServiceError
-from .views import _chair_venue, _detail
+from .views import _detail
 
 PAGE_SIZE = 50
 
 
 def chair_findings(request, venue_slug):
-    venue = _chair_venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.CHAIR)
     status = request.GET.get("status", "submitted")
     status = status if status in findings.SCREENED_STATUSES else "submitted"
     category = request.GET.get("finding", "")
@@ -54,7 +55,7 @@ def _chosen(request, venue) -> list[Submission]:
 
 
 def chair_contact(request, venue_slug):
-    venue = _chair_venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.CHAIR)
     chosen = _chosen(request, venue)
     context = {"venue": venue, "chosen": chosen, "subject": "", "body": "", "error": ""}
     if request.method == "POST" and request.POST.get("action") == "send":

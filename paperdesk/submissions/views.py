@@ -19,12 +19,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from paperdesk import policy
 from paperdesk.csvexport import csv_response
+from paperdesk.venues.lookup import Need, venue_for_request
 from paperdesk.venues.models import Venue
 
 from . import exports, selectors, services, supplementary, upload_handlers
@@ -148,8 +149,7 @@ def _after_save(request, submission: Submission, *, created: bool, wants_submit:
 @csrf_exempt
 @login_required
 def create(request, venue_slug):
-    venue = get_object_or_404(Venue, slug=venue_slug)
-    request.venue = venue
+    venue = venue_for_request(request, venue_slug, Need.SEE)
     decision = policy.can_create_submission(request.user, venue)
     if not decision:
         return _refused(request, decision.reason, venue=venue)
@@ -465,16 +465,8 @@ def _answer(request, action: str, **which):
 # --- chairs ------------------------------------------------------------------------------
 
 
-def _chair_venue(request, venue_slug) -> Venue:
-    venue = Venue.objects.filter(slug=venue_slug).first()
-    if venue is None or not policy.is_chair(request.user, venue):
-        raise Http404("No such page")
-    request.venue = venue
-    return venue
-
-
 def chair_table(request, venue_slug):
-    venue = _chair_venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.CHAIR)
     filters = selectors.TableFilters.from_query(request.GET)
     qs = selectors.chair_queryset(request.user, venue, filters)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -498,7 +490,7 @@ def chair_table(request, venue_slug):
 
 
 def chair_csv(request, venue_slug):
-    venue = _chair_venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.CHAIR)
     filters = selectors.TableFilters.from_query(request.GET)
     qs = selectors.chair_queryset(request.user, venue, filters)
 
