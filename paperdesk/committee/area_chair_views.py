@@ -11,21 +11,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from paperdesk import plurals, policy
+from paperdesk import plurals
 from paperdesk.submissions.models import Submission
+from paperdesk.venues.lookup import Need, venue_for_request
 from paperdesk.venues.models import Venue
 
 from . import area_chairs
 from .models import Assignment, PoolMember
 from .services import ReviewingError
-
-
-def _venue(request, venue_slug: str) -> Venue:
-    venue = Venue.objects.filter(slug=venue_slug).first()
-    if venue is None or not policy.can_manage_area_chairs(request.user, venue):
-        raise Http404("No such page")
-    request.venue = venue
-    return venue
 
 
 def _page_url(venue: Venue, anchor: str = "") -> str:
@@ -60,13 +53,13 @@ def _edited(request, venue: Venue, result, anchor: str = "batches"):
 
 @require_safe
 def page(request, venue_slug):
-    venue = _venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.MANAGE_AREA_CHAIRS)
     return render(request, "committee/area_chairs.html", {"venue": venue, "page": area_chairs.batch_page(request.user, venue)})
 
 
 @require_POST
 def propose(request, venue_slug):
-    venue = _venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.MANAGE_AREA_CHAIRS)
     try:
         result = area_chairs.batches_propose(venue=venue, actor=request.user)
     except ReviewingError as error:
@@ -77,7 +70,7 @@ def propose(request, venue_slug):
 
 @require_POST
 def publish(request, venue_slug):
-    venue = _venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.MANAGE_AREA_CHAIRS)
     if request.POST.get("confirm") != "yes":  # ask once, naming the papers and the area chairs
         try:
             papers, people, rows = area_chairs.batches_preview(venue=venue, actor=request.user)
@@ -94,7 +87,7 @@ def publish(request, venue_slug):
 
 @require_POST
 def add(request, venue_slug, public_id):
-    venue = _venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.MANAGE_AREA_CHAIRS)
     submission = Submission.objects.filter(venue=venue, public_id=public_id).first()
     if submission is None:
         raise Http404("No such paper")
@@ -107,7 +100,7 @@ def add(request, venue_slug, public_id):
 
 @require_POST
 def move(request, venue_slug, pair_id):
-    venue = _venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.MANAGE_AREA_CHAIRS)
     row = _row(venue, pair_id)
     try:
         result = area_chairs.batch_move(assignment=row, to_user=_chosen(request, venue), actor=request.user)
@@ -118,7 +111,7 @@ def move(request, venue_slug, pair_id):
 
 @require_POST
 def remove(request, venue_slug, pair_id):
-    venue = _venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.MANAGE_AREA_CHAIRS)
     try:
         result = area_chairs.batch_remove(assignment=_row(venue, pair_id), actor=request.user)
     except ReviewingError as error:

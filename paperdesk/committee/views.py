@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST, require_safe
 from paperdesk import plurals, policy
 from paperdesk.publications import KINDS, LABELS, ParseError, guess_kind, parse_in_child
 from paperdesk.submissions.models import Submission
+from paperdesk.venues.lookup import Need, venue_for_request
 from paperdesk.venues.models import Venue
 
 from . import assignment, demands, forms, selectors, services
@@ -39,21 +40,6 @@ def _is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def _venue(request, venue_slug: str) -> Venue:
-    venue = Venue.objects.filter(slug=venue_slug).first()
-    if venue is None:
-        raise Http404("No such venue")
-    request.venue = venue
-    return venue
-
-
-def _chair_venue(request, venue_slug: str) -> Venue:
-    venue = _venue(request, venue_slug)
-    if not policy.can_manage_pool(request.user, venue):
-        raise Http404("No such page")
-    return venue
-
-
 def _refused(request, reason: str, *, status: int = 403, venue: Venue | None = None, back: str | None = None):
     return render(request, "committee/refused.html", {"reason": reason, "venue": venue, "back": back}, status=status)
 
@@ -69,7 +55,7 @@ def _error(request, error: ReviewingError, venue: Venue | None = None, back: str
 # --- the venue's reviewing page ------------------------------------------------------------------
 
 def hub(request, venue_slug):
-    venue = _venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.SEE)
     user = request.user
     context = {"venue": venue, "rules": venue.spec.reviewing}
     if user.is_authenticated:
@@ -85,7 +71,7 @@ def hub(request, venue_slug):
 
 @login_required
 def volunteer(request, venue_slug):
-    venue = _venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.SEE)
     decision = policy.can_volunteer(request.user, venue)
     if not decision:
         return _refused(request, decision.reason, venue=venue)
@@ -168,7 +154,7 @@ def invitation(request, token):
 # --- chairs: the pool --------------------------------------------------------------------------------
 
 def pool(request, venue_slug):
-    venue = _chair_venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.MANAGE_POOL)
     state = request.GET.get("state", "")
     role = request.GET.get("role", "")
     q = request.GET.get("q", "").strip()[:100]
@@ -184,7 +170,7 @@ def pool(request, venue_slug):
 
 @require_POST
 def pool_decide(request, venue_slug, member_id):
-    venue = _chair_venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.MANAGE_POOL)
     member = get_object_or_404(PoolMember, venue=venue, public_id=member_id)
     accept = request.POST.get("decision") == "accept"
     try:
@@ -200,7 +186,7 @@ def pool_decide(request, venue_slug, member_id):
 
 @require_POST
 def pool_min_load(request, venue_slug, member_id):
-    venue = _chair_venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.MANAGE_POOL)
     member = get_object_or_404(PoolMember, venue=venue, public_id=member_id)
     try:
         member = assignment.set_min_load(member=member, actor=request.user, min_load=request.POST.get("min_load", "")[:12])
@@ -216,7 +202,7 @@ def pool_min_load(request, venue_slug, member_id):
 def pool_invite(request, venue_slug):
     from .invitations import parse_invitation_list
 
-    venue = _chair_venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.MANAGE_POOL)
     errors, result, status = [], None, 200
     if request.method == "POST":
         form = forms.InviteForm(request.POST)
@@ -237,7 +223,7 @@ def pool_invite(request, venue_slug):
 
 @require_POST
 def pool_remind(request, venue_slug):
-    venue = _chair_venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.MANAGE_POOL)
     try:
         count = services.invitation_reminders(venue=venue, actor=request.user)
     except ReviewingError as error:
@@ -250,7 +236,7 @@ def pool_remind(request, venue_slug):
 
 
 def first_authors(request, venue_slug):
-    venue = _chair_venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.MANAGE_POOL)
     show = request.GET.get("show", "missing")
     rows = selectors.first_author_rows(venue)
     if show != "all":
@@ -263,7 +249,7 @@ def first_authors(request, venue_slug):
 
 @require_POST
 def first_authors_remind(request, venue_slug):
-    venue = _chair_venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.MANAGE_POOL)
     try:
         count = services.first_author_reminders(venue=venue, actor=request.user)
     except ReviewingError as error:
@@ -296,7 +282,7 @@ def _to_profile(venue: Venue, section: str):
 
 @login_required
 def profile(request, venue_slug):
-    venue = _venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.SEE)
     member = _member_or_refuse(request, venue)
     if member is None:
         return _refused(request, f"Your reviewer profile for {venue.short_name} opens once you have volunteered or accepted an invitation.",
@@ -335,7 +321,7 @@ def _profile_page(request, venue, member, *, form=None, import_form=None, public
 @login_required
 @require_POST
 def publications_import(request, venue_slug):
-    venue = _venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.SEE)
     member = _profile_member_or_404(request, venue)
     form = forms.PublicationImportForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -369,7 +355,7 @@ def publications_import(request, venue_slug):
 @login_required
 @require_POST
 def publication_add(request, venue_slug):
-    venue = _venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.SEE)
     member = _profile_member_or_404(request, venue)
     form = forms.PublicationForm(request.POST)
     if form.is_valid():
@@ -386,7 +372,7 @@ def publication_add(request, venue_slug):
 @login_required
 @require_POST
 def publication_delete(request, venue_slug, publication_id):
-    venue = _venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.SEE)
     publication = get_object_or_404(Publication, pk=publication_id, user=request.user)
     services.publication_delete(publication=publication, actor=request.user)
     if _is_htmx(request):
@@ -398,7 +384,7 @@ def publication_delete(request, venue_slug, publication_id):
 @login_required
 @require_POST
 def publications_clear(request, venue_slug):
-    venue = _venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.SEE)
     _profile_member_or_404(request, venue)  # as the profile page: members of the venue's pool
     count = services.publications_clear(user=request.user, actor=request.user)
     messages.success(request, f"Removed {plurals.count(count, 'publication')}.")
@@ -408,7 +394,7 @@ def publications_clear(request, venue_slug):
 @login_required
 @require_POST
 def reviewer_declare(request, venue_slug):
-    venue = _venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.SEE)
     member = _profile_member_or_404(request, venue)
     form = forms.DeclarationForm(request.POST)
     if form.is_valid():
@@ -427,7 +413,7 @@ def reviewer_declare(request, venue_slug):
 @login_required
 @require_POST
 def reviewer_declaration_delete(request, venue_slug, declaration_id):
-    venue = _venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.SEE)
     declaration = get_object_or_404(DeclaredConflict, pk=declaration_id, venue=venue, side=DeclaredConflict.Side.REVIEWER, declared_by=request.user)
     services.reviewer_declaration_delete(declaration=declaration, actor=request.user)
     messages.success(request, "Declaration removed.")
@@ -478,7 +464,7 @@ def author_conflict_delete(request, public_id, declaration_id):
 # --- chairs: conflicts and aliases --------------------------------------------------------------------
 
 def conflicts(request, venue_slug):
-    venue = _chair_venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.MANAGE_POOL)
     source = request.GET.get("source", "")
     q = request.GET.get("q", "").strip()[:100]
     page, rows, counts, hidden = selectors.conflict_rows(request.user, venue, q=q, source=source if source in Conflict.Source.values else "", page=request.GET.get("page"))
@@ -493,14 +479,14 @@ def conflicts(request, venue_slug):
 def conflicts_compute(request, venue_slug):
     from . import tasks
 
-    venue = _chair_venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.MANAGE_POOL)
     tasks.compute_conflicts_job.enqueue(venue.pk, request.user.pk)
     messages.success(request, "Conflicts are being recomputed; reload this page in a moment.")
     return redirect("committee:conflicts", venue.slug)
 
 
 def aliases(request, venue_slug):
-    venue = _chair_venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.MANAGE_POOL)
     if request.method == "POST":
         form = forms.AliasForm(request.POST)
         if form.is_valid():
@@ -520,7 +506,7 @@ def aliases(request, venue_slug):
 
 @require_POST
 def alias_delete(request, venue_slug, alias_id):
-    venue = _chair_venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.MANAGE_POOL)
     alias = get_object_or_404(InstitutionAlias, pk=alias_id, venue=venue)
     services.alias_delete(alias=alias, actor=request.user)
     messages.success(request, f"Removed {alias.name}. Recompute the conflicts to apply it.")
@@ -541,7 +527,7 @@ def _bidder(request, venue: Venue):
 def bidding(request, venue_slug):
     from .conflicts import refresh_for_reviewer, reviewer_is_stale
 
-    venue = _venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.SEE)
     member, decision = _bidder(request, venue)
     if member is None:
         return _refused(request, decision.reason, venue=venue, back=reverse("committee:hub", args=[venue.slug]))
@@ -565,7 +551,7 @@ def bidding(request, venue_slug):
 @login_required
 @require_POST
 def bid(request, venue_slug, public_id):
-    venue = _venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.SEE)
     member, _ = _bidder(request, venue)
     if member is None:
         raise Http404("No such paper")
@@ -590,7 +576,7 @@ def bid(request, venue_slug, public_id):
 @login_required
 @require_POST
 def bid_conflict(request, venue_slug, public_id):
-    venue = _venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.SEE)
     member, _ = _bidder(request, venue)
     if member is None:
         raise Http404("No such paper")
@@ -615,7 +601,7 @@ PROPOSAL_PAGE = 200
 
 
 def assignment_page(request, venue_slug):
-    venue = _chair_venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.MANAGE_POOL)
     from django.core.paginator import Paginator
 
     run = selectors.latest_run(venue)
@@ -632,7 +618,7 @@ def assignment_page(request, venue_slug):
 
 @require_POST
 def run_start(request, venue_slug):
-    venue = _chair_venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.MANAGE_POOL)
     form = forms.RunForm(request.POST)
     back = reverse("committee:assignment", args=[venue.slug])
     if not form.is_valid():
@@ -648,7 +634,7 @@ def run_start(request, venue_slug):
 
 
 def run_status(request, venue_slug, run_id):
-    venue = _chair_venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.MANAGE_POOL)
     run = get_object_or_404(AssignmentRun, venue=venue, public_id=run_id)
     response = render(request, "committee/_run.html", {"venue": venue, "run": run, "polling": True})
     if not run.active and request.GET.get("was") == "active":
@@ -658,7 +644,7 @@ def run_status(request, venue_slug, run_id):
 
 @require_POST
 def run_cancel(request, venue_slug, run_id):
-    venue = _chair_venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.MANAGE_POOL)
     run = get_object_or_404(AssignmentRun, venue=venue, public_id=run_id)
     try:
         run = assignment.run_cancel(run=run, actor=request.user)
@@ -693,7 +679,7 @@ def _edited(request, venue: Venue, result):
 
 @require_POST
 def pair_add(request, venue_slug, public_id):
-    venue = _chair_venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.MANAGE_POOL)
     submission = Submission.objects.filter(venue=venue, public_id=public_id).first()
     if submission is None:
         raise Http404("No such paper")
@@ -711,7 +697,7 @@ def pair_add(request, venue_slug, public_id):
 def pair_alternates(request, venue_slug, public_id):
     """Who could review this paper instead (after a chair removed a reviewer): up to five,
     each with a one-click "Assign instead" through pair_add."""
-    venue = _chair_venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.MANAGE_POOL)
     submission = Submission.objects.filter(venue=venue, public_id=public_id).first()
     if submission is None or not policy.can_assign_paper(request.user, submission):
         raise Http404("No such paper")
@@ -737,7 +723,7 @@ def pair_emergency(request, venue_slug, public_id):
     """Assign an emergency reviewer: published at once, with a shorter deadline."""
     from . import deadlines
 
-    venue = _chair_venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.MANAGE_POOL)
     submission = Submission.objects.filter(venue=venue, public_id=public_id).first()
     if submission is None or not policy.can_assign_paper(request.user, submission):
         raise Http404("No such paper")
@@ -766,7 +752,7 @@ def _confirmed(request) -> bool:
 
 @require_POST
 def pair_remove(request, venue_slug, pair_id):
-    venue = _chair_venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.MANAGE_POOL)
     pair = _pair(venue, pair_id)
     if not policy.can_assign_paper(request.user, pair.submission):
         raise Http404("No such paper")
@@ -786,7 +772,7 @@ def pair_remove(request, venue_slug, pair_id):
 
 @require_POST
 def pair_swap(request, venue_slug, pair_id):
-    venue = _chair_venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.MANAGE_POOL)
     pair = _pair(venue, pair_id)
     form = forms.PairForm(request.POST)
     back = reverse("committee:assignment", args=[venue.slug])
@@ -801,7 +787,7 @@ def pair_swap(request, venue_slug, pair_id):
 
 @require_POST
 def publish(request, venue_slug):
-    venue = _chair_venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.MANAGE_POOL)
     if not _confirmed(request):  # ask once, naming the papers and what follows
         try:
             preview = assignment.publish_preview(venue=venue, actor=request.user)
