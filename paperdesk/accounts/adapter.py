@@ -19,7 +19,7 @@ def venue_of_next(request):
     e.g. /v/<venue>/submit/), if any."""
     from django.urls import Resolver404, resolve
 
-    from paperdesk.venues.models import Venue
+    from paperdesk.venues.lookup import find_venue
 
     for value in (request.POST.get("next"), request.GET.get("next")) if request is not None else ():
         path = urlsplit(value or "").path
@@ -29,7 +29,7 @@ def venue_of_next(request):
             slug = resolve(path).kwargs.get("venue_slug")
         except Resolver404:
             continue
-        found = Venue.objects.filter(slug=slug).first() if slug else None
+        found = find_venue(slug)
         if found is not None:
             return found
     return None

@@ -16,12 +16,12 @@ from paperdesk.committee.conflicts import refresh_for_reviewer, reviewer_is_stal
 from paperdesk.committee.models import Bid
 from paperdesk.ids import ALPHABET
 from paperdesk.submissions.services import ServiceError
+from paperdesk.venues.lookup import Need, get_venue_for
 from paperdesk.venues.models import Venue
 
 from .reviewing_schemas import BiddingOut, BiddingParams, BidIn, BidOut
 from .reviewing_views import bidding_view
 from .schemas import ErrorOut
-from .venues import venue_or_404
 
 router = Router(tags=["bids"])
 
@@ -53,7 +53,7 @@ def _biddable(user, venue: Venue, public_id: str):
     description="By affinity to your expertise, best first, 50 a page; titles, abstracts and topics only.",
 )
 def bidding(request, slug: str, params: Query[BiddingParams]):
-    venue = venue_or_404(slug)
+    venue = get_venue_for(request.auth, slug, Need.SEE)
     member = _member(request.auth, venue)
     data = selectors.bidding_page(request.auth, venue, member, q=params.q or "", topic=params.topic or "", shown=params.shown or "", page=params.page)
     return bidding_view(data)
@@ -61,7 +61,7 @@ def bidding(request, slug: str, params: Query[BiddingParams]):
 
 @router.get("/venues/{slug}/bids", response={200: list[BidOut], 403: ErrorOut, 404: ErrorOut}, summary="My bids")
 def my_bids(request, slug: str):
-    venue = venue_or_404(slug)
+    venue = get_venue_for(request.auth, slug, Need.SEE)
     _member(request.auth, venue)
     rows = (
         Bid.objects.filter(user=request.auth, submission__in=policy.biddable_submissions(request.auth, venue))
@@ -72,7 +72,7 @@ def my_bids(request, slug: str):
 
 @router.put("/venues/{slug}/bids/{public_id}", response={200: BidOut, 400: ErrorOut, 404: ErrorOut}, summary="Set my bid on a paper")
 def set_bid(request, slug: str, public_id: str, payload: BidIn):
-    venue = venue_or_404(slug)
+    venue = get_venue_for(request.auth, slug, Need.SEE)
     submission = _biddable(request.auth, venue, public_id)
     bid = services.bid_set(submission=submission, actor=request.auth, value=payload.value)
     return {"paper": submission.public_id, "title": submission.title, "value": bid.value}
@@ -80,7 +80,7 @@ def set_bid(request, slug: str, public_id: str, payload: BidIn):
 
 @router.delete("/venues/{slug}/bids/{public_id}", response={204: None, 404: ErrorOut}, summary="Clear my bid on a paper")
 def clear_bid(request, slug: str, public_id: str):
-    venue = venue_or_404(slug)
+    venue = get_venue_for(request.auth, slug, Need.SEE)
     submission = _biddable(request.auth, venue, public_id)
     services.bid_set(submission=submission, actor=request.auth, value="")
     return Status(204, None)

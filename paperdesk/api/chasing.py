@@ -13,10 +13,10 @@ from ninja import Field, Router, Schema
 from paperdesk import policy
 from paperdesk.committee.models import Assignment
 from paperdesk.reviews import chasing
+from paperdesk.venues.lookup import Need, get_venue_for
 
 from .reviews import review_paper_or_404
 from .schemas import ErrorOut, MomentOut, moment
-from .venues import venue_or_404
 
 router = Router(tags=["reviews"])
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
@@ -102,9 +102,7 @@ def _owed(venue, r) -> dict:
 @router.get("/venues/{slug}/late-reviews", response={200: LateReviewsOut, 404: ErrorOut},
             summary="Reviews still to submit on the papers I chase (preview of a reminder)")
 def late_reviews(request, slug: str, paper: str = "", scope: str = "late"):
-    venue = venue_or_404(slug)
-    if not chasing.can_chase_venue(request.auth, venue):
-        raise Http404("No such venue")
+    venue = get_venue_for(request.auth, slug, Need.CHASE_REVIEWS)
     submission = _chased_paper(request.auth, venue, paper)
     people = chasing.remind_preview(request.auth, venue, submission, late_only=scope != "all")
     return {"key": chasing.new_click_key(), "late_only": scope != "all", "reviewers": [
@@ -114,9 +112,7 @@ def late_reviews(request, slug: str, paper: str = "", scope: str = "late"):
 @router.post("/venues/{slug}/late-reviews/remind", response={200: RemindOut, **ERRORS},
              summary="Remind late reviewers (once per key)")
 def remind(request, slug: str, payload: RemindIn):
-    venue = venue_or_404(slug)
-    if not chasing.can_chase_venue(request.auth, venue):
-        raise Http404("No such venue")
+    venue = get_venue_for(request.auth, slug, Need.CHASE_REVIEWS)
     submission = _chased_paper(request.auth, venue, payload.paper)
     result = chasing.remind_late_reviewers(actor=request.auth, venue=venue, key=payload.key, submission=submission,
                                            late_only=payload.scope != "all", note=payload.note)
@@ -172,7 +168,7 @@ def emergency_reviewer(request, slug: str, public_id: str, payload: EmergencyIn)
     from paperdesk.committee import assignment, deadlines
     from paperdesk.submissions.models import Submission
 
-    venue = venue_or_404(slug)
+    venue = get_venue_for(request.auth, slug, Need.SEE)
     submission = Submission.objects.filter(venue=venue, public_id=public_id).first()
     if submission is None or not policy.can_assign_paper(request.auth, submission):
         raise Http404("No such paper")

@@ -25,6 +25,7 @@ from paperdesk.reviews import selectors, services
 from paperdesk.reviews.models import Review
 from paperdesk.submissions.models import Submission
 from paperdesk.submissions.services import ServiceError
+from paperdesk.venues.lookup import Need, get_venue_for
 
 from .reviewing_schemas import AssignmentListOut, MyReviewOut, PaperReviewsOut, ResultsOut, ReviewFormOut, ReviewIn
 from .reviewing_views import (
@@ -36,7 +37,6 @@ from .reviewing_views import (
     review_view,
 )
 from .schemas import ErrorOut, moment
-from .venues import venue_or_404
 
 router = Router(tags=["reviews"])
 
@@ -64,7 +64,7 @@ def _my_assignment(user, submission: Submission) -> Assignment:
 
 @router.get("/venues/{slug}/review-form", response={200: ReviewFormOut, 404: ErrorOut}, summary="The venue's review form")
 def review_form(request, slug: str):
-    return review_form_view(venue_or_404(slug))
+    return review_form_view(get_venue_for(request.auth, slug, Need.SEE))
 
 
 @router.get(
@@ -74,7 +74,7 @@ def review_form(request, slug: str):
     description="Published assignments without a conflict, as on the reviewer's dashboard: never the authors.",
 )
 def my_assignments(request, slug: str):
-    venue = venue_or_404(slug)
+    venue = get_venue_for(request.auth, slug, Need.SEE)
     groups = selectors.reviewer_dashboard(request.auth, venue=venue)
     rows = groups[0].rows if groups else []
     return {

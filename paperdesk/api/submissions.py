@@ -16,6 +16,7 @@ from paperdesk.ids import ALPHABET
 from paperdesk.submissions import services
 from paperdesk.submissions.models import Authorship, Submission, Upload
 from paperdesk.submissions.selectors import version_verdict
+from paperdesk.venues.lookup import Need, get_venue_for
 
 from .schemas import (
     ChairListParams,
@@ -32,7 +33,6 @@ from .schemas import (
     version_view,
     versions_view,
 )
-from .venues import venue_or_404
 
 router = Router(tags=["submissions"])
 
@@ -99,7 +99,7 @@ def my_submissions(request, page: Query[PageParams]):
 
 @router.post("/venues/{slug}/submissions", response={201: SubmissionOut, **ERRORS}, exclude_unset=True, summary="Create a draft submission")
 def create_submission(request, slug: str, payload: SubmissionCreateIn):
-    venue = venue_or_404(slug)
+    venue = get_venue_for(request.auth, slug, Need.SEE)
     data = payload.model_dump()
     data["authors"] = _authors(data["authors"])
     submission = services.submission_create(venue=venue, actor=request.auth, data=services.SubmissionInput(**data))
@@ -200,9 +200,7 @@ def _matched_without_authors(submission: Submission, q: str) -> bool:
 )
 def venue_submissions(request, slug: str, params: Query[ChairListParams]):
     user = request.auth
-    venue = venue_or_404(slug)
-    if not policy.can_manage_venue(user, venue):
-        raise Http404("No such list")  # as for the chairs' pages: the same 404 as a missing venue
+    venue = get_venue_for(user, slug, Need.MANAGE_VENUE)  # as for the chairs' pages: the same 404 as a missing venue
     rows = policy.submissions_visible_to(user, venue)
     if params.track:
         rows = rows.filter(track__slug=params.track)

@@ -7,6 +7,7 @@ import re
 from django.http import Http404
 from ninja import Router
 
+from paperdesk.venues.lookup import Need, get_venue_for
 from paperdesk.venues.models import Venue
 
 from .schemas import ErrorOut, VenueDetailOut, VenueOut, venue_detail_view, venue_view
@@ -31,5 +32,4 @@ def list_venues(request):
 
 @router.get("/{slug}", response={200: VenueDetailOut, 404: ErrorOut}, auth=None, summary="Venue facts, dates and rules")
 def get_venue(request, slug: str):
-    venue = venue_or_404(slug)
-    return venue_detail_view(venue)
+    return venue_detail_view(get_venue_for(None, slug, Need.SEE))
