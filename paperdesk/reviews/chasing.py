@@ -83,10 +83,6 @@ def _chaseable(viewer, venue: Venue, submission: Submission | None) -> QuerySet[
     return rows.filter(submission_id__in=papers)
 
 
-def can_chase_venue(viewer, venue: Venue) -> bool:
-    return policy.is_chair(viewer, venue) or policy.my_assignments(viewer, venue, kind="area_chair").exists()
-
-
 def remind_preview(viewer, venue: Venue, submission: Submission | None = None, *, late_only: bool = True,
                    now: dt.datetime | None = None) -> list[ReviewerToRemind]:
     """Who would get a reminder and for which papers: the reviews still to submit on the
@@ -140,7 +136,7 @@ def remind_late_reviewers(*, actor, venue: Venue, key: str, submission: Submissi
     now = now or clock.now()
     if not _KEY.match(key or ""):
         raise ServiceError("This reminder form is out of date; open the preview again.", 400, "key")
-    if submission is None and not can_chase_venue(actor, venue):
+    if submission is None and not policy.can_chase_venue_reviews(actor, venue):
         raise ServiceError("Only the chairs and area chairs chase reviews.", 404)
     note = (note or "").strip()
     if len(note) > 2000:

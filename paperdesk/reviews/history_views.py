@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from paperdesk import plurals, policy
 from paperdesk.submissions.services import ServiceError
-from paperdesk.venues.models import Venue
+from paperdesk.venues.lookup import Need, venue_for_request
 
 from . import history, reverts
 from .forms import MomentForm
@@ -116,10 +116,7 @@ def _done(plan) -> str:
 @require_http_methods(["GET", "POST"])
 def venue_revert(request, venue_slug):
     """Every review of the venue back to a moment: choose it, read what it does, confirm."""
-    venue = Venue.objects.filter(slug=venue_slug).first()
-    if venue is None or not policy.can_revert_venue_reviews(request.user, venue):
-        raise Http404("No such venue")
-    request.venue = venue
+    venue = venue_for_request(request, venue_slug, Need.REVERT_REVIEWS)
     data = request.POST if request.method == "POST" else request.GET
     if "at" not in data:
         return render(request, "reviews/venue_revert.html", {"venue": venue, "form": MomentForm(venue), "plan": None})

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from paperdesk import clock, plurals, policy
 from paperdesk.submissions.services import ServiceError
+from paperdesk.venues.lookup import Need, venue_for_request
 from paperdesk.venues.models import Venue
 
 from . import author_response, history, ratings, selectors, services, supplementary
@@ -222,28 +223,13 @@ def meta_review(request, public_id):
 
 @require_safe
 def area_chair(request, venue_slug):
-    venue = Venue.objects.filter(slug=venue_slug).first()
-    if venue is None:
-        raise Http404("No such venue")
+    venue = venue_for_request(request, venue_slug, Need.AREA_CHAIR)  # someone without papers to chair: 404
     rows = selectors.area_chair_batch(request.user, venue)
-    if not rows:
-        raise Http404("No papers")
-    request.venue = venue
     return render(request, "reviews/area_chair.html", {"venue": venue, "rows": rows,
                                                        "deadline_passed": policy.review_deadline_passed(venue)})
 
 
 # --- chasing reviews: remind late reviewers, extend deadlines, give a paper back ---------------
-
-
-def _chase_venue(request, venue_slug: str) -> Venue:
-    from . import chasing
-
-    venue = Venue.objects.filter(slug=venue_slug).first()
-    if venue is None or not chasing.can_chase_venue(request.user, venue):
-        raise Http404("No such venue")
-    request.venue = venue
-    return venue
 
 
 def _chase_paper(request, venue: Venue, public_id: str):
@@ -261,7 +247,7 @@ def chase(request, venue_slug):
     per preview (the form's key)."""
     from . import chasing
 
-    venue = _chase_venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.CHASE_REVIEWS)
     submission = _chase_paper(request, venue, (request.POST.get("paper") or request.GET.get("paper") or "").strip()[:32])
     late_only = (request.POST.get("scope") or request.GET.get("scope") or "late") != "all"
     error, status = "", 200
