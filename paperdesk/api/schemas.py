@@ -200,9 +200,10 @@ class UnderReviewOut(Schema):
 
 class SubmissionRulesOut(Schema):
     anonymity: str
-    max_pdf_mb: int
+    # Whole numbers in the usual venue file, but a fraction (2.5) is allowed; int first keeps 50 as 50.
+    max_pdf_mb: int | float
     supplementary: bool
-    max_supplementary_mb: int
+    max_supplementary_mb: int | float
     in_person_question: bool
     code_links: bool
     blocking_findings: list[str]

@@ -39,3 +39,16 @@ def test_api_venue_unknown_or_malformed_slug_is_404(client, venue):
         response = client.get(f"/api/venues/{slug}")
         assert response.status_code == 404, slug
         assert response.json() == {"detail": "Not found.", "field": None}
+
+
+def test_api_venue_detail_gives_a_fractional_size_limit_as_loaded(client, db, venue_spec):
+    """The venue file accepts a size such as 2.5 MB; the API states it as loaded, not a 500."""
+    import dataclasses
+
+    from paperdesk.venues.services import venue_load
+
+    rules = dataclasses.replace(venue_spec.submission, max_pdf_mb=2.5, max_supplementary_mb=7.5)
+    venue_load(dataclasses.replace(venue_spec, slug="half-sizes", rehearsal=False, submission=rules))
+    response = client.get("/api/venues/half-sizes")
+    assert response.status_code == 200, response.content
+    assert (response.json()["submission_rules"]["max_pdf_mb"], response.json()["submission_rules"]["max_supplementary_mb"]) == (2.5, 7.5)
