@@ -198,7 +198,7 @@ def pages(venue) -> list[tuple[str, str]]:
         ("papers CSV", reverse("decisions:export_csv", args=[slug])),
         ("reviews CSV", reverse("decisions:export_reviews_csv", args=[slug])),
         ("everything JSON", reverse("decisions:export_json", args=[slug])),
-        ("accepted papers (public)", reverse("decisions:accepted", args=[slug])),
+        ("accepted papers (public)", reverse("cameraready:accepted", args=[slug])),
     ]
 
 

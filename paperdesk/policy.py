@@ -930,7 +930,7 @@ def is_accepted(decision: PaperDecision | None) -> bool:
 def camera_ready_deadline(submission: Submission) -> dt.datetime:
     """The venue's camera-ready deadline, or the later one a chair granted this paper (as
     submission deadlines honour per-paper extensions)."""
-    from paperdesk.decisions.models import CameraReady
+    from paperdesk.cameraready.models import CameraReady
 
     extension = CameraReady.objects.filter(submission=submission).values_list("deadline_extension", flat=True).first()
     deadline: dt.datetime = submission.venue.camera_ready_deadline
@@ -978,7 +978,7 @@ def accepted_papers(venue: Venue) -> QuerySet[Submission]:
 
 def program_published_at(venue: Venue) -> dt.datetime | None:
     """When the chairs published (or scheduled) the venue's program; None: not published."""
-    from paperdesk.decisions.models import ProgramPublication
+    from paperdesk.cameraready.models import ProgramPublication
 
     return ProgramPublication.objects.filter(venue=venue).values_list("published_at", flat=True).first()
 
@@ -1001,7 +1001,7 @@ def public_program_papers(venue: Venue, now: dt.datetime | None = None) -> Query
     public; then those whose authors confirmed their camera-ready details, and, if the
     chairs chose to list them as "to be confirmed", the others too (the page shows those
     without authors, abstract or PDF)."""
-    from paperdesk.decisions.models import ProgramPublication
+    from paperdesk.cameraready.models import ProgramPublication
 
     publication = ProgramPublication.objects.filter(venue=venue).first()
     if publication is None or publication.published_at is None or publication.published_at > (now or clock.now()):

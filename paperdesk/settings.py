@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "paperdesk.committee",
     "paperdesk.reviews",
     "paperdesk.decisions",
+    # What follows an acceptance: camera-ready versions and the published program.
+    "paperdesk.cameraready",
     "paperdesk.api",
     # The demo (`make demo`): fills every app above, so it comes after them all.
     "paperdesk.demo",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("paperdesk.committee.urls")),
     path("", include("paperdesk.reviews.urls")),
     path("", include("paperdesk.decisions.urls")),
+    path("", include("paperdesk.cameraready.urls")),
     path("", include("paperdesk.ops.jobs_urls")),  # the jobs page (namespace "jobs")
     path("", include("paperdesk.ops.audit_urls")),
     path("api/", include("paperdesk.api.urls")),

@@ -4,7 +4,7 @@ published details and choose whether the PDF is hosted, as on the authors' page.
 
 The paper comes through `policy.get_submission_for` + `can_view_author_results`: anyone
 but its authors gets the same 404 as for a missing paper. Writes go through
-`paperdesk.decisions.camera_ready`, reads through `camera_ready_selectors`; the details are
+`paperdesk.cameraready.services`, reads through `paperdesk.cameraready.selectors`; the details are
 validated by the page's own form, so the messages are the page's.
 """
 
@@ -18,9 +18,9 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from paperdesk import policy
-from paperdesk.decisions import camera_ready as writes
-from paperdesk.decisions import camera_ready_selectors
-from paperdesk.decisions.camera_ready_forms import CameraReadyMetadataForm
+from paperdesk.cameraready import selectors as camera_ready_selectors
+from paperdesk.cameraready import services as writes
+from paperdesk.cameraready.forms import CameraReadyMetadataForm
 from paperdesk.ids import ALPHABET
 from paperdesk.submissions.models import Submission, Upload
 from paperdesk.submissions.services import ServiceError

@@ -7,12 +7,6 @@ class DecisionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from paperdesk.submissions.signals import answer_published_authors
-
-        from .camera_ready_selectors import confirmed_author_names
-
-        answer_published_authors(confirmed_author_names)
-
         from paperdesk.venues.impact import register
 
         from .settings_checks import outcome_effects

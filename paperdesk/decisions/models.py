@@ -1,4 +1,5 @@
-"""Decisions, their release to the authors, and what follows: camera-ready and the program."""
+"""Decisions and their release to the authors, in waves, with the notices sent. What
+follows an acceptance (camera-ready and the program) is in paperdesk.cameraready."""
 
 from __future__ import annotations
 
@@ -74,7 +75,3 @@ class NoticeSent(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["release", "submission", "email"], name="notice_unique")]
-
-
-from .camera_ready_models import CameraReady, CameraReadyAuthor, CameraReadyReminder, CameraReadyReminderRun  # noqa: E402,F401
-from .program_models import ProgramPublication  # noqa: E402,F401

@@ -1,6 +1,6 @@
 """Writes of the decisions app: deciding, releasing the decisions (the notices go out from a
 background job that can be resumed after a crash without sending anything twice). The
-camera-ready version is in camera_ready.py. Each write is one transaction with an audit entry."""
+camera-ready version is in paperdesk.cameraready. Each write is one transaction with an audit entry."""
 
 from __future__ import annotations
 

@@ -1,29 +1,26 @@
 """Decision pages: the chairs' decision table, release (preview, progress, resume),
-dashboard and exports; the authors' page of decision, reviews and camera-ready; the public
-accepted papers and program JSON. Thin: parse, call one service or selector, render."""
+dashboard and exports; the authors' page of decision and reviews (with the sections apps
+above add to it: see author_page.py). Camera-ready, the program and the public accepted
+papers are in paperdesk.cameraready. Thin: parse, call one service or selector, render."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.files.storage import default_storage
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from paperdesk import policy
 from paperdesk.csvexport import csv_response
-from paperdesk.submissions.models import Submission, Upload
+from paperdesk.submissions.models import Submission
 from paperdesk.submissions.services import ServiceError
 from paperdesk.venues.models import Venue
 
-from . import camera_ready as camera_ready_writes
-from . import camera_ready_selectors, exports, recommendations, selectors, services
+from . import author_page, exports, recommendations, selectors, services
 from . import dashboard as dashboard_data
-from . import program as program_writes
-from .camera_ready_forms import CameraReadyMetadataForm
 from .models import NoticeSent, Release
 
 
@@ -299,7 +296,8 @@ def export_reviews_csv(request, venue_slug):
 # --- authors ------------------------------------------------------------------------------------
 
 
-def _own_submission(request, public_id) -> Submission:
+def own_submission(request, public_id) -> Submission:
+    """The submission of this public id, if the viewer may read its authors' page (else 404)."""
     submission = policy.get_submission_for(request.user, public_id)
     if not policy.can_view_author_results(request.user, submission):
         raise Http404("No such submission")
@@ -307,142 +305,20 @@ def _own_submission(request, public_id) -> Submission:
     return submission
 
 
-def _metadata_form(checklist, data=None) -> CameraReadyMetadataForm:
-    published = checklist.published
-    return CameraReadyMetadataForm(data, authors=published.authors, initial={
-        "title": published.title, "abstract": published.abstract, "code_url": published.code_url, "data_url": published.data_url,
-    })
-
-
-def _author_page(request, submission, *, error: str = "", status: int = 200, metadata_form=None):
-    checklist = camera_ready_selectors.checklist(request.user, submission)
-    if metadata_form is None and checklist is not None:
-        metadata_form = _metadata_form(checklist)
+def render_author_page(request, submission, *, error: str = "", status: int = 200, **overrides):
+    """The authors' page of decision and reviews, with the sections the apps above add (the
+    camera-ready section of an accepted paper); `overrides` reach those sections (a bound
+    form with its errors, say)."""
+    results = selectors.author_results(request.user, submission)
     return render(request, "decisions/author.html", {
-        "submission": submission, "venue": submission.venue, "r": selectors.author_results(request.user, submission), "error": error,
-        "max_mb": submission.venue.spec.submission.max_pdf_mb, "checklist": checklist, "metadata_form": metadata_form,
+        "submission": submission, "venue": submission.venue, "r": results, "error": error,
+        "sections": author_page.sections(request, submission, results, overrides),
     }, status=status)
 
 
 @require_safe
 def author(request, public_id):
-    return _author_page(request, _own_submission(request, public_id))
-
-
-@require_POST
-def camera_ready(request, public_id):
-    submission = _own_submission(request, public_id)
-    host_pdf = request.POST.get("host_pdf") == "yes"
-    upload = request.FILES.get("pdf")
-    try:
-        if upload is None:
-            if request.POST.get("action") == "hosting":
-                camera_ready_writes.hosting_set(submission=submission, actor=request.user, host_pdf=host_pdf)
-                messages.success(request, "Saved: the PDF is hosted on the public page." if host_pdf else "Saved: the public page lists the paper without the PDF.")
-                return redirect("decisions:author", submission.public_id)
-            allowed = policy.can_upload_camera_ready(request.user, submission)
-            if not allowed:
-                raise ServiceError(allowed.reason, 403)
-            raise ServiceError("Choose the camera-ready PDF to upload.", 400)
-        camera_ready_writes.camera_ready_upload(submission=submission, actor=request.user, stream=upload, original_name=upload.name, host_pdf=host_pdf)
-    except ServiceError as error:
-        return _author_page(request, submission, error=error.message, status=error.status)
-    messages.success(request, "Camera-ready version uploaded and stored; the checker reads it in camera-ready mode (one extra page allowed). Earlier versions are kept.")
-    return redirect("decisions:author", submission.public_id)
-
-
-@require_POST
-def camera_ready_metadata(request, public_id):
-    """The authors confirm the title, abstract, authors and links as published."""
-    submission = _own_submission(request, public_id)
-    allowed = policy.can_edit_camera_ready_metadata(request.user, submission)
-    checklist = camera_ready_selectors.checklist(request.user, submission)
-    if not allowed or checklist is None:
-        return _author_page(request, submission, error=allowed.reason or "This paper has no camera-ready version.", status=403)
-    form = _metadata_form(checklist, request.POST)
-    if not form.is_valid():
-        return _author_page(request, submission, error="The details were not saved: correct what is marked below.", status=400, metadata_form=form)
-    data = camera_ready_writes.MetadataInput(
-        title=form.cleaned_data["title"], abstract=form.cleaned_data["abstract"],
-        code_url=form.cleaned_data["code_url"], data_url=form.cleaned_data["data_url"], authors=form.authors_in_order(),
-    )
-    try:
-        camera_ready_writes.metadata_confirm(submission=submission, actor=request.user, data=data)
-    except ServiceError as error:
-        return _author_page(request, submission, error=error.message, status=error.status, metadata_form=form)
-    messages.success(request, "Saved and confirmed: the public accepted-papers page shows these details. The reviewed submission is unchanged.")
-    return redirect(reverse("decisions:author", args=[submission.public_id]) + "#camera-ready-metadata")
-
-
-# --- publishing the program (chairs) ----------------------------------------------------------
-
-
-@require_http_methods(["GET", "POST"])
-def program_publish(request, venue_slug):
-    """Publish the program now or at a moment (AoE), or unpublish it; separate from the release."""
-    venue = _chair_venue(request, venue_slug)
-    error, status = "", 200
-    if request.method == "POST":
-        action = request.POST.get("action", "")
-        unconfirmed = request.POST.get("unconfirmed") or None
-        try:
-            if action == "publish":
-                program_writes.program_publish(venue=venue, actor=request.user, unconfirmed=unconfirmed)
-                messages.success(request, "The program is published: the accepted-papers page and the program JSON list the papers now.")
-            elif action == "schedule":
-                at = program_writes.parse_aoe(request.POST.get("at", ""))
-                program_writes.program_publish(venue=venue, actor=request.user, at=at, unconfirmed=unconfirmed)
-                messages.success(request, f"The program goes public on {venue.moment_text(at)}. Until then the page says it is not published yet.")
-            elif action == "unpublish":
-                program_writes.program_unpublish(venue=venue, actor=request.user)
-                messages.success(request, "The program is unpublished: the public page lists no papers until it is published again.")
-            else:
-                raise ServiceError("Choose to publish the program now, schedule it, or unpublish it.", 400)
-        except ServiceError as refused:
-            error, status = refused.message, refused.status
-        else:
-            return redirect("decisions:program_publish", venue.slug)
-    return render(request, "decisions/program_publish.html", {
-        "venue": venue, "error": error, "p": program_writes.program_state(request.user, venue),
-        "choices": program_writes.ProgramPublication.Unconfirmed.choices, "typed_at": request.POST.get("at", ""),
-    }, status=status)
-
-
-# --- public -----------------------------------------------------------------------------------
-
-
-@require_safe
-def accepted(request, venue_slug):
-    venue = _public_venue(request, venue_slug)
-    program = selectors.program_page(venue, page=request.GET.get("page", 1), query=request.GET.get("q", ""), track=request.GET.get("track", ""))
-    return render(request, "decisions/accepted.html", {
-        "venue": venue, "program": program, "entries": program.entries, "tracks": venue.tracks.order_by("position"),
-        "published": policy.program_is_public(venue),
-    })
-
-
-@require_safe
-def program_json(request, venue_slug):
-    venue = _public_venue(request, venue_slug)
-    response = JsonResponse(selectors.program_json(venue, settings.SITE_URL), json_dumps_params={"ensure_ascii": False, "indent": 1})
-    response["Access-Control-Allow-Origin"] = "*"
-    response["Cache-Control"] = "public, max-age=300"
-    return response
-
-
-@require_safe
-def public_pdf(request, venue_slug, public_id):
-    venue = _public_venue(request, venue_slug)
-    submission = Submission.objects.filter(venue=venue, public_id=public_id).select_related("venue").first()
-    if submission is None or not policy.can_view_public_pdf(submission):
-        raise Http404("No such file")
-    upload = submission.uploads.filter(kind=Upload.Kind.CAMERA_READY).order_by("-version").first()
-    if upload is None:
-        raise Http404("No such file")
-    response = FileResponse(default_storage.open(upload.blob, "rb"), as_attachment=False, filename=f"{venue.slug}-{submission.public_id}.pdf", content_type="application/pdf")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
-    return response
+    return render_author_page(request, own_submission(request, public_id))
 
 
 # --- decisions from the area chairs' recommendations ---------------------------------------

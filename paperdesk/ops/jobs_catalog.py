@@ -96,7 +96,7 @@ def _run_retry(run_id):
 
 
 def _camera_ready_venue(run_id):
-    from paperdesk.decisions.models import CameraReadyReminderRun
+    from paperdesk.cameraready.models import CameraReadyReminderRun
 
     return CameraReadyReminderRun.objects.filter(pk=run_id).values_list("venue_id", flat=True).first()
 
@@ -135,7 +135,7 @@ def load() -> None:
         (("paperdesk.committee.tasks.send_first_author_reminders_job",), dict(venue=_venue_arg, label=_label("First-author volunteer reminders"))),
         (("paperdesk.committee.tasks.send_assignment_emails_job",), dict(venue=_venue_arg, label=_label("Assignment e-mails to reviewers"))),
         (("paperdesk.reviews.reminders.review_reminders_job",), dict(venue=_venue_arg, label=_label("Review reminders"))),
-        (("paperdesk.decisions.camera_ready.send_camera_ready_reminders",),
+        (("paperdesk.cameraready.services.send_camera_ready_reminders",),
          dict(venue=_camera_ready_venue, label=_label("Camera-ready reminders"))),
     ]
     for paths, hooks in table:

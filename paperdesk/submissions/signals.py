@@ -13,7 +13,7 @@ authors_changed = Signal()
 
 # --- questions asked of a higher app -------------------------------------------------------
 # The camera-ready check expects the author names the authors confirmed for publication;
-# the camera-ready side (decisions) keeps them and registers the answer in its
+# the camera-ready app (paperdesk.cameraready) keeps them and registers the answer in its
 # AppConfig.ready: authorship id -> (name, affiliation), empty until they confirm.
 _published_authors = None
 
@@ -26,5 +26,5 @@ def answer_published_authors(answer) -> None:
 
 def published_authors(submission) -> dict[int, tuple[str, str]]:
     if _published_authors is None:
-        raise RuntimeError("No app answers published_authors: is paperdesk.decisions installed?")
+        raise RuntimeError("No app answers published_authors: is paperdesk.cameraready installed?")
     return _published_authors(submission)

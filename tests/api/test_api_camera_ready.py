@@ -13,10 +13,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from paperdesk.audit.models import AuditEntry
-from paperdesk.decisions.camera_ready_models import CameraReady
+from paperdesk.cameraready.models import CameraReady
 from paperdesk.submissions.models import CheckRun, Upload
+from tests.cameraready.camera_ready_world import CAMERA_READY_PDF, author_ids, crworld  # noqa: F401 - fixture
 from tests.conftest import make_pdf_bytes
-from tests.decisions.camera_ready_world import CAMERA_READY_PDF, author_ids, crworld  # noqa: F401 - fixture
 from tests.reviews.fixtures import at  # noqa: F401 - fixture
 
 JSON = "application/json"

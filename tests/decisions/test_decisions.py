@@ -318,7 +318,7 @@ def released(reviewed, django_capture_on_commit_callbacks):
 
 
 def cr_url(world, paper=None):
-    return reverse("decisions:camera_ready", args=[(paper or world.paper).public_id])
+    return reverse("cameraready:camera_ready", args=[(paper or world.paper).public_id])
 
 
 def test_camera_ready_is_checked_in_camera_ready_mode_and_versions_kept(released, fake_checker, django_capture_on_commit_callbacks):

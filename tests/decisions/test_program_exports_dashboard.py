@@ -42,7 +42,8 @@ def released(rworld, fake_checker, django_capture_on_commit_callbacks):
 def publish_confirmed(venue, chair, author, paper):
     """The authors confirm their details as submitted, and a chair publishes the program
     (releasing the decisions publishes nothing)."""
-    from paperdesk.decisions import camera_ready, program
+    from paperdesk.cameraready import program
+    from paperdesk.cameraready import services as camera_ready
 
     authors = [(a.pk, a.name, a.affiliation) for a in paper.authorships.order_by("position")]
     camera_ready.metadata_confirm(submission=paper, actor=author, data=camera_ready.MetadataInput(paper.title, paper.abstract, "", "", authors))
@@ -54,19 +55,19 @@ def upload_camera_ready(world, host: bool, django_capture_on_commit_callbacks):
 
     pdf = SimpleUploadedFile("final.pdf", make_pdf_bytes(2, f"Final by {CANARY_AUTHOR}"), content_type="application/pdf")
     with django_capture_on_commit_callbacks(execute=True):
-        response = world.client("author").post(reverse("decisions:camera_ready", args=[world.paper.public_id]), {"pdf": pdf, **({"host_pdf": "yes"} if host else {})})
+        response = world.client("author").post(reverse("cameraready:camera_ready", args=[world.paper.public_id]), {"pdf": pdf, **({"host_pdf": "yes"} if host else {})})
     assert response.status_code == 302
 
 
 def test_accepted_page_is_empty_before_release(rworld):
-    html = rworld.client("anonymous").get(reverse("decisions:accepted", args=[rworld.venue.slug])).content.decode()
+    html = rworld.client("anonymous").get(reverse("cameraready:accepted", args=[rworld.venue.slug])).content.decode()
     assert "The program is not published yet" in html
-    data = rworld.client("anonymous").get(reverse("decisions:program_json", args=[rworld.venue.slug])).json()
+    data = rworld.client("anonymous").get(reverse("cameraready:program_json", args=[rworld.venue.slug])).json()
     assert data["papers"] == []
 
 
 def test_accepted_page_lists_accepted_papers_with_authors_and_marks_non_archival(released):
-    html = released.client("anonymous").get(reverse("decisions:accepted", args=[released.venue.slug])).content.decode()
+    html = released.client("anonymous").get(reverse("cameraready:accepted", args=[released.venue.slug])).content.decode()
     assert "The canary paper" in html and "Another paper" not in html
     assert CANARY_AUTHOR in html and "Ada Lovelace" in html
     assert "Accept (oral)" in html and "non-archival" in html and "Short paper" in html
@@ -77,8 +78,8 @@ def test_accepted_page_lists_accepted_papers_with_authors_and_marks_non_archival
 
 
 def test_pdf_is_linked_only_where_the_authors_agreed(released, django_capture_on_commit_callbacks):
-    url = reverse("decisions:accepted", args=[released.venue.slug])
-    pdf_url = reverse("decisions:public_pdf", args=[released.venue.slug, released.paper.public_id])
+    url = reverse("cameraready:accepted", args=[released.venue.slug])
+    pdf_url = reverse("cameraready:public_pdf", args=[released.venue.slug, released.paper.public_id])
     upload_camera_ready(released, False, django_capture_on_commit_callbacks)
     assert pdf_url not in released.client("anonymous").get(url).content.decode()
     assert released.client("anonymous").get(pdf_url).status_code == 404
@@ -87,7 +88,7 @@ def test_pdf_is_linked_only_where_the_authors_agreed(released, django_capture_on
     response = released.client("anonymous").get(pdf_url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
-    data = released.client("anonymous").get(reverse("decisions:program_json", args=[released.venue.slug])).json()
+    data = released.client("anonymous").get(reverse("cameraready:program_json", args=[released.venue.slug])).json()
     assert data["papers"][0]["pdf"].endswith(pdf_url)
     # the original submission PDF stays private
     original = Upload.objects.get(submission=released.paper, kind="paper")
@@ -95,7 +96,7 @@ def test_pdf_is_linked_only_where_the_authors_agreed(released, django_capture_on
 
 
 def test_public_program_json(released):
-    data = released.client("anonymous").get(reverse("decisions:program_json", args=[released.venue.slug])).json()
+    data = released.client("anonymous").get(reverse("cameraready:program_json", args=[released.venue.slug])).json()
     assert data["venue"]["archival"] is False and "Non-archival" in data["venue"]["note"]
     [paper] = data["papers"]
     assert paper["title"] == "The canary paper" and paper["presentation"] == "Accept (oral)"
@@ -177,14 +178,14 @@ def test_chart_labels_are_escaped():
 
 
 def test_script_in_titles_abstracts_and_templates_is_inert(released):
-    from paperdesk.decisions.models import CameraReady
+    from paperdesk.cameraready.models import CameraReady
     from paperdesk.submissions.models import Submission
 
     evil = "<script>alert(1)</script>"
     Submission.objects.filter(pk=released.paper.pk).update(title=f"Title {evil}", abstract=f"Abstract {evil}")
     CameraReady.objects.filter(submission=released.paper).update(title=f"Title {evil}", abstract=f"Abstract {evil}")
     pages = [
-        released.client("anonymous").get(reverse("decisions:accepted", args=[released.venue.slug])),
+        released.client("anonymous").get(reverse("cameraready:accepted", args=[released.venue.slug])),
         released.client("chair").get(reverse("decisions:table", args=[released.venue.slug])),
         released.client("author").get(reverse("decisions:author", args=[released.paper.public_id])),
         released.client("reviewer").get(reverse("reviews:paper", args=[released.paper.public_id])),

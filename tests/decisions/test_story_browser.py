@@ -277,7 +277,7 @@ def test_the_whole_story_in_a_browser(venue, make_user, page_as, smtp, files, mo
     # The authors confirm their details as published; a chair publishes the program.
     page.locator(".metadata-form button[type=submit]").click()
     expect(page.locator(".messages")).to_contain_text("Saved and confirmed")
-    from paperdesk.decisions import program
+    from paperdesk.cameraready import program
 
     program.program_publish(venue=venue, actor=chair)
 

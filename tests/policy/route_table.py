@@ -190,17 +190,17 @@ ROUTES: dict[str, Route] = {
     "decisions:export_json": Route(CHAIRS, V),
     "decisions:export_csv": Route(CHAIRS, V),
     "decisions:export_reviews_csv": Route(CHAIRS, V),
-    "decisions:camera_ready_status": Route(CHAIRS, V),
-    "decisions:camera_ready_remind": Route(CHAIRS, V, get=False),
-    "decisions:camera_ready_extension": Route({"chair"}, VP, get=False),
-    "decisions:camera_ready_csv": Route(CHAIRS, V),
-    "decisions:program_publish": Route(CHAIRS, V),
-    "decisions:accepted": Route(PUBLIC, V),
-    "decisions:public_pdf": Route(NOBODY, VP),  # the canary paper is rejected: never public
-    "decisions:program_json": Route(PUBLIC, V),
+    "cameraready:camera_ready_status": Route(CHAIRS, V),
+    "cameraready:camera_ready_remind": Route(CHAIRS, V, get=False),
+    "cameraready:camera_ready_extension": Route({"chair"}, VP, get=False),
+    "cameraready:camera_ready_csv": Route(CHAIRS, V),
+    "cameraready:program_publish": Route(CHAIRS, V),
+    "cameraready:accepted": Route(PUBLIC, V),
+    "cameraready:public_pdf": Route(NOBODY, VP),  # the canary paper is rejected: never public
+    "cameraready:program_json": Route(PUBLIC, V),
     "decisions:author": Route(AUTHORS, P),
-    "decisions:camera_ready": Route(AUTHORS, P),
-    "decisions:camera_ready_metadata": Route(AUTHORS, P),
+    "cameraready:camera_ready": Route(AUTHORS, P),
+    "cameraready:camera_ready_metadata": Route(AUTHORS, P),
     "jobs:venue": Route(CHAIRS, V),  # the venue's background jobs (tests/policy/test_matrix_jobs.py: retry, cancel)
     "jobs:all": Route(NOBODY),  # every venue's jobs: superusers only (no role of the sweep)
     "audit:venue": Route(CHAIRS, V),  # the venue's audit log (tests/audit/: a conflicted chair's entries)

@@ -12,23 +12,23 @@ from django.core import mail
 from django.urls import reverse
 
 from paperdesk.audit.models import AuditEntry
-from paperdesk.decisions.models import CameraReadyReminder, CameraReadyReminderRun
+from paperdesk.cameraready.models import CameraReadyReminder, CameraReadyReminderRun
+from tests.cameraready.camera_ready_world import CAMERA_READY_PDF, crworld, metadata_post, upload  # noqa: F401
 from tests.conftest import make_pdf_bytes
-from tests.decisions.camera_ready_world import CAMERA_READY_PDF, crworld, metadata_post, upload  # noqa: F401
 
 
 def status_url(world, **query):
-    url = reverse("decisions:camera_ready_status", args=[world.venue.slug])
+    url = reverse("cameraready:camera_ready_status", args=[world.venue.slug])
     return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
 
 
 def remind(world, capture, role="chair"):
     with capture(execute=True):
-        return world.client(role).post(reverse("decisions:camera_ready_remind", args=[world.venue.slug]))
+        return world.client(role).post(reverse("cameraready:camera_ready_remind", args=[world.venue.slug]))
 
 
 def csv_rows(world) -> list[dict]:
-    response = world.client("chair").get(reverse("decisions:camera_ready_csv", args=[world.venue.slug]))
+    response = world.client("chair").get(reverse("cameraready:camera_ready_csv", args=[world.venue.slug]))
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
 
@@ -36,11 +36,11 @@ def csv_rows(world) -> list[dict]:
 def test_status_lists_checked_problems_and_missing(crworld, django_capture_on_commit_callbacks):
     html = crworld.client("chair").get(status_url(crworld)).content.decode()
     assert "Missing: 2" in html and "Checked: 0" in html and crworld.rejected.title not in html
-    assert 'href="{}"'.format(reverse("decisions:camera_ready_status", args=[crworld.venue.slug])) in html  # in the chairs' menu
+    assert 'href="{}"'.format(reverse("cameraready:camera_ready_status", args=[crworld.venue.slug])) in html  # in the chairs' menu
 
     upload(crworld, "grace", make_pdf_bytes(2, "No names here"), django_capture_on_commit_callbacks, paper=crworld.missing)
     upload(crworld, "john", CAMERA_READY_PDF.read_bytes(), django_capture_on_commit_callbacks)
-    crworld.client("john").post(reverse("decisions:camera_ready_metadata", args=[crworld.paper.public_id]),
+    crworld.client("john").post(reverse("cameraready:camera_ready_metadata", args=[crworld.paper.public_id]),
                                 metadata_post(crworld, title="Sparse Circuits, Published"))
     html = crworld.client("chair").get(status_url(crworld)).content.decode()
     assert "Missing: 0" in html and "Problems: 1" in html and "Checked: 1" in html
@@ -86,7 +86,7 @@ def test_reminders_reach_the_authors_of_missing_papers_once_a_day(crworld, at, d
     at(now + dt.timedelta(days=1))
     assert remind(crworld, django_capture_on_commit_callbacks).status_code == 302
     assert len(mail.outbox) == 2
-    from paperdesk.decisions.camera_ready import send_camera_ready_reminders
+    from paperdesk.cameraready.services import send_camera_ready_reminders
 
     send_camera_ready_reminders.call(CameraReadyReminderRun.objects.latest("pk").pk)
     assert len(mail.outbox) == 2 and CameraReadyReminder.objects.count() == 2
@@ -102,7 +102,7 @@ def test_nobody_to_remind_after_the_deadline_or_when_all_are_in(crworld, at, dja
 def test_only_chairs_see_the_status_csv_and_send_reminders(crworld, django_capture_on_commit_callbacks):
     for role in ("john", "reviewer", "anonymous"):
         client = crworld.client(role)
-        for url in (status_url(crworld), reverse("decisions:camera_ready_csv", args=[crworld.venue.slug])):
+        for url in (status_url(crworld), reverse("cameraready:camera_ready_csv", args=[crworld.venue.slug])):
             assert client.get(url).status_code in (404, 302), (role, url)
         assert remind(crworld, django_capture_on_commit_callbacks, role).status_code in (404, 302), role
     assert not mail.outbox and not CameraReadyReminderRun.objects.exists()

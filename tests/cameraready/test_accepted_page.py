@@ -13,7 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from paperdesk import clock
-from paperdesk.decisions.models import CameraReady, CameraReadyAuthor, Decision, ProgramPublication
+from paperdesk.cameraready.models import CameraReady, CameraReadyAuthor, ProgramPublication
+from paperdesk.decisions.models import Decision
 from paperdesk.submissions.models import Authorship
 from tests.decisions.test_table_scale import add_papers
 
@@ -40,7 +41,7 @@ def titles_on(html: str) -> list[str]:
 
 
 def get(venue, **params):
-    return Client().get(reverse("decisions:accepted", args=[venue.slug]), params)
+    return Client().get(reverse("cameraready:accepted", args=[venue.slug]), params)
 
 
 def test_accepted_page_lists_a_hundred_papers_a_page_in_program_order(venue, program):

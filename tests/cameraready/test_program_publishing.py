@@ -15,25 +15,25 @@ from django.urls import reverse
 from paperdesk import clock
 from paperdesk.audit.models import AuditEntry
 from paperdesk.decisions.models import Decision
-from tests.decisions.camera_ready_world import CAMERA_READY_PDF, crworld, metadata_post, upload  # noqa: F401
+from tests.cameraready.camera_ready_world import CAMERA_READY_PDF, crworld, metadata_post, upload  # noqa: F401
 
 
 def accepted_html(world) -> str:
-    return world.client("anonymous").get(reverse("decisions:accepted", args=[world.venue.slug])).content.decode()
+    return world.client("anonymous").get(reverse("cameraready:accepted", args=[world.venue.slug])).content.decode()
 
 
 def program(world) -> dict:
-    return world.client("anonymous").get(reverse("decisions:program_json", args=[world.venue.slug])).json()
+    return world.client("anonymous").get(reverse("cameraready:program_json", args=[world.venue.slug])).json()
 
 
 def confirm(world):
-    response = world.client("john").post(reverse("decisions:camera_ready_metadata", args=[world.paper.public_id]),
+    response = world.client("john").post(reverse("cameraready:camera_ready_metadata", args=[world.paper.public_id]),
                                          metadata_post(world, title="Sparse circuits, confirmed", **{f"author-{world.paper.authorships.order_by('position').first().pk}-name": "John Q. Smith"}))
     assert response.status_code == 302, response.content.decode()[:2000]
 
 
 def program_url(world) -> str:
-    return reverse("decisions:program_publish", args=[world.venue.slug])
+    return reverse("cameraready:program_publish", args=[world.venue.slug])
 
 
 def test_release_alone_publishes_nothing(crworld, django_capture_on_commit_callbacks):
@@ -45,7 +45,7 @@ def test_release_alone_publishes_nothing(crworld, django_capture_on_commit_callb
         assert title not in html
     data = program(crworld)
     assert data["published"] is False and data["papers"] == []
-    pdf = crworld.client("anonymous").get(reverse("decisions:public_pdf", args=[crworld.venue.slug, crworld.paper.public_id]))
+    pdf = crworld.client("anonymous").get(reverse("cameraready:public_pdf", args=[crworld.venue.slug, crworld.paper.public_id]))
     assert pdf.status_code == 404
 
 
@@ -61,7 +61,7 @@ def test_published_program_shows_what_the_authors_confirmed_and_omits_the_rest(c
     assert data["published"] is True
     assert [p["title"] for p in data["papers"]] == ["Sparse circuits, confirmed"]
     assert data["papers"][0]["authors"][0]["name"] == "John Q. Smith" and data["papers"][0]["pdf"]
-    pdf = crworld.client("anonymous").get(reverse("decisions:public_pdf", args=[crworld.venue.slug, crworld.paper.public_id]))
+    pdf = crworld.client("anonymous").get(reverse("cameraready:public_pdf", args=[crworld.venue.slug, crworld.paper.public_id]))
     assert pdf.status_code == 200
     entry = AuditEntry.objects.get(action="program.publish")
     assert entry.actor == crworld.people["chair"] and entry.data["unconfirmed"] == "omit"
@@ -75,10 +75,10 @@ def test_chairs_may_list_unconfirmed_papers_as_to_be_confirmed(crworld):
     assert "Grace Hopper" not in html  # the authors are never shown unconfirmed
     assert "Grace Hopper" not in accepted_html(crworld) and "Grace" not in str(program(crworld)["papers"])
     # nor found by a search on their names
-    found = crworld.client("anonymous").get(reverse("decisions:accepted", args=[crworld.venue.slug]), {"q": "Hopper"}).content.decode()
+    found = crworld.client("anonymous").get(reverse("cameraready:accepted", args=[crworld.venue.slug]), {"q": "Hopper"}).content.decode()
     assert crworld.missing.title not in found
     Decision.objects.filter(submission=crworld.missing).update(host_pdf=True)
-    pdf = crworld.client("anonymous").get(reverse("decisions:public_pdf", args=[crworld.venue.slug, crworld.missing.public_id]))
+    pdf = crworld.client("anonymous").get(reverse("cameraready:public_pdf", args=[crworld.venue.slug, crworld.missing.public_id]))
     assert pdf.status_code == 404
 
 
@@ -96,7 +96,7 @@ def test_scheduled_publication_goes_live_at_its_moment(crworld, at):
 
 
 def test_changing_the_choice_keeps_the_moment_the_program_went_public(crworld, at):
-    from paperdesk.decisions.models import ProgramPublication
+    from paperdesk.cameraready.models import ProgramPublication
 
     chair = crworld.client("chair")
     chair.post(program_url(crworld), {"action": "publish"})

@@ -9,8 +9,8 @@ import re
 from django.urls import reverse
 
 from paperdesk.submissions.models import CheckRun
+from tests.cameraready.camera_ready_world import CAMERA_READY_PDF, crworld, metadata_post, upload  # noqa: F401
 from tests.conftest import make_pdf_bytes
-from tests.decisions.camera_ready_world import CAMERA_READY_PDF, crworld, metadata_post, upload  # noqa: F401
 
 
 def items(html: str) -> dict[str, str]:
@@ -49,7 +49,7 @@ def test_checklist_walks_the_authors_to_a_complete_camera_ready(crworld, django_
     assert items(html) == {"pdf": "done", "metadata": "todo", "hosting": "done"}
     assert "Version 2 passed the camera-ready check." in html and "Still to do: 1 item." in html
 
-    response = crworld.client("john").post(reverse("decisions:camera_ready_metadata", args=[crworld.paper.public_id]), metadata_post(crworld))
+    response = crworld.client("john").post(reverse("cameraready:camera_ready_metadata", args=[crworld.paper.public_id]), metadata_post(crworld))
     assert response.status_code == 302
     html = author_page(crworld)
     assert items(html) == {"pdf": "done", "metadata": "done", "hosting": "done"}
@@ -57,7 +57,7 @@ def test_checklist_walks_the_authors_to_a_complete_camera_ready(crworld, django_
 
 
 def test_the_hosting_choice_alone_counts_as_chosen(crworld):
-    response = crworld.client("john").post(reverse("decisions:camera_ready", args=[crworld.paper.public_id]), {"action": "hosting", "host_pdf": "yes"})
+    response = crworld.client("john").post(reverse("cameraready:camera_ready", args=[crworld.paper.public_id]), {"action": "hosting", "host_pdf": "yes"})
     assert response.status_code == 302
     html = author_page(crworld)
     assert items(html)["hosting"] == "done" and "The PDF is hosted on the public page." in html

@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 from django.db.models import Max, OuterRef, Subquery
 
 from paperdesk import clock, policy
+from paperdesk.decisions.models import Decision
+from paperdesk.decisions.table import CheckSummary, summarize_report
 from paperdesk.submissions.models import Authorship, CheckRun, Submission, Upload
 from paperdesk.venues.models import Venue
 
-from .camera_ready_models import CameraReady, CameraReadyAuthor, CameraReadyReminder, CameraReadyReminderRun
-from .models import Decision
+from .models import CameraReady, CameraReadyAuthor, CameraReadyReminder, CameraReadyReminderRun
 
 # --- the published metadata ----------------------------------------------------------------
 
@@ -139,6 +140,21 @@ def deadline_of(venue: Venue, camera_ready: CameraReady | None) -> tuple[dt.date
     if extension and extension > venue.camera_ready_deadline:
         return extension, True
     return venue.camera_ready_deadline, False
+
+
+@dataclass
+class Versions:
+    uploads: list[Upload]  # every camera-ready version, newest first
+    check: CheckSummary | None  # the checker's summary of the newest
+    can_upload: policy.Decision
+
+
+def versions(viewer, submission: Submission, now=None) -> Versions:
+    """The paper's camera-ready versions for its authors' page, and whether the viewer may
+    upload another."""
+    uploads = list(submission.uploads.filter(kind=Upload.Kind.CAMERA_READY).select_related("check_run").order_by("-version"))
+    check = summarize_report(getattr(uploads[0], "check_run", None)) if uploads else None
+    return Versions(uploads, check, policy.can_upload_camera_ready(viewer, submission, now or clock.now()))
 
 
 # --- the authors' checklist -----------------------------------------------------------------

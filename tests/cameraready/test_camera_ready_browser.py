@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from tests.decisions.camera_ready_world import author_ids, crworld  # noqa: F401
+from tests.cameraready.camera_ready_world import author_ids, crworld  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,16 +10,16 @@ import datetime as dt
 from django.urls import reverse
 
 from paperdesk.audit.models import AuditEntry
-from paperdesk.decisions.models import CameraReady
+from paperdesk.cameraready.models import CameraReady
 from paperdesk.submissions.models import Submission
-from tests.decisions.camera_ready_world import author_ids, crworld, metadata_post  # noqa: F401
+from tests.cameraready.camera_ready_world import author_ids, crworld, metadata_post  # noqa: F401
 
 NEW_TITLE = "Sparse Circuits in Toy Models, Revisited"
 NEW_ABSTRACT = "The published abstract, rewritten after the reviews."
 
 
 def confirm(world, role="john", **changes):
-    return world.client(role).post(reverse("decisions:camera_ready_metadata", args=[world.paper.public_id]), metadata_post(world, **changes))
+    return world.client(role).post(reverse("cameraready:camera_ready_metadata", args=[world.paper.public_id]), metadata_post(world, **changes))
 
 
 def test_authors_confirm_metadata_that_the_public_page_and_program_show(crworld):
@@ -30,15 +30,15 @@ def test_authors_confirm_metadata_that_the_public_page_and_program_show(crworld)
                           f"author-{jose}-name": "José A. Núñez", f"author-{john}-affiliation": "University of Carrowmore"})
     assert response.status_code == 302, response.content.decode()[:500]
     # the chairs publish the program, listing unconfirmed papers as "to be confirmed"
-    assert crworld.client("chair").post(reverse("decisions:program_publish", args=[crworld.venue.slug]),
+    assert crworld.client("chair").post(reverse("cameraready:program_publish", args=[crworld.venue.slug]),
                                         {"action": "publish", "unconfirmed": "tbc"}).status_code == 302
 
-    html = crworld.client("anonymous").get(reverse("decisions:accepted", args=[crworld.venue.slug])).content.decode()
+    html = crworld.client("anonymous").get(reverse("cameraready:accepted", args=[crworld.venue.slug])).content.decode()
     assert NEW_TITLE in html and NEW_ABSTRACT in html and "Sparse circuits in toy models" not in html
     assert html.index("José A. Núñez") < html.index("John Smith")
     assert "University of Carrowmore" in html and "https://github.com/jsmith/sparse-circuits" in html
 
-    data = crworld.client("anonymous").get(reverse("decisions:program_json", args=[crworld.venue.slug])).json()
+    data = crworld.client("anonymous").get(reverse("cameraready:program_json", args=[crworld.venue.slug])).json()
     entry = next(p for p in data["papers"] if p["id"] == crworld.paper.public_id)
     assert entry["title"] == NEW_TITLE and entry["abstract"] == NEW_ABSTRACT
     assert entry["authors"] == [{"name": "José A. Núñez", "affiliation": "Glenvale Institute for Vision"},
@@ -103,7 +103,7 @@ def test_only_the_authors_of_an_accepted_released_paper_edit(crworld):
         assert response.status_code in (302, 404), role
         if response.status_code == 302:  # the anonymous visitor is sent to sign in
             assert "login" in response["Location"], role
-    rejected = crworld.client("ada").post(reverse("decisions:camera_ready_metadata", args=[crworld.rejected.public_id]), {"title": "x"})
+    rejected = crworld.client("ada").post(reverse("cameraready:camera_ready_metadata", args=[crworld.rejected.public_id]), {"title": "x"})
     assert rejected.status_code == 403 and "Only accepted papers have a camera-ready version" in rejected.content.decode()
     assert not CameraReady.objects.filter(confirmed_at__isnull=False).exists()
 
@@ -118,7 +118,7 @@ def test_the_deadline_closes_editing_and_a_chairs_extension_reopens_it(crworld, 
 
     # The chair grants two more days, typed in the venue's time zone.
     until_local = venue.local(venue.camera_ready_deadline + dt.timedelta(days=2))
-    response = crworld.client("chair").post(reverse("decisions:camera_ready_extension", args=[venue.slug, crworld.paper.public_id]),
+    response = crworld.client("chair").post(reverse("cameraready:camera_ready_extension", args=[venue.slug, crworld.paper.public_id]),
                                             {"until": until_local.strftime("%Y-%m-%dT%H:%M")})
     assert response.status_code == 302
     assert CameraReady.objects.get(submission=crworld.paper).deadline_extension == until_local.astimezone(dt.UTC)
@@ -127,7 +127,7 @@ def test_the_deadline_closes_editing_and_a_chairs_extension_reopens_it(crworld, 
     page = crworld.client("john").get(reverse("decisions:author", args=[crworld.paper.public_id])).content.decode()
     assert "an extension for this paper" in page
     # The other accepted paper got no extension: still closed.
-    response = crworld.client("grace").post(reverse("decisions:camera_ready_metadata", args=[crworld.missing.public_id]), {"title": "x"})
+    response = crworld.client("grace").post(reverse("cameraready:camera_ready_metadata", args=[crworld.missing.public_id]), {"title": "x"})
     assert response.status_code == 403
     at(until_local + dt.timedelta(minutes=1))
     assert confirm(crworld, title="Too late").status_code == 403
@@ -136,13 +136,13 @@ def test_the_deadline_closes_editing_and_a_chairs_extension_reopens_it(crworld, 
 def test_extensions_only_by_chairs_who_are_not_authors(crworld):
     from paperdesk.venues.models import VenueRole
 
-    url = reverse("decisions:camera_ready_extension", args=[crworld.venue.slug, crworld.paper.public_id])
+    url = reverse("cameraready:camera_ready_extension", args=[crworld.venue.slug, crworld.paper.public_id])
     for role in ("john", "reviewer"):
         assert crworld.client(role).post(url, {"until": "2030-01-01T12:00"}).status_code == 404, role
     VenueRole.objects.create(venue=crworld.venue, user=crworld.people["john"], role=VenueRole.Role.CHAIR)
     response = crworld.client("john").post(url, {"until": "2030-01-01T12:00"})
     assert response.status_code == 403 and "another chair must grant" in response.content.decode()
-    rejected = reverse("decisions:camera_ready_extension", args=[crworld.venue.slug, crworld.rejected.public_id])
+    rejected = reverse("cameraready:camera_ready_extension", args=[crworld.venue.slug, crworld.rejected.public_id])
     assert crworld.client("chair").post(rejected, {"until": "2030-01-01T12:00"}).status_code == 404
     response = crworld.client("chair").post(url, {"until": "not a date"})
     assert response.status_code == 400 and "Enter the new camera-ready deadline" in response.content.decode()
@@ -152,7 +152,7 @@ def test_extensions_only_by_chairs_who_are_not_authors(crworld):
 
 def test_the_camera_ready_check_expects_the_confirmed_names(crworld):
     """A renamed author is looked for under the published name; the submitted one still counts."""
-    from paperdesk.decisions.camera_ready_selectors import confirmed_author_names
+    from paperdesk.cameraready.selectors import confirmed_author_names
     from paperdesk.submissions.checking import identities_for
 
     john, jose = author_ids(crworld)

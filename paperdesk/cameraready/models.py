@@ -1,6 +1,11 @@
 """The camera-ready side of an accepted paper: the metadata its authors publish (kept apart
 from the submission, whose title, abstract and authors stay what the reviewers reviewed),
-their choices, a per-paper deadline extension, and the chairs' reminders."""
+their choices, a per-paper deadline extension, and the chairs' reminders; and whether the
+venue's program, which lists these papers as their authors confirmed them, is published.
+
+These models began in the decisions app and moved here without moving their rows: each
+keeps its table's original name (`Meta.db_table`, "decisions_..."), so an installation's
+data stays where it is (see migrations/0001_initial.py)."""
 
 from __future__ import annotations
 
@@ -22,6 +27,9 @@ class CameraReady(models.Model):
     hosting_chosen_at = models.DateTimeField(null=True, blank=True, help_text="When the authors last chose whether the PDF is hosted")
     deadline_extension = models.DateTimeField(null=True, blank=True, help_text="Per-paper camera-ready deadline granted by a chair")
 
+    class Meta:
+        db_table = "decisions_cameraready"  # the table it had in the decisions app: the rows stay put
+
     def __str__(self) -> str:
         return f"camera-ready of {self.submission_id}"
 
@@ -37,6 +45,7 @@ class CameraReadyAuthor(models.Model):
     affiliation = models.CharField(max_length=200, blank=True)
 
     class Meta:
+        db_table = "decisions_camerareadyauthor"  # the table it had in the decisions app: the rows stay put
         ordering = ["camera_ready", "position"]
         constraints = [
             models.UniqueConstraint(fields=["camera_ready", "authorship"], name="camera_ready_author_unique"),
@@ -58,6 +67,7 @@ class CameraReadyReminderRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        db_table = "decisions_camerareadyreminderrun"  # the table it had in the decisions app: the rows stay put
         constraints = [models.UniqueConstraint(fields=["venue", "day"], name="camera_ready_reminder_once_a_day")]
 
 
@@ -78,4 +88,27 @@ class CameraReadyReminder(models.Model):
     error = models.CharField(max_length=500, blank=True)
 
     class Meta:
+        db_table = "decisions_camerareadyreminder"  # the table it had in the decisions app: the rows stay put
         constraints = [models.UniqueConstraint(fields=["run", "submission", "email"], name="camera_ready_reminder_unique")]
+
+
+class ProgramPublication(models.Model):
+    """One row per venue once a chair first publishes or schedules the program. The program
+    is public from `published_at` on (a moment in the future is a schedule; nothing has to
+    run at that moment, the pages compare it with the clock); None: not published."""
+
+    class Unconfirmed(models.TextChoices):
+        OMIT = "omit", "Left out until their authors confirm their details"
+        TBC = "tbc", "Listed as “to be confirmed” (submitted title only: no authors, abstract or PDF)"
+
+    venue = models.OneToOneField("venues.Venue", on_delete=models.CASCADE, related_name="program_publication")
+    published_at = models.DateTimeField(null=True, blank=True)
+    unconfirmed = models.CharField(max_length=8, choices=Unconfirmed.choices, default=Unconfirmed.OMIT)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "decisions_programpublication"  # the table it had in the decisions app: the rows stay put
+
+    def __str__(self) -> str:
+        return f"program of {self.venue_id}"

@@ -70,7 +70,7 @@ def pdf_file(content: bytes, name: str = "final.pdf") -> SimpleUploadedFile:
 def upload(world, role: str, content: bytes, capture, host: bool = True, paper=None):
     """Upload a camera-ready PDF through the authors' page; the real checker reads it."""
     with capture(execute=True):
-        response = world.client(role).post(reverse("decisions:camera_ready", args=[(paper or world.paper).public_id]),
+        response = world.client(role).post(reverse("cameraready:camera_ready", args=[(paper or world.paper).public_id]),
                                            {"pdf": pdf_file(content), **({"host_pdf": "yes"} if host else {})})
     return response
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from paperdesk import clock, policy
 from paperdesk.audit.services import record
+from paperdesk.decisions.models import Decision
 from paperdesk.jobs import task
 from paperdesk.submissions.models import Submission, Upload
 from paperdesk.submissions.services import ServiceError, require
@@ -22,8 +23,8 @@ from paperdesk.submissions.storage import store_blob
 from paperdesk.submissions.uploads import UploadRejected, max_upload_bytes, validate_pdf
 from paperdesk.venues.models import Venue
 
-from .camera_ready_models import CameraReady, CameraReadyAuthor, CameraReadyReminder, CameraReadyReminderRun
-from .camera_ready_selectors import (
+from .models import CameraReady, CameraReadyAuthor, CameraReadyReminder, CameraReadyReminderRun
+from .selectors import (
     camera_ready_rows,
     deadline_of,
     papers_to_remind,
@@ -31,7 +32,6 @@ from .camera_ready_selectors import (
     published_of,
     reminder_today,
 )
-from .models import Decision
 
 __all__ = ["MetadataInput", "ServiceError", "camera_ready_upload", "extension_grant", "hosting_set", "metadata_confirm", "reminders_start"]
 

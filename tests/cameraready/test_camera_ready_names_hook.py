@@ -4,8 +4,8 @@ names the authors confirmed through a registered answer, not by importing decisi
 from __future__ import annotations
 
 from paperdesk.submissions.signals import published_authors
-from tests.decisions.camera_ready_world import author_ids, crworld  # noqa: F401
-from tests.decisions.test_camera_ready_metadata import confirm
+from tests.cameraready.camera_ready_world import author_ids, crworld  # noqa: F401
+from tests.cameraready.test_camera_ready_metadata import confirm
 
 
 def test_the_check_hears_the_confirmed_names_through_the_registered_answer(crworld):
