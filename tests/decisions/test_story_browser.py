@@ -98,6 +98,13 @@ def page_as(chromium, live_server, settings):
     def _page_as(user=None):
         context = chromium.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 1000})
         context.set_default_timeout(15_000)
+        # When the last input, change and htmx answer happened, for settle() below.
+        context.add_init_script(
+            "window.__pd = {input: 0, change: 0, answer: 0};"
+            "document.addEventListener('input', () => { window.__pd.input = performance.now(); }, true);"
+            "document.addEventListener('change', () => { window.__pd.change = performance.now(); }, true);"
+            "document.addEventListener('htmx:afterRequest', () => { window.__pd.answer = performance.now(); });"
+        )
         if user is not None:
             client = Client()
             client.force_login(user)
@@ -129,8 +136,14 @@ def settle(page) -> None:
     threads share the test's in-memory SQLite connection, so an autosave still in flight
     when the review is submitted can fail either request (a limit of the test harness;
     real servers give each thread its own connection)."""
-    page.wait_for_timeout(1_100)  # the autosave fires 1 s after the last keystroke
-    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+    # The form autosaves on "input delay:1000ms, change": a change is saved at once (and, in
+    # htmx, cancels a pending delayed input); an input with no change after it is saved 1 s
+    # later. Wait for the answer to the last save due, with nothing else in flight.
+    page.wait_for_function(
+        "() => { const t = window.__pd;"
+        " const due = t.input > t.change ? t.input + 1000 : t.change;"
+        " return t.answer > due && !document.querySelector('.htmx-request'); }"
+    )
 
 
 def test_the_whole_story_in_a_browser(venue, make_user, page_as, smtp, files, monkeypatch):
