@@ -131,3 +131,13 @@ def metrics_view(request):
         return response
     body, content_type = metrics.render()
     return HttpResponse(body, content_type=content_type)
+
+
+@require_safe
+def favicon(request):
+    """/favicon.ico, which browsers ask for where a page names no icon (a PDF, the API's
+    JSON): a permanent redirect to the static icon the pages name."""
+    from django.shortcuts import redirect
+    from django.templatetags.static import static
+
+    return redirect(static("paperdesk/favicon.ico"), permanent=True)

@@ -68,3 +68,14 @@ def test_serve_collects_once_when_install_did_not(db, tmp_path, monkeypatch):
     with override_settings(STORAGES={**production.STORAGES, "staticfiles": production.STORAGES["staticfiles"]}, STATIC_ROOT=tmp_path):
         serve.Command().prepare(collect=True)
     assert "collectstatic" in calls
+
+
+def test_favicon_at_the_root_redirects_to_the_hashed_icon(db, collected):
+    """Browsers ask /favicon.ico where a page names no icon (a PDF, the API's JSON)."""
+    client = Client()
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == static("paperdesk/favicon.ico") != "/static/paperdesk/favicon.ico"
+    icon = client.get(response["Location"])
+    assert icon.status_code == 200 and icon["Content-Type"].startswith("image/")
+    assert client.post("/favicon.ico").status_code == 405

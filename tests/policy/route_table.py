@@ -215,6 +215,7 @@ ROUTES: dict[str, Route] = {
     "ops:healthz": Route(PUBLIC),
     "ops:readyz": Route(PUBLIC),
     "ops:metrics": Route(PUBLIC),
+    "ops:favicon": Route(PUBLIC),  # a redirect to the static icon
     "api_tokens": Route(SIGNED_IN),
     "api/tokens": Route(PUBLIC),  # unnamed: a redirect to api/tokens/
     "api_token_revoke": Route(SIGNED_IN, {"token_id": "api_token"}, get=False),
