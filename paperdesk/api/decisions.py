@@ -7,29 +7,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from django.http import Http404
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from paperdesk import policy
 from paperdesk.decisions import recommendations, selectors, services
 from paperdesk.submissions.models import Submission
 from paperdesk.submissions.services import ServiceError
-from paperdesk.venues.models import Venue
+from paperdesk.venues.lookup import Need, get_venue_for
 
 from .reviewing_schemas import BulkDecisionOut, DecisionParams, DecisionsIn, DecisionTableOut, PublicId
 from .reviewing_views import decision_row_view
 from .schemas import ErrorOut, InputSchema
-from .venues import venue_or_404
 
 router = Router(tags=["decisions"])
-
-
-def _chair_venue(user, slug: str) -> Venue:
-    venue = venue_or_404(slug)
-    if not policy.is_chair(user, venue):
-        raise Http404("No such list")  # as for the chairs' pages: the same 404 as a missing venue
-    return venue
 
 
 @router.get(
@@ -41,7 +31,7 @@ def _chair_venue(user, slug: str) -> Venue:
 )
 def decision_table(request, slug: str, params: Query[DecisionParams]):
     user = request.auth
-    venue = _chair_venue(user, slug)
+    venue = get_venue_for(user, slug, Need.CHAIR)
     filters = selectors.TableFilters(
         track=params.track or "", decision=params.decision or "", recommendation=params.recommendation or "",
         agreement=params.agreement or "", q=params.q or "", sort=params.sort.lstrip("-"), descending=params.sort.startswith("-"),
@@ -67,7 +57,7 @@ def decision_table(request, slug: str, params: Query[DecisionParams]):
 )
 def set_decisions(request, slug: str, payload: DecisionsIn):
     user = request.auth
-    venue = _chair_venue(user, slug)
+    venue = get_venue_for(user, slug, Need.CHAIR)
     wanted = list(dict.fromkeys(payload.papers))
     submissions = list(Submission.objects.filter(venue=venue, public_id__in=wanted).select_related("venue"))
     found = {s.public_id for s in submissions}
@@ -113,7 +103,7 @@ class FromRecommendationsIn(InputSchema):
     description="Each paper with a submitted meta-review and the outcome it recommends; the papers left out, with why.",
 )
 def recommendation_preview(request, slug: str):
-    venue = _chair_venue(request.auth, slug)
+    venue = get_venue_for(request.auth, slug, Need.CHAIR)
     plan = recommendations.recommendation_plan(venue, request.auth)
     return {"papers": [{"number": r.number, "public_id": r.public_id, "title": r.title, "outcome": r.outcome, "current": r.current} for r in plan.papers],
             "left_out": [{"number": r.number, "public_id": r.public_id, "reason": r.reason} for r in plan.left_out]}
@@ -126,6 +116,6 @@ def recommendation_preview(request, slug: str):
     description="Sets each listed paper's decision to its area chair's recommendation; papers left out of the preview are refused with the reason.",
 )
 def set_from_recommendations(request, slug: str, payload: FromRecommendationsIn):
-    venue = _chair_venue(request.auth, slug)
+    venue = get_venue_for(request.auth, slug, Need.CHAIR)
     result = recommendations.apply_recommendations(venue=venue, actor=request.auth, confirmed=dict.fromkeys(payload.papers))
     return {"changed": result.changed, "refused": result.refused}

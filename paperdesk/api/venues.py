@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
-from django.http import Http404
 from ninja import Router
 
 from paperdesk.venues.lookup import Need, get_venue_for
@@ -13,17 +10,6 @@ from paperdesk.venues.models import Venue
 from .schemas import ErrorOut, VenueDetailOut, VenueOut, venue_detail_view, venue_view
 
 router = Router(tags=["venues"])
-
-_SLUG = re.compile(r"[A-Za-z0-9_-]{1,64}")
-
-
-def venue_or_404(slug: str) -> Venue:
-    """Venues are public; an unknown or malformed slug is a 404."""
-    venue = Venue.objects.filter(slug=slug).first() if _SLUG.fullmatch(slug or "") else None
-    if venue is None:
-        raise Http404("No such venue")
-    return venue
-
 
 @router.get("", response=list[VenueOut], auth=None, summary="List venues")
 def list_venues(request):

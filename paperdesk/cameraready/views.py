@@ -18,10 +18,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from paperdesk import plurals, policy
 from paperdesk.csvexport import csv_response
 from paperdesk.decisions.author_page import Section
-from paperdesk.decisions.views import _chair_venue, _public_venue, own_submission, render_author_page
+from paperdesk.decisions.views import own_submission, render_author_page
 from paperdesk.submissions.forms import ExtensionForm
 from paperdesk.submissions.models import Submission, Upload
 from paperdesk.submissions.services import ServiceError
+from paperdesk.venues.lookup import Need, venue_for_request
 
 from . import program
 from . import selectors as camera_ready_selectors
@@ -116,12 +117,12 @@ def _camera_ready_status_page(request, venue, *, error: str = "", status: int = 
 
 @require_safe
 def camera_ready_status(request, venue_slug):
-    return _camera_ready_status_page(request, _chair_venue(request, venue_slug))
+    return _camera_ready_status_page(request, venue_for_request(request, venue_slug, Need.CHAIR))
 
 
 @require_POST
 def camera_ready_remind(request, venue_slug):
-    venue = _chair_venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.CHAIR)
     try:
         run = camera_ready_writes.reminders_start(venue=venue, actor=request.user)
     except ServiceError as error:
@@ -132,7 +133,7 @@ def camera_ready_remind(request, venue_slug):
 
 @require_POST
 def camera_ready_extension(request, venue_slug, public_id):
-    venue = _chair_venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.CHAIR)
     submission = policy.accepted_papers(venue).select_related("venue").filter(public_id=public_id).first()
     if submission is None:
         raise Http404("No such paper")
@@ -153,7 +154,7 @@ def camera_ready_extension(request, venue_slug, public_id):
 @require_safe
 def camera_ready_csv(request, venue_slug):
     """One row per accepted paper: the state of its camera-ready version."""
-    venue = _chair_venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.CHAIR)
     header = ["number", "id", "published title", "submitted title", "decision", "camera-ready pdf", "version", "problems",
               "metadata confirmed", "hosting", "deadline", "extended", "last reminded", "complete"]
 
@@ -176,7 +177,7 @@ def camera_ready_csv(request, venue_slug):
 @require_http_methods(["GET", "POST"])
 def program_publish(request, venue_slug):
     """Publish the program now or at a moment (AoE), or unpublish it; separate from the release."""
-    venue = _chair_venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.CHAIR)
     error, status = "", 200
     if request.method == "POST":
         action = request.POST.get("action", "")
@@ -209,7 +210,7 @@ def program_publish(request, venue_slug):
 
 @require_safe
 def accepted(request, venue_slug):
-    venue = _public_venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.SEE)
     shown = program.program_page(venue, page=request.GET.get("page", 1), query=request.GET.get("q", ""), track=request.GET.get("track", ""))
     return render(request, "cameraready/accepted.html", {
         "venue": venue, "program": shown, "entries": shown.entries, "tracks": venue.tracks.order_by("position"),
@@ -219,7 +220,7 @@ def accepted(request, venue_slug):
 
 @require_safe
 def program_json(request, venue_slug):
-    venue = _public_venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.SEE)
     response = JsonResponse(program.program_json(venue, settings.SITE_URL), json_dumps_params={"ensure_ascii": False, "indent": 1})
     response["Access-Control-Allow-Origin"] = "*"
     response["Cache-Control"] = "public, max-age=300"
@@ -228,7 +229,7 @@ def program_json(request, venue_slug):
 
 @require_safe
 def public_pdf(request, venue_slug, public_id):
-    venue = _public_venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.SEE)
     submission = Submission.objects.filter(venue=venue, public_id=public_id).select_related("venue").first()
     if submission is None or not policy.can_view_public_pdf(submission):
         raise Http404("No such file")

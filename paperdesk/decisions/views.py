@@ -17,28 +17,11 @@ from paperdesk import policy
 from paperdesk.csvexport import csv_response
 from paperdesk.submissions.models import Submission
 from paperdesk.submissions.services import ServiceError
-from paperdesk.venues.models import Venue
+from paperdesk.venues.lookup import Need, venue_for_request
 
 from . import author_page, exports, recommendations, selectors, services
 from . import dashboard as dashboard_data
 from .models import NoticeSent, Release
-
-
-def _chair_venue(request, venue_slug) -> Venue:
-    venue = Venue.objects.filter(slug=venue_slug).first()
-    if venue is None or not policy.is_chair(request.user, venue):
-        raise Http404("No such page")
-    request.venue = venue
-    return venue
-
-
-def _public_venue(request, venue_slug) -> Venue:
-    venue = Venue.objects.filter(slug=venue_slug).first()
-    if venue is None:
-        raise Http404("No such venue")
-    request.venue = venue
-    return venue
-
 
 # --- the decision table ----------------------------------------------------------------------
 
@@ -64,12 +47,12 @@ def _table(request, venue, *, error: str = "", status: int = 200):
 
 @require_safe
 def table(request, venue_slug):
-    return _table(request, _chair_venue(request, venue_slug))
+    return _table(request, venue_for_request(request, venue_slug, Need.CHAIR))
 
 
 @require_POST
 def bulk_set(request, venue_slug):
-    venue = _chair_venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.CHAIR)
     ids = request.POST.getlist("paper")
     submissions = list(Submission.objects.filter(venue=venue, public_id__in=ids).select_related("venue"))
     try:
@@ -153,7 +136,7 @@ def _progress_context(viewer, release: Release | None) -> dict:
 @require_http_methods(["GET", "POST"])
 def release(request, venue_slug):
     """The past waves, the progress of the latest, and the form for the next wave."""
-    venue = _chair_venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.CHAIR)
     viewer = policy.viewer_for(request)
     templates = _posted_templates(request.POST, venue) if request.method == "POST" else services.NoticeTemplates.venue_defaults(venue)
     hold_back = request.POST.get("hold_back_undecided") == "yes"
@@ -194,7 +177,7 @@ def _wave_of(request, venue) -> Release | None:
 
 @require_safe
 def release_progress(request, venue_slug):
-    venue = _chair_venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.CHAIR)
     context = {"venue": venue, **_progress_context(policy.viewer_for(request), _wave_of(request, venue))}
     if context["release"] is None:
         return redirect("decisions:release", venue.slug)
@@ -204,7 +187,7 @@ def release_progress(request, venue_slug):
 
 @require_POST
 def release_resume(request, venue_slug):
-    venue = _chair_venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.CHAIR)
     wave = request.POST.get("wave", "")
     if wave and (not wave.isdigit() or len(wave) > 6):
         raise Http404("No such wave")
@@ -228,7 +211,7 @@ def release_resume(request, venue_slug):
 
 @require_safe
 def dashboard(request, venue_slug):
-    venue = _chair_venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.CHAIR)
     return render(request, "decisions/dashboard.html", {"venue": venue, "d": dashboard_data.build(policy.viewer_for(request), venue)})
 
 
@@ -240,7 +223,7 @@ def _private(response):
 
 @require_safe
 def export_json(request, venue_slug):
-    venue = _chair_venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.CHAIR)
     response = StreamingHttpResponse(exports.export_json_chunks(request.user, venue), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{venue.slug}-all.json"'
     return _private(response)
@@ -253,7 +236,7 @@ def _csv(name: str, header: list[str], rows) -> StreamingHttpResponse:
 @require_safe
 def export_csv(request, venue_slug):
     """One row per paper: metadata, authors, review statistics, meta-review, decision."""
-    venue = _chair_venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.CHAIR)
     papers = exports.export_papers(request.user, venue)
     header = ["number", "id", "title", "status", "track", "primary topic", "authors", "author e-mails", "conflict", "reviews submitted",
               "reviews assigned", "scores", "mean", "min", "max", "confidence", "meta-review recommendation", "decision", "released", "hosted pdf", "checker"]
@@ -279,7 +262,7 @@ def export_csv(request, venue_slug):
 @require_safe
 def export_reviews_csv(request, venue_slug):
     """One row per review, with the reviewer's identity and every answer."""
-    venue = _chair_venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.CHAIR)
     papers = exports.export_papers(request.user, venue)
     questions = [q.key for q in venue.spec.review_form.questions]
     header = ["paper number", "paper id", "title", "alias", "reviewer", "reviewer e-mail", "state", "late", "submitted_at", "overall", "confidence", *questions, "comments to chairs"]
@@ -328,7 +311,7 @@ def author(request, public_id):
 def from_recommendations(request, venue_slug):
     """One confirmation page listing each paper and the outcome its area chair recommends
     (and the papers left out, named with the reason); the POST sets the confirmed ones."""
-    venue = _chair_venue(request, venue_slug)
+    venue = venue_for_request(request, venue_slug, Need.CHAIR)
     plan = recommendations.recommendation_plan(venue, request.user)
     error, status = "", 200
     if request.method == "POST":
