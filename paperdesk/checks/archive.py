@@ -18,8 +18,10 @@ LICENSE / COPYING / NOTICE / README, package authors (`pyproject.toml`, `setup.p
 text), and every author's names, e-mails, handles and affiliations in text files.
 
 The reviewers' copy (`clean_archive`) is a zip of the same members without `.git`, macOS
-resource forks and notebook metadata; `python -m paperdesk.checks.archive clean IN OUT`
-builds it in a child process with resource limits (`clean_in_child`).
+resource forks and notebook metadata, and with every PDF stripped to its pages (`pdfstrip`,
+as the paper PDF is); a notebook or PDF that cannot be cleaned is left out and listed.
+`python -m paperdesk.checks.archive clean IN OUT` builds it in a child process with resource
+limits (`clean_in_child`).
 """
 
 from __future__ import annotations
@@ -34,11 +36,12 @@ import struct
 import subprocess
 import sys
 import tarfile
+import tempfile
 import time
 import zipfile
 import zlib
 from bisect import bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import PurePosixPath
 from typing import IO, Any
@@ -54,6 +57,7 @@ from .anonymity import (
     full_name_matcher,
 )
 from .identity import Identity
+from .pdfstrip import StripFailed, looks_like_pdf, strip_in_fork
 from .report import Finding
 from .textnorm import fold
 
@@ -111,7 +115,7 @@ class Member:
         with self.opener() as stream:
             return stream.read(min(cap, self.size))
 
-    def chunks(self, size: int = 1 << 20) -> Iterator[bytes]:
+    def chunks(self, size: int = 1 << 20) -> Generator[bytes, None, None]:
         """The whole content in pieces (never more than the declared size)."""
         left = self.size
         with self.opener() as stream:
@@ -865,16 +869,87 @@ def dropped_from_copy(name: str) -> bool:
     return ".git" in parts or parts[0] == "__MACOSX" or parts[-1] in (".DS_Store", "Thumbs.db")
 
 
+LEFT_OUT_NOTE = "LEFT-OUT-OF-THIS-COPY.txt"
+# The zip comment of a copy made by this cleaner: a copy stored by an older one (which passed
+# PDFs through as they were) is made again (reviews.supplementary.cleaned_archive).
+CLEANER_MARK = b"paperdesk reviewers' copy 2: PDFs stripped"
+
+
+def _is_pdf(name: str, head: bytes) -> bool:
+    """By name, or by content for a file that is not text (a PDF renamed `.bin` still says who
+    wrote it; a script that mentions the PDF header in its first lines is not a PDF)."""
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name.rsplit("/", 1)[-1] else ""
+    return extension == "pdf" or (extension not in TEXT_EXTENSIONS and looks_like_pdf(head))
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1048576:.1f} MB" if size >= 104858 else f"{size / 1024:.0f} KB"
+
+
+def _left_out_note(left_out: list[dict[str, str]]) -> str:
+    count = f"{len(left_out)} file was" if len(left_out) == 1 else f"{len(left_out)} files were"
+    lines = [f"{count} left out of the reviewers' copy of this supplementary material,", "because they could not be cleaned of what may reveal the authors:", ""]
+    lines += [f"  {row['file']}: {row['reason']}" for row in left_out]
+    lines += ["", "The chairs have the original archive.", ""]
+    return "\n".join(lines)
+
+
+class _PdfStripper:
+    """Every PDF of the copy goes through `pdfstrip` (in a forked child, one at a time): within
+    `max_pdfs`, `max_pdf_bytes` and `pdf_timeout`, or it is left out of the copy."""
+
+    def __init__(self, limits: ArchiveLimits, deadline: float, work: str):
+        self.limits = limits
+        self.deadline = deadline
+        self.work = work
+        self.stripped = 0
+
+    def strip(self, member: Member, head: bytes, rest: Iterator[bytes]) -> bytes | str:
+        """The stripped PDF, or why it is left out."""
+        limits = self.limits
+        if member.size > limits.max_pdf_bytes:
+            return f"the PDF is larger than {_megabytes(limits.max_pdf_bytes)}"
+        if self.stripped >= limits.max_pdfs:
+            return f"the archive holds more than {limits.max_pdfs} PDF files; only the first {limits.max_pdfs} are prepared for reviewers"
+        remaining = min(limits.pdf_timeout, self.deadline - time.monotonic())
+        if remaining < 0.5:
+            return "the time for preparing the archive was spent"
+        data = bytearray(head)
+        for chunk in rest:
+            data += chunk
+            if len(data) > limits.max_pdf_bytes:
+                return f"the PDF is larger than {_megabytes(limits.max_pdf_bytes)}"
+        target = os.path.join(self.work, "stripped.pdf")
+        try:
+            strip_in_fork(bytes(data), target, timeout=remaining)
+        except StripFailed as error:
+            return f"{error}, so its metadata could not be removed"
+        try:
+            with open(target, "rb") as handle:
+                stripped = handle.read()
+        finally:
+            os.unlink(target)
+        self.stripped += 1
+        return stripped
+
+
 def clean_archive(source: str, destination: str, limits: ArchiveLimits | None = None) -> dict[str, Any]:
     """Write the reviewers' zip of `source` to `destination`: every member except `.git`
-    directories and macOS resource forks, notebooks without metadata. Raises
-    ArchiveUnreadable for an archive that cannot be read safely."""
+    directories and macOS resource forks, notebooks without metadata, PDFs with their pages
+    only (`pdfstrip`). A notebook or PDF that cannot be cleaned is left out, never copied as
+    it is: the result's `left_out` lists them with the reason ({file, reason}), and so does
+    a note in the copy. Raises ArchiveUnreadable for an archive that cannot be read safely."""
     limits = limits or ArchiveLimits()
     kept = dropped = 0
+    left_out: list[dict[str, str]] = []
+    names: set[str] = set()
     temp = destination + ".part"
     deadline = time.monotonic() + limits.timeout
     try:
-        with zipfile.ZipFile(temp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as out:
+        with tempfile.TemporaryDirectory(prefix="paperdesk-pdfs-") as work, \
+                zipfile.ZipFile(temp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as out:
+            out.comment = CLEANER_MARK
+            pdfs = _PdfStripper(limits, deadline, work)
             for member in iter_members(source, limits):
                 if time.monotonic() > deadline:
                     raise ArchiveUnreadable("archive_too_large", f"Preparing the archive took longer than {limits.timeout:g} s.")
@@ -884,27 +959,49 @@ def clean_archive(source: str, destination: str, limits: ArchiveLimits | None = 
                 info = zipfile.ZipInfo(member.name, date_time=(1980, 1, 1, 0, 0, 0))
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.external_attr = 0o644 << 16
-                if member.name.lower().endswith(".ipynb"):
-                    cleaned = clean_notebook(member.read(limits.max_notebook_bytes)) if member.size <= limits.max_notebook_bytes else None
-                    if cleaned is None:
-                        dropped += 1  # a notebook whose metadata cannot be removed is left out
-                        continue
-                    out.writestr(info, cleaned)
-                else:
-                    try:
-                        with out.open(info, "w", force_zip64=member.size > 2**31) as sink:
-                            for chunk in member.chunks():
-                                sink.write(chunk)
-                    except READ_ERRORS as error:
-                        raise ArchiveUnreadable("archive_corrupt", f"The member '{member.name[:200]}' is damaged ({error.__class__.__name__}).") from None
+                try:
+                    if member.name.lower().endswith(".ipynb"):
+                        cleaned = clean_notebook(member.read(limits.max_notebook_bytes)) if member.size <= limits.max_notebook_bytes else None
+                        if cleaned is None:
+                            dropped += 1
+                            left_out.append({"file": member.name, "reason": "it is not a notebook that can be read, so its metadata could not be removed"})
+                            continue
+                        out.writestr(info, cleaned)
+                    else:
+                        chunks = member.chunks()
+                        head = next(chunks, b"")
+                        if _is_pdf(member.name, head):
+                            stripped = pdfs.strip(member, head, chunks)
+                            chunks.close()  # the rest of a PDF left out unread
+                            if isinstance(stripped, str):
+                                dropped += 1
+                                left_out.append({"file": member.name, "reason": stripped})
+                                continue
+                            out.writestr(info, stripped)
+                        else:
+                            with out.open(info, "w", force_zip64=member.size > 2**31) as sink:
+                                sink.write(head)
+                                for chunk in chunks:
+                                    sink.write(chunk)
+                except READ_ERRORS as error:
+                    raise ArchiveUnreadable("archive_corrupt", f"The member '{member.name[:200]}' is damaged ({error.__class__.__name__}).") from None
+                names.add(member.name)
                 kept += 1
+            if left_out:
+                note = LEFT_OUT_NOTE
+                while note in names:
+                    note = "_" + note
+                info = zipfile.ZipInfo(note, date_time=(1980, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                out.writestr(info, _left_out_note(left_out))
         with open(temp, "rb+") as handle:
             os.fsync(handle.fileno())
         os.replace(temp, destination)
     finally:
         if os.path.exists(temp):
             os.unlink(temp)
-    return {"kept": kept, "dropped": dropped}
+    return {"kept": kept, "dropped": dropped, "pdfs_stripped": pdfs.stripped, "left_out": left_out}
 
 
 def clean_in_child(source: str, destination: str, *, limits: ArchiveLimits | None = None, cpu_seconds: int = 60, memory_mb: int = 512, timeout: float = 120) -> dict[str, Any]:
