@@ -1,20 +1,25 @@
 """What reviewers get of a paper's supplementary material and form links: the form links
 that passed the anonymity check (an anonymising service), and a copy of the latest
 supplementary archive without `.git` directories, macOS resource forks and notebook
-metadata, built in a child process with resource limits (`checks.archive.clean_in_child`)
-once per upload and kept in content-addressed storage beside the original."""
+metadata, with every PDF stripped of its metadata as the paper PDF is (`checks.pdfstrip`),
+built in a child process with resource limits (`checks.archive.clean_in_child`) once per
+upload and kept in content-addressed storage beside the original. A notebook or PDF that
+cannot be cleaned is left out of the copy; the copy lists it (LEFT-OUT-OF-THIS-COPY.txt) and
+the log says so when the copy is made."""
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
+import zipfile
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 
-from paperdesk.checks.archive import CleanFailed, clean_in_child
+from paperdesk.checks.archive import CLEANER_MARK, CleanFailed, clean_in_child
 from paperdesk.submissions.checking import local_copy
 from paperdesk.submissions.models import Submission, Upload
 from paperdesk.submissions.storage import store_blob
@@ -23,6 +28,8 @@ from paperdesk.submissions.supplementary import LinkRow, reviewer_link_rows
 from .models import AnonymizedPdf
 
 __all__ = ["CleanFailed", "Materials", "cleaned_archive", "latest_archive", "reviewer_materials"]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -44,12 +51,16 @@ def cleaned_archive(upload: Upload) -> AnonymizedPdf:
     """The reviewers' copy of a supplementary archive (a zip), made once per upload. The row
     type is the one the reviewers' PDF copy uses: the copy of one upload, by blob."""
     existing = AnonymizedPdf.objects.filter(upload=upload).first()
-    if existing is not None and default_storage.exists(existing.blob):
+    if existing is not None and default_storage.exists(existing.blob) and _made_by_this_cleaner(existing.blob):
         return existing
     with tempfile.TemporaryDirectory(prefix="paperdesk-clean-") as work, local_copy(upload.blob) as source:
         destination = os.path.join(work, "supplementary.zip")
-        clean_in_child(source, destination, cpu_seconds=settings.CHECK_CPU_SECONDS, memory_mb=settings.CHECK_MEMORY_MB,
-                       timeout=settings.CHECK_CPU_SECONDS * 2 + 5)
+        stats = clean_in_child(source, destination, cpu_seconds=settings.CHECK_CPU_SECONDS, memory_mb=settings.CHECK_MEMORY_MB,
+                               timeout=settings.CHECK_CPU_SECONDS * 2 + 5)
+        left_out = stats.get("left_out") or []
+        if left_out:  # the copy itself lists them for the reviewers
+            log.warning("supplementary upload %s: %d file(s) left out of the reviewers' copy: %s", upload.public_id, len(left_out),
+                        "; ".join(f"{row.get('file')} ({row.get('reason')})" for row in left_out if isinstance(row, dict)))
         with open(destination, "rb") as stream:
             blob = store_blob(stream)
     fields = {"blob": blob.name, "sha256": blob.sha256, "size": blob.size}
@@ -59,3 +70,12 @@ def cleaned_archive(upload: Upload) -> AnonymizedPdf:
     except IntegrityError:  # made at the same moment by another request: same bytes
         copy = AnonymizedPdf.objects.get(upload=upload)
     return copy
+
+
+def _made_by_this_cleaner(blob: str) -> bool:
+    """A copy stored before the cleaner stripped PDFs may carry their authors: made again."""
+    try:
+        with default_storage.open(blob, "rb") as stream, zipfile.ZipFile(stream) as copy:
+            return copy.comment == CLEANER_MARK
+    except (OSError, zipfile.BadZipFile):
+        return False
