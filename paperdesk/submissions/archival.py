@@ -6,43 +6,32 @@ library `paperdesk.publications.archive_index` (streamed; a million records inde
 seconds, a lookup in milliseconds: bench/archival.py); the index lives on disk under
 ``PAPERDESK_VAR/archival/<venue>/<listing>/`` and the rows here name it.
 
-Services (writes) and selectors (reads) of this one subject; the views in
-`archival_views.py`, the CLI in `management/commands/archival.py`."""
+Services (writes) and selectors (reads) of this one subject; the look-up itself, and
+the job that looks up each paper submitted or changed after an import, in
+`archival_lookup.py`; the views in `archival_views.py`, the CLI in
+`management/commands/archival.py`."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 from typing import IO
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 
 from paperdesk import clock, policy
+from paperdesk.audit.models import AuditEntry
 from paperdesk.audit.services import record
 from paperdesk.publications import archive_index as ai
 from paperdesk.publications.parsers import ParseError
 from paperdesk.venues.models import Venue
 
+from .archival_lookup import MATCHED_STATUSES, archival_root, indexes_of, rematch
 from .models import ArchivalListing, ArchivalMatch, Submission
 from .services import ServiceError, require
-
-MATCHED_STATUSES = [Submission.Status.SUBMITTED, Submission.Status.DESK_REJECTED, Submission.Status.DRAFT]
-
-
-def archival_root() -> Path:
-    return Path(getattr(settings, "PAPERDESK_ARCHIVAL_DIR", settings.VAR_DIR / "archival"))
-
-
-def _index_of(listing: ArchivalListing) -> ai.ArchiveIndex | None:
-    try:
-        return ai.ArchiveIndex.open(archival_root() / listing.directory)
-    except ai.IndexError_:
-        return None
-
 
 # --- services ----------------------------------------------------------------------------------
 
@@ -74,35 +63,18 @@ def import_listing(*, venue: Venue, actor, stream: IO[bytes], filename: str, kin
     return listing
 
 
-def _author_names(submission: Submission) -> list[str]:
-    return [a.name for a in submission.authorships.all() if a.declined_at is None]
-
-
 def match_venue(venue: Venue, *, actor=None, listings: list[ArchivalListing] | None = None) -> int:
     """Look every paper of the venue up in its listings; record new matches, drop the
     undismissed ones that no longer hold (a retitled paper), keep dismissed ones (with who
     dismissed them) and never raise those again. Returns how many papers have a match."""
-    listings = listings if listings is not None else list(ArchivalListing.objects.filter(venue=venue).order_by("pk"))
-    indexes = [(listing, index) for listing in listings if (index := _index_of(listing)) is not None]
+    indexes = indexes_of(venue, listings)
     papers = Submission.objects.filter(venue=venue, status__in=MATCHED_STATUSES).prefetch_related("authorships")
     now = clock.now()
     flagged = set()
     with transaction.atomic():
         for paper in papers.iterator(chunk_size=500):
-            authors = _author_names(paper)
             for listing, index in indexes:
-                found = index.lookup(paper.title, authors)
-                titles = {m.record.title[:500] for m in found}
-                ArchivalMatch.objects.filter(submission=paper, listing=listing, dismissed_at__isnull=True).exclude(title__in=titles).delete()
-                existing = set(ArchivalMatch.objects.filter(submission=paper, listing=listing).values_list("title", flat=True))
-                for match in found:
-                    title = match.record.title[:500]
-                    if title in existing:
-                        continue
-                    ArchivalMatch.objects.create(
-                        submission=paper, listing=listing, title=title, authors=list(match.record.authors), venue_name=match.record.venue,
-                        year=match.record.year if match.record.year and 0 < match.record.year < 32768 else None,
-                        score=match.score, title_score=match.title_score, author_overlap=match.author_overlap, found_at=now)
+                rematch(paper, listing, index, now)
             if ArchivalMatch.objects.filter(submission=paper, dismissed_at__isnull=True).exists():
                 flagged.add(paper.pk)
         record("archival.match", venue, actor=actor, venue=venue, listings=[listing.pk for listing, _ in indexes], flagged=len(flagged))
@@ -174,3 +146,21 @@ def attach_matches(rows, viewer, venue: Venue) -> None:
 
 def listings_of(venue: Venue) -> QuerySet[ArchivalListing]:
     return ArchivalListing.objects.filter(venue=venue).select_related("imported_by").order_by("-imported_at")
+
+
+@dataclass(frozen=True)
+class ListingRow:
+    listing: ArchivalListing
+    matched_at: dt.datetime | None  # when every paper was last looked up in it
+
+
+def listing_rows(venue: Venue) -> list[ListingRow]:
+    """The venue's listings, newest first, each with when every paper was last looked up in
+    it (its import, or "look every paper up again": the audit entries of `match_venue`,
+    a handful per venue). Papers submitted since are looked up one by one (`match_paper`)."""
+    last: dict[int, dt.datetime] = {}
+    for at, data in AuditEntry.objects.filter(venue=venue, action="archival.match", object_type="venue").values_list("at", "data"):
+        for pk in (data or {}).get("listings", []):
+            if pk not in last or at > last[pk]:
+                last[pk] = at
+    return [ListingRow(listing, last.get(listing.pk)) for listing in listings_of(venue)]

@@ -44,7 +44,7 @@ def chair_archival(request, venue_slug):
     papers = policy.submissions_visible_to(request.user, venue).exclude(pk__in=policy.hidden_from_aggregates(request.user, venue))
     return render(request, "submissions/chair_archival.html", {
         "venue": venue,
-        "listings": archival.listings_of(venue),
+        "listings": archival.listing_rows(venue),
         "flagged": papers.filter(archival.has_open_match()).count(),
         "error": error,
     }, status=status)

@@ -199,11 +199,14 @@ def submission_update(*, submission: Submission, actor, data: SubmissionInput, n
     authors = _clean_authors(actor, data.authors, _claimed_emails(submission, actor))
     secondary = fields.pop("secondary")
     changed = [name for name, value in fields.items() if getattr(submission, name) != value]
+    names_before = _listed_names(submission) if submission.status == Submission.Status.SUBMITTED else []
     for name, value in fields.items():
         setattr(submission, name, value)
     submission.save()
     submission.secondary_topics.set(secondary)
     invitees = _write_authors(submission, authors, actor)
+    if submission.status == Submission.Status.SUBMITTED and ("title" in changed or _listed_names(submission) != names_before):
+        _after_commit_archival_lookup(submission)
     _judge_form_links(submission)
     record("submission.update", submission, actor=actor, venue=submission.venue, fields=changed)
     _record_invitations(submission, invitees, actor)
@@ -224,6 +227,19 @@ def _judge_form_links(submission: Submission) -> None:
     report = check_form_links(links, identities_for(submission)) if any(links.values()) else []
     Submission.objects.filter(pk=submission.pk).update(link_report=report, links_flagged=flagged(report))
     submission.link_report, submission.links_flagged = report, flagged(report)
+
+
+def _listed_names(submission: Submission) -> list[str]:
+    """The author names the archival look-up compares (a declined row is no author)."""
+    return sorted(submission.authorships.filter(declined_at__isnull=True).values_list("name", flat=True))
+
+
+def _after_commit_archival_lookup(submission: Submission) -> None:
+    """The paper is submitted, or its title or authors changed while submitted: a job looks
+    it up in the venue's archival listings after the commit (the chairs' hint)."""
+    from .archival_lookup import match_paper_after_commit
+
+    match_paper_after_commit(submission)
 
 
 def _claimed_emails(submission: Submission, actor) -> set[str]:
@@ -365,6 +381,7 @@ def submission_submit(*, submission: Submission, actor, now=None) -> Submission:
     submission.save(update_fields=["status", "submitted_at", "submitted_paper", "updated_at"])
     record("submission.submit", submission, actor=actor, venue=submission.venue, upload=paper.public_id, sha256=paper.sha256)
     transaction.on_commit(lambda: notifications.send_receipt(submission.pk, "submitted", paper.pk))
+    _after_commit_archival_lookup(submission)
     return submission
 
 
@@ -390,6 +407,8 @@ def submission_unwithdraw(*, submission: Submission, actor, now=None) -> Submiss
     submission.withdrawn_at = None
     submission.save(update_fields=["status", "status_before_withdrawal", "withdrawn_at", "updated_at"])
     record("submission.unwithdraw", submission, actor=actor, venue=submission.venue, status=submission.status)
+    if submission.status == Submission.Status.SUBMITTED:
+        _after_commit_archival_lookup(submission)  # a listing imported while it was withdrawn
     return submission
 
 
@@ -455,6 +474,8 @@ def authorship_decline(*, actor, token: str = "", authorship_id: int | None = No
     row.save(update_fields=["claim_token", "declined_at"])
     record("authorship.decline", row.submission, actor=actor, venue=row.submission.venue, email=row.email)
     transaction.on_commit(lambda: notifications.send_decline_notice(row.pk))
+    if row.submission.status == Submission.Status.SUBMITTED:
+        _after_commit_archival_lookup(row.submission)  # the declined name is no author any more
     return row
 
 
