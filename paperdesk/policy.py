@@ -1358,4 +1358,8 @@ def can_resend_email(viewer: ViewerLike, email: OutboundEmail) -> Decision:
         return Decision(False, "No such message.")
     if email.state not in ("sent", "failed", "sending"):
         return Decision(False, "Only a sent, failed or unconfirmed message can be resent; this one is still waiting to go out.")
+    if email.withheld_links:
+        # Its link was in the e-mail alone; a resend from here would carry none.
+        return Decision(False, "This message carried a personal link, which is kept in the e-mail only: send the invitation "
+                               "again from the reviewer pool or the paper's authors, which makes a new link.")
     return ALLOW

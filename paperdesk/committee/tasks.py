@@ -49,9 +49,10 @@ def _greeting_name(member: PoolMember) -> str:
 
 def _invitation_mail(member: PoolMember, message: str = "", reminder: bool = False) -> int:
     """The invitation (or its reminder) with a link minted now: its token is in this e-mail
-    only, the database keeps its SHA-256 (paperdesk.tokens). A reminder's link replaces the
-    earlier one, which stops working."""
-    token, hashed = tokens.mint()
+    only (the outbox keeps the message without it), the database keeps its SHA-256
+    (paperdesk.tokens). A reminder's link replaces the earlier one, which stops working; a
+    takeover of the same job mints the same link, so a message it already sent keeps working."""
+    token, hashed = tokens.mint("reviewer-invitation", member.pk)
     PoolMember.objects.filter(pk=member.pk).update(invite_token=hashed)
     venue = member.venue
     rules = venue.spec.reviewing
@@ -67,6 +68,7 @@ def _invitation_mail(member: PoolMember, message: str = "", reminder: bool = Fal
         },
         to=[member.email],
         reply_to=venue.contact_email,
+        withhold=(token,),
     )
 
 

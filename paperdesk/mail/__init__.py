@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import re
 from collections.abc import Callable
 from functools import partial
 
@@ -112,13 +113,16 @@ def preferences_for(emails: list[str], event: str) -> dict[str, tuple[int | None
 
 
 def send_templated(template: str, context: dict, to: list[str], reply_to: str | None = None, *, venue=None, paper=None,
-                   coalesce: str | None = None) -> int:
+                   coalesce: str | None = None, withhold: tuple[str, ...] = ()) -> int:
     """Render `email/<template>.txt` (first line = subject) and send it (one message; a
     non-essential one is split by the recipients' preferences: held for the digest, or not
     sent). `venue` and `paper` (a Submission or its id) say what the message is about when
     the context does not (its "venue" and "submission"). `coalesce` names what changed
     (e.g. a paper): the first notice goes at once; one that follows within
-    `COALESCE_WINDOW` waits for the end of the window, and later ones join it.
+    `COALESCE_WINDOW` waits for the end of the window, and later ones join it. `withhold`
+    lists the secrets in the message (an invitation's token): the outbox keeps the message
+    without them (`WITHHELD`), the e-mail alone carries them; such a message is sent now
+    (never held for a digest, which is rendered from the outbox).
     Returns how many messages went to the mail server now."""
     from paperdesk import clock
 
@@ -132,7 +136,7 @@ def send_templated(template: str, context: dict, to: list[str], reply_to: str | 
     if not to:
         return 0
     now_to: list[str] = list(to)
-    if event != ESSENTIAL:
+    if event != ESSENTIAL and not withhold:
         prefs = preferences_for(to, event)
         recent = _recently_told(coalesce) if coalesce else {}
         now_to = []
@@ -152,7 +156,19 @@ def send_templated(template: str, context: dict, to: list[str], reply_to: str | 
     if not now_to:
         return 0
     return deliver_new(template=template, event=event, subject=subject, body=body, to=now_to, reply_to=reply_to, venue=venue, paper=paper,
-                       coalesce=coalesce)
+                       coalesce=coalesce, withhold=withhold)
+
+
+# What the outbox keeps in place of a withheld secret: a personal link lives in the e-mail alone.
+WITHHELD = "[personal link: sent in the e-mail only, not kept here]"
+
+
+def withheld(body: str, secrets: tuple[str, ...]) -> str:
+    """The body with every link (or other word) holding one of `secrets` replaced by WITHHELD."""
+    for secret in secrets:
+        if secret:
+            body = re.sub(r"\S*" + re.escape(secret) + r"\S*", WITHHELD, body)
+    return body
 
 
 def _recently_told(coalesce: str) -> dict[str, dt.datetime]:
@@ -229,19 +245,23 @@ def _job_label() -> str:
     return f"job {job_id.get()}" if job_id.get() else ""
 
 
-def deliver_new(*, template, event, subject, body, to, reply_to=None, venue=None, paper=None, resend_of=None, coalesce=None) -> int:
+def deliver_new(*, template, event, subject, body, to, reply_to=None, venue=None, paper=None, resend_of=None, coalesce=None,
+                withhold: tuple[str, ...] = ()) -> int:
     """Write the outbox row of a message (committed, "sending"), then hand it to the mail
     server. Inside a job, a message this job already handled (same job, same message) is
     not sent again: a sent one is skipped, one left "sending" by a dead worker stays for a
     person to resend, a failed one is tried again. (A job run inline, outside a worker, has
-    no such key: it runs once.)"""
+    no such key: it runs once.) With `withhold`, the row keeps the body without those
+    secrets and the mail server gets the whole body."""
     from paperdesk import clock
 
     from .models import OutboundEmail
 
     dedupe = _job_key(template, to, subject, paper) if resend_of is None else None
+    kept = withheld(body, withhold)
     values = dict(venue_id=_pk(venue), submission_id=_pk(paper), recipients=",".join(to)[:1000], reply_to=reply_to or "",
-                  template=template, event=event, subject=subject[:300], body=body, state=OutboundEmail.State.SENDING,
+                  template=template, event=event, subject=subject[:300], body=kept, withheld_links=kept != body,
+                  state=OutboundEmail.State.SENDING,
                   created_at=clock.now(), job=_job_label(), dedupe_key=dedupe, resend_of=resend_of, coalesce_key=(coalesce or "")[:200])
     if len(to) == 1:
         values["user_id"] = preferences_for(to, event)[to[0]][0]
@@ -254,16 +274,17 @@ def deliver_new(*, template, event, subject, body, to, reply_to=None, venue=None
                 pk=row.pk, state=OutboundEmail.State.FAILED).update(state=OutboundEmail.State.SENDING, error=""):
             log.warning("e-mail %s (%s) already %s by this job before it was taken over: not sent again", row.pk, template, row.state)
             return 0
-    return send_row(row)
+    return send_row(row, body=body)
 
 
-def send_row(row) -> int:
-    """Hand a claimed ("sending") outbox row to the mail server and record the outcome."""
+def send_row(row, *, body: str | None = None) -> int:
+    """Hand a claimed ("sending") outbox row to the mail server and record the outcome
+    (`body`: the whole message, when the row keeps it with secrets withheld)."""
     from paperdesk import clock
 
     from .models import OutboundEmail
 
-    message = EmailMessage(subject=row.subject, body=row.body, from_email=settings.DEFAULT_FROM_EMAIL, to=row.to,
+    message = EmailMessage(subject=row.subject, body=row.body if body is None else body, from_email=settings.DEFAULT_FROM_EMAIL, to=row.to,
                            reply_to=[row.reply_to] if row.reply_to else None)
     try:
         sent = message.send()

@@ -29,6 +29,9 @@ class OutboundEmail(models.Model):
     event = models.CharField(max_length=64, db_index=True)
     subject = models.CharField(max_length=300)
     body = models.TextField()
+    # The body is kept with its personal links withheld (an invitation's link exists in the
+    # e-mail alone): such a message is not resent from the outbox.
+    withheld_links = models.BooleanField(default=False)
     state = models.CharField(max_length=10, choices=State.choices, default=State.SENDING)
     created_at = models.DateTimeField(db_index=True)
     sent_at = models.DateTimeField(null=True, blank=True)

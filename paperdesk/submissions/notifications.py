@@ -66,8 +66,9 @@ def send_invitations_job(submission_id: int, authorship_ids: list[int]) -> int:
     submission = Submission.objects.select_related("venue").get(pk=submission_id)
     sent = 0
     for author in Authorship.objects.filter(pk__in=authorship_ids, submission=submission).exclude(claim_token=""):
-        # The link's token is minted now and is in this e-mail only; the row keeps its SHA-256.
-        token, hashed = tokens.mint()
+        # The link's token is minted now and is in this e-mail only (the outbox keeps the
+        # message without it); the row keeps its SHA-256. A takeover of this job mints the same.
+        token, hashed = tokens.mint("author-invitation", author.pk)
         Authorship.objects.filter(pk=author.pk).update(claim_token=hashed)
         sent += send_templated(
             "author_invitation",
@@ -79,6 +80,7 @@ def send_invitations_job(submission_id: int, authorship_ids: list[int]) -> int:
             },
             to=[author.email],
             reply_to=submission.venue.contact_email,
+            withhold=(token,),
         )
     return sent
 
