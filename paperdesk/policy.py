@@ -1360,6 +1360,9 @@ def can_resend_email(viewer: ViewerLike, email: OutboundEmail) -> Decision:
         return Decision(False, "Only a sent, failed or unconfirmed message can be resent; this one is still waiting to go out.")
     if email.withheld_links:
         # Its link was in the e-mail alone; a resend from here would carry none.
-        return Decision(False, "This message carried a personal link, which is kept in the e-mail only: send the invitation "
-                               "again from the reviewer pool or the paper's authors, which makes a new link.")
+        if email.template == "author_invitation":
+            return Decision(False, "This invitation carried a personal link, kept in the e-mail only: the co-author can instead "
+                                   "sign in (or sign up) with this address, where the invitation waits to be answered.")
+        return Decision(False, "This invitation carried a personal link, kept in the e-mail only: send the invitation again "
+                               "from the reviewer pool (a reminder makes a new link).")
     return ALLOW

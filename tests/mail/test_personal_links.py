@@ -121,6 +121,9 @@ def test_a_message_with_a_withheld_link_is_not_resent_from_the_outbox(invited, v
     assert refused.value.status == 409
     page = signed_in(chair).get(reverse("ops:outbox_message", args=[venue.slug, row.pk])).content.decode()
     assert 'id="resend-form"' not in page and "new link" in page
+    coauthor_row = OutboundEmail.objects.create(recipients="carl@lab.org", template="author_invitation", event="essential", subject="s",
+                                                body="b", created_at=row.created_at, venue=venue, state="sent", withheld_links=True)
+    assert "sign in" in policy.can_resend_email(chair, coauthor_row).reason
 
 
 def test_a_job_run_again_after_a_takeover_keeps_the_link_it_already_sent(venue, chair, author, make_user):
