@@ -99,6 +99,10 @@ class ProgramState:
     accepted: int  # accepted papers whose decision is released
     confirmed: int
     unconfirmed: list[Submission] = field(default_factory=list)  # accepted, details not confirmed
+    # Who last published, scheduled or unpublished it, and when (a chair: the venue's audit
+    # log names them to the chairs too); None before the first publication.
+    updated_by: str | None = None
+    updated_at: dt.datetime | None = None
 
     @property
     def label(self) -> str:
@@ -110,14 +114,15 @@ def program_state(viewer, venue: Venue, now=None) -> ProgramState | None:
     if not policy.can_publish_program(viewer, venue):
         return None
     now = now or clock.now()
-    row = ProgramPublication.objects.filter(venue=venue).first()
+    row = ProgramPublication.objects.filter(venue=venue).select_related("updated_by").first()
     published_at = row.published_at if row else None
     state = "unpublished" if published_at is None else ("published" if published_at <= now else "scheduled")
     accepted = policy.accepted_papers(venue)
     unconfirmed = list(accepted.filter(camera_ready__confirmed_at__isnull=True).order_by("number").only("pk", "number", "title")[:500])
     total = accepted.count()
     return ProgramState(state=state, published_at=published_at, unconfirmed_choice=row.unconfirmed if row else ProgramPublication.Unconfirmed.OMIT,
-                        accepted=total, confirmed=accepted.filter(camera_ready__confirmed_at__isnull=False).count(), unconfirmed=unconfirmed)
+                        accepted=total, confirmed=accepted.filter(camera_ready__confirmed_at__isnull=False).count(), unconfirmed=unconfirmed,
+                        updated_by=(row.updated_by.full_name or row.updated_by.email) if row else None, updated_at=row.updated_at if row else None)
 
 
 # --- the public program --------------------------------------------------------------------
