@@ -34,6 +34,7 @@ from . import (
     discussion,
     integrity,
     me,
+    program,
     ratings,
     review_history,
     reviews,
@@ -92,6 +93,7 @@ api.add_router("", review_history.router)
 api.add_router("", bids.router)
 api.add_router("", decisions.router)
 api.add_router("", camera_ready.router)
+api.add_router("", program.router)
 api.add_router("", chasing.router)
 api.add_router("", ratings.router)
 api.add_router("", author_response.router)

@@ -41,6 +41,10 @@ EXPECTED = {
     ("post", "/api/submissions/{public_id}/camera-ready/versions"),
     ("put", "/api/submissions/{public_id}/camera-ready/details"),
     ("put", "/api/submissions/{public_id}/camera-ready/hosting"),
+    # Publishing the program (chairs).
+    ("get", "/api/venues/{slug}/program/publication"),
+    ("post", "/api/venues/{slug}/program/publication"),
+    ("delete", "/api/venues/{slug}/program/publication"),
     # Chasing reviews (issue 11).
     ("get", "/api/venues/{slug}/late-reviews"),
     ("post", "/api/venues/{slug}/late-reviews/remind"),

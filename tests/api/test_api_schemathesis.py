@@ -61,11 +61,18 @@ OPERATIONS = [
     "GET /api/venues/{slug}/outbox",
     "GET /api/venues/{slug}/outbox/{email_id}",
     "POST /api/venues/{slug}/outbox/{email_id}/resend",
+    # Publishing the program, as the chair: the seeded venue has no accepted paper (counts of
+    # zero); tests/api/test_api_program.py covers a venue with accepted papers.
+    "GET /api/venues/{slug}/program/publication",
+    "POST /api/venues/{slug}/program/publication",
+    "DELETE /api/venues/{slug}/program/publication",
 ]
 # Called as the chair; everything else as the author.
 AS_THE_CHAIR = {"GET /api/venues/{slug}/submissions", "GET /api/submissions/{public_id}/archival-matches",
                 "POST /api/submissions/{public_id}/archival-matches/{match_id}/dismiss", "GET /api/venues/{slug}/outbox",
-                "GET /api/venues/{slug}/outbox/{email_id}", "POST /api/venues/{slug}/outbox/{email_id}/resend"}
+                "GET /api/venues/{slug}/outbox/{email_id}", "POST /api/venues/{slug}/outbox/{email_id}/resend",
+                "GET /api/venues/{slug}/program/publication", "POST /api/venues/{slug}/program/publication",
+                "DELETE /api/venues/{slug}/program/publication"}
 
 
 @pytest.fixture

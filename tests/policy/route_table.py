@@ -261,6 +261,10 @@ ROUTES: dict[str, Route] = {
     "GET /api/papers/{public_id}/review-ratings": Route({"area_chair", "chair"}, API_P),
     "GET /api/venues/{slug}/decisions/from-recommendations": Route(CHAIRS, API_V),
     "POST /api/venues/{slug}/decisions/from-recommendations": Route(CHAIRS, API_V, get=False),
+    # publishing the program, as on cameraready:program_publish: every chair of the venue (venue-wide counts only)
+    "GET /api/venues/{slug}/program/publication": Route(CHAIRS, API_V),
+    "POST /api/venues/{slug}/program/publication": Route(CHAIRS, API_V, get=False),
+    "DELETE /api/venues/{slug}/program/publication": Route(CHAIRS, API_V, get=False),
     "GET /api/me/review-ratings": Route(SIGNED_IN),
     # archival matches (issue 12 item 4) and review-integrity hints (issue 11 item 6)
     "GET /api/submissions/{public_id}/archival-matches": Route({"chair"}, API_P),
