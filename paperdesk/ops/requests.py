@@ -18,6 +18,20 @@ from .proxy import parse_trusted_proxies
 
 access_log = logging.getLogger("paperdesk.access")
 VALID_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
+# URL parameters that are capabilities (an invitation's token, the key of an e-mail
+# confirmation or of a password reset, its account part): the log writes [redacted].
+SECRET_PARAMETER = re.compile(r"(^|_)(token|key|uidb36)$")
+
+
+def loggable(path: str, request) -> str:
+    """`path` with the values of the matched route's secret parameters redacted."""
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return path
+    for name, value in match.kwargs.items():
+        if SECRET_PARAMETER.search(name) and isinstance(value, str) and value:
+            path = path.replace(value, "[redacted]")
+    return path
 
 
 class RequestContextMiddleware:
@@ -46,8 +60,9 @@ class RequestContextMiddleware:
             route = "<unmatched>" if match is None else "/" + match.route.lstrip("^")
             metrics.observe_request(request.method, route, response.status_code, seconds)
             access_log.info(
-                "%s %s %s %.1fms", request.method, request.get_full_path()[:500], response.status_code, seconds * 1000,
-                extra={"request_id": rid, "client_ip": ip, "method": request.method, "path": request.path[:500], "status": response.status_code,
+                "%s %s %s %.1fms", request.method, loggable(request.get_full_path(), request)[:500], response.status_code, seconds * 1000,
+                extra={"request_id": rid, "client_ip": ip, "method": request.method, "path": loggable(request.path, request)[:500],
+                       "status": response.status_code,
                        "duration_ms": round(seconds * 1000, 1), "route": route},
             )
             return response
