@@ -276,3 +276,41 @@ class ReminderLog(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["venue", "email", "key"], name="reviewing_reminder_unique")]
+
+
+class EmergencyInvitation(models.Model):
+    """A chair's invitation to review one paper as its emergency reviewer, sent to someone
+    not (yet) an accepted member of the pool. Accepting makes them an accepted reviewer and
+    creates the emergency assignment in one step (`assignment.emergency_invitation_accept`).
+
+    A row of its own rather than a PoolMember with a marker: a pool row is one per address
+    and role, has its own link, lifetime (INVITATION_DAYS) and answer, and may already exist
+    (invited, volunteered) when the chair needs this; an emergency offer is about one paper,
+    has its own deadline (which is also when the offer expires), and its answer is about that
+    paper, not the pool. Keeping it apart leaves the pool invitations' rules untouched."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting for an answer"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    venue = models.ForeignKey("venues.Venue", on_delete=models.CASCADE, related_name="+")
+    submission = models.ForeignKey("submissions.Submission", on_delete=models.CASCADE, related_name="emergency_invitations")
+    email = models.EmailField()
+    name = models.CharField(max_length=200, blank=True)
+    deadline = models.DateTimeField(help_text="The emergency reviewer's review deadline; the offer expires then")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    token = models.CharField(max_length=64, db_index=True)  # the SHA-256 of the link's token (paperdesk.tokens), never the token
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                             help_text="The account that answered")
+    invited_at = models.DateTimeField()
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-invited_at", "-id"]
+        indexes = [models.Index(fields=["submission", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.email} for {self.submission_id} ({self.get_state_display()})"
