@@ -763,3 +763,207 @@ def emergency_assign(*, venue: Venue, submission: Submission, user, actor, deadl
     return EditResult(row, _warnings(venue, submission, member),
                       f"{member.display_name} is the emergency reviewer of #{submission.number} ({row.alias}), due {venue.moment_text(deadline)}; they are e-mailed now.")
 
+
+
+# --- emergency reviewers from outside the pool ------------------------------------------------------------
+# A chair names someone who is not an accepted reviewer (a colleague not in the pool, or
+# invited to it and silent): they get one e-mail with a personal link to review this paper.
+# Accepting makes them an accepted reviewer and the paper's emergency reviewer at once,
+# under the rules of `emergency_assign` (conflicts above all); the offer ends at the
+# emergency deadline. Expired, answered and unknown links get the pool's neutral page.
+
+def address_conflicts(venue: Venue, submission: Submission, email: str, name: str = "") -> list[str]:
+    """Why the person at `email` may not review `submission`, as far as the address and
+    the name tell: an author's address, a recorded conflict of the account it belongs to,
+    the authors' declarations (address, name, institution), and the venue's institution
+    rules (the address's domain against the authors' affiliations and addresses)."""
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
+
+    from paperdesk.matching.conflicts import Person, find_conflicts, normalize_name
+    from paperdesk.matching.conflicts import Submission as Paper
+
+    from . import conflicts
+    from .models import DeclaredConflict
+
+    email = email.strip().lower()
+    reasons: list[str] = []
+    authors = list(Authorship.objects.filter(submission=submission).values_list("name", "email", "affiliation", "user_id"))
+    people = conflicts._identities([a[3] for a in authors if a[3]])
+    if any(email == a[1].lower() or (a[3] and email in people[a[3]].emails) for a in authors):
+        reasons.append("an author of the submission")
+    accounts = {u.pk: u for u in get_user_model().objects.filter(email__iexact=email)}
+    accounts.update({a.user_id: a.user for a in EmailAddress.objects.filter(email__iexact=email, verified=True).select_related("user")})
+    for account in accounts.values():
+        reasons += [r for r in conflict_reasons(submission, account) if r not in reasons]
+    for d in DeclaredConflict.objects.filter(submission=submission, side=DeclaredConflict.Side.AUTHOR):
+        if (d.email and d.email.lower() == email) or (d.name and name and normalize_name(d.name) == normalize_name(name)):
+            reasons.append(f"declared by the authors: {d.describe()}")
+    years = venue.spec.reviewing.conflict_years
+    paper_people = []
+    for author_name, author_email, affiliation, user_id in authors:
+        who = people.get(user_id) if user_id else None
+        paper_people.append(Person(name=author_name, emails=tuple(sorted({author_email.lower()} | (who.emails if who else set()))),
+                                   affiliations=tuple(([affiliation] if affiliation else []) + (who.affiliations if who else []))))
+    paper_people += [Person(affiliations=(d.institution.strip().lstrip("@"),)) for d in
+                     DeclaredConflict.objects.filter(submission=submission, side=DeclaredConflict.Side.AUTHOR).exclude(institution="")]
+    found = find_conflicts([Paper("p", tuple(paper_people))], [Person(name=name, emails=(email,), id="x")],
+                           year=venue.submission_deadline.year, coauthor_years=years, affiliation_years=years, table=conflicts.institution_table(venue))
+    for reason in found.reasons("p", "x") if found.pairs() else []:
+        if not reason.startswith("same person"):
+            text = conflicts._sentence(reason)
+            if text not in reasons:
+                reasons.append(text)
+    return reasons
+
+
+def _emergency_paper(venue: Venue, submission: Submission) -> Submission:
+    """The paper, locked, if it can still take an emergency reviewer."""
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if submission.venue_id != venue.pk:
+        raise ReviewingError("No such paper.", 404)
+    if submission.status != Submission.Status.SUBMITTED:
+        raise ReviewingError(f"#{submission.number} is {submission.get_status_display().lower()}; only submitted papers are assigned.", 409)
+    if Submission.objects.filter(pk=submission.pk, decision__released_at__isnull=False).exists():
+        raise ReviewingError(f"The decision on #{submission.number} is released; it needs no more reviews.", 409)
+    return submission
+
+
+@transaction.atomic
+def emergency_invite(*, venue: Venue, submission: Submission, email: str, name: str, actor, deadline: dt.datetime):
+    """Invite someone who is not an accepted reviewer to review this paper as its emergency
+    reviewer (one e-mail, a personal link until `deadline`). Refused when the address is an
+    author's or conflicted with the paper (accepting would be refused), or is already an
+    accepted reviewer (the chair picks them instead)."""
+    from paperdesk import tokens
+
+    from . import tasks
+    from .models import EmergencyInvitation
+
+    _require_manager(actor, venue)
+    if submission.venue_id != venue.pk or not policy.can_assign_paper(actor, submission):
+        raise ReviewingError("No such paper.", 404)
+    submission = _emergency_paper(venue, submission)
+    email, name = email.strip().lower(), " ".join(name.split())[:200]
+    now = clock.now()
+    if deadline < now + EMERGENCY_MIN:
+        raise ReviewingError(f"Give an emergency reviewer at least {EMERGENCY_MIN.seconds // 3600} hours: the deadline is too close.", 400, "deadline")
+    member = PoolMember.objects.filter(venue=venue, role=PoolMember.Role.REVIEWER, state=PoolMember.State.ACCEPTED, email__iexact=email).first()
+    if member is None:
+        from django.contrib.auth import get_user_model
+
+        account = get_user_model().objects.filter(email__iexact=email).first()
+        member = PoolMember.objects.filter(venue=venue, role=PoolMember.Role.REVIEWER, state=PoolMember.State.ACCEPTED, user=account).first() if account else None
+    if member is not None:
+        raise ReviewingError(f"{email} is an accepted reviewer of {venue.short_name}: pick them as the emergency reviewer instead.", 409, "email")
+    reasons = address_conflicts(venue, submission, email, name)
+    if reasons:
+        raise ReviewingError(f"Not sent: {email} has a conflict with #{submission.number} ({'; '.join(reasons)}); "
+                             "a conflicted reviewer is never assigned, so accepting would be refused.", 409, "email")
+    if EmergencyInvitation.objects.filter(submission=submission, email=email, state=EmergencyInvitation.State.PENDING, deadline__gt=now).exists():
+        raise ReviewingError(f"{email} already has an open invitation to review #{submission.number}.", 409, "email")
+    offer = EmergencyInvitation.objects.create(venue=venue, submission=submission, email=email, name=name, deadline=deadline,
+                                               token=tokens.mint()[1], invited_by=actor, invited_at=now)  # the sending job mints the link
+    record("assignment.emergency_invite", submission, actor=actor, venue=venue, email=email, deadline=deadline.isoformat(), invitation=offer.public_id)
+    transaction.on_commit(lambda: tasks.send_emergency_invitation_job.enqueue(offer.pk))
+    return offer
+
+
+def emergency_offer(token: str):
+    """The open emergency invitation a link names (pending, before its deadline); None for
+    an answered, expired or unknown link (the caller cannot tell which)."""
+    from paperdesk import tokens
+
+    from .models import EmergencyInvitation
+
+    hashed = tokens.lookup(token)
+    offer = EmergencyInvitation.objects.select_related("venue", "submission").filter(token=hashed).first() if hashed else None
+    if offer is None or offer.state != EmergencyInvitation.State.PENDING or clock.now() >= offer.deadline:
+        return None
+    return offer
+
+
+def _locked_offer(token: str):
+    from paperdesk import tokens
+
+    from .models import EmergencyInvitation
+
+    hashed = tokens.lookup(token)
+    offer = EmergencyInvitation.objects.select_for_update(of=("self",)).select_related("venue", "submission").filter(token=hashed).first() if hashed else None
+    if offer is None or offer.state != EmergencyInvitation.State.PENDING or clock.now() >= offer.deadline:
+        from .services import CLOSED_INVITATION
+
+        raise ReviewingError(CLOSED_INVITATION, 404)
+    return offer
+
+
+@transaction.atomic
+def emergency_invitation_decline(*, token: str, actor):
+    """Decline: nothing was assigned, so nothing is freed; the inviting chair is told."""
+    from . import tasks
+    from .models import EmergencyInvitation
+
+    offer = _locked_offer(token)
+    signed_in = getattr(actor, "is_authenticated", False)
+    offer.state, offer.responded_at = EmergencyInvitation.State.DECLINED, clock.now()
+    offer.user = actor if signed_in else None
+    offer.save(update_fields=["state", "responded_at", "user"])
+    record("assignment.emergency_decline", offer.submission, actor=actor if signed_in else None, venue=offer.venue, email=offer.email,
+           invitation=offer.public_id)
+    transaction.on_commit(lambda: tasks.send_emergency_answer_job.enqueue(offer.pk))
+    return offer
+
+
+@transaction.atomic
+def emergency_invitation_accept(*, token: str, actor) -> Assignment:
+    """Accept: the signed-in account becomes an accepted reviewer of the venue and the
+    paper's emergency reviewer (published, with the offer's deadline) in this transaction.
+    Refused, with nothing changed, when the account or the invited address has a conflict
+    with the paper (an author, recorded or declared, the authors' institution)."""
+    from . import tasks
+    from .conflicts import compute_conflicts
+    from .models import EmergencyInvitation
+    from .services import _grant_role, membership_of
+
+    if not getattr(actor, "is_authenticated", False):
+        raise ReviewingError("Sign in or create an account to accept.", 401)
+    offer = _locked_offer(token)
+    venue = offer.venue
+    submission = _emergency_paper(venue, offer.submission)
+    reasons = address_conflicts(venue, submission, offer.email, offer.name)
+    if reasons:
+        raise ReviewingError(f"You cannot review #{submission.number}: a conflict of interest ({'; '.join(reasons)}).", 409)
+    member = membership_of(actor, venue)
+    if member is None:
+        member = PoolMember.objects.filter(venue=venue, role=PoolMember.Role.REVIEWER, email__iexact=offer.email).first()
+        if member is not None and member.user_id not in (None, actor.pk):
+            raise ReviewingError("This address is in the pool with another account. Sign in with that account to accept.", 409)
+    if member is None:
+        member = PoolMember(venue=venue, email=offer.email, role=PoolMember.Role.REVIEWER, invited_at=offer.invited_at)
+    elif member.user_id is None and member.pk and PoolMember.objects.filter(venue=venue, role=member.role, user=actor).exclude(pk=member.pk).exists():
+        raise ReviewingError(f"You are already in {venue.short_name}'s pool with another address.", 409)
+    joined = member.state != PoolMember.State.ACCEPTED
+    member.user, member.state = actor, PoolMember.State.ACCEPTED
+    member.name = member.name or offer.name or actor.full_name
+    member.responded_at = member.responded_at if not joined else clock.now()
+    member.save()
+    _grant_role(member)
+    # This person's conflicts with this paper, now (a new account has none recorded yet).
+    compute_conflicts(venue, users=[actor.pk], submissions=[submission.pk])
+    member = _reviewer(venue, actor)
+    _refuse_conflict(submission, member)
+    if Assignment.objects.filter(submission=submission, user=actor, kind=Assignment.Kind.REVIEWER).exists():
+        raise ReviewingError(f"You already review #{submission.number}.", 409)
+    score, explanation = _pair_explanation(venue, submission, member)
+    row = Assignment.objects.create(submission=submission, user=actor, kind=Assignment.Kind.REVIEWER, alias_number=_next_alias(submission),
+                                    score=score, explanation=explanation, source="emergency", published=True, emergency=True,
+                                    deadline=offer.deadline)
+    _fill_open_slot(submission)
+    offer.state, offer.responded_at, offer.user = EmergencyInvitation.State.ACCEPTED, clock.now(), actor
+    offer.save(update_fields=["state", "responded_at", "user"])
+    if joined:
+        record("pool.accept_invitation", member, actor=actor, venue=venue, email=member.email, emergency=True)
+    record("assignment.emergency", submission, actor=actor, venue=venue, reviewer=member.email, alias=row.alias,
+           deadline=offer.deadline.isoformat(), invitation=offer.public_id, invited_by=offer.invited_by.email if offer.invited_by else "")
+    transaction.on_commit(lambda: tasks.send_emergency_answer_job.enqueue(offer.pk))
+    return row

@@ -216,3 +216,48 @@ def send_removal_notice_job(venue_id: int, user_id: int, submission_id: int, ali
         claim.delete()
         raise
 
+
+
+@task()
+def send_emergency_invitation_job(invitation_id: int) -> int:
+    """The one e-mail of an emergency invitation: the paper's title as reviewers see it
+    (never its authors), the short deadline and a personal link minted here. As with
+    `_invitation_mail`, the token lives in the e-mail alone (the outbox keeps the message
+    without it) and a takeover of this job writes the same link again."""
+    from .models import EmergencyInvitation
+
+    offer = EmergencyInvitation.objects.select_related("venue", "submission").filter(
+        pk=invitation_id, state=EmergencyInvitation.State.PENDING).first()
+    if offer is None:
+        return 0
+    token, hashed = tokens.mint("emergency-invitation", offer.pk)
+    EmergencyInvitation.objects.filter(pk=offer.pk).update(token=hashed)
+    venue = offer.venue
+    return send_templated(
+        "reviewing_emergency_invitation",
+        {"venue": venue, "greeting": offer.name, "title": offer.submission.title, "deadline": _when(venue, offer.deadline),
+         "review_deadline": _when(venue, venue.review_deadline), "email": offer.email,
+         "url": reverse("committee:emergency_invitation", args=[token])},
+        to=[offer.email], reply_to=venue.contact_email, paper=offer.submission, withhold=(token,),
+    )
+
+
+@task()
+def send_emergency_answer_job(invitation_id: int) -> int:
+    """The inviting chair hears the answer to an emergency invitation (accepted: who, under
+    which alias; declined: the paper still needs someone)."""
+    from .models import EmergencyInvitation
+
+    offer = EmergencyInvitation.objects.select_related("venue", "submission", "invited_by", "user").filter(pk=invitation_id).first()
+    if offer is None or offer.invited_by is None or offer.state == EmergencyInvitation.State.PENDING:
+        return 0
+    venue = offer.venue
+    accepted = offer.state == EmergencyInvitation.State.ACCEPTED
+    pair = Assignment.objects.filter(submission=offer.submission, user=offer.user, kind=Assignment.Kind.REVIEWER).first() if accepted else None
+    return send_templated(
+        "reviewing_emergency_answer",
+        {"venue": venue, "chair": offer.invited_by, "offer": offer, "accepted": accepted, "submission": offer.submission,
+         "alias": pair.alias if pair else "", "deadline": _when(venue, offer.deadline),
+         "url": reverse("committee:pair_alternates", args=[venue.slug, offer.submission.public_id])},
+        to=[offer.invited_by.email], reply_to=venue.contact_email, paper=offer.submission,
+    )
