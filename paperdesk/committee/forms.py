@@ -130,3 +130,15 @@ class ReviewerField(forms.CharField):
 
 class PairForm(forms.Form):
     reviewer = ReviewerField(max_length=300)
+
+
+class EmergencyInviteForm(forms.Form):
+    """Someone outside the pool (or invited and silent) as a paper's emergency reviewer."""
+
+    name = forms.CharField(max_length=200, label="Name")
+    email = forms.EmailField(max_length=254, label="E-mail address")
+
+
+class EmergencyAnswerForm(forms.Form):
+    answer = forms.ChoiceField(choices=[("accept", "Accept: I review this paper by the deadline"), ("decline", "Decline")],
+                               widget=forms.RadioSelect, initial="accept")

@@ -42,6 +42,7 @@ urlpatterns = [
     path(V + "assignment/papers/<str:public_id>/add/", views.pair_add, name="pair_add"),
     path(V + "assignment/papers/<str:public_id>/alternates/", views.pair_alternates, name="pair_alternates"),
     path(V + "assignment/papers/<str:public_id>/emergency/", views.pair_emergency, name="pair_emergency"),
+    path(V + "assignment/papers/<str:public_id>/emergency/invite/", views.emergency_invite, name="emergency_invite"),
     path(V + "assignment/pairs/<int:pair_id>/remove/", views.pair_remove, name="pair_remove"),
     path(V + "assignment/pairs/<int:pair_id>/swap/", views.pair_swap, name="pair_swap"),
     path(V + "assignment/publish/", views.publish, name="publish"),
@@ -54,6 +55,7 @@ urlpatterns = [
     path(V + "area-chairs/pairs/<int:pair_id>/remove/", area_chair_views.remove, name="area_chair_remove"),
     # site-wide
     path("reviewing/invitations/<str:token>/", views.invitation, name="invitation"),
+    path("reviewing/emergency/<str:token>/", views.emergency_invitation, name="emergency_invitation"),
     path("reviewing/assignments/", views.my_assignments, name="my_assignments"),
     path("reviewing/papers/<str:public_id>/conflicts/", views.author_conflicts, name="author_conflicts"),
     path("reviewing/papers/<str:public_id>/conflicts/<int:declaration_id>/delete/", views.author_conflict_delete, name="author_conflict_delete"),

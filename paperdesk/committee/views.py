@@ -741,6 +741,67 @@ def pair_emergency(request, venue_slug, public_id):
         return _error(request, error, venue, back=back)
     return _edited(request, venue, result)
 
+@require_POST
+def emergency_invite(request, venue_slug, public_id):
+    """Invite someone who is not an accepted reviewer as this paper's emergency reviewer."""
+    from . import deadlines
+
+    venue = venue_for_request(request, venue_slug, Need.MANAGE_POOL)
+    submission = Submission.objects.filter(venue=venue, public_id=public_id).first()
+    if submission is None or not policy.can_assign_paper(request.user, submission):
+        raise Http404("No such paper")
+    back = reverse("committee:pair_alternates", args=[venue.slug, submission.public_id])
+    form = forms.EmergencyInviteForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, " ".join(str(e) for errors in form.errors.values() for e in errors), status=400, venue=venue, back=back)
+    deadline = deadlines.parse(venue, request.POST.get("deadline", ""))
+    if deadline is None:
+        return _refused(request, deadlines.how_to_write(venue), status=400, venue=venue, back=back)
+    try:
+        offer = assignment.emergency_invite(venue=venue, submission=submission, email=form.cleaned_data["email"], name=form.cleaned_data["name"],
+                                            actor=request.user, deadline=deadline)
+    except ReviewingError as error:
+        return _error(request, error, venue, back=back)
+    messages.success(request, f"{offer.name or offer.email} ({offer.email}) is invited to review #{submission.number} as its emergency reviewer, "
+                              f"due {venue.moment_text(offer.deadline)}; the offer ends then. You are e-mailed their answer.")
+    return redirect(back)
+
+
+def emergency_invitation(request, token):
+    """The invitee's page: the paper's title and deadline; accept (signed in with any
+    account) or decline. Answered, expired and unknown links get the neutral page."""
+    offer = assignment.emergency_offer(token)
+    if offer is None:
+        return _closed_invitation(request)
+    venue = offer.venue
+    request.venue = venue
+    if request.method == "POST":
+        form = forms.EmergencyAnswerForm(request.POST)
+        if form.is_valid():
+            try:
+                if form.cleaned_data["answer"] == "decline":
+                    assignment.emergency_invitation_decline(token=token, actor=request.user)
+                    return _closed_invitation(request, declined=True)
+                row = assignment.emergency_invitation_accept(token=token, actor=request.user)
+            except ReviewingError as error:
+                if error.status == 404:
+                    return _closed_invitation(request)
+                return _refused(request, error.message, status=error.status, venue=venue)
+            messages.success(request, f"Thank you: you are {row.alias} of this paper, due {venue.moment_text(row.deadline)}.")
+            return redirect("reviews:paper", offer.submission.public_id)
+        status = 400
+    else:
+        form = forms.EmergencyAnswerForm()
+        status = 200
+        if not request.user.is_authenticated:
+            # The link reached this address: an account made with it needs no confirmation.
+            from allauth.account.adapter import get_adapter
+
+            get_adapter(request).stash_verified_email(request, offer.email)
+    return render(request, "committee/emergency_invitation.html", {
+        "venue": venue, "offer": offer, "title": offer.submission.title, "form": form, "next": request.path,
+    }, status=status)
+
 
 def _pair(venue: Venue, pair_id) -> Assignment:
     return get_object_or_404(Assignment.objects.select_related("submission__venue", "user"), pk=pair_id, submission__venue=venue, kind=Assignment.Kind.REVIEWER)

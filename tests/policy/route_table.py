@@ -146,6 +146,7 @@ ROUTES: dict[str, Route] = {
     "committee:pair_add": Route({"chair"}, VP),
     "committee:pair_alternates": Route({"chair"}, VP),
     "committee:pair_emergency": Route({"chair"}, VP, get=False),
+    "committee:emergency_invite": Route({"chair"}, VP, get=False),  # an outsider as emergency reviewer: unconflicted chairs
     "committee:pair_remove": Route({"chair"}, {"venue_slug": "venue", "pair_id": "pair"}, get=False),
     "committee:pair_swap": Route({"chair"}, {"venue_slug": "venue", "pair_id": "pair"}),
     "committee:publish": Route(CHAIRS, V, get=False),
@@ -157,6 +158,8 @@ ROUTES: dict[str, Route] = {
     "committee:area_chair_remove": Route({"chair"}, {"venue_slug": "venue", "pair_id": "ac_pair"}, get=False),
     # A used reviewer invitation: nothing without signing in as the invitee.
     "committee:invitation": Route({"unassigned_reviewer"}, {"token": "invite_token"}),
+    # An emergency reviewer's invitation (tests/committee/test_emergency_invitation.py): a made-up link shows nothing to anyone.
+    "committee:emergency_invitation": Route(NOBODY, {"token": "nothing"}),
     "committee:my_assignments": Route(SIGNED_IN),
     "committee:author_conflicts": Route(AUTHORS | {"chair"}, P),
     "committee:author_conflict_delete": Route(AUTHORS, {"public_id": "paper", "declaration_id": "author_declaration"}, get=False),
