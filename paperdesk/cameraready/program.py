@@ -62,6 +62,9 @@ def program_publish(*, venue: Venue, actor, at: dt.datetime | None = None, uncon
     require(policy.can_publish_program(actor, venue))
     if unconfirmed is not None and unconfirmed not in UNCONFIRMED_CHOICES:
         raise ServiceError(f"Choose what the page shows of papers not confirmed yet: {' or '.join(UNCONFIRMED_CHOICES)}.", 400, "unconfirmed")
+    if at is not None and not 2000 <= at.year <= 9000:
+        # Also keeps the moment's UTC time inside the calendar Python can store (year 9999).
+        raise ServiceError("Choose a moment between the years 2000 and 9000.", 400, "at")
     if at is not None and at <= now:
         raise ServiceError("A scheduled publication must be in the future; to publish the program now, use “Publish now”.", 400, "at")
     with transaction.atomic():

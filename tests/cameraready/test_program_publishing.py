@@ -133,6 +133,9 @@ def test_bad_schedule_is_a_clear_400(crworld):
     past = (clock.now() - dt.timedelta(days=1)).astimezone(dt.timezone(dt.timedelta(hours=-12)))
     response = chair.post(program_url(crworld), {"action": "schedule", "at": past.strftime("%Y-%m-%dT%H:%M")})
     assert response.status_code == 400 and "in the future" in response.content.decode()
+    # The end of the calendar (UTC is 12 hours later than AoE, past the year 9999): a 400, not a 500.
+    response = chair.post(program_url(crworld), {"action": "schedule", "at": "9999-12-31T23:59"})
+    assert response.status_code == 400 and "year" in response.content.decode()
     assert "not published yet" in accepted_html(crworld)
 
 
