@@ -18,7 +18,7 @@ from paperdesk.checks import report as checker_report
 from paperdesk.checks.report import CheckReport
 from paperdesk.jobs import CHECKS_QUEUE, task
 
-from . import notifications
+from . import notifications, signals
 from .models import CheckRun, Submission, Upload
 
 
@@ -251,6 +251,7 @@ def paper_check_finished(*, upload_id: int) -> str:
     record("upload.adopt", submission, actor=None, venue=submission.venue, kind=upload.kind, version=upload.version,
            previous=in_force.version if in_force else None, sha256=upload.sha256)
     transaction.on_commit(lambda: notifications.send_version_verdict(submission.pk, upload.pk, "adopted", []))
+    signals.paper_version_adopted.send(sender=Submission, submission=submission, upload=upload)
     return "adopted"
 
 

@@ -10,6 +10,11 @@ from django.dispatch import Signal
 # `submission=`). The reviewing app recomputes the paper's conflicts after the commit.
 authors_changed = Signal()
 
+# A new paper PDF became the version in force of a submitted paper (its check passed; sent
+# inside the transaction, with `submission=` and `upload=`). The reviews app tells the
+# paper's reviewers and area chair after the commit.
+paper_version_adopted = Signal()
+
 
 # --- questions asked of a higher app -------------------------------------------------------
 # The camera-ready check expects the author names the authors confirmed for publication;
