@@ -54,6 +54,7 @@ TEMPLATE_EVENTS = {
     "review_reverted": "review_updates",
     "review_given_back": "review_updates",
     "reviewing_pool_decision": "review_updates",
+    "review_paper_new_version": "review_updates",
 }
 
 # How long a coalesced notice (co-authors told of a change to their paper) waits for more

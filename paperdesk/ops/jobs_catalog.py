@@ -135,6 +135,8 @@ def load() -> None:
         (("paperdesk.committee.tasks.send_first_author_reminders_job",), dict(venue=_venue_arg, label=_label("First-author volunteer reminders"))),
         (("paperdesk.committee.tasks.send_assignment_emails_job",), dict(venue=_venue_arg, label=_label("Assignment e-mails to reviewers"))),
         (("paperdesk.reviews.reminders.review_reminders_job",), dict(venue=_venue_arg, label=_label("Review reminders"))),
+        (("paperdesk.reviews.version_notices.send_new_version_notices_job",),
+         dict(venue=_venue_arg, label=_label("New PDF version: notices to reviewers and area chair"))),
         (("paperdesk.cameraready.services.send_camera_ready_reminders",),
          dict(venue=_camera_ready_venue, label=_label("Camera-ready reminders"))),
     ]

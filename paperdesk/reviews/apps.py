@@ -12,3 +12,4 @@ class ReviewsConfig(AppConfig):
         from .settings_checks import review_form_effects
 
         register(review_form_effects)
+        from . import version_notices  # noqa: F401  (connects the receiver of submissions' new-version event)
