@@ -8,6 +8,7 @@ those who may not read them.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 
@@ -18,6 +19,7 @@ from paperdesk.venues.markup import markdown_to_html
 from paperdesk.venues.models import Venue, VenueRole
 
 from .models import DiscussionPost, MetaReview, Review
+from .version_notices import in_force_since
 
 # --- reviews as one viewer sees them ----------------------------------------------------
 
@@ -258,6 +260,9 @@ class ReviewPage:
     can_chase: bool = False
     own_deadline: str = ""  # the reviewer's own deadline (extended, or an emergency reviewer's), as people read it
     can_give_back: bool = False
+    # The reviewer's own: when the version in force became so, if that is after their last
+    # save of their review (or their assignment, before any review): they may have read the old PDF.
+    new_version_since: dt.datetime | None = None
 
 
 @dataclass
@@ -325,7 +330,18 @@ def review_page(viewer, submission: Submission, now=None) -> ReviewPage:
         can_chase=bool(policy.can_chase_reviews(viewer, submission)) and not reviews_are_closed(submission),
         own_deadline=venue.moment_text(assignment.deadline) if assignment is not None and assignment.deadline is not None else "",
         can_give_back=assignment is not None and bool(policy.can_give_back_paper(viewer, submission)),
+        new_version_since=_new_version_since(submission, assignment, my_review),
     )
+
+
+def _new_version_since(submission: Submission, assignment: Assignment | None, review: Review | None) -> dt.datetime | None:
+    """When the PDF in force became so, if that is newer than what this reviewer last did on
+    the paper (saved their review, else was assigned); None otherwise."""
+    if assignment is None:
+        return None
+    since = in_force_since(submission)
+    baseline = review.updated_at if review is not None else assignment.created_at
+    return since if since is not None and since > baseline else None
 
 
 def reviews_are_closed(submission: Submission) -> bool:
