@@ -61,6 +61,15 @@ class AccountAdapter(DefaultAccountAdapter):
                                         ip=request.META.get("REMOTE_ADDR", ""))
             raise
 
+    def unstash_verified_email(self, request):
+        # An invitation link stashes the address it was sent to, which it proves. allauth then
+        # makes that address the new account's primary, verified one whatever the person typed:
+        # someone who signs up with their own address (or a colleague the link was forwarded
+        # to) would get the invited address instead. It counts only when it is the one typed.
+        stashed = super().unstash_verified_email(request)
+        typed = request.POST.get("email", "") if request is not None and request.method == "POST" else ""
+        return stashed if stashed and typed.strip().lower() == stashed.strip().lower() else None
+
     def save_user(self, request, user, form, commit=True):
         data = form.cleaned_data
         full_name = " ".join((data.get("full_name") or "").split())
