@@ -35,7 +35,7 @@ EVENTS: dict[str, tuple[str, str]] = {
     "reminders": ("Reminders", "Review, camera-ready and volunteering reminders, and chairs chasing late reviews."),
     "discussion": ("Discussion", "New posts in the discussion of a paper you review or chair."),
     "paper_updates": ("Changes to your papers", "A new PDF version or other change to a paper you co-author (one notice per change, several changes within a few minutes coalesced)."),
-    "review_updates": ("Review updates", "Reviews reverted by the chairs, reviewers giving back a paper, reviewer-pool answers."),
+    "review_updates": ("Review updates", "A new PDF version of a paper you review or chair, reviews reverted by the chairs, reviewers giving back a paper, reviewer-pool answers."),
 }
 ESSENTIAL = "essential"
 ESSENTIAL_HELP = ("Always sent immediately, whatever you choose below: assignment notices, decision notices, "
