@@ -120,7 +120,9 @@ def program_state(viewer, venue: Venue, now=None) -> ProgramState | None:
     row = ProgramPublication.objects.filter(venue=venue).select_related("updated_by").first()
     published_at = row.published_at if row else None
     state = "unpublished" if published_at is None else ("published" if published_at <= now else "scheduled")
-    accepted = policy.accepted_papers(venue)
+    # A chair conflicted with a paper counts and lists only the others (as on the dashboard):
+    # whether its authors confirmed is not theirs to follow until the program is public.
+    accepted = policy.accepted_papers(venue).exclude(pk__in=policy.conflicted_submission_ids(viewer, venue))
     unconfirmed = list(accepted.filter(camera_ready__confirmed_at__isnull=True).order_by("number").only("pk", "number", "title")[:500])
     total = accepted.count()
     return ProgramState(state=state, published_at=published_at, unconfirmed_choice=row.unconfirmed if row else ProgramPublication.Unconfirmed.OMIT,
