@@ -65,8 +65,9 @@ policy as the web pages.
   (`/papers/{id}/meta-review`: GET, PUT a draft, POST `.../submit`).
 - **Chairs**: the submission list, the reviews of a paper with who wrote them, the decision
   table with score statistics and setting decisions (`/venues/{slug}/decisions`), every
-  version of a paper's reviews (`/papers/{id}/review-history`). Papers
-  you have a conflict with show nothing of their reviewing.
+  version of a paper's reviews (`/papers/{id}/review-history`), the venue's e-mail outbox
+  (`/venues/{slug}/outbox`) and publishing the program (`/venues/{slug}/program/publication`:
+  GET, POST, DELETE). Papers you have a conflict with show nothing of their reviewing.
 
 Authenticate with a personal token from [/api/tokens/](/api/tokens/):
 `Authorization: Bearer pd_...`. In the browser, your signed-in session works too (writes
