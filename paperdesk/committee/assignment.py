@@ -21,6 +21,7 @@ import re
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Max
@@ -967,3 +968,44 @@ def emergency_invitation_accept(*, token: str, actor) -> Assignment:
            deadline=offer.deadline.isoformat(), invitation=offer.public_id, invited_by=offer.invited_by.email if offer.invited_by else "")
     transaction.on_commit(lambda: tasks.send_emergency_answer_job.enqueue(offer.pk))
     return row
+
+
+def emergency_offers(submission: Submission) -> list[tuple[Any, str]]:
+    """The paper's emergency invitations, newest first, each with the state to show: its
+    own, or "expired" for a pending one past its deadline (nothing marks that in the row).
+    The caller has checked that the viewer may assign the paper."""
+    from .models import EmergencyInvitation
+
+    now = clock.now()
+    offers = EmergencyInvitation.objects.filter(submission=submission).select_related("invited_by")
+    return [(o, "expired" if o.state == EmergencyInvitation.State.PENDING and now >= o.deadline else o.state) for o in offers]
+
+
+@transaction.atomic
+def emergency_invitation_withdraw(*, venue: Venue, submission: Submission, public_id: str, actor):
+    """A chair withdraws a pending emergency invitation: its link then gets the neutral
+    closed-invitation page, and the invitee is told by e-mail (they were asked to do
+    something). An answered or expired offer is refused: an accepted one is undone by
+    removing the reviewer from the paper, which also tells them."""
+    from . import tasks
+    from .models import EmergencyInvitation
+
+    _require_manager(actor, venue)
+    if submission.venue_id != venue.pk or not policy.can_assign_paper(actor, submission):
+        raise ReviewingError("No such paper.", 404)
+    offer = EmergencyInvitation.objects.select_for_update().filter(submission=submission, public_id=public_id).first()
+    if offer is None:
+        raise ReviewingError("No such invitation.", 404)
+    who = offer.name or offer.email
+    if offer.state == EmergencyInvitation.State.ACCEPTED:
+        raise ReviewingError(f"{who} already accepted: they review #{submission.number} as its emergency reviewer. "
+                             "To undo it, remove them from the paper on the assignment page.", 409)
+    if offer.state != EmergencyInvitation.State.PENDING:
+        raise ReviewingError(f"The invitation of {who} is already {offer.get_state_display().lower()}; there is nothing to withdraw.", 409)
+    if clock.now() >= offer.deadline:
+        raise ReviewingError(f"The invitation of {who} has expired (its link no longer works); there is nothing to withdraw.", 409)
+    offer.state = EmergencyInvitation.State.WITHDRAWN
+    offer.save(update_fields=["state"])
+    record("assignment.emergency_withdraw", submission, actor=actor, venue=venue, email=offer.email, invitation=offer.public_id)
+    transaction.on_commit(lambda: tasks.send_emergency_withdrawn_job.enqueue(offer.pk))
+    return offer

@@ -293,6 +293,7 @@ class EmergencyInvitation(models.Model):
         PENDING = "pending", "Waiting for an answer"
         ACCEPTED = "accepted", "Accepted"
         DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"  # by a chair, before an answer (`assignment.emergency_invitation_withdraw`)
 
     public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
     venue = models.ForeignKey("venues.Venue", on_delete=models.CASCADE, related_name="+")

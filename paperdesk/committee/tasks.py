@@ -261,3 +261,21 @@ def send_emergency_answer_job(invitation_id: int) -> int:
          "url": reverse("committee:pair_alternates", args=[venue.slug, offer.submission.public_id])},
         to=[offer.invited_by.email], reply_to=venue.contact_email, paper=offer.submission,
     )
+
+
+@task()
+def send_emergency_withdrawn_job(invitation_id: int) -> int:
+    """The invitee of a withdrawn emergency invitation hears that nothing is expected of them
+    (essential mail: it cancels a request). The paper's title only, as in the invitation."""
+    from .models import EmergencyInvitation
+
+    offer = EmergencyInvitation.objects.select_related("venue", "submission").filter(
+        pk=invitation_id, state=EmergencyInvitation.State.WITHDRAWN).first()
+    if offer is None:
+        return 0
+    venue = offer.venue
+    return send_templated(
+        "reviewing_emergency_withdrawn",
+        {"venue": venue, "greeting": offer.name, "title": offer.submission.title},
+        to=[offer.email], reply_to=venue.contact_email, paper=offer.submission,
+    )

@@ -43,6 +43,8 @@ urlpatterns = [
     path(V + "assignment/papers/<str:public_id>/alternates/", views.pair_alternates, name="pair_alternates"),
     path(V + "assignment/papers/<str:public_id>/emergency/", views.pair_emergency, name="pair_emergency"),
     path(V + "assignment/papers/<str:public_id>/emergency/invite/", views.emergency_invite, name="emergency_invite"),
+    path(V + "assignment/papers/<str:public_id>/emergency/invitations/<str:invitation_id>/withdraw/", views.emergency_withdraw,
+         name="emergency_withdraw"),
     path(V + "assignment/pairs/<int:pair_id>/remove/", views.pair_remove, name="pair_remove"),
     path(V + "assignment/pairs/<int:pair_id>/swap/", views.pair_swap, name="pair_swap"),
     path(V + "assignment/publish/", views.publish, name="publish"),

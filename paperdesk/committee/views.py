@@ -715,6 +715,7 @@ def pair_alternates(request, venue_slug, public_id):
         "venue": venue, "submission": submission, "alternates": rows, "current": current, "needed": demands.of(venue, submission),
         "emergency_default": venue.local(clock.now() + dt.timedelta(days=7)).date().isoformat(),
         "published": Assignment.objects.filter(submission=submission, kind=Assignment.Kind.REVIEWER, published=True).exists(),
+        "emergency_offers": assignment.emergency_offers(submission),
     })
 
 
@@ -765,6 +766,23 @@ def emergency_invite(request, venue_slug, public_id):
     messages.success(request, f"{offer.name or offer.email} ({offer.email}) is invited to review #{submission.number} as its emergency reviewer, "
                               f"due {venue.moment_text(offer.deadline)}; the offer ends then. You are e-mailed their answer.")
     return redirect(back)
+
+
+@require_POST
+def emergency_withdraw(request, venue_slug, public_id, invitation_id):
+    """Withdraw a pending emergency invitation (its link closes; the invitee is e-mailed)."""
+    venue = venue_for_request(request, venue_slug, Need.MANAGE_POOL)
+    submission = Submission.objects.filter(venue=venue, public_id=public_id).first()
+    if submission is None or not policy.can_assign_paper(request.user, submission):
+        raise Http404("No such paper")
+    back = reverse("committee:pair_alternates", args=[venue.slug, submission.public_id])
+    try:
+        offer = assignment.emergency_invitation_withdraw(venue=venue, submission=submission, public_id=invitation_id, actor=request.user)
+    except ReviewingError as error:
+        return _error(request, error, venue, back=back)
+    messages.success(request, f"The invitation of {offer.name or offer.email} ({offer.email}) to review #{submission.number} is withdrawn; "
+                              "its link no longer works and they are e-mailed.")
+    return redirect(back + "#emergency-offers")
 
 
 def emergency_invitation(request, token):

@@ -18,6 +18,7 @@ from django.urls import reverse
 from paperdesk.audit.models import AuditEntry
 from paperdesk.committee.models import Assignment, Conflict, EmergencyInvitation, PoolMember
 from paperdesk.mail.models import OutboundEmail
+from paperdesk.venues import moments
 from paperdesk.venues.models import VenueRole
 from tests.accounts.accounts_helpers import confirm_from_outbox, sign_up
 from tests.reviews.fixtures import at, rworld  # noqa: F401
@@ -167,3 +168,112 @@ def test_an_expired_link_gets_the_neutral_page(rworld, soon, at, django_capture_
     assert closed.status_code == 404 and "The canary paper" not in closed.content.decode()
     assert rworld.client("unassigned_reviewer").post(path, {"answer": "accept"}).status_code == 404
     assert Client().get(reverse("committee:emergency_invitation", args=["made-up"])).status_code == 404
+
+
+# --- the chair's list of the paper's offers, and withdrawing one -----------------------------
+
+
+def alternates_page(rworld, client=None) -> str:
+    client = client or rworld.client("chair")
+    page = client.get(reverse("committee:pair_alternates", args=[rworld.venue.slug, rworld.paper.public_id]))
+    assert page.status_code == 200
+    return page.content.decode()
+
+
+def withdraw_url(rworld, offer) -> str:
+    return reverse("committee:emergency_withdraw", args=[rworld.venue.slug, rworld.paper.public_id, offer.public_id])
+
+
+def offer_row(page: str, offer) -> str:
+    found = re.search(rf'<tr data-invitation="{offer.public_id}"[^>]*>.*?</tr>', page, re.S)
+    assert found, page
+    return found.group(0)
+
+
+def test_the_alternates_page_lists_a_pending_offer_and_then_its_answer(rworld, soon, django_capture_on_commit_callbacks):
+    invite(rworld, django_capture_on_commit_callbacks, soon)
+    offer = EmergencyInvitation.objects.get(email=OUTSIDER)
+    row = offer_row(alternates_page(rworld), offer)
+    assert "Olga Outsider" in row and OUTSIDER in row and 'data-state="pending"' in row
+    assert moments.html(offer.deadline) in row and rworld.people["chair"].display_name in row
+    assert moments.html(offer.invited_at) in row
+    assert withdraw_url(rworld, offer) in row and "data-confirm" in row
+    path, _ = link_for(OUTSIDER)
+    with django_capture_on_commit_callbacks(execute=True):
+        Client().post(path, {"answer": "decline"})
+    row = offer_row(alternates_page(rworld), offer)
+    assert 'data-state="declined"' in row and withdraw_url(rworld, offer) not in row
+
+
+def outsider_client(make_user) -> Client:
+    client = Client()
+    client.force_login(make_user(OUTSIDER, "Olga Outsider"))
+    return client
+
+
+def test_an_accepted_offer_is_listed_as_accepted_and_cannot_be_withdrawn(rworld, soon, make_user, django_capture_on_commit_callbacks):
+    invite(rworld, django_capture_on_commit_callbacks, soon)
+    path, _ = link_for(OUTSIDER)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert outsider_client(make_user).post(path, {"answer": "accept"}).status_code == 302
+    offer = EmergencyInvitation.objects.get(email=OUTSIDER)
+    row = offer_row(alternates_page(rworld), offer)
+    assert 'data-state="accepted"' in row and withdraw_url(rworld, offer) not in row
+    mail.outbox.clear()
+    refused = rworld.client("chair").post(withdraw_url(rworld, offer))
+    assert refused.status_code == 409 and "already accepted" in refused.content.decode()
+    offer.refresh_from_db()
+    assert offer.state == "accepted" and mail.outbox == []
+    assert not AuditEntry.objects.filter(action="assignment.emergency_withdraw").exists()
+
+
+def test_an_expired_offer_is_listed_as_expired(rworld, soon, at, django_capture_on_commit_callbacks):
+    invite(rworld, django_capture_on_commit_callbacks, soon)
+    offer = EmergencyInvitation.objects.get(email=OUTSIDER)
+    at(offer.deadline + dt.timedelta(minutes=1))
+    row = offer_row(alternates_page(rworld), offer)
+    assert 'data-state="expired"' in row and withdraw_url(rworld, offer) not in row
+    assert rworld.client("chair").post(withdraw_url(rworld, offer)).status_code == 409
+
+
+def test_withdrawing_a_pending_offer_closes_the_link_and_tells_the_invitee(rworld, soon, make_user, django_capture_on_commit_callbacks):
+    invite(rworld, django_capture_on_commit_callbacks, soon)
+    path, _ = link_for(OUTSIDER)
+    offer = EmergencyInvitation.objects.get(email=OUTSIDER)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        done = rworld.client("chair").post(withdraw_url(rworld, offer), follow=True)
+    assert done.status_code == 200 and "withdrawn" in done.content.decode()
+    offer.refresh_from_db()
+    assert offer.state == "withdrawn"
+    entry = AuditEntry.objects.get(action="assignment.emergency_withdraw", submission=rworld.paper)
+    assert entry.actor == rworld.people["chair"] and entry.data.get("invitation") == offer.public_id
+    assert [m.to for m in mail.outbox] == [[OUTSIDER]]
+    message = mail.outbox[0]
+    assert "withdrawn" in message.subject.lower() + message.body.lower() and "The canary paper" in message.body
+    assert CANARY_AUTHOR not in message.body + message.subject and "/reviewing/emergency/" not in message.body
+    assert 'data-state="withdrawn"' in offer_row(alternates_page(rworld), offer)
+    closed = Client().get(path)
+    assert closed.status_code == 404 and "The canary paper" not in closed.content.decode()
+    assert outsider_client(make_user).post(path, {"answer": "accept"}).status_code == 404
+    assert not Assignment.objects.filter(submission=rworld.paper, user__email=OUTSIDER).exists()
+    again = rworld.client("chair").post(withdraw_url(rworld, offer))
+    assert again.status_code == 409
+
+
+def test_a_conflicted_chair_and_a_reviewer_cannot_see_or_withdraw_an_offer(rworld, soon, make_user, django_capture_on_commit_callbacks):
+    invite(rworld, django_capture_on_commit_callbacks, soon)
+    offer = EmergencyInvitation.objects.get(email=OUTSIDER)
+    other = make_user("cora@chairs.org", "Cora Conflicted")
+    VenueRole.objects.create(venue=rworld.venue, user=other, role=VenueRole.Role.CHAIR)
+    Conflict.objects.create(submission=rworld.paper, user=other, source=Conflict.Source.INSTITUTION, reason="Same lab")
+    conflicted = Client()
+    conflicted.force_login(other)
+    mail.outbox.clear()
+    for client in (conflicted, rworld.client("reviewer")):
+        assert client.get(reverse("committee:pair_alternates", args=[rworld.venue.slug, rworld.paper.public_id])).status_code == 404
+        with django_capture_on_commit_callbacks(execute=True):
+            assert client.post(withdraw_url(rworld, offer)).status_code == 404
+    offer.refresh_from_db()
+    assert offer.state == "pending" and mail.outbox == []
+    assert not AuditEntry.objects.filter(action="assignment.emergency_withdraw").exists()

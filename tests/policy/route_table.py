@@ -147,6 +147,8 @@ ROUTES: dict[str, Route] = {
     "committee:pair_alternates": Route({"chair"}, VP),
     "committee:pair_emergency": Route({"chair"}, VP, get=False),
     "committee:emergency_invite": Route({"chair"}, VP, get=False),  # an outsider as emergency reviewer: unconflicted chairs
+    # Withdrawing one (tests/committee/test_emergency_invitation.py); the sweep's world has none, so a made-up id.
+    "committee:emergency_withdraw": Route({"chair"}, {"venue_slug": "venue", "public_id": "paper", "invitation_id": "nothing"}, get=False),
     "committee:pair_remove": Route({"chair"}, {"venue_slug": "venue", "pair_id": "pair"}, get=False),
     "committee:pair_swap": Route({"chair"}, {"venue_slug": "venue", "pair_id": "pair"}),
     "committee:publish": Route(CHAIRS, V, get=False),
