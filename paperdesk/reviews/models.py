@@ -68,6 +68,10 @@ class AnonymizedPdf(models.Model):
     sha256 = models.CharField(max_length=64)
     size = models.BigIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
+    # For a supplementary archive's copy: what the cleaner left out of it, as it reported it
+    # ({file, reason}, and `shown`: whether the copy itself names the file). Null for a copy
+    # made before this was recorded: such a copy is made again on its next download.
+    left_out = models.JSONField(default=list, null=True, blank=True)
 
 
 class ReminderSchedule(models.Model):
