@@ -73,7 +73,94 @@ def test_a_copy_stored_before_pdfs_were_stripped_is_made_again(rworld):
         assert copy.namelist() == ["paper/appendix.pdf"]
         assert CANARY_AUTHOR.encode() not in copy.read("paper/appendix.pdf")
     made = AnonymizedPdf.objects.get(upload=upload)
-    assert made.blob != stale.name
+    assert made.blob != stale.name and made.left_out == []
     # made once: the next download is served from storage
     assert b"".join(rworld.client("reviewer2").get(url).streaming_content) == data
     assert AnonymizedPdf.objects.get(upload=upload).blob == made.blob
+
+
+BROKEN_PDF = b"%PDF-1.4\n<< /Title (x) >>\nnot a pdf\n%%EOF\n"
+
+
+def paper_page(rworld, role: str = "reviewer") -> str:
+    response = rworld.client(role).get(reverse("reviews:paper", args=[rworld.paper.public_id]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def download(rworld, role: str = "reviewer") -> bytes:
+    response = rworld.client(role).get(reverse("reviews:supplementary", args=[rworld.paper.public_id]))
+    assert response.status_code == 200
+    return b"".join(response.streaming_content)
+
+
+def test_the_reviewers_page_lists_what_was_left_out_of_their_copy_once_it_is_made(rworld):
+    from django.utils.html import escape
+
+    from paperdesk.reviews.models import AnonymizedPdf
+
+    upload = add_archive(rworld.paper, zip_of({"code/train.py": b"print('train')\n", "paper/broken.pdf": BROKEN_PDF}))
+    before = paper_page(rworld)
+    assert "Download the supplementary material" in before
+    assert "left out of your copy" not in before  # no copy yet: nothing is known
+    download(rworld)
+    row = AnonymizedPdf.objects.get(upload=upload)
+    assert [entry["file"] for entry in row.left_out] == ["paper/broken.pdf"]
+    reason = row.left_out[0]["reason"]
+    assert reason and "metadata could not be removed" in reason
+    page = paper_page(rworld)
+    assert "1 file was left out of your copy (it could not be cleaned)" in page
+    assert "paper/broken.pdf" in page and escape(reason) in page
+    # the other reviewer sees the same facts of the same copy
+    assert "1 file was left out of your copy" in paper_page(rworld, "reviewer2")
+
+
+def test_a_copy_with_nothing_left_out_says_nothing_of_it(rworld):
+    from paperdesk.reviews.models import AnonymizedPdf
+
+    upload = add_archive(rworld.paper, zip_of({"code/train.py": b"print('train')\n", "paper/appendix.pdf": pdf_with_metadata(CANARY_AUTHOR)}))
+    download(rworld)
+    assert AnonymizedPdf.objects.get(upload=upload).left_out == []
+    page = paper_page(rworld)
+    assert "Download the supplementary material" in page and "left out of your copy" not in page
+
+
+def test_several_files_left_out_are_counted_and_their_names_escaped(rworld):
+    from paperdesk.reviews.models import AnonymizedPdf
+
+    upload = add_archive(rworld.paper, zip_of({
+        "paper/<b>bold</b>.pdf": BROKEN_PDF,
+        "nb/analysis.ipynb": b"{not json",
+    }))
+    download(rworld)
+    assert sorted(entry["file"] for entry in AnonymizedPdf.objects.get(upload=upload).left_out) == ["nb/analysis.ipynb", "paper/<b>bold</b>.pdf"]
+    page = paper_page(rworld)
+    assert "2 files were left out of your copy (they could not be cleaned)" in page
+    assert "nb/analysis.ipynb" in page and "paper/&lt;b&gt;bold&lt;/b&gt;.pdf" in page and "<b>bold</b>" not in page
+
+
+def test_a_name_the_copy_does_not_keep_is_not_shown_only_its_reason(rworld):
+    """The page names a file only as the copy itself does (its note lists it); a row naming a
+    file the copy does not (a hand-made or older row) shows the reason alone."""
+    from paperdesk.reviews.models import AnonymizedPdf
+    from paperdesk.reviews.supplementary import reviewer_materials
+
+    upload = add_archive(rworld.paper, zip_of({"paper/broken.pdf": BROKEN_PDF}))
+    download(rworld)
+    AnonymizedPdf.objects.filter(upload=upload).update(left_out=[{"file": "Ada Lovelace notes.pdf", "reason": "it is damaged", "shown": False}])
+    materials = reviewer_materials(rworld.paper)
+    assert [(row.file, row.reason) for row in materials.left_out] == [("", "it is damaged")]
+    page = paper_page(rworld)
+    assert "1 file was left out of your copy" in page and "it is damaged" in page and "Ada Lovelace notes" not in page
+
+
+def test_a_copy_made_before_its_left_out_files_were_recorded_is_made_again(rworld):
+    from paperdesk.reviews.models import AnonymizedPdf
+
+    upload = add_archive(rworld.paper, zip_of({"paper/broken.pdf": BROKEN_PDF}))
+    first = download(rworld)
+    AnonymizedPdf.objects.filter(upload=upload).update(left_out=None)  # as the migration leaves rows made before it
+    assert "left out of your copy" not in paper_page(rworld)
+    assert download(rworld) == first  # the same bytes, made again with what the cleaner reported
+    assert [entry["file"] for entry in AnonymizedPdf.objects.get(upload=upload).left_out] == ["paper/broken.pdf"]
+    assert "1 file was left out of your copy" in paper_page(rworld)
