@@ -273,6 +273,14 @@ def send_emergency_withdrawn_job(invitation_id: int) -> int:
         pk=invitation_id, state=EmergencyInvitation.State.WITHDRAWN).first()
     if offer is None:
         return 0
+    from paperdesk.mail.models import OutboundEmail
+
+    # Withdrawn before its invitation went out: the invitee never heard of it, so hears nothing.
+    invited = OutboundEmail.objects.filter(template="reviewing_emergency_invitation", recipients=offer.email,
+                                           submission_id=offer.submission_id, created_at__gte=offer.invited_at,
+                                           state__in=(OutboundEmail.State.SENT, OutboundEmail.State.SENDING))
+    if not invited.exists():
+        return 0
     venue = offer.venue
     return send_templated(
         "reviewing_emergency_withdrawn",

@@ -277,3 +277,25 @@ def test_a_conflicted_chair_and_a_reviewer_cannot_see_or_withdraw_an_offer(rworl
     offer.refresh_from_db()
     assert offer.state == "pending" and mail.outbox == []
     assert not AuditEntry.objects.filter(action="assignment.emergency_withdraw").exists()
+
+
+def test_an_offer_withdrawn_before_its_invitation_went_out_sends_nothing(rworld, soon):
+    """The chair withdraws before the invitation job ran: the invitee hears of nothing."""
+    from paperdesk.committee.tasks import send_emergency_invitation_job, send_emergency_withdrawn_job
+
+    invite(rworld, _NotRun(), soon)  # the on-commit jobs are not run: the invitation has not gone out
+    offer = EmergencyInvitation.objects.get(email=OUTSIDER)
+    assert not [m for m in mail.outbox if OUTSIDER in m.to]
+    assert rworld.client("chair").post(withdraw_url(rworld, offer)).status_code == 302
+    assert send_emergency_invitation_job.func(offer.pk) == 0  # the queued invitation finds it withdrawn
+    assert send_emergency_withdrawn_job.func(offer.pk) == 0
+    assert not [m for m in mail.outbox if OUTSIDER in m.to]
+
+
+class _NotRun:
+    """Stands in for django_capture_on_commit_callbacks: captures nothing, runs nothing."""
+
+    def __call__(self, execute=False):
+        import contextlib
+
+        return contextlib.nullcontext()
