@@ -46,7 +46,9 @@ def test_a_plain_email_job_taken_over_after_a_kill_sends_no_message_twice(venue,
 
     first = workers.start_worker(workers.worker_env(**mail_env, JOBS_TEST_MAIL_GATE=str(gate), JOBS_TEST_MAIL_GATE_AFTER="2"), log)
     spawned.append(first)
-    workers.wait_for(lambda: OutboundEmail.objects.filter(state="sending").exists() and OutboundEmail.objects.filter(state="sent").count() == 2,
+    # One query, so both counts come from the same moment (two queries could see the second
+    # notice still "sending" and then already "sent", before the third existed).
+    workers.wait_for(lambda: collections.Counter(OutboundEmail.objects.values_list("state", flat=True)) == {"sent": 2, "sending": 1},
                      60, "two notices sent and the third on its way", log)
     workers.kill(first)  # the mail server took two; the third is cut off while sending
     assert len(recipients(mail_dir)) == 2
