@@ -739,11 +739,8 @@ def emergency_assign(*, venue: Venue, submission: Submission, user, actor, deadl
 
     _require_manager(actor, venue)
     submission = _paper_for_edit(actor, venue, Submission.objects.select_for_update().get(pk=submission.pk))
-    if Submission.objects.filter(pk=submission.pk, decision__released_at__isnull=False).exists():
-        raise ReviewingError(f"The decision on #{submission.number} is released; it needs no more reviews.", 409)
-    now = clock.now()
-    if deadline < now + EMERGENCY_MIN:
-        raise ReviewingError(f"Give an emergency reviewer at least {EMERGENCY_MIN.seconds // 3600} hours: the deadline is too close.", 400, "deadline")
+    _require_needs_reviews(submission)
+    _require_emergency_deadline(deadline)
     member = _reviewer(venue, user)
     reviewer = member.user
     if reviewer is None:  # _reviewer finds accepted members with an account only
@@ -825,9 +822,21 @@ def _emergency_paper(venue: Venue, submission: Submission) -> Submission:
         raise ReviewingError("No such paper.", 404)
     if submission.status != Submission.Status.SUBMITTED:
         raise ReviewingError(f"#{submission.number} is {submission.get_status_display().lower()}; only submitted papers are assigned.", 409)
+    _require_needs_reviews(submission)
+    return submission
+
+
+def _require_needs_reviews(submission: Submission) -> None:
     if Submission.objects.filter(pk=submission.pk, decision__released_at__isnull=False).exists():
         raise ReviewingError(f"The decision on #{submission.number} is released; it needs no more reviews.", 409)
-    return submission
+
+
+def _require_emergency_deadline(deadline: dt.datetime) -> dt.datetime:
+    """Now, if `deadline` leaves an emergency reviewer at least EMERGENCY_MIN."""
+    now = clock.now()
+    if deadline < now + EMERGENCY_MIN:
+        raise ReviewingError(f"Give an emergency reviewer at least {EMERGENCY_MIN.seconds // 3600} hours: the deadline is too close.", 400, "deadline")
+    return now
 
 
 @transaction.atomic
@@ -846,9 +855,7 @@ def emergency_invite(*, venue: Venue, submission: Submission, email: str, name: 
         raise ReviewingError("No such paper.", 404)
     submission = _emergency_paper(venue, submission)
     email, name = email.strip().lower(), " ".join(name.split())[:200]
-    now = clock.now()
-    if deadline < now + EMERGENCY_MIN:
-        raise ReviewingError(f"Give an emergency reviewer at least {EMERGENCY_MIN.seconds // 3600} hours: the deadline is too close.", 400, "deadline")
+    now = _require_emergency_deadline(deadline)
     member = PoolMember.objects.filter(venue=venue, role=PoolMember.Role.REVIEWER, state=PoolMember.State.ACCEPTED, email__iexact=email).first()
     if member is None:
         from django.contrib.auth import get_user_model
