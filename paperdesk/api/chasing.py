@@ -54,9 +54,9 @@ class RemindIn(Schema):
 
 class RemindOut(Schema):
     key: str
-    reviewers: int
-    reviews: int
-    already_sent: bool = Field(description="This key was used before: nothing was sent now")
+    reviewers: int = Field(description="Reviewers the reminder went to (by the first call with this key)")
+    reviews: int = Field(description="Reviews it asked for (by the first call with this key)")
+    already_sent: bool = Field(description="This key was used before: nothing was sent now, and the counts are the first call's")
 
 
 class ExtendIn(Schema):

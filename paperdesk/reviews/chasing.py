@@ -128,6 +128,16 @@ class RemindResult:
     already: bool  # this key was used before: nothing new is sent
 
 
+def _already_sent(venue: Venue, key: str) -> RemindResult:
+    """What the first sending of this click did: the second submit of the form (a double click:
+    the browser shows only the second answer) reports it rather than just "nothing more"."""
+    from paperdesk.audit.models import AuditEntry
+
+    first = AuditEntry.objects.filter(venue=venue, action="reviews.remind_late", data__key=key).order_by("pk").first()
+    data = first.data if first is not None else {}
+    return RemindResult(key, int(data.get("reviewers", 0)), int(data.get("reviews", 0)), True)
+
+
 @transaction.atomic
 def remind_late_reviewers(*, actor, venue: Venue, key: str, submission: Submission | None = None, late_only: bool = True,
                           note: str = "", now: dt.datetime | None = None) -> RemindResult:
@@ -144,14 +154,14 @@ def remind_late_reviewers(*, actor, venue: Venue, key: str, submission: Submissi
     people = remind_preview(actor, venue, submission, late_only=late_only, now=now)
     claim_key = f"chase-{key}"
     if ReminderSent.objects.filter(venue=venue, key=claim_key).exists():
-        return RemindResult(key, 0, 0, True)
+        return _already_sent(venue, key)
     if not people:
         raise ServiceError("No reviewer is late on these papers: there is nobody to remind.", 409)
     try:  # the click's own row: a second submit of the same form (or a race with it) finds it
         with transaction.atomic():
             ReminderSent.objects.create(venue=venue, user=actor, key=claim_key)
     except IntegrityError:
-        return RemindResult(key, 0, 0, True)
+        return _already_sent(venue, key)
     record("reviews.remind_late", submission or venue, actor=actor, venue=venue, key=key, late_only=late_only,
            submission=submission.public_id if submission else "", reviewers=len({p.user_id for p in people}),
            reviews=sum(len(p.reviews) for p in people), assignments=[r.assignment_id for p in people for r in p.reviews][:500])

@@ -258,11 +258,13 @@ def chase(request, venue_slug):
         except ServiceError as failure:
             error, status = failure.message, failure.status
         else:
-            if result.already:
-                messages.info(request, "This reminder was already sent (the form was submitted twice); nothing more went out.")
+            sent = (f"Reminder sent to {plurals.count(result.reviewers, 'reviewer')} "
+                    f"for {plurals.count(result.reviews, 'review')}")
+            if result.already:  # the first submit's answer may never have been shown (a double click)
+                messages.info(request, f"{sent} (the form was submitted twice: it went out once, nothing more was sent)."
+                              if result.reviewers else "This reminder was already sent (the form was submitted twice); nothing more went out.")
             else:
-                messages.success(request, f"Reminder sent to {plurals.count(result.reviewers, 'reviewer')} "
-                                          f"for {plurals.count(result.reviews, 'review')}.")
+                messages.success(request, f"{sent}.")
             target = reverse("reviews:chase", args=[venue.slug])
             return redirect(target + (f"?paper={submission.public_id}" if submission else ""))
     people = chasing.remind_preview(request.user, venue, submission, late_only=late_only)

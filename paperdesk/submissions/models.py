@@ -112,6 +112,9 @@ class Authorship(models.Model):
     is_corresponding = models.BooleanField(default=False)
     is_co_first = models.BooleanField(default=False)
     claim_token = models.CharField(max_length=64, blank=True)  # the SHA-256 of the link's token (paperdesk.tokens), never the token; "" once answered
+    # The SHA-256 of the link this row was confirmed through: the same person opening it again
+    # (or a second Confirm racing the first) lands on the submission; it opens nothing for anyone else.
+    confirmed_token = models.CharField(max_length=64, blank=True)
     invited_at = models.DateTimeField(null=True, blank=True)
     declined_at = models.DateTimeField(null=True, blank=True)
 

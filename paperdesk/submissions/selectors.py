@@ -354,6 +354,18 @@ def invitation(token: str) -> Authorship | None:
     )
 
 
+def confirmed_through(user, token: str) -> Submission | None:
+    """The submission `user` confirmed their authorship of through the link `token`, if they
+    are still its author; None for anyone else who holds the used link."""
+    hashed = tokens.lookup(token)
+    if hashed is None or not getattr(user, "is_authenticated", False):
+        return None
+    row = Authorship.objects.filter(confirmed_token=hashed, user=user).select_related("submission").first()
+    if row is None or not policy.is_author(user, row.submission):
+        return None
+    return row.submission
+
+
 def pending_invitations(user) -> list[Authorship]:
     """Invitations to co-author waiting for this person's answer: rows listed under one of
     their verified addresses, neither confirmed nor declined (withdrawn papers left out)."""

@@ -451,8 +451,9 @@ def authorship_confirm(*, actor, token: str = "", authorship_id: int | None = No
     if row.submission.authorships.filter(user=actor).exists():
         raise ServiceError("You are already an author of this submission under another address.", 409)
     row.user = actor
+    row.confirmed_token = row.claim_token if token else ""
     row.claim_token = ""
-    row.save(update_fields=["user", "claim_token"])
+    row.save(update_fields=["user", "claim_token", "confirmed_token"])
     record("authorship.confirm", row.submission, actor=actor, venue=row.submission.venue, email=row.email)
     _after_commit_refresh_conflicts(row.submission)
     return row

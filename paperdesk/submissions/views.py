@@ -412,32 +412,14 @@ def invitation_answer(request, authorship_id: int, action: str):
     return _answer(request, action, authorship_id=authorship_id)
 
 
-# The invitation links this browser session confirmed (SHA-256 of the token -> the paper):
-# the link, opened again or its Confirm button sent twice, leads to the submission instead of
-# "not valid any more" under the message that it worked. Nothing is kept in the database: a
-# used link opens nothing for anyone else.
-ANSWERED_KEY = "confirmed_invitations"
-
-
-def _token_key(token: str) -> str:
-    import hashlib
-
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _remember_answer(request, token: str, submission: Submission) -> None:
-    answered = dict(request.session.get(ANSWERED_KEY) or {})
-    answered[_token_key(token)] = submission.public_id
-    request.session[ANSWERED_KEY] = dict(list(answered.items())[-20:])
-
-
 def _answered_here(request, token: str):
-    """The submission this session confirmed through `token`, if its viewer is an author of it."""
-    public_id = (request.session.get(ANSWERED_KEY) or {}).get(_token_key(token or ""))
-    if not public_id:
-        return None
-    submission = Submission.objects.filter(public_id=public_id).first()
-    if submission is None or not policy.is_author(request.user, submission):
+    """The submission the viewer already confirmed through `token`: the link opened again, or
+    its Confirm button sent twice (the second request may be answered before the first one's
+    response is read), leads there instead of to "not valid any more" under the message that
+    it worked. Looked up in the database, so two racing requests agree; anyone else who holds
+    a used link still gets the 404."""
+    submission = selectors.confirmed_through(request.user, token)
+    if submission is None:
         return None
     messages.info(request, f"You already confirmed: you are an author of “{submission.title}”.")
     return redirect("submissions:detail", submission.public_id)
@@ -454,8 +436,6 @@ def _answer(request, action: str, **which):
             return answered
         return _refused(request, error.message, status=error.status)
     if action == "confirm":
-        if which.get("token"):
-            _remember_answer(request, which["token"], row.submission)
         messages.success(request, f"You are now an author of “{row.submission.title}”.")
         return redirect("submissions:detail", row.submission.public_id)
     messages.success(request, f"You declined: you are not linked to “{row.submission.title}”, and its authors are told.")

@@ -84,6 +84,36 @@ def test_coauthors_confirming_through_the_link_makes_an_author(client, venue, au
     assert other.get(path).status_code == 404
 
 
+def test_coauthors_a_second_confirm_racing_the_first_lands_on_the_submission(client, venue, author, make_user, django_capture_on_commit_callbacks):
+    """A double click sends Confirm twice; the browser shows the second answer. That request
+    read its session before the first one's response saved anything to it, so what tells it
+    the link was used by this very person must be in the database, not in the session."""
+    from django.test import Client
+
+    turing = make_user("turing@cs.manchester.ac.uk", "Alan Turing")
+    submission = submission_with_coauthor(venue, author, django_capture_on_commit_callbacks)
+    path = invitation_path("turing@cs.manchester.ac.uk")
+    first, second = Client(), Client()
+    first.force_login(turing)
+    second.force_login(turing)  # a session of its own: nothing the first request saves reaches it
+
+    assert first.post(path, {"action": "confirm"})["Location"] == f"/submissions/{submission.public_id}/"
+    again = second.post(path, {"action": "confirm"}, follow=True)
+    assert again.redirect_chain == [(f"/submissions/{submission.public_id}/", 302)]
+    assert "You already confirmed: you are an author of" in again.content.decode()
+    assert second.get(path)["Location"] == f"/submissions/{submission.public_id}/"
+    # The used link still opens nothing for anyone else, and the stored value is a digest.
+    row = Authorship.objects.get(submission=submission, email="turing@cs.manchester.ac.uk")
+    token = path.rstrip("/").rsplit("/", 1)[1]
+    assert row.confirmed_token and token not in row.confirmed_token
+    other = Client()
+    other.force_login(make_user("someone@else.edu", "Someone Else"))
+    assert other.post(path, {"action": "confirm"}).status_code == 404
+    # An author who is taken off the list again is no author: the link leads nowhere for them.
+    row.delete()
+    assert second.post(path, {"action": "confirm"}).status_code == 404
+
+
 def test_coauthors_confirm_on_the_invitations_page(client, venue, author, make_user, django_capture_on_commit_callbacks):
     turing = make_user("turing@cs.manchester.ac.uk", "Alan Turing")
     submission = submission_with_coauthor(venue, author, django_capture_on_commit_callbacks)
