@@ -10,6 +10,22 @@ from django.dispatch import Signal
 # invitations wait under that address (submissions does); the answers are added up.
 email_address_confirmed = Signal()
 
+# What identifies a person changed: their names, GitHub or HuggingFace username, website,
+# affiliations or e-mail addresses (sent inside the changing transaction, with `user=` and
+# `fields=`, the names of what changed). The submissions app checks the anonymity of the
+# person's papers again after the commit.
+identities_changed = Signal()
+
+# The profile fields the anonymity check and the conflicts read (ORCID is in neither).
+IDENTITY_FIELDS = frozenset({"full_name", "other_names", "github", "huggingface", "website", "affiliations", "emails"})
+
+
+def announce_identities_changed(*, user, fields) -> None:
+    """Announce a change of `fields` of `user`; nothing when none of them identifies anyone."""
+    relevant = sorted(IDENTITY_FIELDS.intersection(fields))
+    if relevant:
+        identities_changed.send(sender=type(user), user=user, fields=relevant)
+
 
 def pending_invitations_on_confirm(*, user, email: str) -> int:
     """Announce the confirmation; the receivers' count of invitations waiting for it."""

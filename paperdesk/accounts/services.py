@@ -274,4 +274,5 @@ def profile_update(*, user: User, actor, profile: ProfileInput, affiliations: li
         changed.append("affiliations")
     if changed:
         record("account.profile_update", locked, actor=actor, fields=changed)
+        events.announce_identities_changed(user=locked, fields=changed)
     return locked

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from allauth.account.models import EmailAddress
-from allauth.account.signals import email_confirmed, password_changed, password_reset, user_signed_up
+from allauth.account.signals import (
+    email_added,
+    email_confirmed,
+    email_removed,
+    password_changed,
+    password_reset,
+    user_signed_up,
+)
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.dispatch import receiver
 
-from . import services
+from . import events, services
 
 
 def _tell(request, result: services.Confirmation, email: str) -> None:
@@ -46,3 +53,12 @@ def on_password_chosen(sender, request=None, user=None, **kwargs):
     if user is not None and getattr(user, "must_change_password", False):
         get_user_model().objects.filter(pk=user.pk).update(must_change_password=False)
         user.must_change_password = False
+
+
+@receiver(email_added, dispatch_uid="paperdesk.accounts.email_added")
+@receiver(email_removed, dispatch_uid="paperdesk.accounts.email_removed")
+def on_email_list_changed(sender, request=None, user=None, email_address=None, **kwargs):
+    """The anonymity check looks for every address on the account: a new or removed one
+    changes what it looks for (a confirmation is announced by services.email_confirmed)."""
+    if user is not None:
+        events.announce_identities_changed(user=user, fields=["emails"])

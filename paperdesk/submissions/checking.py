@@ -19,6 +19,7 @@ from paperdesk.checks.report import CheckReport
 from paperdesk.jobs import CHECKS_QUEUE, task
 
 from . import notifications, signals
+from .identities import identities_digest, identities_for
 from .models import CheckRun, Submission, Upload
 
 
@@ -48,46 +49,15 @@ def local_copy(blob_name: str):
         os.unlink(path)
 
 
-def identities_for(submission: Submission, published: dict[int, tuple[str, str]] | None = None) -> list:
-    """Each author's identity for the checker. `published` (authorship id -> the name and
-    affiliation the authors confirmed for the camera-ready) makes those the expected ones,
-    the submitted name still counting as another name."""
-    from allauth.account.models import EmailAddress
+def checked_identities(run: CheckRun) -> list:
+    """The identities the check of this run looks for: the authors' (for a camera-ready, with
+    the names they confirmed for publication)."""
+    submission = run.upload.submission
+    if run.mode == "camera-ready":
+        from .signals import published_authors
 
-    from paperdesk.checks import Identity
-
-    identities = []
-    for author in submission.authorships.select_related("user").prefetch_related("user__affiliations"):
-        user = author.user
-        emails = {author.email}
-        affiliations = {author.affiliation} if author.affiliation else set()
-        other_names: list[str] = []
-        github = huggingface = website = ""
-        name = author.name
-        if published and author.pk in published:
-            name, affiliation = published[author.pk]
-            if author.name and author.name != name:
-                other_names.append(author.name)
-            if affiliation:
-                affiliations.add(affiliation)
-        if user is not None:
-            emails |= set(EmailAddress.objects.filter(user=user).values_list("email", flat=True)) | {user.email}
-            affiliations |= {a.institution for a in user.affiliations.all()}
-            other_names = [n for n in (user.other_names or []) if n]
-            if user.full_name and user.full_name != name:
-                other_names.append(user.full_name)
-            github, huggingface, website = user.github, user.huggingface, user.website
-        # Identity holds tuples of strings (a bare string would be read letter by letter).
-        identities.append(Identity(
-            name=name,
-            other_names=tuple(other_names),
-            emails=tuple(sorted({e.lower() for e in emails if e})),
-            affiliations=tuple(sorted(affiliations)),
-            github=(github,) if github else (),
-            huggingface=(huggingface,) if huggingface else (),
-            websites=(website,) if website else (),
-        ))
-    return identities
+        return identities_for(submission, published_authors(submission))
+    return identities_for(submission)
 
 
 def check_upload(run: CheckRun) -> dict:
@@ -96,26 +66,22 @@ def check_upload(run: CheckRun) -> dict:
 
     upload = run.upload
     submission = upload.submission
+    identities = checked_identities(run)
     if upload.kind == Upload.Kind.SUPPLEMENTARY:  # an archive: read in the same kind of child
-        return _check_archive(upload, submission)
+        return _check_archive(upload, submission, identities)
     rules = rules_for(submission.venue.spec, submission.track.slug, run.mode)
-    published = None
-    if run.mode == "camera-ready":
-        from .signals import published_authors
-
-        published = published_authors(submission)
     with local_copy(upload.blob) as path:
         return check_in_child(
             path,
             rules,
-            identities_for(submission, published),
+            identities,
             cpu_seconds=settings.CHECK_CPU_SECONDS,
             memory_mb=settings.CHECK_MEMORY_MB,
             references=True,  # the integrity hints resolve them against imported listings
         )
 
 
-def _check_archive(upload: Upload, submission: Submission) -> dict:
+def _check_archive(upload: Upload, submission: Submission, identities: list) -> dict:
     """A supplementary archive, checked in the checker's child process (nothing of it is
     parsed here); the scan's deadline ends before the child's CPU limit, so a slow archive
     gets a verdict rather than a killed child."""
@@ -129,7 +95,7 @@ def _check_archive(upload: Upload, submission: Submission) -> dict:
     limits = ArchiveLimits(max_bytes=max_upload_bytes(submission.venue.spec.submission, Upload.Kind.SUPPLEMENTARY),
                            timeout=max(5.0, settings.CHECK_CPU_SECONDS * 0.8))
     with local_copy(upload.blob) as path:
-        return check_in_child(None, rules, identities_for(submission), cpu_seconds=settings.CHECK_CPU_SECONDS,
+        return check_in_child(None, rules, identities, cpu_seconds=settings.CHECK_CPU_SECONDS,
                               memory_mb=settings.CHECK_MEMORY_MB, supplementary=path, archive_limits=limits.to_dict())
 
 
@@ -184,6 +150,9 @@ def perform_check(check_run_id: int, holder: str | None = None) -> str | None:
     run = _claim(check_run_id, holder or leases.process_holder())
     if run is None:
         return None
+    # What the check looks for, read before it starts: a change after this moment makes the
+    # verdict out of date, and the run is queued again when it ends (_identities_changed_meanwhile).
+    run.identities_digest = identities_digest(checked_identities(run))
     try:
         report = check_upload(run)
     except Exception as error:  # the job must always end in a state the author can see
@@ -204,11 +173,48 @@ def perform_check(check_run_id: int, holder: str | None = None) -> str | None:
     for name, value in summary.items():
         setattr(run, name, value)
     with transaction.atomic():  # the verdict and what it means for a submitted paper, together
-        run.save(update_fields=["report", "blocking", "state", "finished_at", *summary])
+        run.save(update_fields=["report", "blocking", "state", "finished_at", "identities_digest", *summary])
         if run.upload.kind == Upload.Kind.PAPER:
             paper_check_finished(upload_id=run.upload_id)
+        if run.recheck_reason and run.leak_count > (run.leaks_before or 0) and run.upload.submission.status in LIVE:
+            # checked again because the identities changed, and it finds more: the authors are told
+            transaction.on_commit(lambda: notifications.send_new_leaks(run.pk))
     leases.release_claim(_claim_key(run.pk))
+    if _identities_changed_meanwhile(run):
+        with transaction.atomic():
+            queue_again(run, REASON_IDENTITIES)
     return run.check_report.status or ""
+
+
+# --- checking again when the identities change (see rechecks) ----------------------------------
+
+RECHECK_MODES = ("submission", "supplementary")  # a camera-ready check expects the names
+REASON_IDENTITIES = "identities"
+LIVE = (Submission.Status.DRAFT, Submission.Status.SUBMITTED)
+
+
+def _identities_changed_meanwhile(run: CheckRun) -> bool:
+    """The authors' identities changed while this run was checking (the change's own recheck
+    skipped it, as it was not finished): its verdict is already out of date."""
+    if run.mode not in RECHECK_MODES or not run.identities_digest:
+        return False
+    submission = Submission.objects.get(pk=run.upload.submission_id)
+    return submission.status in LIVE and identities_digest(identities_for(submission)) != run.identities_digest
+
+
+def queue_again(run: CheckRun, reason: str) -> bool:
+    """A finished check back to the queue (call inside a transaction), its verdict cleared:
+    the page says "checking" until the new one. False when it was not finished."""
+    from paperdesk.jobs import leases
+
+    changed = CheckRun.objects.filter(pk=run.pk, state=CheckRun.State.DONE).update(
+        state=CheckRun.State.QUEUED, report=None, verdict="", leak_count=0, format_count=0, finding_codes="",
+        started_at=None, finished_at=None, recheck_reason=reason, leaks_before=run.leak_count)
+    if changed:
+        leases.release_claim(_claim_key(run.pk))
+        pk = run.pk
+        transaction.on_commit(lambda: run_check.enqueue(pk))
+    return bool(changed)
 
 
 # --- what a finished check means for a submitted paper ------------------------------------------

@@ -187,6 +187,13 @@ class CheckRun(models.Model):
     leak_count = models.PositiveIntegerField(default=0)
     format_count = models.PositiveIntegerField(default=0)
     finding_codes = models.CharField(max_length=1000, blank=True, help_text="Space-separated finding codes")
+    # The SHA-256 of the authors' identities the check looked for (names, addresses,
+    # usernames...): when they change, the check of the paper in force runs again.
+    identities_digest = models.CharField(max_length=64, blank=True)
+    # Why the check runs again ("" for the first run; "identities": an author's profile or
+    # the author list changed) and how many possible leaks the run before found.
+    recheck_reason = models.CharField(max_length=20, blank=True)
+    leaks_before = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from paperdesk import tokens
+from paperdesk import plurals, tokens
 from paperdesk.jobs import task
 from paperdesk.mail import send_templated
 
-from .models import Authorship, Submission, Upload
+from .models import Authorship, CheckRun, Submission, Upload
 
 EVENTS = {
     "submitted": "submitted",
@@ -24,6 +24,10 @@ def send_receipt(submission_id: int, event: str, upload_id: int | None) -> None:
 
 def send_version_verdict(submission_id: int, upload_id: int, verdict: str, reasons: list[str]) -> None:
     send_version_verdict_job.enqueue(submission_id, upload_id, verdict, reasons)
+
+
+def send_new_leaks(check_run_id: int) -> None:
+    send_new_leaks_job.enqueue(check_run_id)
 
 
 def send_decline_notice(authorship_id: int) -> None:
@@ -129,4 +133,30 @@ def send_version_verdict_job(submission_id: int, upload_id: int, verdict: str, r
         # A new version adopted tells every co-author once per change, and several changes
         # within a few minutes become one notice (a refusal goes out at once).
         coalesce=None if verdict == "refused" else f"paper-change:{submission.pk}",
+    )
+
+
+@task()
+def send_new_leaks_job(check_run_id: int) -> int:
+    """The check ran again because the authors' identities changed, and finds more possible
+    leaks than before. The notice gives the counts and the link to the report; the findings
+    stay on the page, for the authors who confirmed (an address still only invited learns no
+    co-author's username from it)."""
+    run = CheckRun.objects.select_related("upload__submission__venue").filter(pk=check_run_id).first()
+    if run is None or run.state != CheckRun.State.DONE:
+        return 0
+    submission = run.upload.submission
+    return send_templated(
+        "submission_recheck_leaks",
+        {
+            "submission": submission,
+            "venue": submission.venue,
+            "upload": run.upload,
+            "supplementary": run.upload.kind == Upload.Kind.SUPPLEMENTARY,
+            "found": plurals.count(run.leak_count, "possible identity leak"),
+            "before": run.leaks_before or 0,
+            "url": reverse("submissions:detail", args=[submission.public_id]),
+        },
+        to=[a.email for a in submission.authorships.all() if a.declined_at is None],
+        reply_to=submission.venue.contact_email,
     )

@@ -73,6 +73,7 @@ class CheckView:
     # a newer version does not replace it until its check passes.
     in_force: Upload | None = None
     latest: bool = True  # the newest upload (a refusal then says what stays submitted)
+    rechecking: bool = False  # checked again: what identifies the authors changed since its verdict
 
     def for_version(self, in_force: Upload | None, latest: bool = True) -> CheckView:
         """This view, told which version of a submitted paper is in force."""
@@ -136,6 +137,7 @@ def check_view_for(viewer, submission: Submission, run: CheckRun | None, upload:
     view = check_view(run, upload, venue)
     # The findings' sentences may quote what leaked; whether it blocks can be due to a leak alone.
     view.leak_count, view.findings, view.blocking = 0, [], False
+    view.rechecking = False  # why it runs again is about the authors' identities
     return view
 
 
@@ -148,7 +150,8 @@ def check_view(run: CheckRun | None, upload: Upload | None, venue: Venue) -> Che
         failure = ""
         if run.state == CheckRun.State.FAILED:
             failure = run.check_report.error_message or "The checker failed."
-        return CheckView(state=run.state, upload=upload, failure=failure)
+        return CheckView(state=run.state, upload=upload, failure=failure,
+                         rechecking=bool(run.recheck_reason) and run.state in (CheckRun.State.QUEUED, CheckRun.State.RUNNING))
     return _done_view(run.check_report, upload, venue)
 
 

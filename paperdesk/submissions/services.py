@@ -182,7 +182,7 @@ def submission_create(*, venue: Venue, actor, data: SubmissionInput, now=None) -
     submission = Submission.objects.create(venue=venue, number=number, created_by=actor, **fields)
     submission.secondary_topics.set(secondary)
     invitees = _write_authors(submission, authors, actor)
-    _judge_form_links(submission)
+    judge_form_links(submission)
     record("submission.create", submission, actor=actor, venue=venue, title=submission.title)
     _record_invitations(submission, invitees, actor)
     _after_commit_invitations(submission, invitees)
@@ -207,7 +207,7 @@ def submission_update(*, submission: Submission, actor, data: SubmissionInput, n
     invitees = _write_authors(submission, authors, actor)
     if submission.status == Submission.Status.SUBMITTED and ("title" in changed or _listed_names(submission) != names_before):
         _after_commit_archival_lookup(submission)
-    _judge_form_links(submission)
+    judge_form_links(submission)
     record("submission.update", submission, actor=actor, venue=submission.venue, fields=changed)
     _record_invitations(submission, invitees, actor)
     _after_commit_invitations(submission, invitees)
@@ -215,13 +215,13 @@ def submission_update(*, submission: Submission, actor, data: SubmissionInput, n
     return submission
 
 
-def _judge_form_links(submission: Submission) -> None:
+def judge_form_links(submission: Submission) -> None:
     """The form's code and data links judged against the authors' identities (a pure string
     check: paperdesk.checks.links), kept on the submission; chairs filter on links_flagged,
     reviewers see only the links that passed (supplementary.reviewer_link_rows)."""
     from paperdesk.checks.links import check_form_links, flagged
 
-    from .checking import identities_for
+    from .identities import identities_for
 
     links = {"code_url": submission.code_url or "", "data_url": submission.data_url or ""}
     report = check_form_links(links, identities_for(submission)) if any(links.values()) else []

@@ -209,7 +209,7 @@ def test_unreadable_report_blocks_with_the_checkers_message(venue, author, login
 def test_identities_for_the_checker_are_tuples_of_strings(venue, author, make_submission):
     """The checker library's Identity holds tuples; a bare string would be read letter by letter."""
     from paperdesk.accounts.models import Affiliation
-    from paperdesk.submissions.checking import identities_for
+    from paperdesk.submissions.identities import identities_for
 
     author.github, author.huggingface, author.other_names = "ada-codes", "ada-hf", ["A. Lovelace"]
     author.save()
