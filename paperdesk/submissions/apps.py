@@ -14,25 +14,6 @@ class SubmissionsConfig(AppConfig):
         add_sweep(_sweep_checks)
         email_address_confirmed.connect(_pending_invitations, dispatch_uid="paperdesk.submissions.pending_invitations")
         identities_changed.connect(_recheck_papers_of, dispatch_uid="paperdesk.submissions.recheck_papers_of")
-        from .signals import authors_changed
-
-        authors_changed.connect(_recheck_paper, dispatch_uid="paperdesk.submissions.recheck_paper")
-
-
-def _recheck_papers_of(sender, user=None, **kwargs) -> None:
-    """A person's identities changed: their papers' anonymity checks may be out of date."""
-    from .rechecks import papers_of, recheck_after_commit
-
-    if user is not None:
-        recheck_after_commit(papers_of(user))
-
-
-def _recheck_paper(sender, submission=None, **kwargs) -> None:
-    """The author list changed (or a co-author confirmed and brought their profile)."""
-    from .rechecks import recheck_after_commit
-
-    if submission is not None:
-        recheck_after_commit([submission.pk])
 
 
 def _pending_invitations(sender, user=None, email: str = "", **kwargs) -> int:
@@ -41,6 +22,14 @@ def _pending_invitations(sender, user=None, email: str = "", **kwargs) -> int:
     from .services import pending_invitations_for
 
     return pending_invitations_for(email)
+
+
+def _recheck_papers_of(sender, user=None, **kwargs) -> None:
+    """A person's identities changed: their papers' anonymity checks may be out of date."""
+    from .rechecks import papers_of, recheck_after_commit
+
+    if user is not None:
+        recheck_after_commit(papers_of(user))
 
 
 def _sweep_checks(live: set[str], now) -> int:

@@ -59,3 +59,15 @@ def identities_digest(identities: list) -> str:
     people = sorted(json.dumps({k: sorted(v) if isinstance(v, list) else v for k, v in i.to_dict().items()}, sort_keys=True)
                     for i in identities)
     return hashlib.sha256("\n".join(people).encode()).hexdigest()
+
+
+def judge_form_links(submission: Submission) -> None:
+    """The form's code and data links judged against the authors' identities (a pure string
+    check: paperdesk.checks.links), kept on the submission; chairs filter on links_flagged,
+    reviewers see only the links that passed (supplementary.reviewer_link_rows)."""
+    from paperdesk.checks.links import check_form_links, flagged
+
+    links = {"code_url": submission.code_url or "", "data_url": submission.data_url or ""}
+    report = check_form_links(links, identities_for(submission)) if any(links.values()) else []
+    Submission.objects.filter(pk=submission.pk).update(link_report=report, links_flagged=flagged(report))
+    submission.link_report, submission.links_flagged = report, flagged(report)

@@ -22,9 +22,8 @@ from paperdesk.audit.services import record
 from paperdesk.jobs import CHECKS_QUEUE, task
 
 from .checking import LIVE, REASON_IDENTITIES, RECHECK_MODES, queue_again
-from .identities import identities_digest, identities_for
+from .identities import identities_digest, identities_for, judge_form_links
 from .models import CheckRun, Submission, Upload
-from .services import judge_form_links
 
 
 def current_runs(submission: Submission) -> list[CheckRun]:

@@ -14,7 +14,9 @@ from paperdesk.audit.services import record
 from paperdesk.venues.models import ContributionType, TopicArea, Track, Venue
 
 from . import notifications
+from .identities import judge_form_links
 from .models import Authorship, Submission, Upload
+from .rechecks import recheck_after_commit
 from .storage import store_blob
 from .uploads import UploadRejected, max_upload_bytes, validate_pdf, validate_zip
 
@@ -200,6 +202,7 @@ def submission_update(*, submission: Submission, actor, data: SubmissionInput, n
     secondary = fields.pop("secondary")
     changed = [name for name, value in fields.items() if getattr(submission, name) != value]
     names_before = _listed_names(submission) if submission.status == Submission.Status.SUBMITTED else []
+    people_before = _listed_people(submission)
     for name, value in fields.items():
         setattr(submission, name, value)
     submission.save()
@@ -208,6 +211,8 @@ def submission_update(*, submission: Submission, actor, data: SubmissionInput, n
     if submission.status == Submission.Status.SUBMITTED and ("title" in changed or _listed_names(submission) != names_before):
         _after_commit_archival_lookup(submission)
     judge_form_links(submission)
+    if _listed_people(submission) != people_before:
+        recheck_after_commit([submission.pk])  # the PDF's anonymity check looked for other people
     record("submission.update", submission, actor=actor, venue=submission.venue, fields=changed)
     _record_invitations(submission, invitees, actor)
     _after_commit_invitations(submission, invitees)
@@ -215,18 +220,9 @@ def submission_update(*, submission: Submission, actor, data: SubmissionInput, n
     return submission
 
 
-def judge_form_links(submission: Submission) -> None:
-    """The form's code and data links judged against the authors' identities (a pure string
-    check: paperdesk.checks.links), kept on the submission; chairs filter on links_flagged,
-    reviewers see only the links that passed (supplementary.reviewer_link_rows)."""
-    from paperdesk.checks.links import check_form_links, flagged
-
-    from .identities import identities_for
-
-    links = {"code_url": submission.code_url or "", "data_url": submission.data_url or ""}
-    report = check_form_links(links, identities_for(submission)) if any(links.values()) else []
-    Submission.objects.filter(pk=submission.pk).update(link_report=report, links_flagged=flagged(report))
-    submission.link_report, submission.links_flagged = report, flagged(report)
+def _listed_people(submission: Submission) -> list[tuple]:
+    """Who the author list names, as the anonymity check reads it (identities_for)."""
+    return sorted(submission.authorships.values_list("email", "name", "affiliation", "user_id"))
 
 
 def _listed_names(submission: Submission) -> list[str]:
@@ -456,6 +452,7 @@ def authorship_confirm(*, actor, token: str = "", authorship_id: int | None = No
     row.save(update_fields=["user", "claim_token", "confirmed_token"])
     record("authorship.confirm", row.submission, actor=actor, venue=row.submission.venue, email=row.email)
     _after_commit_refresh_conflicts(row.submission)
+    recheck_after_commit([row.submission_id])  # the checks now look for the confirmed person's profile too
     return row
 
 

@@ -5,7 +5,7 @@
   the archive is parsed in the web process. Its report has the PDF report's shape plus
   `supplementary` ({status, files_scanned} or {status, error}); its leaks carry the file
   inside the archive and the line.
-- The form's links are judged when the form is saved (`services.judge_form_links`: a pure
+- The form's links are judged when the form is saved (`identities.judge_form_links`: a pure
   string check, no untrusted parsing) and kept on the submission; chairs filter on
   `links_flagged`.
 - Who sees what: the authors and the unconflicted chairs read the archive's findings and

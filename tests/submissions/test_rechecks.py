@@ -165,3 +165,26 @@ def test_an_author_list_change_judges_the_links_again(venue, author, make_user, 
     submission.refresh_from_db()
     assert submission.links_flagged is True
     assert AuditEntry.objects.get(action="check.rerun").data["links_flagged"] is True
+
+
+def test_saving_the_form_rechecks_only_when_the_author_list_changes(venue, author, make_submission, checker,
+                                                                     django_capture_on_commit_callbacks):
+    """The form autosaves while authors type: a save that leaves the author list as it was
+    queues nothing, even for a check made before digests were kept."""
+    from submission_helpers import submission_input
+
+    from paperdesk.submissions import services
+
+    submission = make_submission(venue, author, pdf=make_pdf_bytes())
+    CheckRun.objects.update(identities_digest="")  # as a check from before this release
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submission_update(submission=submission, actor=author, data=submission_input(title="A better title"))
+    run = CheckRun.objects.get()
+    assert (run.state, run.recheck_reason, len(checker.checked)) == (CheckRun.State.DONE, "", 1)
+
+    authors = [services.AuthorInput("ada@uni.edu", "Ada Lovelace", "Analytical Engine Lab", True)]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submission_update(submission=submission, actor=author, data=submission_input(title="A better title", authors=authors))
+    run.refresh_from_db()
+    assert (run.state, run.recheck_reason, len(checker.checked)) == (CheckRun.State.DONE, "identities", 2)
+    assert run.identities_digest
