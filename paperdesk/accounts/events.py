@@ -20,11 +20,14 @@ identities_changed = Signal()
 IDENTITY_FIELDS = frozenset({"full_name", "other_names", "github", "huggingface", "website", "affiliations", "emails"})
 
 
-def announce_identities_changed(*, user, fields) -> None:
-    """Announce a change of `fields` of `user`; nothing when none of them identifies anyone."""
+def announce_identities_changed(*, user, fields) -> int:
+    """Announce a change of `fields` of `user` (nothing when none of them identifies anyone);
+    the receivers answer how many papers they check again, added up."""
     relevant = sorted(IDENTITY_FIELDS.intersection(fields))
-    if relevant:
-        identities_changed.send(sender=type(user), user=user, fields=relevant)
+    if not relevant:
+        return 0
+    answers = identities_changed.send(sender=type(user), user=user, fields=relevant)
+    return sum(answer for _, answer in answers if isinstance(answer, int) and not isinstance(answer, bool))
 
 
 def pending_invitations_on_confirm(*, user, email: str) -> int:

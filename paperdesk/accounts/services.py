@@ -252,8 +252,14 @@ def _affiliation_key(a) -> tuple:
     return (a.institution, a.email_domain, a.start_year or 0, a.end_year or 0)
 
 
+@dataclass(frozen=True)
+class ProfileSaved:
+    user: User
+    papers_rechecked: int  # papers whose anonymity check runs again with what changed
+
+
 @transaction.atomic
-def profile_update(*, user: User, actor, profile: ProfileInput, affiliations: list[AffiliationInput]) -> User:
+def profile_update(*, user: User, actor, profile: ProfileInput, affiliations: list[AffiliationInput]) -> ProfileSaved:
     """Replace a person's profile and affiliations (already validated by the form)."""
     if actor.pk != user.pk:
         raise AccountError("You can only change your own profile.", 403)
@@ -272,7 +278,8 @@ def profile_update(*, user: User, actor, profile: ProfileInput, affiliations: li
             for a in affiliations
         )
         changed.append("affiliations")
+    rechecked = 0
     if changed:
         record("account.profile_update", locked, actor=actor, fields=changed)
-        events.announce_identities_changed(user=locked, fields=changed)
-    return locked
+        rechecked = events.announce_identities_changed(user=locked, fields=changed)
+    return ProfileSaved(locked, rechecked)

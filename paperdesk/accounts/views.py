@@ -27,8 +27,11 @@ def profile(request):
         form = ProfileForm(request.POST)
         formset = AffiliationFormSet(request.POST, initial=affiliation_initial(user), prefix="aff")
         if form.is_valid() and formset.is_valid():
-            services.profile_update(user=user, actor=user, profile=form.to_input(), affiliations=formset.to_inputs())
+            saved = services.profile_update(user=user, actor=user, profile=form.to_input(), affiliations=formset.to_inputs())
             messages.success(request, "Your profile is saved.")
+            if saved.papers_rechecked:
+                messages.info(request, f"The anonymity check of {plurals.count(saved.papers_rechecked, 'paper')} you are an "
+                                       "author of runs again, to look for what you changed: see each paper's check.")
             return redirect("accounts:profile")
         messages.error(request, "Your profile is not saved: please correct the fields marked below.")
         response_status = 400

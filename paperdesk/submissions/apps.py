@@ -24,12 +24,18 @@ def _pending_invitations(sender, user=None, email: str = "", **kwargs) -> int:
     return pending_invitations_for(email)
 
 
-def _recheck_papers_of(sender, user=None, **kwargs) -> None:
-    """A person's identities changed: their papers' anonymity checks may be out of date."""
+def _recheck_papers_of(sender, user=None, **kwargs) -> int:
+    """A person's identities changed: their papers' anonymity checks may be out of date.
+    Answers how many papers with a PDF are looked at again."""
     from .rechecks import papers_of, recheck_after_commit
 
-    if user is not None:
-        recheck_after_commit(papers_of(user))
+    if user is None:
+        return 0
+    papers = papers_of(user)
+    recheck_after_commit(papers)
+    from .models import Upload
+
+    return Upload.objects.filter(submission_id__in=papers).values("submission_id").distinct().count()
 
 
 def _sweep_checks(live: set[str], now) -> int:

@@ -48,8 +48,9 @@ def test_a_github_username_added_after_the_check_is_looked_for_again(real_checke
 
     client = login(author)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/me/profile/", _profile_form(author, github="adalove", website="https://adalove.dev"))
-    assert response.status_code == 302
+        response = client.post("/me/profile/", _profile_form(author, github="adalove", website="https://adalove.dev"), follow=True)
+    assert response.redirect_chain == [("/me/profile/", 302)]
+    assert "The anonymity check of 1 paper you are an author of runs again" in response.content.decode()
 
     run.refresh_from_db()
     assert run.state == CheckRun.State.DONE and run.recheck_reason == "identities" and run.leaks_before == 0
@@ -66,7 +67,9 @@ def test_a_github_username_added_after_the_check_is_looked_for_again(real_checke
 
     # Saving the profile again without changing what identifies anyone checks nothing again.
     with django_capture_on_commit_callbacks(execute=True):
-        client.post("/me/profile/", _profile_form(author, github="adalove", website="https://adalove.dev", orcid="0000-0002-1825-0097"))
+        again = client.post("/me/profile/", _profile_form(author, github="adalove", website="https://adalove.dev", orcid="0000-0002-1825-0097"),
+                            follow=True)
+    assert "runs again" not in again.content.decode()
     assert AuditEntry.objects.filter(action="check.rerun").count() == 1
     run.refresh_from_db()
     assert run.state == CheckRun.State.DONE and run.leaks_before == 0
