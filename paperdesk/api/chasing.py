@@ -187,3 +187,86 @@ def emergency_reviewer(request, slug: str, public_id: str, payload: EmergencyIn)
     if row is None:  # emergency_assign always makes one; a refusal raised above
         raise Http404("No such paper")
     return {"paper": submission.public_id, "alias": row.alias, "deadline": moment(venue, policy.review_deadline_of(row)), "emergency": row.emergency}
+
+
+# --- emergency invitations: someone outside the pool as a paper's emergency reviewer ------------
+
+
+class EmergencyInviteIn(Schema):
+    email: str = Field(description="The address the invitation goes to (someone who is not an accepted reviewer)", max_length=254)
+    name: str = Field(description="Their name, as the e-mail greets them", max_length=200)
+    deadline: str = Field(description="Their review deadline, when the offer also ends: YYYY-MM-DD (end of that day) or "
+                                      "YYYY-MM-DD HH:MM, in the venue's time zone; at least a day away")
+
+
+class EmergencyInvitationOut(Schema):
+    id: str = Field(description="The invitation's id (to withdraw it)")
+    paper: str
+    email: str
+    name: str
+    state: str = Field(description="pending | accepted | declined | withdrawn | expired (pending past its deadline)")
+    deadline: MomentOut
+    invited_at: MomentOut
+    responded_at: MomentOut | None = Field(None, description="When the invitee answered")
+    invited_by: str = Field(description="The chair who sent it")
+
+
+def _emergency_paper(request, slug: str, public_id: str):
+    """The venue and paper whose emergency invitations the caller manages: unconflicted chairs
+    only; anyone else (a conflicted chair included) gets the 404 of a missing paper."""
+    from paperdesk.submissions.models import Submission
+
+    venue = get_venue_for(request.auth, slug, Need.MANAGE_POOL)
+    submission = Submission.objects.filter(venue=venue, public_id=public_id).first()
+    if submission is None or not policy.can_assign_paper(request.auth, submission):
+        raise Http404("No such paper")
+    return venue, submission
+
+
+def _invitation_out(venue, offer, state: str) -> dict:
+    return {
+        "id": offer.public_id, "paper": offer.submission.public_id, "email": offer.email, "name": offer.name, "state": state,
+        "deadline": moment(venue, offer.deadline), "invited_at": moment(venue, offer.invited_at),
+        "responded_at": moment(venue, offer.responded_at) if offer.responded_at else None,
+        "invited_by": offer.invited_by.display_name if offer.invited_by else "",
+    }
+
+
+@router.get("/venues/{slug}/papers/{public_id}/emergency-invitations", response={200: list[EmergencyInvitationOut], **ERRORS},
+            summary="A paper's emergency invitations, newest first (chairs)")
+def emergency_invitations(request, slug: str, public_id: str):
+    from paperdesk.committee import assignment
+
+    venue, submission = _emergency_paper(request, slug, public_id)
+    return [_invitation_out(venue, offer, state) for offer, state in assignment.emergency_offers(submission)]
+
+
+@router.post("/venues/{slug}/papers/{public_id}/emergency-invitations", response={201: EmergencyInvitationOut, **ERRORS},
+             summary="Invite someone outside the pool to review a paper as its emergency reviewer (chairs): one e-mail "
+                     "with a personal link until the deadline; accepting makes them a reviewer of the paper")
+def emergency_invite(request, slug: str, public_id: str, payload: EmergencyInviteIn):
+    from paperdesk.committee import assignment, deadlines, forms
+
+    venue, submission = _emergency_paper(request, slug, public_id)
+    form = forms.EmergencyInviteForm({"email": payload.email, "name": payload.name})
+    if not form.is_valid():
+        field, errors = next(iter(form.errors.items()))
+        raise chasing.ServiceError(f"{field}: {' '.join(errors)}", 400, field)
+    deadline = deadlines.parse(venue, payload.deadline)
+    if deadline is None:
+        raise chasing.ServiceError(deadlines.how_to_write(venue), 400, "deadline")
+    offer = assignment.emergency_invite(venue=venue, submission=submission, email=form.cleaned_data["email"],
+                                        name=form.cleaned_data["name"], actor=request.auth, deadline=deadline)
+    return 201, _invitation_out(venue, offer, offer.state)
+
+
+@router.post("/venues/{slug}/papers/{public_id}/emergency-invitations/{invitation_id}/withdraw",
+             response={200: EmergencyInvitationOut, **ERRORS},
+             summary="Withdraw a pending emergency invitation (chairs): its link closes and the invitee is told, "
+                     "if the invitation had gone out")
+def emergency_withdraw(request, slug: str, public_id: str, invitation_id: str):
+    from paperdesk.committee import assignment
+
+    venue, submission = _emergency_paper(request, slug, public_id)
+    offer = assignment.emergency_invitation_withdraw(venue=venue, submission=submission, public_id=invitation_id[:32], actor=request.auth)
+    return _invitation_out(venue, offer, offer.state)

@@ -51,6 +51,9 @@ EXPECTED = {
     ("post", "/api/papers/{public_id}/review-deadline"),
     ("post", "/api/papers/{public_id}/give-back"),
     ("post", "/api/venues/{slug}/papers/{public_id}/emergency-reviewer"),
+    ("get", "/api/venues/{slug}/papers/{public_id}/emergency-invitations"),
+    ("post", "/api/venues/{slug}/papers/{public_id}/emergency-invitations"),
+    ("post", "/api/venues/{slug}/papers/{public_id}/emergency-invitations/{invitation_id}/withdraw"),
     # Review ratings and decisions from the area chairs' recommendations (issue 11).
     ("put", "/api/papers/{public_id}/reviews/{review_id}/rating"),
     ("get", "/api/papers/{public_id}/review-ratings"),

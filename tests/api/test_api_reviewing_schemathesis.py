@@ -53,6 +53,9 @@ REVIEWING_OPERATIONS = {
     "POST /api/papers/{public_id}/review-deadline": "area_chair",
     "POST /api/papers/{public_id}/give-back": "reviewer2",
     "POST /api/venues/{slug}/papers/{public_id}/emergency-reviewer": "chair",
+    "GET /api/venues/{slug}/papers/{public_id}/emergency-invitations": "chair",
+    "POST /api/venues/{slug}/papers/{public_id}/emergency-invitations": "chair",
+    "POST /api/venues/{slug}/papers/{public_id}/emergency-invitations/{invitation_id}/withdraw": "chair",
     # Review ratings and decisions from the area chairs' recommendations (issue 11).
     "PUT /api/papers/{public_id}/reviews/{review_id}/rating": "area_chair",
     "GET /api/papers/{public_id}/review-ratings": "chair",
@@ -81,9 +84,15 @@ def submitted_review(rworld):
 
 @pytest.fixture
 def reviewing_schema(rworld, submitted_review, wsgi_keeps_test_connection, token_for):
+    from paperdesk.committee.models import EmergencyInvitation
     from paperdesk.wsgi import application
 
     review = submitted_review  # for the ratings to be about
+    # A pending emergency invitation to withdraw (open until after the chasing calls' clock).
+    invitation = EmergencyInvitation.objects.create(
+        venue=rworld.venue, submission=rworld.paper, email="pending@elsewhere-lab.org", name="Pending Person", token="0" * 64,
+        deadline=rworld.venue.review_deadline + dt.timedelta(days=5), invited_by=rworld.people["chair"],
+        invited_at=rworld.venue.review_deadline)
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
     people = {role: bearer(token_for(rworld.people[role], "schemathesis")) for role in set(REVIEWING_OPERATIONS.values())}
     real = {
@@ -93,6 +102,7 @@ def reviewing_schema(rworld, submitted_review, wsgi_keeps_test_connection, token
         "deadline": [f"{(rworld.venue.review_deadline + dt.timedelta(days=days)).astimezone(rworld.venue.tzinfo):%Y-%m-%d}" + time
                      for days, time in ((4, ""), (6, " 12:00"), (9, ""))],
         "slug": [rworld.venue.slug],
+        "invitation_id": [invitation.public_id],
         "question": [q.key for q in rworld.venue.spec.review_form.questions],
         "outcome": [o.slug for o in rworld.venue.spec.outcomes] + [""],
     }
@@ -107,7 +117,7 @@ def _realistic(strategy, real):
         case, pick = drawn
         if not pick:
             return case
-        for name in ("public_id", "review_id", "slug"):
+        for name in ("public_id", "review_id", "slug", "invitation_id"):
             if case.path_parameters and name in case.path_parameters:
                 values = real[name]
                 case.path_parameters[name] = values[(pick - 1) % len(values)]
@@ -133,6 +143,11 @@ def _realistic(strategy, real):
                 body["deadline"] = real["deadline"][pick % 3]
             if isinstance(body.get("reviewer"), str):
                 body["reviewer"] = "uma@rev.edu"
+            # An emergency invitation: someone outside the pool, by name.
+            if isinstance(body.get("email"), str):
+                body["email"] = f"outsider{pick}@elsewhere-lab.org"
+            if isinstance(body.get("name"), str):
+                body["name"] = "Olga Outsider"
             if isinstance(body.get("kind"), str):
                 body["kind"] = ("decline", "conflict")[pick % 2]
             if isinstance(body.get("reason"), str):
@@ -153,7 +168,9 @@ def _realistic(strategy, real):
 RARELY_COMPLETE = {"POST /api/papers/{public_id}/review/submit", "POST /api/papers/{public_id}/meta-review/submit"}
 # Chasing reviews is called a day after the venue's review deadline, when reviews are late.
 AFTER_THE_DEADLINE = {"GET /api/venues/{slug}/late-reviews", "POST /api/venues/{slug}/late-reviews/remind",
-                      "POST /api/papers/{public_id}/review-deadline", "POST /api/venues/{slug}/papers/{public_id}/emergency-reviewer"}
+                      "POST /api/papers/{public_id}/review-deadline", "POST /api/venues/{slug}/papers/{public_id}/emergency-reviewer",
+                      "POST /api/venues/{slug}/papers/{public_id}/emergency-invitations",
+                      "POST /api/venues/{slug}/papers/{public_id}/emergency-invitations/{invitation_id}/withdraw"}
 CASES = [
     pytest.param(label, mode, id=f"{mode.value}-{label}")
     for label in REVIEWING_OPERATIONS

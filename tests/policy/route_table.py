@@ -293,6 +293,12 @@ ROUTES: dict[str, Route] = {
     "POST /api/papers/{public_id}/review-deadline": Route({"chair", "area_chair"}, API_P, get=False),
     "POST /api/papers/{public_id}/give-back": Route({"reviewer"}, API_P, get=False),
     "POST /api/venues/{slug}/papers/{public_id}/emergency-reviewer": Route({"chair"}, {**API_V, **API_P}, get=False),
+    # Emergency invitations of people outside the pool (tests/api/test_api_emergency_invitations.py): unconflicted chairs.
+    "GET /api/venues/{slug}/papers/{public_id}/emergency-invitations": Route({"chair"}, {**API_V, **API_P}),
+    "POST /api/venues/{slug}/papers/{public_id}/emergency-invitations": Route({"chair"}, {**API_V, **API_P}, get=False),
+    # The sweep's world has no invitation: a made-up id (withdrawing a real one is tested there).
+    "POST /api/venues/{slug}/papers/{public_id}/emergency-invitations/{invitation_id}/withdraw": Route(
+        {"chair"}, {**API_V, **API_P, "invitation_id": "nothing"}, get=False),
 }
 
 
