@@ -3,6 +3,9 @@ AppConfig.ready: accounts never imports them (see the layer contract in pyprojec
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.dispatch import Signal
 
 # A person proved they own an e-mail address (sent inside `services.email_confirmed`'s
@@ -26,11 +29,18 @@ def announce_identities_changed(*, user, fields) -> int:
     relevant = sorted(IDENTITY_FIELDS.intersection(fields))
     if not relevant:
         return 0
-    answers = identities_changed.send(sender=type(user), user=user, fields=relevant)
-    return sum(answer for _, answer in answers if isinstance(answer, int) and not isinstance(answer, bool))
+    return _added_up(identities_changed.send(sender=type(user), user=user, fields=relevant))
 
 
 def pending_invitations_on_confirm(*, user, email: str) -> int:
     """Announce the confirmation; the receivers' count of invitations waiting for it."""
-    answers = email_address_confirmed.send(sender=type(user), user=user, email=email)
-    return sum(answer for _, answer in answers if isinstance(answer, int) and not isinstance(answer, bool))
+    return _added_up(email_address_confirmed.send(sender=type(user), user=user, email=email))
+
+
+def _added_up(answers: Sequence[tuple[Any, Any]]) -> int:
+    """The receivers' whole-number answers, added up (anything else a receiver returns is not counted)."""
+    total = 0
+    for _, answer in answers:
+        if isinstance(answer, int) and not isinstance(answer, bool):
+            total += answer
+    return total

@@ -251,7 +251,7 @@ def emergency_invite(request, slug: str, public_id: str, payload: EmergencyInvit
     form = forms.EmergencyInviteForm({"email": payload.email, "name": payload.name})
     if not form.is_valid():
         field, errors = next(iter(form.errors.items()))
-        raise chasing.ServiceError(f"{field}: {' '.join(errors)}", 400, field)
+        raise chasing.ServiceError(f"{field}: {' '.join(str(e) for e in errors)}", 400, field)
     deadline = deadlines.parse(venue, payload.deadline)
     if deadline is None:
         raise chasing.ServiceError(deadlines.how_to_write(venue), 400, "deadline")

@@ -54,20 +54,59 @@ def review_text(review: Review, venue: Venue) -> str:
     return "\n".join(p for p in parts if isinstance(p, str) and p.strip())
 
 
+# Bump when what is cached below, or how it is computed, changes.
+_CACHE_VERSION = 1
+CACHE_SECONDS = 24 * 3600
+
+
 class _Venue:
     """What every paper's hints compare against, computed once per page: the venue's
-    submitted reviews (not voided by a conflict), their texts, lengths and duplicate pairs."""
+    submitted reviews (not voided by a conflict), which pairs of them are near-duplicates and
+    which are unusually short.
+
+    The pairs and outliers compare every review of the venue with every other (seconds for
+    ten thousand reviews), so they are kept in the cache under a digest of what they were
+    computed from: each review's id and last change, the paper it is about and the form's
+    text questions. Any review submitted, edited or voided by a conflict gives a new digest,
+    so the cached answer is never stale. Review rows (for labels and the texts compared with
+    an abstract) are loaded only for the papers shown and their pairs' partners."""
 
     def __init__(self, venue: Venue):
+        import hashlib
+
+        from django.core.cache import cache
+
         self.venue = venue
-        live = policy.without_conflicts(Assignment.objects.filter(submission__venue=venue, kind=Assignment.Kind.REVIEWER, published=True))
-        self.reviews = {r.pk: r for r in Review.objects.filter(assignment__in=live, state=Review.State.SUBMITTED)
-                        .select_related("assignment__submission", "assignment__user").order_by("pk")}
-        self.texts = {pk: review_text(r, venue) for pk, r in self.reviews.items()}
-        self.lengths = {pk: len(measures.words(t)) for pk, t in self.texts.items()}
-        self.short = measures.short_outliers(self.lengths, floor=SHORT_FLOOR, fraction=SHORT_FRACTION)
-        self.pairs = measures.near_duplicates(self.texts, threshold=DUPLICATE_THRESHOLD)
+        self.live = policy.without_conflicts(Assignment.objects.filter(submission__venue=venue, kind=Assignment.Kind.REVIEWER, published=True))
+        submitted = Review.objects.filter(assignment__in=self.live, state=Review.State.SUBMITTED)
+        stamps = list(submitted.order_by("pk").values_list("pk", "updated_at", "assignment__submission_id"))
+        self.paper_of = {pk: paper for pk, _, paper in stamps}
+        questions = [q.key for q in venue.spec.review_form.questions if q.kind == "text"]
+        digest = hashlib.sha256(repr((_CACHE_VERSION, DUPLICATE_THRESHOLD, SHORT_FLOOR, SHORT_FRACTION, questions,
+                                      [(pk, changed.isoformat() if changed else "") for pk, changed, _ in stamps])).encode()).hexdigest()
+        key = f"integrity-hints:{venue.pk}:{digest}"
+        found = cache.get(key)
+        if found is None:
+            texts = {pk: review_text(r, venue) for pk, r in ((r.pk, r) for r in submitted.only("pk", "answers").order_by("pk").iterator())}
+            lengths = {pk: len(measures.words(t)) for pk, t in texts.items()}
+            found = {"short": measures.short_outliers(lengths, floor=SHORT_FLOOR, fraction=SHORT_FRACTION),
+                     "pairs": measures.near_duplicates(texts, threshold=DUPLICATE_THRESHOLD)}
+            cache.set(key, found, CACHE_SECONDS)
+        self.short: dict[int, str] = found["short"]
+        self.pairs: list[tuple[int, int, float]] = [tuple(p) for p in found["pairs"]]
+        self._rows: dict[int, Review] = {}
         self._indexes: list[ai.ArchiveIndex] | None = None
+
+    def reviews(self, pks) -> dict[int, Review]:
+        """These reviews' rows (with assignment, paper and reviewer), read once per page."""
+        wanted = [pk for pk in pks if pk not in self._rows]
+        if wanted:
+            for review in Review.objects.filter(pk__in=wanted).select_related("assignment__submission", "assignment__user"):
+                self._rows[review.pk] = review
+        return {pk: self._rows[pk] for pk in pks if pk in self._rows}
+
+    def of_paper(self, submission: Submission) -> dict[int, Review]:
+        return self.reviews([pk for pk, paper in self.paper_of.items() if paper == submission.pk])
 
     def indexes(self) -> list[ai.ArchiveIndex]:
         if self._indexes is None:
@@ -97,12 +136,12 @@ def _references(submission: Submission) -> list[str]:
 
 def _paper_hints(viewer, submission: Submission, data: _Venue) -> list[Hint]:
     hints: list[Hint] = []
-    mine = {pk: r for pk, r in data.reviews.items() if r.assignment.submission_id == submission.pk}
-    for a, b, score in data.pairs:
-        if a not in mine and b not in mine:
-            continue
+    mine = data.of_paper(submission)
+    touching = [(a, b, score) for a, b, score in data.pairs if a in mine or b in mine]
+    others = data.reviews([b if a in mine else a for a, b, _ in touching])
+    for a, b, score in touching:
         here, there = (a, b) if a in mine else (b, a)
-        other = data.reviews[there]
+        other = others[there]
         other_paper = other.assignment.submission
         if other_paper.pk == submission.pk:
             if here > there:
@@ -119,8 +158,9 @@ def _paper_hints(viewer, submission: Submission, data: _Venue) -> list[Hint]:
                           "Two reviews sharing most of their wording may be copied or generated from one prompt. Read both before asking the reviewers.", score))
     abstract = submission.abstract or ""
     for pk, review in mine.items():
-        if data.lengths[pk] >= 15 and abstract:
-            share = measures.containment(data.texts[pk], abstract)
+        text = review_text(review, data.venue)
+        if len(measures.words(text)) >= 15 and abstract:
+            share = measures.containment(text, abstract)
             if share >= ABSTRACT_THRESHOLD:
                 hints.append(Hint("review_matches_abstract", f"{_label(viewer, review)}: mostly the paper's abstract",
                                   f"{share:.0%} of the review's word sequences appear in the abstract.",

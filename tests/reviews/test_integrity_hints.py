@@ -150,3 +150,54 @@ def test_unresolved_references_from_a_real_check_of_the_pdf(rworld, settings, tm
     assert len(references) >= 20  # the reference list came from the checker, entry by entry
     assert hints and all("Flow network based generative models" not in h.detail for h in hints)
     assert f"{len(references) - 1} of the paper's {len(references)} references" in hints[0].explanation
+
+
+def test_the_venue_wide_comparison_is_cached_and_never_stale(hinted, monkeypatch, make_user):
+    """Comparing every review with every other costs seconds at a conference's size: it runs
+    once, and again only when a review is submitted, edited or voided by a conflict."""
+    from paperdesk.committee.models import Conflict
+
+    calls = []
+    real = pure.near_duplicates
+    monkeypatch.setattr(pure, "near_duplicates", lambda *a, **k: calls.append(1) or real(*a, **k))
+    chair = hinted.people["chair"]
+    first = integrity.hints_for(chair, hinted.paper)
+    again = integrity.hints_for(chair, hinted.paper)
+    assert first == again and len(calls) == 1
+    assert any(h.kind == "near_duplicate_review" for h in first)
+
+    # The other paper's copy is edited into a review of its own: the pair is gone at once.
+    copy = Review.objects.get(assignment=hinted.assignments["unassigned_other"])
+    copy.answers = {k: ("An original review about sparse autoencoders and their dead latents, with three questions. " * 5
+                        if isinstance(v, str) and len(v) > 40 else v) for k, v in copy.answers.items()}
+    copy.save()
+    edited = integrity.hints_for(chair, hinted.paper)
+    assert len(calls) == 2 and not any(h.kind == "near_duplicate_review" for h in edited)
+
+    # A review voided by a conflict leaves the comparison (the venue's set changed).
+    Conflict.objects.create(submission=hinted.paper, user=hinted.people["reviewer2"], source=Conflict.Source.REVIEWER_DECLARED, reason="coauthor")
+    voided = integrity.hints_for(chair, hinted.paper)
+    assert len(calls) == 3 and not any(h.kind == "short_review" for h in voided)
+
+
+def test_near_duplicates_finds_every_planted_copy_among_many_reviews_and_nothing_else():
+    """MinHash bands find the candidates; every reported pair is measured exactly. 1,500
+    reviews sharing stock phrases, ten of them copies with a few words changed (Jaccard about
+    0.7 to 0.95): all ten found, no other pair reported."""
+    import random
+
+    rng = random.Random(3)
+    stock = ["the paper studies", "the ablations support", "I recommend acceptance", "the writing is clear", "more seeds"]
+    vocabulary = [f"word{i}" for i in range(6000)]
+    texts = {i: " ".join(rng.choice(stock) if rng.random() < 0.2 else rng.choice(vocabulary) for _ in range(250)) for i in range(1500)}
+    planted = set()
+    for n, source in enumerate(range(0, 1500, 150)):
+        copy = texts[source].split()
+        for position in rng.sample(range(len(copy)), k=3 + 2 * n):  # 3..21 words changed
+            copy[position] = "changed"
+        texts[5000 + n] = " ".join(copy)
+        planted.add((source, 5000 + n))
+    found = pure.near_duplicates(texts, threshold=0.6)
+    assert {(a, b) for a, b, _ in found} == planted
+    # the exact Jaccard of the pair (its shingles hashed another way than `similarity`'s)
+    assert all(score >= 0.6 and abs(score - pure.similarity(texts[a], texts[b])) < 0.01 for a, b, score in found)
