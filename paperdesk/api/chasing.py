@@ -8,7 +8,7 @@ may not chase (or a conflicted chair's) answers with the same 404 as a missing o
 from __future__ import annotations
 
 from django.http import Http404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from paperdesk import policy
 from paperdesk.committee.models import Assignment
@@ -257,7 +257,7 @@ def emergency_invite(request, slug: str, public_id: str, payload: EmergencyInvit
         raise chasing.ServiceError(deadlines.how_to_write(venue), 400, "deadline")
     offer = assignment.emergency_invite(venue=venue, submission=submission, email=form.cleaned_data["email"],
                                         name=form.cleaned_data["name"], actor=request.auth, deadline=deadline)
-    return 201, _invitation_out(venue, offer, offer.state)
+    return Status(201, _invitation_out(venue, offer, offer.state))
 
 
 @router.post("/venues/{slug}/papers/{public_id}/emergency-invitations/{invitation_id}/withdraw",
