@@ -147,6 +147,19 @@ def give_back(request, public_id: str, payload: GiveBackIn):
     return {"paper": submission.public_id, "kind": row.kind, "recorded_conflict": row.kind == "conflict"}
 
 
+def _assignable_paper(request, slug: str, public_id: str):
+    """The venue and the paper whose reviewers the caller may change (emergency reviewers and
+    invitations): unconflicted chairs only; anyone else (a conflicted chair included) gets the
+    404 of a missing paper."""
+    from paperdesk.submissions.models import Submission
+
+    venue = get_venue_for(request.auth, slug, Need.MANAGE_POOL)
+    submission = Submission.objects.filter(venue=venue, public_id=public_id).first()
+    if submission is None or not policy.can_assign_paper(request.auth, submission):
+        raise Http404("No such paper")
+    return venue, submission
+
+
 class EmergencyIn(Schema):
     reviewer: str = Field(description="The e-mail address of an accepted reviewer of the venue", max_length=300)
     deadline: str = Field(description="Their review deadline: YYYY-MM-DD (end of that day) or YYYY-MM-DD HH:MM, in the venue's time zone")
@@ -166,12 +179,8 @@ def emergency_reviewer(request, slug: str, public_id: str, payload: EmergencyIn)
     from django.contrib.auth import get_user_model
 
     from paperdesk.committee import assignment, deadlines
-    from paperdesk.submissions.models import Submission
 
-    venue = get_venue_for(request.auth, slug, Need.SEE)
-    submission = Submission.objects.filter(venue=venue, public_id=public_id).first()
-    if submission is None or not policy.can_assign_paper(request.auth, submission):
-        raise Http404("No such paper")
+    venue, submission = _assignable_paper(request, slug, public_id)
     deadline = deadlines.parse(venue, payload.deadline)
     if deadline is None:
         raise chasing.ServiceError(deadlines.how_to_write(venue), 400, "deadline")
@@ -211,18 +220,6 @@ class EmergencyInvitationOut(Schema):
     invited_by: str = Field(description="The chair who sent it")
 
 
-def _emergency_paper(request, slug: str, public_id: str):
-    """The venue and paper whose emergency invitations the caller manages: unconflicted chairs
-    only; anyone else (a conflicted chair included) gets the 404 of a missing paper."""
-    from paperdesk.submissions.models import Submission
-
-    venue = get_venue_for(request.auth, slug, Need.MANAGE_POOL)
-    submission = Submission.objects.filter(venue=venue, public_id=public_id).first()
-    if submission is None or not policy.can_assign_paper(request.auth, submission):
-        raise Http404("No such paper")
-    return venue, submission
-
-
 def _invitation_out(venue, offer, state: str) -> dict:
     return {
         "id": offer.public_id, "paper": offer.submission.public_id, "email": offer.email, "name": offer.name, "state": state,
@@ -237,7 +234,7 @@ def _invitation_out(venue, offer, state: str) -> dict:
 def emergency_invitations(request, slug: str, public_id: str):
     from paperdesk.committee import assignment
 
-    venue, submission = _emergency_paper(request, slug, public_id)
+    venue, submission = _assignable_paper(request, slug, public_id)
     return [_invitation_out(venue, offer, state) for offer, state in assignment.emergency_offers(submission)]
 
 
@@ -247,7 +244,7 @@ def emergency_invitations(request, slug: str, public_id: str):
 def emergency_invite(request, slug: str, public_id: str, payload: EmergencyInviteIn):
     from paperdesk.committee import assignment, deadlines, forms
 
-    venue, submission = _emergency_paper(request, slug, public_id)
+    venue, submission = _assignable_paper(request, slug, public_id)
     form = forms.EmergencyInviteForm({"email": payload.email, "name": payload.name})
     if not form.is_valid():
         field, errors = next(iter(form.errors.items()))
@@ -267,6 +264,6 @@ def emergency_invite(request, slug: str, public_id: str, payload: EmergencyInvit
 def emergency_withdraw(request, slug: str, public_id: str, invitation_id: str):
     from paperdesk.committee import assignment
 
-    venue, submission = _emergency_paper(request, slug, public_id)
+    venue, submission = _assignable_paper(request, slug, public_id)
     offer = assignment.emergency_invitation_withdraw(venue=venue, submission=submission, public_id=invitation_id[:32], actor=request.auth)
     return _invitation_out(venue, offer, offer.state)

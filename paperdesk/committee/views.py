@@ -694,13 +694,20 @@ def pair_add(request, venue_slug, public_id):
     return _edited(request, venue, result)
 
 
-def pair_alternates(request, venue_slug, public_id):
-    """Who could review this paper instead (after a chair removed a reviewer): up to five,
-    each with a one-click "Assign instead" through pair_add."""
+def _assignable_paper(request, venue_slug: str, public_id: str) -> tuple[Venue, Submission]:
+    """The venue and the paper whose reviewers the viewer may change: unconflicted chairs;
+    anyone else gets the 404 of a missing paper."""
     venue = venue_for_request(request, venue_slug, Need.MANAGE_POOL)
     submission = Submission.objects.filter(venue=venue, public_id=public_id).first()
     if submission is None or not policy.can_assign_paper(request.user, submission):
         raise Http404("No such paper")
+    return venue, submission
+
+
+def pair_alternates(request, venue_slug, public_id):
+    """Who could review this paper instead (after a chair removed a reviewer): up to five,
+    each with a one-click "Assign instead" through pair_add."""
+    venue, submission = _assignable_paper(request, venue_slug, public_id)
     back = reverse("committee:assignment", args=[venue.slug])
     try:
         rows = assignment.alternates(venue=venue, submission=submission, actor=request.user)
@@ -724,10 +731,7 @@ def pair_emergency(request, venue_slug, public_id):
     """Assign an emergency reviewer: published at once, with a shorter deadline."""
     from . import deadlines
 
-    venue = venue_for_request(request, venue_slug, Need.MANAGE_POOL)
-    submission = Submission.objects.filter(venue=venue, public_id=public_id).first()
-    if submission is None or not policy.can_assign_paper(request.user, submission):
-        raise Http404("No such paper")
+    venue, submission = _assignable_paper(request, venue_slug, public_id)
     back = reverse("committee:pair_alternates", args=[venue.slug, submission.public_id])
     form = forms.PairForm(request.POST)
     if not form.is_valid():
@@ -747,10 +751,7 @@ def emergency_invite(request, venue_slug, public_id):
     """Invite someone who is not an accepted reviewer as this paper's emergency reviewer."""
     from . import deadlines
 
-    venue = venue_for_request(request, venue_slug, Need.MANAGE_POOL)
-    submission = Submission.objects.filter(venue=venue, public_id=public_id).first()
-    if submission is None or not policy.can_assign_paper(request.user, submission):
-        raise Http404("No such paper")
+    venue, submission = _assignable_paper(request, venue_slug, public_id)
     back = reverse("committee:pair_alternates", args=[venue.slug, submission.public_id])
     form = forms.EmergencyInviteForm(request.POST)
     if not form.is_valid():
@@ -771,10 +772,7 @@ def emergency_invite(request, venue_slug, public_id):
 @require_POST
 def emergency_withdraw(request, venue_slug, public_id, invitation_id):
     """Withdraw a pending emergency invitation (its link closes; the invitee is e-mailed)."""
-    venue = venue_for_request(request, venue_slug, Need.MANAGE_POOL)
-    submission = Submission.objects.filter(venue=venue, public_id=public_id).first()
-    if submission is None or not policy.can_assign_paper(request.user, submission):
-        raise Http404("No such paper")
+    venue, submission = _assignable_paper(request, venue_slug, public_id)
     back = reverse("committee:pair_alternates", args=[venue.slug, submission.public_id])
     try:
         offer = assignment.emergency_invitation_withdraw(venue=venue, submission=submission, public_id=invitation_id, actor=request.user)

@@ -51,7 +51,17 @@ def local_copy(blob_name: str):
 
 def checked_identities(run: CheckRun) -> list:
     """The identities the check of this run looks for: the authors' (for a camera-ready, with
-    the names they confirmed for publication)."""
+    the names they confirmed for publication). Read once per run: perform_check digests them
+    before the check, and the check itself uses the same list."""
+    cached = run.__dict__.get("_checked_identities")
+    if cached is not None:
+        return cached
+    identities = _identities_of(run)
+    run.__dict__["_checked_identities"] = identities
+    return identities
+
+
+def _identities_of(run: CheckRun) -> list:
     submission = run.upload.submission
     if run.mode == "camera-ready":
         from .signals import published_authors

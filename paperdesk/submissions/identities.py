@@ -61,13 +61,16 @@ def identities_digest(identities: list) -> str:
     return hashlib.sha256("\n".join(people).encode()).hexdigest()
 
 
-def judge_form_links(submission: Submission) -> None:
+def judge_form_links(submission: Submission, identities: list | None = None) -> None:
     """The form's code and data links judged against the authors' identities (a pure string
     check: paperdesk.checks.links), kept on the submission; chairs filter on links_flagged,
     reviewers see only the links that passed (supplementary.reviewer_link_rows)."""
     from paperdesk.checks.links import check_form_links, flagged
 
     links = {"code_url": submission.code_url or "", "data_url": submission.data_url or ""}
-    report = check_form_links(links, identities_for(submission)) if any(links.values()) else []
+    if not any(links.values()):
+        report = []
+    else:
+        report = check_form_links(links, identities if identities is not None else identities_for(submission))
     Submission.objects.filter(pk=submission.pk).update(link_report=report, links_flagged=flagged(report))
     submission.link_report, submission.links_flagged = report, flagged(report)

@@ -47,8 +47,9 @@ def recheck_identities(submission_id: int, reason: str = REASON_IDENTITIES) -> i
         if submission is None or submission.status not in LIVE:
             return 0
         links_before = (submission.link_report, submission.links_flagged)
-        judge_form_links(submission)
-        digest = identities_digest(identities_for(submission))
+        identities = identities_for(submission)
+        judge_form_links(submission, identities)
+        digest = identities_digest(identities)
         queued = [run for run in current_runs(submission)
                   if run.state == CheckRun.State.DONE and run.identities_digest != digest and queue_again(run, reason)]
         links_changed = links_before != (submission.link_report, submission.links_flagged)
